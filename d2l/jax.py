@@ -1,0 +1,63 @@
+"""JAX helpers for the Custom Layers chapter."""
+import jax
+from flax import linen as nn
+from jax import numpy as jnp
+
+from d2l._shape import as_shape
+
+# JAX has no global random state: every draw needs a key. The page takes its
+# keys from one stream, split off a root key, so that a rebuild draws the same
+# numbers and `set_seed` starts the stream over.
+_key = jax.random.key(0)
+
+
+def set_seed(seed):
+    """Start the stream of keys handed out by `get_key` over from `seed`."""
+    global _key
+    _key = jax.random.key(seed)
+
+
+def get_key():
+    """Return a new PRNG key from the stream; each call gives a different one."""
+    global _key
+    _key, subkey = jax.random.split(_key)
+    return subkey
+
+
+def rand(*shape):
+    """Uniform samples from [0, 1); called as rand(4, 8) or rand((4, 8))."""
+    return jax.random.uniform(get_key(), as_shape(shape))
+
+
+#################   WARNING   ################
+# The below part is generated automatically through:
+#    d2lbook build lib
+# Don't edit it directly
+
+class CenteredLayer(nn.Module):
+    """Subtract the mean of the input from each of its entries.
+
+    Defined in :numref:`sec_custom_layer`"""
+    def __call__(self, X):
+        return X - X.mean()
+
+class DenseReLU(nn.Module):
+    """A fully connected layer followed by ReLU, written out by hand.
+
+    Defined in :numref:`sec_custom_layer`"""
+    in_units: int
+    units: int
+
+    def setup(self):
+        self.weight = self.param('weight', nn.initializers.normal(stddev=1.0),
+                                 (self.in_units, self.units))
+        self.bias = self.param('bias', nn.initializers.zeros, (self.units,))
+
+    def __call__(self, X):
+        return nn.relu(X @ self.weight + self.bias)
+
+
+# Alias defined in config.ini
+
+tensor = jnp.array
+

@@ -1,0 +1,49 @@
+"""MXNet helpers for the Custom Layers chapter."""
+from mxnet import np, npx
+from mxnet.gluon import nn
+
+from d2l._shape import as_shape
+
+npx.set_np()
+
+
+def rand(*shape):
+    """Uniform samples from [0, 1); called as rand(4, 8) or rand((4, 8))."""
+    return np.random.uniform(size=as_shape(shape))
+
+
+def set_seed(seed):
+    """Restart MXNet's random number generators from `seed`."""
+    npx.random.seed(seed)
+
+
+#################   WARNING   ################
+# The below part is generated automatically through:
+#    d2lbook build lib
+# Don't edit it directly
+
+class CenteredLayer(nn.Block):
+    """Subtract the mean of the input from each of its entries.
+
+    Defined in :numref:`sec_custom_layer`"""
+    def forward(self, X):
+        return X - X.mean()
+
+class DenseReLU(nn.Block):
+    """A fully connected layer followed by ReLU, written out by hand.
+
+    Defined in :numref:`sec_custom_layer`"""
+    def __init__(self, in_units, units, **kwargs):
+        super().__init__(**kwargs)
+        self.weight = self.params.get('weight', shape=(in_units, units))
+        self.bias = self.params.get('bias', shape=(units,))
+
+    def forward(self, X):
+        ctx = X.ctx
+        return npx.relu(np.dot(X, self.weight.data(ctx)) + self.bias.data(ctx))
+
+
+# Alias defined in config.ini
+
+tensor = np.array
+

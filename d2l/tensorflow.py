@@ -1,0 +1,51 @@
+"""TensorFlow helpers for the Custom Layers chapter."""
+import tensorflow as tf
+
+from d2l._shape import as_shape
+
+
+def rand(*shape):
+    """Uniform samples from [0, 1); called as rand(4, 8) or rand((4, 8))."""
+    return tf.random.uniform(as_shape(shape))
+
+
+def set_seed(seed):
+    """Restart Python's, NumPy's, TensorFlow's and Keras's generators."""
+    tf.keras.utils.set_random_seed(seed)
+
+
+#################   WARNING   ################
+# The below part is generated automatically through:
+#    d2lbook build lib
+# Don't edit it directly
+
+class CenteredLayer(tf.keras.layers.Layer):
+    """Subtract the mean of the input from each of its entries.
+
+    Defined in :numref:`sec_custom_layer`"""
+    def call(self, X):
+        return X - tf.reduce_mean(X)
+
+class DenseReLU(tf.keras.layers.Layer):
+    """A fully connected layer followed by ReLU, written out by hand.
+
+    Defined in :numref:`sec_custom_layer`"""
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        self.weight = self.add_weight(
+            name='weight', shape=(input_shape[-1], self.units),
+            initializer='random_normal')
+        self.bias = self.add_weight(
+            name='bias', shape=(self.units,), initializer='zeros')
+
+    def call(self, X):
+        return tf.nn.relu(tf.matmul(X, self.weight) + self.bias)
+
+
+# Alias defined in config.ini
+
+tensor = tf.constant
+

@@ -1,0 +1,41 @@
+"""PyTorch helpers for the Custom Layers chapter."""
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+def set_seed(seed):
+    """Restart PyTorch's random number generator from `seed`."""
+    torch.manual_seed(seed)
+
+
+#################   WARNING   ################
+# The below part is generated automatically through:
+#    d2lbook build lib
+# Don't edit it directly
+
+class CenteredLayer(nn.Module):
+    """Subtract the mean of the input from each of its entries.
+
+    Defined in :numref:`sec_custom_layer`"""
+    def forward(self, X):
+        return X - X.mean()
+
+class DenseReLU(nn.Module):
+    """A fully connected layer followed by ReLU, written out by hand.
+
+    Defined in :numref:`sec_custom_layer`"""
+    def __init__(self, in_units, units):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(in_units, units))
+        self.bias = nn.Parameter(torch.randn(units))
+
+    def forward(self, X):
+        return F.relu(X @ self.weight + self.bias)
+
+
+# Alias defined in config.ini
+
+tensor = torch.tensor
+rand = torch.rand
+
