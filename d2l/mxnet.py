@@ -1,5 +1,5 @@
 """MXNet helpers for the Custom Layers chapter."""
-from mxnet import np, npx
+from mxnet import init, np, npx
 from mxnet.gluon import nn
 
 from d2l._shape import as_shape
@@ -35,8 +35,9 @@ class DenseReLU(nn.Block):
     Defined in :numref:`sec_custom_layer`"""
     def __init__(self, in_units, units, **kwargs):
         super().__init__(**kwargs)
-        self.weight = self.params.get('weight', shape=(in_units, units))
-        self.bias = self.params.get('bias', shape=(units,))
+        self.weight = self.params.get('weight', shape=(in_units, units),
+                                      init=init.Normal(1.0))
+        self.bias = self.params.get('bias', shape=(units,), init='zeros')
 
     def forward(self, X):
         ctx = X.ctx

@@ -37,7 +37,7 @@ class DenseReLU(tf.keras.layers.Layer):
     def build(self, input_shape):
         self.weight = self.add_weight(
             name='weight', shape=(input_shape[-1], self.units),
-            initializer='random_normal')
+            initializer=tf.keras.initializers.RandomNormal(stddev=1.0))
         self.bias = self.add_weight(
             name='bias', shape=(self.units,), initializer='zeros')
 

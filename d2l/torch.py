@@ -28,7 +28,7 @@ class DenseReLU(nn.Module):
     def __init__(self, in_units, units):
         super().__init__()
         self.weight = nn.Parameter(torch.randn(in_units, units))
-        self.bias = nn.Parameter(torch.randn(units))
+        self.bias = nn.Parameter(torch.zeros(units))
 
     def forward(self, X):
         return F.relu(X @ self.weight + self.bias)

@@ -32,9 +32,13 @@ APT_PACKAGES = {'pandoc': 'pandoc'}
 
 # Environment variables every framework kernel starts with.
 KERNEL_ENV = {
-    # TensorFlow's C++ start-up lines ("oneDNN custom operations are on ...")
-    # go to stderr, which d2lbook turns into cell output on the page.
+    # TensorFlow's C++ log lines go to stderr, which d2lbook turns into cell
+    # output on the page. TF_CPP_MIN_LOG_LEVEL quiets most of them, but not
+    # the "oneDNN custom operations are on" notice printed before logging is
+    # set up (TF 2.21); that one goes only when the oneDNN rewrites are off,
+    # which also keeps float results free of their reordered sums.
     'TF_CPP_MIN_LOG_LEVEL': '2',
+    'TF_ENABLE_ONEDNN_OPTS': '0',
 }
 
 

@@ -1,0 +1,60 @@
+"""The rendered section offers every framework in every code group."""
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from book_paths import BUILD, SECTION, TABS, eval_dir_for
+
+PAGE = BUILD / 'html' / f'{SECTION}.html'
+
+
+@pytest.fixture(scope='module')
+def code_groups():
+    page = BeautifulSoup(PAGE.read_text(encoding='utf-8'), 'html.parser')
+    groups = [bar.parent for bar in page.select('div.mdl-tabs__tab-bar.code')]
+    assert groups, f'{PAGE} has no code groups'
+    return groups
+
+
+def panels(group):
+    return group.find_all('div', class_='mdl-tabs__panel', recursive=False)
+
+
+def test_every_code_group_offers_the_four_tabs_in_order(code_groups):
+    for index, group in enumerate(code_groups):
+        names = [a.get_text(strip=True) for a in group.select('.mdl-tabs__tab-bar a')]
+        assert names == TABS, f'code group {index}: tabs {names}'
+        assert len(panels(group)) == len(TABS), f'code group {index}: {len(panels(group))} panels'
+
+
+def test_every_code_group_has_code_in_each_tab(code_groups):
+    for index, group in enumerate(code_groups):
+        for tab, panel in zip(TABS, panels(group)):
+            code = panel.select_one('div.highlight-python pre')
+            assert code is not None and code.get_text(strip=True), f'group {index} [{tab}] has no code'
+
+
+def cells_with_output(tab):
+    notebook = nbformat.read(eval_dir_for(tab) / f'{SECTION}.ipynb', as_version=4)
+    return [cell for cell in notebook.cells
+            if cell.cell_type == 'code' and cell.get('outputs')]
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_each_tab_shows_the_outputs_of_its_evaluated_notebook(code_groups, tab):
+    column = TABS.index(tab)
+    shown = [panels(group)[column].select_one('div.output pre') for group in code_groups]
+    shown = [pre.get_text() for pre in shown if pre is not None]
+    expected = cells_with_output(tab)
+    assert len(expected) >= 5, f'{tab}: only {len(expected)} cells with output'
+    assert len(shown) == len(expected), f'{tab}: page shows {len(shown)} outputs, notebook has {len(expected)}'
+    for text, cell in zip(shown, expected):
+        first_line = (cell.outputs[0].get('text') or cell.outputs[0]['data']['text/plain']).strip().splitlines()[0]
+        assert first_line.strip() in text, f'{tab}: output {first_line!r} not on the page'
+
+
+def test_page_output_has_no_framework_log_noise(code_groups):
+    for group in code_groups:
+        for pre in group.select('div.output pre'):
+            text = pre.get_text()
+            assert 'oneDNN' not in text and 'absl::' not in text, text[:200]

@@ -1,0 +1,31 @@
+"""The chapter's MXNet layers, as `make lib` copied them into d2l.mxnet."""
+from mxnet import autograd, np
+
+from d2l import mxnet as d2l
+
+
+def test_centered_layer_output_mean_is_zero():
+    Y = d2l.CenteredLayer()(d2l.rand(4, 8) * 10 + 3)
+    assert abs(float(Y.mean())) < 1e-5
+
+
+def test_dense_relu_output_has_the_batch_and_unit_shape():
+    layer = d2l.DenseReLU(5, 3)
+    layer.initialize()
+    assert layer(d2l.rand(2, 5)).shape == (2, 3)
+
+
+def test_dense_relu_output_is_never_negative():
+    layer = d2l.DenseReLU(5, 3)
+    layer.initialize()
+    assert float(layer(np.random.normal(size=(16, 5))).min()) >= 0
+
+
+def test_dense_relu_weight_grad_is_set_after_backward():
+    d2l.set_seed(0)
+    layer = d2l.DenseReLU(5, 3)
+    layer.initialize()
+    with autograd.record():
+        loss = layer(d2l.rand(8, 5)).sum()
+    loss.backward()
+    assert float(np.abs(layer.weight.grad()).sum()) > 0

@@ -1,0 +1,61 @@
+"""Run every test suite in its own environment and sum up the results.
+
+tests/build runs in the d2lbook environment (it reads the built notebooks and
+site); tests/framework_<tab> runs in that framework's environment, so that each tab's
+helpers and layers are tested with the framework versions the book uses.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+import book
+
+
+def suites():
+    return [('build', 'book')] + [(f'framework_{tab}', tab) for tab in book.tabs()]
+
+
+def run_suite(suite, env_name, report):
+    """Run one pytest suite; returns (passed, failed, skipped)."""
+    env = dict(os.environ, **book.KERNEL_ENV)
+    cmd = [str(book.env_python(env_name)), '-m', 'pytest', f'tests/{suite}',
+           '-p', 'no:cacheprovider', f'--junitxml={report}', '-q']
+    print(f'\n[test] {suite} (in .venv/{env_name})', flush=True)
+    subprocess.run(cmd, cwd=book.ROOT, env=env)
+    if not os.path.exists(report):
+        return 0, 1, 0  # pytest did not even start: count the suite as failed
+    counts = {'tests': 0, 'failures': 0, 'errors': 0, 'skipped': 0}
+    for suite_node in ET.parse(report).getroot().iter('testsuite'):
+        for key in counts:
+            counts[key] += int(suite_node.get(key, 0))
+    failed = counts['failures'] + counts['errors']
+    skipped = counts['skipped']
+    return counts['tests'] - failed - skipped, failed, skipped
+
+
+def main():
+    totals = [0, 0, 0]
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for suite, env_name in suites():
+            passed, failed, skipped = run_suite(suite, env_name, os.path.join(tmp, f'{suite}.xml'))
+            totals = [t + n for t, n in zip(totals, (passed, failed, skipped))]
+            if failed:
+                problems.append(f'{suite}: {failed} failed')
+            if skipped:
+                # A skipped test proves nothing; the book's tests never skip.
+                problems.append(f'{suite}: {skipped} skipped')
+            if passed + failed + skipped == 0:
+                problems.append(f'{suite}: no test ran')
+    passed, failed, skipped = totals
+    print()
+    for problem in problems:
+        print(f'[test] problem: {problem}')
+    print(f'{passed} passed, {failed} failed, {skipped} skipped')
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
