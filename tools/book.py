@@ -1,14 +1,19 @@
-"""Build driver behind the Makefile: environments, evaluation, HTML, library.
+"""Build driver behind the Makefile: environments, checks, evaluation, HTML.
 
 Runs on the system Python with the standard library only, because it is what
 creates the environments that hold everything else. Every framework gets its
 own virtual environment (MXNet 1.9 needs NumPy 1.23, TensorFlow and JAX need
-NumPy 2), and d2lbook gets one more. d2lbook runs every notebook through the
-Jupyter kernel named `python3`; pointing JUPYTER_PATH at a folder whose
-`kernels/python3/kernel.json` starts `.venv/<tab>/bin/python` makes each tab
-run in its own environment without changing d2lbook.
+NumPy 2), and d2lbook gets one more. A build has three steps:
 
-Usage: python3 tools/book.py {setup,eval,html,lib,test} [tab ...]
+  1. tools/check_source.py reads the pages and stops on a malformed one
+     before anything runs;
+  2. tools/evaluate.py (in .venv/book) runs each page in each tab's own
+     kernel, several at once, and only where the code changed; the kernel
+     spec .venv/kernels/<tab>/kernels/python3 starts `.venv/<tab>/bin/python`;
+  3. `d2lbook build html --tab all` merges the tabs and renders the site.
+
+Usage: python3 tools/book.py {setup,check,eval,html,lib,test,bench,offline-check}
+                             [--project DIR] [tab ...]
 """
 import argparse
 import configparser
@@ -144,6 +149,30 @@ def write_kernel(tab):
     (spec_dir / 'kernel.json').write_text(json.dumps(spec, indent=2) + '\n')
 
 
+def render_guard_dir():
+    """The JUPYTER_PATH entry used while d2lbook renders."""
+    return VENV / 'kernels' / 'render-guard'
+
+
+def write_render_guard():
+    """A `python3` kernel that refuses to start, for `d2lbook build html`.
+
+    tools/evaluate.py has run every notebook before d2lbook renders. Should
+    d2lbook's own time-based check ever decide to evaluate one again, the
+    build fails with this message instead of running it a second time.
+    """
+    spec_dir = render_guard_dir() / 'kernels' / 'python3'
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    message = ('render guard: d2lbook tried to evaluate a notebook while rendering; '
+               'tools/evaluate.py should have left every notebook current')
+    spec = {
+        'argv': [sys.executable, '-c', f'import sys; sys.exit({message!r})'],
+        'display_name': 'render guard (never runs code)',
+        'language': 'python',
+    }
+    (spec_dir / 'kernel.json').write_text(json.dumps(spec, indent=2) + '\n')
+
+
 def setup():
     """Idempotent: installs only what is missing or whose pins changed."""
     ensure_system_packages()
@@ -170,27 +199,30 @@ def setup():
             log(f'environment .venv/{name} is ready')
     for tab in tabs():
         write_kernel(tab)
+    write_render_guard()
 
 
 # ----------------------------------------------------------------- build ----
 
-def book_env(tab=None):
+class AlreadyReported(BuildError):
+    """A failure whose report is already the last thing on the screen."""
+
+
+def book_env():
     """Environment for d2lbook: its venv first on PATH (it calls
-    `sphinx-build` by name), and the kernel of `tab` if given."""
+    `sphinx-build` by name)."""
     env = dict(os.environ)
     env['PATH'] = f'{env_dir("book") / "bin"}{os.pathsep}{env["PATH"]}'
     env['PYTHONUNBUFFERED'] = '1'
-    if tab:
-        env['JUPYTER_PATH'] = str(kernel_dir_for(tab))
     return env
 
 
-def run_streamed(cmd, env, prefix):
+def run_streamed(cmd, env, prefix, cwd):
     """Run cmd, printing each line of its output behind prefix."""
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, bufsize=1)
     for line in process.stdout:
-        print(f'{prefix} {line}', end='', flush=True)
+        print(f'{prefix}{line}', end='', flush=True)
     return process.wait()
 
 
@@ -198,49 +230,80 @@ def d2lbook(*args):
     return [str(env_dir('book') / 'bin' / 'd2lbook'), 'build', *args]
 
 
-def eval_tab(tab):
-    """Execute every notebook of one tab in that framework's kernel."""
-    code = run_streamed(d2lbook('eval', '--tab', tab), book_env(tab), f'[{tab}]')
-    if code != 0:
-        raise BuildError(f'evaluating the {tab} tab failed (d2lbook exited with {code}); '
-                         f'the failing cell is in the [{tab}] lines above')
+def check_sources(project):
+    """Stop on a malformed page before any environment or kernel is used."""
+    import check_source
+    problems = check_source.check(project)
+    if problems:
+        raise BuildError(f'the chapter\'s source has {len(problems)} problem(s); nothing was run:\n'
+                         + '\n'.join(problems))
+    log(f'checked {len(project.notebook_sources())} pages: tabs, code groups, no stored outputs')
 
 
-def eval_tabs(selected):
-    """Evaluate tabs side by side; report every failed tab, not just the first."""
-    errors = {}
-
-    def run(tab):
-        try:
-            eval_tab(tab)
-        except BuildError as error:
-            errors[tab] = error
-
-    threads = [threading.Thread(target=run, args=(tab,)) for tab in selected]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise BuildError('\n'.join(str(errors[tab]) for tab in selected if tab in errors))
+def evaluate(project, selected=None):
+    """Run what changed, in each tab's own kernel (see tools/evaluate.py)."""
+    cmd = [str(env_python('book')), str(ROOT / 'tools' / 'evaluate.py'),
+           '--project', str(project.root), '--venv', str(VENV), *(selected or [])]
+    if run_streamed(cmd, book_env(), '', project.root) != 0:
+        raise AlreadyReported()
 
 
-def html():
-    eval_tabs(tabs())
-    # The per-tab notebooks are up to date now, so `build html` only merges
-    # them and renders; the routing is the default tab's in case d2lbook
-    # decides anything needs a kernel.
-    code = run_streamed(d2lbook('html', '--tab', 'all'), book_env(tabs()[0]), '[html]')
-    if code != 0:
-        raise BuildError(f'rendering the HTML failed (d2lbook exited with {code})')
-    page = BUILD / 'html' / 'chapter_builders-guide' / 'custom-layer.html'
-    log(f'done: open {page.relative_to(ROOT)} in a browser')
+def render(project):
+    """Merge the tabs and render the HTML with d2lbook, which evaluates nothing.
+
+    d2lbook's `html` walks through its own `eval` step for every tab. With
+    the notebooks current that step finds nothing to do; the render guard
+    kernel makes sure of it, because it fails any kernel d2lbook starts.
+    """
+    env = book_env()
+    env['JUPYTER_PATH'] = str(render_guard_dir())
+    process = subprocess.run(d2lbook('html', '--tab', 'all'), cwd=project.root, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = process.stdout.splitlines()
+    if process.returncode != 0:
+        print('\n'.join(f'[html] {line}' for line in lines[-60:]), flush=True)
+        raise BuildError(f'rendering the HTML failed (d2lbook exited with {process.returncode}); '
+                         'its last lines are above')
+    # d2lbook logs "Convert _build/eval_all/<page>.ipynb to _build/rst_all/<page>.rst".
+    converted = [(project.root / line.split(' to ')[-1]).relative_to(project.build_dir / 'rst_all').with_suffix('')
+                 for line in lines if '] INFO   Convert ' in line]
+    print(f'[html] re-rendered {len(converted)} page(s)' +
+          (': ' + ', '.join(map(str, sorted(converted))) if converted else ''), flush=True)
 
 
-def lib():
-    code = run_streamed(d2lbook('lib'), book_env(), '[lib]')
+def html(project):
+    check_sources(project)
+    evaluate(project)
+    render(project)
+    page = project.build_dir / 'html' / 'chapter_builders-guide' / 'custom-layer.html'
+    log(f'done: open {page} in a browser')
+
+
+def lib(project):
+    code = run_streamed(d2lbook('lib'), book_env(), '[lib] ', project.root)
     if code != 0:
         raise BuildError(f'`d2lbook build lib` exited with {code}')
+
+
+def without_network(cmd):
+    """cmd run in a new network namespace with only the loopback device.
+
+    Jupyter kernels talk to the build over 127.0.0.1, so `lo` comes up;
+    nothing else exists there. Root can make the namespace directly; anyone
+    else needs a user namespace first (-r).
+    """
+    namespace = '-n' if os.geteuid() == 0 else '-rn'
+    return ['unshare', namespace, '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', *cmd]
+
+
+def offline_check():
+    """`make test` (which builds first) in a namespace with no network."""
+    log('running `make test` with the network cut (unshare -n)')
+    code = subprocess.run(without_network(['make', '--no-print-directory', 'test']),
+                          cwd=ROOT).returncode
+    if code != 0:
+        raise AlreadyReported()
+    log('the build and every test passed without a network')
 
 
 # ----------------------------------------------------------------- tests ----
@@ -253,25 +316,42 @@ def test():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('command', choices=['setup', 'eval', 'html', 'lib', 'test'])
+    parser.add_argument('command', choices=['setup', 'check', 'eval', 'html', 'lib', 'test',
+                                            'bench', 'offline-check'])
     parser.add_argument('tabs', nargs='*', help='tabs to evaluate (eval only)')
+    parser.add_argument('--project', type=Path, default=ROOT,
+                        help='the book to build (default: this repository; the tests '
+                             'build throw-away copies); the environments stay in .venv/')
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / 'tools'))
+    from project import Project
+    project = Project(args.project)
     try:
         if args.command == 'setup':
             setup()
+        elif args.command == 'check':
+            check_sources(project)
         elif args.command == 'eval':
-            unknown = set(args.tabs) - set(tabs())
+            unknown = set(args.tabs) - set(project.tabs)
             if unknown:
-                raise BuildError(f'unknown tab(s) {sorted(unknown)}; config.ini has {tabs()}')
-            eval_tabs(args.tabs or tabs())
+                raise BuildError(f'unknown tab(s) {sorted(unknown)}; config.ini has {project.tabs}')
+            check_sources(project)
+            evaluate(project, args.tabs)
         elif args.command == 'html':
-            html()
+            html(project)
         elif args.command == 'lib':
-            lib()
+            lib(project)
         elif args.command == 'test':
             return test()
+        elif args.command == 'bench':
+            import bench
+            return bench.main()
+        elif args.command == 'offline-check':
+            offline_check()
+    except AlreadyReported:
+        return 1
     except BuildError as error:
-        print(f'\nbuild failed: {error}', file=sys.stderr)
+        print(f'\nbuild failed: {error}', file=sys.stderr, flush=True)
         return 1
     return 0
 

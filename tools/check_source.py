@@ -1,0 +1,106 @@
+"""Pre-flight check of the chapter's markdown, before any kernel starts.
+
+Catches, with `file:line: what is wrong`:
+  - a `%%tab` (or `:begin_tab:`) naming a tab config.ini does not list;
+  - a code group, a run of code cells with no prose between them, that lacks
+    one of the book's frameworks (a group of `%%tab all` cells is shared by
+    every tab and needs nothing more; a cell tagged `pytorch, mxnet` counts
+    for both; an untagged cell, like d2lbook, counts for the first tab only);
+  - outputs stored in the source (`{.json .output}` blocks): the page's
+    outputs must come from the build, not from whoever saved the file last.
+
+Usage: python3 tools/check_source.py [--project DIR] [file.md ...]
+"""
+import argparse
+import sys
+from pathlib import Path
+
+import source_cells
+from project import Project
+
+
+def problems_in(text, tabs, name='<text>'):
+    """Every problem of one markdown page, as 'name:line: message' strings."""
+    problems = []  # (line, message)
+    known = set(tabs) | {'all'}
+    blocks = source_cells.all_blocks(text)
+
+    for block in blocks:
+        if block.is_output:
+            problems.append((block.line, 'stored outputs in the source; delete this block, '
+                             'the build writes every output itself'))
+
+    for line, names in source_cells.prose_tab_marks(text):
+        for tab in names:
+            if tab not in known:
+                problems.append((line, f'unknown tab "{tab}" in :begin_tab: '
+                                       f'(config.ini has {", ".join(tabs)})'))
+
+    group = []
+    for cell in source_cells.code_cells(text) + [None]:
+        if cell is None or cell.prose_before:
+            problems.extend(_missing_frameworks(group, tabs))
+            group = []
+        if cell is None:
+            break
+        tab_mark = cell.tab_line()
+        if tab_mark:
+            line, names = tab_mark
+            for tab in names:
+                if tab not in known:
+                    problems.append((line, f'unknown tab "{tab}" in %%tab '
+                                           f'(config.ini has {", ".join(tabs)})'))
+        if source_cells.LOAD_TAB_EXTENSION not in cell.source:
+            group.append(cell)
+    return [f'{name}:{line}: {message}' for line, message in sorted(problems)]
+
+
+def _missing_frameworks(group, tabs):
+    """[(line, message)] if the group's tab-specific cells miss a framework."""
+    covered = set()
+    untagged = False
+    for cell in group:
+        tab_mark = cell.tab_line()
+        if tab_mark is None:
+            untagged = True  # d2lbook runs an untagged cell in the first tab only
+            covered.add(tabs[0])
+        elif tab_mark[1] != ['all']:
+            covered.update(tab_mark[1])
+    if not covered:  # no cells, or only %%tab all cells, which every tab shares
+        return []
+    missing = [tab for tab in tabs if tab not in covered]
+    if not missing:
+        return []
+    has = [tab for tab in tabs if tab in covered]
+    hint = f'; an untagged cell runs in {tabs[0]} only' if untagged else ''
+    return [(group[0].line, f'this code group has no {", ".join(missing)} cell '
+             f'(it has {", ".join(has)}{hint}); every group needs all of {", ".join(tabs)} '
+             'or a shared %%tab all')]
+
+
+def check(project, files=None):
+    """Problems of the given pages (default: every notebook page of the project)."""
+    problems = []
+    for path in files or project.notebook_sources():
+        path = Path(path)
+        try:
+            name = project.relative(path)
+        except ValueError:
+            name = str(path)
+        problems.extend(problems_in(path.read_text(encoding='utf-8'), project.tabs, name))
+    return problems
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--project', default=Path(__file__).resolve().parent.parent)
+    parser.add_argument('files', nargs='*')
+    args = parser.parse_args(argv)
+    problems = check(Project(args.project), args.files)
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,473 @@
+"""Evaluate each page in each tab, re-running only the code that changed.
+
+This takes the place of `d2lbook build eval --tab X`. A tab's notebook is
+built from the markdown exactly as d2lbook builds it (read_markdown,
+split_markdown_cell, get_tab_notebook, replace_alias, format_code_nb), and
+written where d2lbook writes it, so `d2lbook build html` renders it as usual.
+What differs is when a notebook runs:
+
+  - It runs when the code it executes changes: its cells after alias
+    replacement, the tab's helper module (d2l/<framework>.py and the shared
+    d2l files), and the environment it runs in (the pins its venv was built
+    from, its kernel spec). Not when a file's time changes: d2lbook re-runs
+    every tab of a page whenever the page is touched, and a fresh clone
+    looks touched everywhere.
+  - An edit to prose only rebuilds the notebook around the outputs of the
+    last run. A page without code cells never starts a kernel.
+  - Independent (page, tab) notebooks run side by side, one kernel per core,
+    with no machine-wide lock files (d2lbook's scheduler shares /tmp locks
+    with every other build on the machine and polls them once a second).
+  - Outputs carry no timing metadata and cells get ids from their position,
+    so a rebuild writes byte-identical notebooks and nothing re-renders.
+  - A notebook is written through a temporary file and a rename, and a
+    failed run deletes the old one, so no complete-looking notebook is left
+    behind. A failing cell is reported last with its file, line, tab, cell
+    number, first line and exception.
+
+Since d2lbook's later steps decide by file times, every notebook that is
+current is also made at least as new as its page and config.ini (so that
+`d2lbook build html` finds nothing to evaluate), and the merged all-tabs
+notebook of a page is deleted whenever one of its tab notebooks is newer,
+because `d2lbook build merge` only looks at the first tab's notebook.
+
+Runs in .venv/book (it needs d2lbook, nbclient and jupyter_client).
+Usage: .venv/book/bin/python tools/evaluate.py [--project DIR] [--jobs N] [tab ...]
+"""
+import argparse
+import asyncio
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from d2lbook import library, notebook
+from d2lbook.config import Config
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+import source_cells
+from project import Project
+
+TOOLS = Path(__file__).resolve().parent
+DEFAULT_VENV = TOOLS.parent / '.venv'
+
+# What every kernel gets on top of its kernel spec. d2lbook's eval sets
+# PYTHONWARNINGS=ignore for its kernels, so deprecation notices never reach
+# the page; PYTHONPATH makes `from d2l import ...` load the project's own
+# helpers even in a throw-away copy of the project.
+EXTRA_KERNEL_ENV = {'PYTHONWARNINGS': 'ignore'}
+# d2lbook's limit for one cell.
+CELL_TIMEOUT = 20 * 60
+# Change this when the way notebooks are executed or post-processed changes,
+# so that every notebook built the old way runs again.
+RECIPE = 'evaluate.py 1'
+
+ANSI_ESCAPE = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
+
+
+def log(message):
+    print(f'[eval] {message}', flush=True)
+
+
+# ------------------------------------------------- notebooks and hashes ----
+
+def tab_notebook(markdown, tab, config):
+    """The notebook of one tab, as d2lbook's _process_and_eval_notebook makes it.
+
+    Returns (split, nb): the page split into cells (for line numbers), and
+    the tab's notebook, or None when the page has code but none for this tab.
+    """
+    split = notebook.split_markdown_cell(notebook.read_markdown(markdown))
+    nb = notebook.get_tab_notebook(split, tab, config.default_tab)
+    if nb is None:
+        return split, None
+    if tab in config.library:
+        nb = library.replace_alias(nb, config.library[tab])
+    nb = library.format_code_nb(nb)
+    for cell in nb.cells:
+        # nbformat gives every new cell a random id; ids from the position
+        # (and the tab, so they stay unique in the merged notebook) keep
+        # rebuilds byte-identical.
+        cell.id = f'{tab}-{cell.metadata["origin_pos"]}'
+    return split, nb
+
+
+def code_cells(nb):
+    return [cell for cell in nb.cells if cell.cell_type == 'code']
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_hash(nb, environment):
+    """What decides whether a notebook must run again."""
+    digest = hashlib.sha256(environment)
+    for cell in code_cells(nb):
+        source = cell.source.encode()
+        digest.update(len(source).to_bytes(8, 'little') + source)
+    return digest.hexdigest()
+
+
+def environment_identity(project, tab, venv):
+    """Everything outside the page that a tab's code depends on, as bytes."""
+    parts = [RECIPE, json.dumps(EXTRA_KERNEL_ENV, sort_keys=True)]
+    stamp = venv / tab / '.requirements.sha256'
+    kernel_json = venv / 'kernels' / tab / 'kernels' / 'python3' / 'kernel.json'
+    for path in (stamp, kernel_json):
+        if not path.exists():
+            raise SystemExit(f'[eval] {path} is missing: run `make setup` first')
+        parts.append(path.read_text())
+    # The tab's helper module and the helpers every tab shares; another
+    # framework's module does not change what this tab runs.
+    lib_file = project.lib_file(tab)
+    if lib_file:
+        others = {project.lib_file(t) for t in project.tabs} - {lib_file}
+        for path in sorted(lib_file.parent.rglob('*.py')):
+            if path not in others:
+                parts.append(f'{project.relative(path)}\n{path.read_text()}')
+    return '\0'.join(parts).encode()
+
+
+def finish(nb):
+    """Post-process an executed notebook the way d2lbook's _job does."""
+    for cell in code_cells(nb):
+        outputs = []
+        for out in cell.get('outputs', []):
+            if out.get('data', {}).get('text/plain', '').startswith('HBox'):
+                continue  # a tqdm progress bar, which the page cannot show
+            if out.get('name') == 'stderr':
+                out['name'] = 'stdout'
+            outputs.append(out)
+        cell['outputs'] = outputs
+    nb.metadata.update({'language_info': {'name': 'python'}})
+    return nbformat.writes(nb).encode()
+
+
+def with_previous_outputs(nb, previous):
+    """nb with the outputs of `previous`, whose code cells are the same."""
+    new, old = code_cells(nb), code_cells(previous)
+    if [c.source for c in new] != [c.source for c in old]:
+        return None
+    for cell, old_cell in zip(new, old):
+        cell.outputs = old_cell.get('outputs', [])
+        cell.execution_count = old_cell.get('execution_count')
+    return nb
+
+
+def write_atomically(path, data):
+    """Write through a temporary file, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+# ----------------------------------------------------------------- jobs ----
+
+@dataclasses.dataclass
+class Job:
+    """One page in one tab."""
+    source: Path
+    name: str  # the page, relative to the project
+    tab: str
+    target: Path  # the evaluated notebook
+    record: Path  # what the target was built from
+    markdown: str
+    split: object  # the page's cells, before picking a tab
+    nb: object  # the tab's notebook, None if the page has no cell for it
+    hash: str = ''
+    action: str = ''
+    content: bytes = b''
+    failure: dict = None
+    seconds: float = 0.0
+
+    def label(self):
+        return f'{self.tab:<10} {self.name}'
+
+    def previous_notebook(self):
+        """The last run's notebook, if it was built from the same code."""
+        try:
+            record = json.loads(self.record.read_text())
+            data = self.target.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if record.get('code_hash') != self.hash or record.get('notebook_sha256') != sha256(data):
+            return None
+        return nbformat.reads(data.decode(), as_version=4)
+
+    def save(self):
+        """Write the notebook (unless unchanged) and the record of its code."""
+        if not (self.target.exists() and self.target.read_bytes() == self.content):
+            write_atomically(self.target, self.content)
+        record = {'code_hash': self.hash, 'notebook_sha256': sha256(self.content)}
+        write_atomically(self.record, (json.dumps(record, indent=1) + '\n').encode())
+
+    def forget(self):
+        """A failed run leaves neither the notebook nor its record."""
+        self.target.unlink(missing_ok=True)
+        self.record.unlink(missing_ok=True)
+
+
+def plan(project, config, tabs, venv):
+    """Build every tab notebook and decide what has to run."""
+    environments = {tab: environment_identity(project, tab, venv) for tab in tabs}
+    jobs = []
+    for source in project.notebook_sources():
+        name = project.relative(source)
+        markdown = source.read_text(encoding='utf-8')
+        for tab in tabs:
+            split, nb = tab_notebook(markdown, tab, config)
+            target = project.evaluated_notebook(source, tab)
+            record = project.build_dir / 'eval_records' / tab / f'{name}.json'
+            job = Job(source, name, tab, target, record, markdown, split, nb)
+            if nb is None:
+                job.action, job.content = 'no cell in this tab', b''  # d2lbook's empty marker
+            elif not code_cells(nb):
+                job.action, job.content = 'no code', finish(nb)
+            else:
+                job.hash = code_hash(nb, environments[tab])
+                previous = job.previous_notebook()
+                reused = previous is not None and with_previous_outputs(nb, previous)
+                if reused:
+                    job.content = finish(reused)
+                    unchanged = job.target.read_bytes() == job.content
+                    job.action = 'up to date' if unchanged else 'outputs reused'
+                else:
+                    job.action = 'execute'
+            jobs.append(job)
+    return jobs
+
+
+# ------------------------------------------------------------ execution ----
+
+class Kernels:
+    """Runs notebooks, at most `jobs` kernels at a time, and counts them."""
+
+    def __init__(self, project, venv, jobs):
+        self.project = project
+        self.venv = venv
+        self.slots = asyncio.Semaphore(jobs)
+        self.running = 0
+        self.peak = 0
+
+    def kernel_manager(self, tab):
+        # The tab's own kernel spec (written by `tools/book.py setup`), and
+        # never a fallback to the Python that runs this script.
+        specs = KernelSpecManager(kernel_dirs=[str(self.venv / 'kernels' / tab / 'kernels')],
+                                  ensure_native_kernel=False)
+        return AsyncKernelManager(kernel_name='python3', kernel_spec_manager=specs)
+
+    async def run(self, job):
+        async with self.slots:
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+            try:
+                await self._execute(job)
+            finally:
+                self.running -= 1
+
+    async def _execute(self, job):
+        cells = code_cells(job.nb)
+        log(f'{job.label()}  running {len(cells)} code cells')
+        start = time.perf_counter()
+        workdir = job.target.parent
+        workdir.mkdir(parents=True, exist_ok=True)
+        kernel_log = self.project.build_dir / 'eval_logs' / job.tab / f'{job.name}.log'
+        kernel_log.parent.mkdir(parents=True, exist_ok=True)
+        failing = {}
+        client = NotebookClient(
+            job.nb, km=self.kernel_manager(job.tab), timeout=CELL_TIMEOUT,
+            record_timing=False, allow_errors=False,
+            # Every output has arrived when the last cell returns; a graceful
+            # shutdown would only add waiting.
+            shutdown_kernel='immediate',
+            resources={'metadata': {'path': str(workdir)}},
+            on_cell_error=lambda cell, cell_index, execute_reply: failing.update(index=cell_index),
+            on_cell_execute=lambda cell, cell_index: failing.update(running=cell_index))
+        env = dict(os.environ, **EXTRA_KERNEL_ENV)
+        env['PYTHONPATH'] = os.pathsep.join(filter(None, [str(self.project.root),
+                                                           os.environ.get('PYTHONPATH')]))
+        with open(kernel_log, 'wb') as kernel_output:
+            try:
+                # cleanup_kc: stop the kernel afterwards even though the
+                # client does not own its manager.
+                await client.async_execute(env=env, stdout=kernel_output, stderr=kernel_output,
+                                           cleanup_kc=True)
+                job.content = finish(job.nb)
+                job.action = 'executed'
+            except Exception as error:  # any failure is reported, not raised
+                job.failure = describe_failure(job, error, failing, kernel_log)
+                job.action = 'failed'
+        job.seconds = time.perf_counter() - start
+        if job.failure:
+            log(f'{job.label()}  FAILED after {job.seconds:.1f} s (details at the end)')
+        else:
+            log(f'{job.label()}  done in {job.seconds:.1f} s')
+
+
+def describe_failure(job, error, failing, kernel_log):
+    """What went wrong, and where in the markdown."""
+    index = failing.get('index', failing.get('running'))
+    cell = job.nb.cells[index] if index is not None else None
+    if isinstance(error, CellTimeoutError):
+        exception = f'the cell ran longer than {CELL_TIMEOUT} s ({type(error).__name__})'
+        details = ''
+    elif isinstance(error, DeadKernelError) or cell is None:
+        exception = f'{type(error).__name__}: {str(error).strip().splitlines()[0]}'
+        tail = kernel_log.read_text(errors='replace').splitlines()[-20:] if kernel_log.exists() else []
+        details = '\n'.join(['the kernel\'s last words:'] + tail)
+    else:
+        errors = [out for out in cell.get('outputs', []) if out.output_type == 'error']
+        if errors:
+            exception = f'{errors[0].ename}: {errors[0].evalue}'
+            details = ANSI_ESCAPE.sub('', '\n'.join(errors[0].traceback))
+        else:
+            exception = f'{type(error).__name__}: {error}'
+            details = ''
+    return {'exception': exception.strip(), 'details': details, **locate(job, cell)}
+
+
+def locate(job, cell):
+    """The markdown line, code cell number and first line of a tab cell."""
+    if cell is None:
+        return {'line': None, 'cell_number': None, 'first_line': ''}
+    position = cell.metadata['origin_pos']
+    number = sum(c.cell_type == 'code' for c in job.split.cells[:position]) + 1
+    blocks = source_cells.code_cells(job.markdown)
+    if len(blocks) == len(code_cells(job.split)):
+        block = blocks[number - 1]
+        return {'line': block.line, 'cell_number': number, 'first_line': block.first_code_line()}
+    # The line scanner and notedown disagree about this page: say what we know.
+    first = next((l.strip() for l in cell.source.splitlines() if l.strip()), '')
+    return {'line': None, 'cell_number': number, 'first_line': first}
+
+
+def failure_summary(job):
+    failure = job.failure
+    where = f'{job.name}:{failure["line"]}' if failure['line'] else job.name
+    cell = (f'code cell {failure["cell_number"]} of the page, which starts: {failure["first_line"]}'
+            if failure['cell_number'] else 'before any cell ran')
+    return '\n'.join([f'a cell failed in {where} [{job.tab}]',
+                      f'  file:      {where}',
+                      f'  tab:       {job.tab}',
+                      f'  cell:      {cell}',
+                      f'  exception: {failure["exception"]}'])
+
+
+# ---------------------------------------------------- keeping d2lbook happy ----
+
+def copy_resources(project, tabs):
+    """Copy the pages' resources next to the notebooks, as d2lbook's eval does."""
+    for pattern in project.resources():
+        for source in sorted(project.root.glob(pattern)):
+            if not source.is_file():
+                continue
+            for tab in tabs:
+                target = project.eval_dir(tab) / project.relative(source)
+                if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(source, target)
+
+
+def align_file_times(project, jobs):
+    """Make d2lbook's time-based steps agree with the content-based decisions.
+
+    `d2lbook build html` re-evaluates a notebook older than its page or
+    config.ini, and re-merges a page only when its first tab's notebook is
+    newer than the merged one.
+    """
+    newest_dependency = max((p.stat().st_mtime for p in project.dependencies()), default=0)
+    for job in jobs:
+        if job.failure is None and job.target.exists():
+            newest_input = max(job.source.stat().st_mtime, newest_dependency)
+            if job.target.stat().st_mtime <= newest_input:
+                os.utime(job.target)
+    for source in {job.source for job in jobs}:
+        merged = project.merged_notebook(source)
+        tab_notebooks = [job.target for job in jobs if job.source == source and job.target.exists()]
+        if merged.exists() and any(t.stat().st_mtime > merged.stat().st_mtime for t in tab_notebooks):
+            merged.unlink()
+
+
+# ----------------------------------------------------------------- main ----
+
+def evaluate(project, tabs, venv, jobs_at_once):
+    config = Config(config_fname=str(project.root / 'config.ini'))
+    jobs = plan(project, config, tabs, venv)
+    to_run = [job for job in jobs if job.action == 'execute']
+    for job in jobs:
+        if job.action == 'outputs reused':
+            log(f'{job.label()}  code unchanged, outputs reused')
+        if job.action != 'execute':
+            job.save()
+    kernels = Kernels(project, venv, jobs_at_once)
+
+    async def run_all():
+        await asyncio.gather(*(kernels.run(job) for job in to_run))
+
+    if to_run:
+        asyncio.run(run_all())
+    for job in to_run:
+        if job.failure:
+            job.forget()
+        else:
+            job.save()
+    copy_resources(project, tabs)
+    align_file_times(project, jobs)
+    report = {
+        'jobs_at_once': jobs_at_once,
+        'peak_running_kernels': kernels.peak,
+        'notebooks': [{'source': job.name, 'tab': job.tab, 'action': job.action,
+                       'seconds': round(job.seconds, 2)} for job in jobs],
+    }
+    write_atomically(project.build_dir / 'eval_report.json',
+                     (json.dumps(report, indent=1) + '\n').encode())
+    counts = {}
+    for job in jobs:
+        counts[job.action] = counts.get(job.action, 0) + 1
+    log(f'{len(jobs)} notebooks: ' + ', '.join(f'{n} {action}' for action, n in sorted(counts.items())))
+    failed = [job for job in to_run if job.failure]
+    if failed:
+        # Tracebacks first, then the summaries, so the last lines on the
+        # screen say where each failure is.
+        for job in failed:
+            print(f'\n---- {job.tab} tab of {job.name} ----', flush=True)
+            print(job.failure['details'], flush=True)
+        print(flush=True)
+        print('\n'.join(failure_summary(job) for job in failed), flush=True)
+        return 1
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--project', default=TOOLS.parent, type=Path,
+                        help='the folder with config.ini (default: this repository)')
+    parser.add_argument('--venv', default=DEFAULT_VENV, type=Path,
+                        help='where the tab environments and kernel specs are')
+    parser.add_argument('--jobs', type=int, default=max(2, os.cpu_count() or 1),
+                        help='notebooks to run at once (default: the number of cores, at least 2)')
+    parser.add_argument('tabs', nargs='*', help='tabs to evaluate (default: all)')
+    args = parser.parse_args(argv)
+    project = Project(args.project)
+    unknown = set(args.tabs) - set(project.tabs)
+    if unknown:
+        parser.error(f'unknown tab(s) {sorted(unknown)}; config.ini has {project.tabs}')
+    # d2lbook's Config finds the pages relative to the working directory.
+    os.chdir(project.root)
+    logging.getLogger().setLevel(logging.WARNING)
+    return evaluate(project, args.tabs or project.tabs, args.venv.resolve(), args.jobs)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""A book project as its config.ini describes it: tabs, pages, output folders.
+
+Standard library only, so that the driver, the pre-flight check and the
+evaluator all read the same answers. A project is any folder with a
+config.ini: the repository itself, or a throw-away copy that a test builds.
+"""
+import configparser
+import glob
+import os
+from pathlib import Path
+
+
+class Project:
+    def __init__(self, root):
+        self.root = Path(root).resolve()
+        self.config = configparser.ConfigParser()
+        self.config.read(self.root / 'config.ini', encoding='utf-8')
+        build = self.config['build']
+        self.tabs = [tab.strip().lower() for tab in build['tabs'].split(',')]
+        self.default_tab = self.tabs[0]
+        self.build_dir = self.root / build.get('output_dir', '_build')
+
+    def _find(self, patterns):
+        found = set()
+        for pattern in patterns.split():
+            for name in glob.glob(str(self.root / pattern), recursive=True):
+                if os.path.isfile(name):
+                    found.add(Path(name))
+        return found
+
+    def notebook_sources(self):
+        """The markdown pages d2lbook evaluates, as d2lbook finds them."""
+        build = self.config['build']
+        excluded = self._find(build.get('exclusions', '') + ' ' + build.get('non-notebooks', ''))
+        return sorted(self._find(build['notebooks']) - excluded)
+
+    def dependencies(self):
+        """Files whose change makes d2lbook treat every notebook as stale."""
+        return sorted(self._find(self.config['build'].get('dependencies', '')))
+
+    def resources(self):
+        return self.config['build'].get('resources', '').split()
+
+    def relative(self, path):
+        return Path(path).resolve().relative_to(self.root).as_posix()
+
+    def eval_dir(self, tab):
+        """d2lbook's folder of evaluated notebooks for one tab."""
+        return self.build_dir / ('eval' if tab == self.default_tab else f'eval_{tab}')
+
+    def evaluated_notebook(self, source, tab):
+        return self.eval_dir(tab) / Path(self.relative(source)).with_suffix('.ipynb')
+
+    def merged_notebook(self, source):
+        """Where `d2lbook build merge` puts the notebook of all tabs."""
+        return self.build_dir / 'eval_all' / Path(self.relative(source)).with_suffix('.ipynb')
+
+    def lib_file(self, tab):
+        """The tab's module of the helper package, e.g. d2l/torch.py, if any."""
+        section = f'library-{tab}'
+        if section in self.config and 'lib_file' in self.config[section]:
+            return self.root / self.config[section]['lib_file']
+        return None
