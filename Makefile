@@ -2,9 +2,9 @@
 PYTHON ?= python3
 BOOK := $(PYTHON) tools/book.py
 
-.PHONY: html setup eval lib test clean
+.PHONY: html setup check eval lib test bench offline-check clean
 
-# Set up what is missing, evaluate every tab, render _build/html/.
+# Set up what is missing, check the sources, run what changed, render _build/html/.
 html: setup
 	$(BOOK) html
 
@@ -12,7 +12,11 @@ html: setup
 setup:
 	$(BOOK) setup
 
-# Evaluate the notebooks of every tab (or TABS="mxnet jax") without rendering.
+# Check the chapter's markdown (tabs, code groups, stored outputs); runs nothing.
+check:
+	$(BOOK) check
+
+# Evaluate what changed in every tab (or TABS="mxnet jax") without rendering.
 eval: setup
 	$(BOOK) eval $(TABS)
 
@@ -23,6 +27,14 @@ lib: setup
 # Build what is missing, then run every test suite in its own environment.
 test: html
 	$(BOOK) test
+
+# Time imports, layers and builds against their references; writes _build/bench.md.
+bench: setup
+	$(BOOK) bench
+
+# `make test` in a network namespace with nothing but the loopback device.
+offline-check: setup
+	$(BOOK) offline-check
 
 # Remove everything the build wrote (the environments stay).
 clean:

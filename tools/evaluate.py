@@ -278,7 +278,7 @@ class Kernels:
 
     async def _execute(self, job):
         cells = code_cells(job.nb)
-        log(f'{job.label()}  running {len(cells)} code cells')
+        log(f'{job.label()}  running {len(cells)} code cell' + ('s' if len(cells) != 1 else ''))
         start = time.perf_counter()
         workdir = job.target.parent
         workdir.mkdir(parents=True, exist_ok=True)
@@ -357,7 +357,7 @@ def failure_summary(job):
     where = f'{job.name}:{failure["line"]}' if failure['line'] else job.name
     cell = (f'code cell {failure["cell_number"]} of the page, which starts: {failure["first_line"]}'
             if failure['cell_number'] else 'before any cell ran')
-    return '\n'.join([f'a cell failed in {where} [{job.tab}]',
+    return '\n'.join([f'build failed: a cell raised an exception in {where} [{job.tab}]',
                       f'  file:      {where}',
                       f'  tab:       {job.tab}',
                       f'  cell:      {cell}',

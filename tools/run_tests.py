@@ -1,7 +1,8 @@
 """Run every test suite in its own environment and sum up the results.
 
 tests/build runs in the d2lbook environment (it reads the built notebooks and
-site); tests/framework_<tab> runs in that framework's environment, so that each tab's
+site), and so does tests/build_behaviour (it builds throw-away copies of the
+book to show how the build reacts to changes and failures); tests/framework_<tab> runs in that framework's environment, so that each tab's
 helpers and layers are tested with the framework versions the book uses.
 """
 import os
@@ -14,7 +15,8 @@ import book
 
 
 def suites():
-    return [('build', 'book')] + [(f'framework_{tab}', tab) for tab in book.tabs()]
+    return ([('build', 'book'), ('build_behaviour', 'book')]
+            + [(f'framework_{tab}', tab) for tab in book.tabs()])
 
 
 def run_suite(suite, env_name, report):

@@ -1,0 +1,92 @@
+"""What runs is decided by the code each tab executes, never by file times.
+
+One throw-away book with a tiny section is built once, then each test
+changes one thing, builds again and counts what the evaluator executed.
+Every build leaves the copy fully built, so each test starts from there.
+"""
+import pytest
+
+from throwaway_book import (SECTION, actions, build_ok, copy_book, edit, executed, fence,
+                            report, tabs, tiny_section, touch_every_source)
+
+JAX_CELL = 'answer = 2 * 21\nanswer'
+SECTION_TEXT = tiny_section(
+    'This page stands in for the section.\n\n'
+    + fence('pytorch, mxnet, tensorflow', 'answer = 6 * 7\nanswer') + '\n'
+    + fence('jax', JAX_CELL)
+    + '\nOnly prose below this line.\n')
+
+
+@pytest.fixture(scope='module')
+def project(tmp_path_factory):
+    project = copy_book(tmp_path_factory.mktemp('incremental'), SECTION_TEXT)
+    build_ok(project)
+    return project
+
+
+def page(project):
+    return (project / '_build' / 'html' / SECTION.replace('.md', '.html'))
+
+
+def test_a_clean_build_runs_each_tab_of_the_section_side_by_side(tmp_path):
+    project = copy_book(tmp_path, SECTION_TEXT)
+    build_ok(project, 'eval')
+    assert executed(project) == sorted((SECTION, tab) for tab in tabs())
+    # The other pages have no code cell: no kernel starts for them.
+    others = {key: action for key, action in actions(project).items() if key[0] != SECTION}
+    assert others and set(others.values()) == {'no code'}
+    assert report(project)['peak_running_kernels'] >= 2
+
+
+def test_nothing_changed_executes_nothing_and_renders_nothing(project):
+    html_before = page(project).stat().st_mtime_ns
+    result = build_ok(project)
+    assert executed(project) == []
+    assert '[html] re-rendered 0 page(s)' in result.stdout
+    assert page(project).stat().st_mtime_ns == html_before
+
+
+def test_touching_every_source_like_a_fresh_clone_executes_nothing(project):
+    touch_every_source(project)
+    build_ok(project)  # the render guard fails the build if d2lbook evaluates
+    assert executed(project) == []
+
+
+def test_a_prose_edit_executes_nothing_but_re_renders_the_page(project):
+    edit(project / SECTION, 'Only prose below this line.', 'Prose edited by the test.')
+    result = build_ok(project)
+    assert executed(project) == []
+    assert {actions(project)[(SECTION, tab)] for tab in tabs()} == {'outputs reused'}
+    assert 'chapter_builders-guide/custom-layer' in result.stdout.split('[html] re-rendered')[1]
+    html = page(project).read_text()
+    assert 'Prose edited by the test.' in html and '42' in html
+
+
+def test_an_edit_to_one_frameworks_cell_executes_only_that_tab(project):
+    edit(project / SECTION, JAX_CELL, 'answer = 42 * 1\nanswer')
+    build_ok(project)
+    assert executed(project) == [(SECTION, 'jax')]
+
+
+def test_a_change_to_one_frameworks_helper_module_executes_only_that_tab(project):
+    helpers = project / 'd2l' / 'tensorflow.py'
+    helpers.write_text(helpers.read_text() + '\n# A comment added by the test.\n')
+    build_ok(project)
+    assert executed(project) == [(SECTION, 'tensorflow')]
+
+
+def test_the_render_guard_stops_d2lbook_from_evaluating(project):
+    """The guard the tests above rely on does fire when d2lbook would evaluate."""
+    import os
+    import subprocess
+    from throwaway_book import book
+    notebook = project / '_build' / 'eval_jax' / SECTION.replace('.md', '.ipynb')
+    os.utime(notebook, (0, 0))  # older than its page: d2lbook's eval wants to run it
+    env = dict(os.environ, JUPYTER_PATH=str(book.render_guard_dir()),
+               PATH=f'{book.env_dir("book") / "bin"}{os.pathsep}{os.environ["PATH"]}')
+    result = subprocess.run([str(book.env_dir('book') / 'bin' / 'd2lbook'), 'build', 'html',
+                             '--tab', 'all'], cwd=project, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert result.returncode != 0
+    assert 'render guard: d2lbook tried to evaluate a notebook' in result.stdout
+    build_ok(project)  # the evaluator puts the time right again

@@ -1,0 +1,43 @@
+"""Two clean builds of the section give the same notebooks, output for output."""
+import nbformat
+import pytest
+
+from throwaway_book import build_ok, copy_book
+
+from book_paths import TABS
+
+
+def normalized(path):
+    """A notebook's cells as (type, source, execution count, outputs), without
+    the timing metadata an executor may add."""
+    if path.stat().st_size == 0:  # d2lbook's marker for "no cell in this tab"
+        return []
+    notebook = nbformat.read(path, as_version=4)
+    return [(cell.cell_type, cell.source, cell.get('execution_count'), cell.get('outputs'))
+            for cell in notebook.cells]
+
+
+@pytest.fixture(scope='module')
+def two_clean_builds(tmp_path_factory):
+    builds = []
+    for name in ('first', 'second'):
+        project = copy_book(tmp_path_factory.mktemp(name))
+        build_ok(project, 'eval')
+        builds.append(project / '_build')
+    return builds
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_two_clean_builds_give_identical_outputs(two_clean_builds, tab):
+    first, second = two_clean_builds
+    eval_dir = 'eval' if tab == TABS[0] else f'eval_{tab}'
+    notebooks = sorted(p.relative_to(first) for p in (first / eval_dir).rglob('*.ipynb'))
+    assert notebooks, f'the first build wrote no {tab} notebook'
+    outputs_seen = 0
+    for relative in notebooks:
+        cells_first, cells_second = normalized(first / relative), normalized(second / relative)
+        assert len(cells_first) == len(cells_second), relative
+        for index, (a, b) in enumerate(zip(cells_first, cells_second)):
+            assert a == b, f'{relative} cell {index} differs between two clean builds:\n{a}\n{b}'
+            outputs_seen += bool(a[3])
+    assert outputs_seen >= 5, f'{tab}: too few outputs to show anything'

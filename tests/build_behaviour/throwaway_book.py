@@ -1,0 +1,95 @@
+"""Throw-away copies of the book, for tests that run the build itself.
+
+A copy holds the book's sources (optionally with a tiny page in place of the
+section, so that a build costs a second or two per tab) and builds into its
+own _build/ with the repository's environments, so that these tests never
+touch the real _build/.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BOOK = ROOT / 'tools' / 'book.py'
+SOURCES = ['config.ini', 'index.md', 'references.md', 'references.bib',
+           'chapter_builders-guide', 'd2l', 'static']
+SECTION = 'chapter_builders-guide/custom-layer.md'
+
+sys.path.insert(0, str(ROOT / 'tools'))
+import book  # noqa: E402  (the driver: its network namespace and paths)
+
+
+def tiny_section(body):
+    """A page that stands in for the section: its label, then `body`."""
+    return f'# A Tiny Section\n:label:`sec_custom_layer`\n\n{body.strip()}\n'
+
+
+def fence(tabs, code):
+    return f'```{{.python .input}}\n%%tab {tabs}\n{code.strip()}\n```\n'
+
+
+def copy_book(destination, section=None):
+    """Copy the sources into destination; `section` replaces the section's text."""
+    destination = Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in SOURCES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name,
+                            ignore=shutil.ignore_patterns('__pycache__'))
+        else:
+            shutil.copy2(source, destination / name)
+    if section is not None:
+        (destination / SECTION).write_text(section, encoding='utf-8')
+    return destination
+
+
+def book_command(project, *command):
+    return [sys.executable, str(BOOK), *command, '--project', str(project)]
+
+
+def build(project, *command):
+    """Run `tools/book.py <command>` (default: html) on a copy; output merged."""
+    return subprocess.run(book_command(project, *(command or ['html'])),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def build_ok(project, *command):
+    result = build(project, *command)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return result
+
+
+def report(project):
+    """What the last evaluation did with each (page, tab)."""
+    return json.loads((Path(project) / '_build' / 'eval_report.json').read_text())
+
+
+def actions(project):
+    return {(entry['source'], entry['tab']): entry['action']
+            for entry in report(project)['notebooks']}
+
+
+def executed(project):
+    """The (page, tab) notebooks the last evaluation ran in a kernel."""
+    return sorted(key for key, action in actions(project).items() if action == 'executed')
+
+
+def tabs():
+    return book.tabs()
+
+
+def edit(path, old, new):
+    text = Path(path).read_text(encoding='utf-8')
+    assert old in text, f'{old!r} is not in {path}'
+    Path(path).write_text(text.replace(old, new, 1), encoding='utf-8')
+
+
+def touch_every_source(project):
+    """What a fresh clone looks like: every source newer than the build."""
+    for path in Path(project).rglob('*'):
+        if path.is_file() and '_build' not in path.parts:
+            os.utime(path)
