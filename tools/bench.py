@@ -1,0 +1,222 @@
+"""`make bench`: time the helpers, the layers and the build against references.
+
+Every figure is a pair measured side by side in this one run, so that the
+ratio holds even on a machine shared with other builds:
+
+  - import time of `d2l.<framework>` over importing the framework modules
+    that d2l/<framework>.py needs (goal: under 5% more), each in a fresh
+    interpreter, alternating, the fastest of several (a neighbour's build
+    only ever adds time, and an import's cost is what remains without it);
+  - d2l's hand-written DenseReLU against the framework's built-in dense
+    layer plus ReLU, forward and backward (see tools/bench_framework.py;
+    goal: within 10%);
+  - a clean build of the four tabs plus HTML against the plain d2lbook flow
+    (`d2lbook build eval --tab X` for every tab, side by side as the old
+    driver ran them, then `d2lbook build html --tab all`), each in its own
+    throw-away copy of the book (goal: at most half the time); and a
+    rebuild of each with nothing changed.
+
+The table is printed and written to _build/bench.md. A benchmark is never a
+test: nothing fails on a number.
+"""
+import configparser
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import book
+
+TOOLS = Path(__file__).resolve().parent
+IMPORT_ROUNDS = 7
+# What d2l/<module>.py imports from its framework: the import a reader pays
+# anyway. The ratio is the price of the helpers on top of it.
+FRAMEWORK_IMPORTS = {
+    'pytorch': 'import torch; from torch import nn; from torch.nn import functional',
+    'mxnet': 'from mxnet import init, np, npx; from mxnet.gluon import nn',
+    'jax': 'import jax; from flax import linen; from jax import numpy',
+    'tensorflow': 'import tensorflow',
+}
+BUILT_IN_LAYER = {
+    'pytorch': 'nn.Linear + ReLU',
+    'mxnet': "nn.Dense(activation='relu')",
+    'jax': 'nn.Dense + relu, jit',
+    'tensorflow': "Dense(activation='relu')",
+}
+BOOK_SOURCES = ['config.ini', 'index.md', 'references.md', 'references.bib',
+                'chapter_builders-guide', 'd2l', 'static']
+
+
+def log(message):
+    print(f'[bench] {message}', flush=True)
+
+
+def framework_env():
+    return dict(os.environ, **book.KERNEL_ENV)
+
+
+def run_in(tab, *args):
+    result = subprocess.run([str(book.env_python(tab)), str(TOOLS / 'bench_framework.py'), *args],
+                            env=framework_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, check=True)
+    return result.stdout.strip().splitlines()[-1]
+
+
+def import_times(tab):
+    """(seconds of d2l's import, of the framework's own imports): the fastest runs."""
+    d2l_import = f'from d2l import {module_name(tab)}'
+    times = {'d2l': [], 'framework': []}
+    for index in range(IMPORT_ROUNDS):
+        pairs = [('d2l', d2l_import), ('framework', FRAMEWORK_IMPORTS[tab])]
+        for name, statement in (pairs if index % 2 == 0 else pairs[::-1]):
+            times[name].append(float(run_in(tab, 'import', statement)))
+    return min(times['d2l']), min(times['framework'])
+
+
+def module_name(tab):
+    """d2l's module of a tab, from config.ini (e.g. torch for pytorch)."""
+    config = configparser.ConfigParser()
+    config.read(book.ROOT / 'config.ini', encoding='utf-8')
+    return Path(config[f'library-{tab}']['lib_file']).stem
+
+
+def layer_times(tab):
+    times = json.loads(run_in(tab, 'layers', tab))
+    return times['custom'], times['builtin']
+
+
+# ---------------------------------------------------------------- builds ----
+
+def copy_book(destination):
+    destination.mkdir(parents=True)
+    for name in BOOK_SOURCES:
+        source = book.ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns('__pycache__'))
+        else:
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def timed(run):
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def quiet(cmd, cwd, env=None):
+    result = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    if result.returncode != 0:
+        print(result.stdout[-3000:])
+        raise book.BuildError(f'`{" ".join(map(str, cmd))}` failed in {cwd}')
+
+
+def this_build(project):
+    quiet([sys.executable, str(TOOLS / 'book.py'), 'html', '--project', str(project)], project)
+
+
+def plain_d2lbook_build(project):
+    """The flow this project replaced: d2lbook evaluates every tab (all four
+    at once), then merges and renders."""
+    def evaluate(tab):
+        env = book.book_env()
+        env['JUPYTER_PATH'] = str(book.kernel_dir_for(tab))
+        quiet(book.d2lbook('eval', '--tab', tab), project, env)
+
+    errors = []
+
+    def guarded(tab):
+        try:
+            evaluate(tab)
+        except book.BuildError as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded, args=(tab,)) for tab in book.tabs()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    env = book.book_env()
+    env['JUPYTER_PATH'] = str(book.kernel_dir_for(book.tabs()[0]))
+    quiet(book.d2lbook('html', '--tab', 'all'), project, env)
+
+
+def build_times():
+    with tempfile.TemporaryDirectory(prefix='bench-') as scratch:
+        plain = copy_book(Path(scratch) / 'plain')
+        ours = copy_book(Path(scratch) / 'ours')
+        log('clean build, plain d2lbook flow ...')
+        plain_clean = timed(lambda: plain_d2lbook_build(plain))
+        log('clean build, this build ...')
+        ours_clean = timed(lambda: this_build(ours))
+        log('rebuild with nothing changed, both ...')
+        ours_again = timed(lambda: this_build(ours))
+        plain_again = timed(lambda: plain_d2lbook_build(plain))
+    return (ours_clean, plain_clean), (ours_again, plain_again)
+
+
+# ----------------------------------------------------------------- table ----
+
+def row(measure, ours, reference, unit, goal):
+    scale = 1000 if unit == 'ms' else 1
+    return (f'| {measure} | {ours * scale:.{1 if unit == "ms" else 2}f} {unit} '
+            f'| {reference * scale:.{1 if unit == "ms" else 2}f} {unit} '
+            f'| {ours / reference:.2f} | {goal} |')
+
+
+def main():
+    try:
+        return measure_and_report()
+    except (book.BuildError, subprocess.CalledProcessError) as error:
+        print(f'\nbench failed: {error}', file=sys.stderr)
+        return 1
+
+
+def measure_and_report():
+    tabs = book.tabs()
+    rows = []
+    for tab in tabs:
+        log(f'import time of d2l.{module_name(tab)} ...')
+        ours, reference = import_times(tab)
+        rows.append(row(f'`import d2l.{module_name(tab)}` vs `{FRAMEWORK_IMPORTS[tab]}`',
+                        ours, reference, 's', '< 1.05'))
+    for tab in tabs:
+        log(f'DenseReLU vs the built-in dense layer, {tab} ...')
+        ours, reference = layer_times(tab)
+        rows.append(row(f'{tab}: DenseReLU vs {BUILT_IN_LAYER[tab]}, fwd+bwd, '
+                        '256×1024→1024 f32 CPU, per step', ours, reference, 'ms', '≤ 1.10'))
+    clean, unchanged = build_times()
+    rows.append(row('clean build, 4 tabs + HTML, vs plain d2lbook', *clean, 's', '≤ 0.50'))
+    rows.append(row('rebuild with nothing changed, vs plain d2lbook', *unchanged, 's',
+                    'a few seconds'))
+    load = ', '.join(f'{x:.1f}' for x in os.getloadavg())
+    table = '\n'.join([
+        '# make bench',
+        '',
+        f'{datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, '
+        f'load average {load} at the end. Each pair was measured side by side in this run; '
+        'ratio = this project / reference.',
+        '',
+        '| measure | this project | reference | ratio | goal |',
+        '|---|---|---|---|---|',
+        *rows,
+        '',
+    ])
+    print('\n' + table)
+    book.BUILD.mkdir(exist_ok=True)
+    (book.BUILD / 'bench.md').write_text(table)
+    log(f'written to {(book.BUILD / "bench.md").relative_to(book.ROOT)}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
