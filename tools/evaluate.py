@@ -71,6 +71,10 @@ CELL_TIMEOUT = 20 * 60
 # so that every notebook built the old way runs again.
 RECIPE = 'evaluate.py 1'
 
+# The actions of the report, in the order the summary line names them.
+SUMMARY_ORDER = ['executed', 'failed', 'outputs reused', 'up to date', 'no code',
+                 'no cell in this tab']
+
 ANSI_ESCAPE = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 
 
@@ -210,7 +214,9 @@ class Job:
         if not (self.target.exists() and self.target.read_bytes() == self.content):
             write_atomically(self.target, self.content)
         record = {'code_hash': self.hash, 'notebook_sha256': sha256(self.content)}
-        write_atomically(self.record, (json.dumps(record, indent=1) + '\n').encode())
+        data = (json.dumps(record, indent=1) + '\n').encode()
+        if not (self.record.exists() and self.record.read_bytes() == data):
+            write_atomically(self.record, data)
 
     def forget(self):
         """A failed run leaves neither the notebook nor its record."""
@@ -432,10 +438,9 @@ def evaluate(project, tabs, venv, jobs_at_once):
     }
     write_atomically(project.build_dir / 'eval_report.json',
                      (json.dumps(report, indent=1) + '\n').encode())
-    counts = {}
-    for job in jobs:
-        counts[job.action] = counts.get(job.action, 0) + 1
-    log(f'{len(jobs)} notebooks: ' + ', '.join(f'{n} {action}' for action, n in sorted(counts.items())))
+    counts = [(sum(job.action == action for job in jobs), action) for action in SUMMARY_ORDER]
+    pages = len({job.source for job in jobs})
+    log(f'{pages} pages × {len(tabs)} tabs: ' + ', '.join(f'{n} {action}' for n, action in counts if n))
     failed = [job for job in to_run if job.failure]
     if failed:
         # Tracebacks first, then the summaries, so the last lines on the
