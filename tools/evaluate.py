@@ -60,10 +60,11 @@ from project import Project
 TOOLS = Path(__file__).resolve().parent
 DEFAULT_VENV = TOOLS.parent / '.venv'
 
-# What every kernel gets on top of its kernel spec. d2lbook's eval sets
+# What every kernel gets on top of its kernel spec: d2lbook's eval sets
 # PYTHONWARNINGS=ignore for its kernels, so deprecation notices never reach
-# the page; PYTHONPATH makes `from d2l import ...` load the project's own
-# helpers even in a throw-away copy of the project.
+# the page. (Kernels also get PYTHONPATH=<project>, so that `from d2l import`
+# loads the project's own helpers even in a throw-away copy; that path is
+# left out of the hash, which covers the helpers' content instead.)
 EXTRA_KERNEL_ENV = {'PYTHONWARNINGS': 'ignore'}
 # d2lbook's limit for one cell.
 CELL_TIMEOUT = 20 * 60

@@ -4,9 +4,12 @@ One throw-away book with a tiny section is built once, then each test
 changes one thing, builds again and counts what the evaluator executed.
 Every build leaves the copy fully built, so each test starts from there.
 """
+import os
+import subprocess
+
 import pytest
 
-from throwaway_book import (SECTION, actions, build_ok, copy_book, edit, executed, fence,
+from throwaway_book import (SECTION, actions, book, build_ok, copy_book, edit, executed, fence,
                             report, tabs, tiny_section, touch_every_source)
 
 JAX_CELL = 'answer = 2 * 21\nanswer'
@@ -77,9 +80,6 @@ def test_a_change_to_one_frameworks_helper_module_executes_only_that_tab(project
 
 def test_the_render_guard_stops_d2lbook_from_evaluating(project):
     """The guard the tests above rely on does fire when d2lbook would evaluate."""
-    import os
-    import subprocess
-    from throwaway_book import book
     notebook = project / '_build' / 'eval_jax' / SECTION.replace('.md', '.ipynb')
     os.utime(notebook, (0, 0))  # older than its page: d2lbook's eval wants to run it
     env = dict(os.environ, JUPYTER_PATH=str(book.render_guard_dir()),
