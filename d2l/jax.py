@@ -54,6 +54,9 @@ class DenseReLU(nn.Module):
         self.bias = self.param('bias', nn.initializers.zeros, (self.units,))
 
     def __call__(self, X):
+        if X.shape[-1] != self.in_units:
+            raise ValueError(f'DenseReLU expects inputs of width '
+                             f'{self.in_units}, got width {X.shape[-1]}')
         return nn.relu(X @ self.weight + self.bias)
 
 

@@ -40,6 +40,9 @@ class DenseReLU(nn.Block):
         self.bias = self.params.get('bias', shape=(units,), init='zeros')
 
     def forward(self, X):
+        if X.shape[-1] != self.weight.shape[0]:
+            raise ValueError(f'DenseReLU expects inputs of width '
+                             f'{self.weight.shape[0]}, got width {X.shape[-1]}')
         ctx = X.ctx
         return npx.relu(np.dot(X, self.weight.data(ctx)) + self.bias.data(ctx))
 

@@ -26,6 +26,7 @@ class CenteredLayer(tf.keras.layers.Layer):
     def call(self, X):
         return X - tf.reduce_mean(X)
 
+@tf.keras.utils.register_keras_serializable(package='d2l')
 class DenseReLU(tf.keras.layers.Layer):
     """A fully connected layer followed by ReLU, written out by hand.
 
@@ -35,14 +36,23 @@ class DenseReLU(tf.keras.layers.Layer):
         self.units = units
 
     def build(self, input_shape):
+        in_units = input_shape[-1]
+        # Keras checks every later input against this and names both widths.
+        self.input_spec = tf.keras.layers.InputSpec(axes={-1: in_units})
         self.weight = self.add_weight(
-            name='weight', shape=(input_shape[-1], self.units),
+            name='weight', shape=(in_units, self.units),
             initializer=tf.keras.initializers.RandomNormal(stddev=1.0))
         self.bias = self.add_weight(
             name='bias', shape=(self.units,), initializer='zeros')
 
     def call(self, X):
         return tf.nn.relu(tf.matmul(X, self.weight) + self.bias)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), 'units': self.units}
 
 
 # Alias defined in config.ini

@@ -31,6 +31,9 @@ class DenseReLU(nn.Module):
         self.bias = nn.Parameter(torch.zeros(units))
 
     def forward(self, X):
+        if X.shape[-1] != self.weight.shape[0]:
+            raise ValueError(f'DenseReLU expects inputs of width '
+                             f'{self.weight.shape[0]}, got width {X.shape[-1]}')
         return F.relu(X @ self.weight + self.bias)
 
 
