@@ -2,7 +2,7 @@
 PYTHON ?= python3
 BOOK := $(PYTHON) tools/book.py
 
-.PHONY: html setup eval lib test clean
+.PHONY: html setup eval lib test clean editions-check html-ko html-pt
 
 # Set up what is missing, evaluate every tab, render _build/html/.
 html: setup
@@ -20,8 +20,17 @@ eval: setup
 lib: setup
 	$(BOOK) lib
 
+# Render the Korean or Portuguese edition into _build/<lang>/html; the code
+# is the English code, so the outputs are the English build's, checked cell by cell.
+html-ko html-pt: html-%: html
+	.venv/book/bin/python tools/editions.py html $*
+
+# Check that every translation is in step with the English source.
+editions-check: setup
+	.venv/book/bin/python tools/editions.py check
+
 # Build what is missing, then run every test suite in its own environment.
-test: html
+test: html html-ko html-pt
 	$(BOOK) test
 
 # Remove everything the build wrote (the environments stay).
