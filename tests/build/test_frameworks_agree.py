@@ -3,6 +3,7 @@
 The weights and inputs come from NumPy; tests/agreement/run_layers.py sets
 them into each framework's d2l layers, in that framework's environment.
 """
+import os
 import subprocess
 import sys
 
@@ -43,7 +44,7 @@ def numpy_reference(inputs):
 
 def run_in_every_framework(inputs_path, tmp_path):
     """Start the helper in each framework's environment at once; collect outputs."""
-    env = dict(book.book_env(), **book.KERNEL_ENV)
+    env = dict(os.environ, **book.KERNEL_ENV)
     processes = {}
     for tab in TABS:
         cmd = [str(book.env_python(tab)), str(RUN_LAYERS), tab, str(inputs_path),
