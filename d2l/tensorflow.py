@@ -54,6 +54,34 @@ class DenseReLU(tf.keras.layers.Layer):
     def get_config(self):
         return {**super().get_config(), 'units': self.units}
 
+class TensorReduction(tf.keras.layers.Layer):
+    """Outputs y_k = sum over i, j of W_ijk x_i x_j, for a batch of x.
+
+    Defined in :numref:`sec_custom_layer_answers`"""
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        d = input_shape[-1]
+        self.weight = self.add_weight(
+            name='weight', shape=(d, d, self.units),
+            initializer=tf.keras.initializers.RandomNormal(stddev=1.0))
+
+    def call(self, X):
+        return tf.einsum('bi,ijk,bj->bk', X, self.weight, X)
+
+    def get_config(self):
+        return {**super().get_config(), 'units': self.units}
+
+class FourierHalf(tf.keras.layers.Layer):
+    """The first half of the DFT coefficients along the last axis.
+
+    Defined in :numref:`sec_custom_layer_answers`"""
+    def call(self, X):
+        Z = tf.signal.fft(tf.cast(X, tf.complex64))
+        return Z[..., :X.shape[-1] // 2]
+
 
 # Alias defined in config.ini
 
