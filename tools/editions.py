@@ -15,6 +15,7 @@ Run with the d2lbook environment's Python (it imports d2lbook and nbformat):
 """
 import argparse
 import configparser
+import io
 import os
 import re
 import shutil
@@ -206,10 +207,9 @@ def stage(lang):
     config['project']['lang'] = lang
     config['project']['title'] = ''  # d2lbook reads it off the edition's index.md
     config['build']['output_dir'] = os.path.relpath(BUILD / lang, target)
-    with open(target / 'config.ini.tmp', 'w', encoding='utf-8') as f:
-        config.write(f)
-    write_if_changed(target / 'config.ini', (target / 'config.ini.tmp').read_bytes())
-    (target / 'config.ini.tmp').unlink()
+    text = io.StringIO()
+    config.write(text)
+    write_if_changed(target / 'config.ini', text.getvalue().encode('utf-8'))
 
 
 def translated_notebooks(lang, tab):
