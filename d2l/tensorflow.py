@@ -54,6 +54,7 @@ class DenseReLU(tf.keras.layers.Layer):
     def get_config(self):
         return {**super().get_config(), 'units': self.units}
 
+@tf.keras.utils.register_keras_serializable(package='d2l')
 class TensorReduction(tf.keras.layers.Layer):
     """Outputs y_k = sum over i, j of W_ijk x_i x_j, for a batch of x.
 
