@@ -2,7 +2,7 @@
 PYTHON ?= python3
 BOOK := $(PYTHON) tools/book.py
 
-.PHONY: html setup eval lib test clean editions-check html-ko html-pt
+.PHONY: html setup eval lib test clean editions-check editions-copy-code html-ko html-pt
 
 # Set up what is missing, evaluate every tab, render _build/html/.
 html: setup
@@ -28,6 +28,10 @@ html-ko html-pt: html-%: html
 # Check that every translation is in step with the English source.
 editions-check: setup
 	.venv/book/bin/python tools/editions.py check
+
+# After changing English code cells, copy them into every translation.
+editions-copy-code: setup
+	.venv/book/bin/python tools/editions.py copy-code
 
 # Build what is missing, then run every test suite in its own environment.
 test: html html-ko html-pt

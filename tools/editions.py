@@ -11,6 +11,7 @@ d2lbook render the edition into `_build/<lang>/html`.
 
 Run with the d2lbook environment's Python (it imports d2lbook and nbformat):
     .venv/book/bin/python tools/editions.py check
+    .venv/book/bin/python tools/editions.py copy-code   # after editing English code
     .venv/book/bin/python tools/editions.py html ko
 """
 import argparse
@@ -149,6 +150,34 @@ def compare(english_path, translated_path):
     return problems
 
 
+def copy_code(languages=LANGUAGES):
+    """After a code change in English, copy the English code blocks into each
+    translation (block by block, so the two must have the same number of
+    blocks); the prose around them is the translators' to update."""
+    changed = []
+    for lang in languages:
+        for relative in english_sources():
+            translated_path = ROOT / lang / relative
+            if not translated_path.exists():
+                continue
+            english = outline((ROOT / relative).read_text(encoding='utf-8')).code
+            text = translated_path.read_text(encoding='utf-8')
+            translated = outline(text).code
+            if len(english) != len(translated):
+                raise RuntimeError(f'{lang}/{relative}: {len(translated)} code blocks, the English '
+                                   f'has {len(english)}; add or remove blocks by hand first')
+            lines = text.split('\n')
+            for ours, theirs in reversed(list(zip(translated, english))):
+                if ours.text != theirs.text:
+                    end = ours.line - 1 + len(ours.text.split('\n'))
+                    lines[ours.line - 1:end] = theirs.text.split('\n')
+            new_text = '\n'.join(lines)
+            if new_text != text:
+                translated_path.write_text(new_text, encoding='utf-8')
+                changed.append(f'{lang}/{relative}')
+    return changed
+
+
 def check(languages=LANGUAGES):
     problems = []
     for lang in languages:
@@ -282,7 +311,7 @@ def html(lang):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('command', choices=['check', 'html'])
+    parser.add_argument('command', choices=['check', 'copy-code', 'html'])
     parser.add_argument('languages', nargs='*', default=list(LANGUAGES))
     args = parser.parse_args(argv)
     unknown = set(args.languages) - set(LANGUAGES)
@@ -297,6 +326,9 @@ def main(argv=None):
             if problems:
                 return 1
             print(f'editions {", ".join(args.languages)} are in step with the English source')
+        elif args.command == 'copy-code':
+            for name in copy_code(args.languages):
+                print(f'updated the code blocks of {name}')
         else:
             for lang in args.languages:
                 html(lang)
