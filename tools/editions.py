@@ -236,6 +236,10 @@ def stage(lang):
     config['project']['lang'] = lang
     config['project']['title'] = ''  # d2lbook reads it off the edition's index.md
     config['build']['output_dir'] = os.path.relpath(BUILD / lang, target)
+    # d2lbook leaves Sphinx's language unset; it marks the pages (<html lang>)
+    # and picks the language of Sphinx's own labels and search.
+    extra = config['build'].get('sphinx_configs', '').strip()
+    config['build']['sphinx_configs'] = '\n'.join(filter(None, [extra, f"language = '{lang}'"]))
     text = io.StringIO()
     config.write(text)
     write_if_changed(target / 'config.ini', text.getvalue().encode('utf-8'))
