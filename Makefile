@@ -2,7 +2,8 @@
 PYTHON ?= python3
 BOOK := $(PYTHON) tools/book.py
 
-.PHONY: html setup check eval lib test bench offline-check clean
+.PHONY: html setup check eval lib test bench offline-check clean \
+        editions-check editions-copy-code html-ko html-pt
 
 # Set up what is missing, check the sources, run what changed, render _build/html/.
 html: setup
@@ -24,8 +25,21 @@ eval: setup
 lib: setup
 	$(BOOK) lib
 
+# Render the Korean or Portuguese edition into _build/<lang>/html; the code
+# is the English code, so the outputs are the English build's, checked cell by cell.
+html-ko html-pt: html-%: html
+	.venv/book/bin/python tools/editions.py html $*
+
+# Check that every translation is in step with the English source.
+editions-check: setup
+	.venv/book/bin/python tools/editions.py check
+
+# After changing English code cells, copy them into every translation.
+editions-copy-code: setup
+	.venv/book/bin/python tools/editions.py copy-code
+
 # Build what is missing, then run every test suite in its own environment.
-test: html
+test: html html-ko html-pt
 	$(BOOK) test
 
 # Time imports, layers and builds against their references; writes _build/bench.md.
