@@ -411,7 +411,10 @@ def align_file_times(project, jobs):
 def evaluate(project, tabs, venv, jobs_at_once):
     config = Config(config_fname=str(project.root / 'config.ini'))
     jobs = plan(project, config, tabs, venv)
-    to_run = [job for job in jobs if job.action == 'execute']
+    # The notebooks with the most code first, so the longest run does not
+    # start last and keep one core busy while the other idles.
+    to_run = sorted((job for job in jobs if job.action == 'execute'),
+                    key=lambda job: -len(code_cells(job.nb)))
     for job in jobs:
         if job.action == 'outputs reused':
             log(f'{job.label()}  code unchanged, outputs reused')

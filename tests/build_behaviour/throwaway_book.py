@@ -20,6 +20,7 @@ SECTION = 'chapter_builders-guide/custom-layer.md'
 
 sys.path.insert(0, str(ROOT / 'tools'))
 import book  # noqa: E402  (the driver: its network namespace and paths)
+from project import Project  # noqa: E402
 
 
 def tiny_section(body):
@@ -31,8 +32,21 @@ def fence(tabs, code):
     return f'```{{.python .input}}\n%%tab {tabs}\n{code.strip()}\n```\n'
 
 
+def code_free_stand_in(text):
+    """A page with the title and labels of `text` and no code, so the rest of
+    the book (its toc, its references) still finds what it links to."""
+    lines = text.split('\n')
+    title = next(line for line in lines if line.startswith('# '))
+    labels = [line for line in lines if line.startswith(':label:')]
+    return '\n'.join([title, *labels, '', 'This page has no code in this copy of the book.', ''])
+
+
 def copy_book(destination, section=None):
-    """Copy the sources into destination; `section` replaces the section's text."""
+    """Copy the sources into destination.
+
+    `section` replaces the section's text; the book's other pages with code
+    then become code-free stand-ins, so that only the tiny section runs.
+    """
     destination = Path(destination)
     destination.mkdir(parents=True, exist_ok=True)
     for name in SOURCES:
@@ -43,6 +57,10 @@ def copy_book(destination, section=None):
         else:
             shutil.copy2(source, destination / name)
     if section is not None:
+        for page in Project(destination).notebook_sources():
+            text = page.read_text(encoding='utf-8')
+            if '```{.python .input}' in text:
+                page.write_text(code_free_stand_in(text), encoding='utf-8')
         (destination / SECTION).write_text(section, encoding='utf-8')
     return destination
 
