@@ -8,8 +8,8 @@ ratio holds even on a machine shared with other builds:
     interpreter, alternating, the fastest of several (a neighbour's build
     only ever adds time, and an import's cost is what remains without it);
   - d2l's hand-written DenseReLU against the framework's built-in dense
-    layer plus ReLU, forward and backward (see tools/bench_framework.py;
-    goal: within 10%);
+    layer plus ReLU, forward and backward, the fastest of alternating rounds
+    (see tools/bench_framework.py; goal: within 10%);
   - a clean build of the four tabs plus HTML against the plain d2lbook flow
     (`d2lbook build eval --tab X` for every tab, side by side as the old
     driver ran them, then `d2lbook build html --tab all`), each in its own
