@@ -2,13 +2,13 @@
 PYTHON ?= python3
 BOOK := $(PYTHON) tools/book.py
 
-.PHONY: html setup eval lib test clean
+.PHONY: html setup eval lib pdf notebooks test clean
 
 # Set up what is missing, evaluate every tab, render _build/html/.
 html: setup
 	$(BOOK) html
 
-# Create .venv/book and .venv/<tab> (and apt packages when root); idempotent.
+# Create .venv/book, .venv/<tab> and .venv/npm (and apt packages when root); idempotent.
 setup:
 	$(BOOK) setup
 
@@ -20,8 +20,16 @@ eval: setup
 lib: setup
 	$(BOOK) lib
 
-# Build what is missing, then run every test suite in its own environment.
-test: html
+# One PDF per framework in _build/pdf/ (LaTeX from Debian, installed when root).
+pdf: setup
+	$(BOOK) pdf
+
+# Executed, Colab and SageMaker notebooks per framework, and zips, in _build/notebooks/.
+notebooks: setup
+	$(BOOK) notebooks
+
+# Build every form of the book, then run every test suite in its own environment.
+test: html pdf notebooks
 	$(BOOK) test
 
 # Remove everything the build wrote (the environments stay).

@@ -8,7 +8,8 @@ Jupyter kernel named `python3`; pointing JUPYTER_PATH at a folder whose
 `kernels/python3/kernel.json` starts `.venv/<tab>/bin/python` makes each tab
 run in its own environment without changing d2lbook.
 
-Usage: python3 tools/book.py {setup,eval,html,lib,test} [tab ...]
+Usage: python3 tools/book.py {setup,eval,html,lib,pdf,notebooks,test} [tab ...]
+       python3 tools/book.py apt-packages [target ...]
 """
 import argparse
 import configparser
@@ -26,9 +27,12 @@ VENV = ROOT / '.venv'
 REQUIREMENTS = ROOT / 'requirements'
 BUILD = ROOT / '_build'
 
-# Debian packages the build needs, keyed by the command that shows they are
-# there. pandoc converts the notebooks' markdown for `d2lbook build rst`.
-APT_PACKAGES = {'pandoc': 'pandoc'}
+# Debian packages the build needs, keyed by the command (or a file) that shows
+# they are there. pandoc converts the notebooks' markdown for `d2lbook build
+# rst`; npm installs the MathJax the site serves itself (tools/npm_env.py).
+APT_PACKAGES = {'pandoc': 'pandoc', 'npm': 'npm'}
+# The browser the site's tests drive, and pdftotext/pdftoppm for the PDF tests.
+TEST_APT_PACKAGES = {'chromium': 'chromium', 'pdftotext': 'poppler-utils'}
 
 # Environment variables every framework kernel starts with.
 KERNEL_ENV = {
@@ -53,6 +57,13 @@ def tabs():
     return [tab.strip() for tab in config['build']['tabs'].split(',')]
 
 
+def config():
+    """config.ini, as d2lbook reads it."""
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / 'config.ini', encoding='utf-8')
+    return parser
+
+
 def env_dir(name):
     return VENV / name
 
@@ -72,8 +83,12 @@ def log(message):
 
 # ---------------------------------------------------------------- setup ----
 
-def ensure_system_packages():
-    missing = [pkg for cmd, pkg in APT_PACKAGES.items() if not shutil.which(cmd)]
+def is_there(probe):
+    return Path(probe).exists() if probe.startswith('/') else shutil.which(probe)
+
+
+def ensure_system_packages(packages=APT_PACKAGES):
+    missing = [pkg for probe, pkg in packages.items() if not is_there(probe)]
     if not missing:
         return
     if os.geteuid() != 0:
@@ -144,10 +159,13 @@ def write_kernel(tab):
     (spec_dir / 'kernel.json').write_text(json.dumps(spec, indent=2) + '\n')
 
 
-def setup():
-    """Idempotent: installs only what is missing or whose pins changed."""
+def setup(selected=None):
+    """Idempotent: installs only what is missing or whose pins changed.
+    With tabs given, only their environments and .venv/book (a CI job that
+    evaluates one framework, or renders from evaluated notebooks, needs no
+    other framework)."""
     ensure_system_packages()
-    names = ['book'] + tabs()
+    names = ['book'] + [tab for tab in (selected or tabs()) if tab != 'book']
     stale = [name for name in names if not env_is_current(name)]
     if stale:
         log(f'creating environments: {", ".join(stale)} (under .venv/)')
@@ -170,6 +188,16 @@ def setup():
             log(f'environment .venv/{name} is ready')
     for tab in tabs():
         write_kernel(tab)
+    install_npm_env()
+
+
+def install_npm_env():
+    sys.path.insert(0, str(ROOT / 'tools'))
+    import npm_env
+    try:
+        npm_env.install(log)
+    except npm_env.NpmError as error:
+        raise BuildError(str(error))
 
 
 # ----------------------------------------------------------------- build ----
@@ -243,9 +271,45 @@ def lib():
         raise BuildError(f'`d2lbook build lib` exited with {code}')
 
 
+def pdf():
+    """One PDF per framework under _build/pdf/ (tools/pdf.py)."""
+    sys.path.insert(0, str(ROOT / 'tools'))
+    import pdf as pdf_forms
+    ensure_system_packages(pdf_forms.APT_PACKAGES)
+    eval_tabs(tabs())
+    try:
+        pdf_forms.build(tabs())
+    except pdf_forms.PdfError as error:
+        raise BuildError(str(error))
+
+
+def notebooks():
+    """The readers' notebooks under _build/notebooks/ (tools/notebooks.py,
+    which reads notebooks with nbformat, so it runs in .venv/book)."""
+    eval_tabs(tabs())
+    code = run_streamed([str(env_python('book')), str(ROOT / 'tools' / 'notebooks.py')],
+                        book_env(), '[notebooks]')
+    if code != 0:
+        raise BuildError(f'writing the notebooks failed (exit {code})')
+
+
+def apt_packages(targets):
+    """The Debian packages of some targets, for CI images that install them
+    up front (`sudo apt-get install $(... apt-packages html pdf test)`)."""
+    sys.path.insert(0, str(ROOT / 'tools'))
+    import pdf as pdf_forms
+    lists = {'html': APT_PACKAGES, 'pdf': pdf_forms.APT_PACKAGES, 'test': TEST_APT_PACKAGES}
+    unknown = set(targets) - set(lists)
+    if unknown:
+        raise BuildError(f'unknown target(s) {sorted(unknown)}; choose from {sorted(lists)}')
+    names = {name for target in targets or lists for name in lists[target].values()}
+    print(' '.join(sorted(names)))
+
+
 # ----------------------------------------------------------------- tests ----
 
 def test():
+    ensure_system_packages(TEST_APT_PACKAGES)
     sys.path.insert(0, str(ROOT / 'tools'))
     import run_tests
     return run_tests.main()
@@ -253,12 +317,15 @@ def test():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('command', choices=['setup', 'eval', 'html', 'lib', 'test'])
-    parser.add_argument('tabs', nargs='*', help='tabs to evaluate (eval only)')
+    parser.add_argument('command', choices=['setup', 'eval', 'html', 'lib', 'pdf', 'notebooks',
+                                            'test', 'apt-packages'])
+    parser.add_argument('tabs', nargs='*',
+                        help='tabs to evaluate (eval), to set up (setup; `book` for d2lbook\'s '
+                             'environment alone); targets (apt-packages)')
     args = parser.parse_args(argv)
     try:
         if args.command == 'setup':
-            setup()
+            setup(args.tabs)
         elif args.command == 'eval':
             unknown = set(args.tabs) - set(tabs())
             if unknown:
@@ -268,6 +335,12 @@ def main(argv=None):
             html()
         elif args.command == 'lib':
             lib()
+        elif args.command == 'pdf':
+            pdf()
+        elif args.command == 'notebooks':
+            notebooks()
+        elif args.command == 'apt-packages':
+            apt_packages(args.tabs)
         elif args.command == 'test':
             return test()
     except BuildError as error:
