@@ -78,6 +78,12 @@ def install_cell(tab):
     return nbformat.v4.new_code_cell(source)
 
 
+def with_python_kernel(notebook):
+    """The executed notebooks name no kernel; Jupyter would ask for one."""
+    notebook.metadata.setdefault('kernelspec', {'name': 'python3', 'display_name': 'Python 3'})
+    return notebook
+
+
 def without_build_marks(notebook):
     for cell in notebook.cells:
         if cell.cell_type == 'code':
@@ -92,7 +98,8 @@ def with_install_cell(variant_nb, plain_nb, tab):
     if added < 0 or [c.source for c in rest] != [c.source for c in plain_nb.cells]:
         raise book.BuildError('d2lbook\'s Colab/SageMaker notebook is not the plain one '
                               'behind an install cell any more; see tools/notebooks.py')
-    variant_nb.cells = [install_cell(tab)] + rest
+    has_code = any(cell.cell_type == 'code' for cell in rest)
+    variant_nb.cells = ([install_cell(tab)] if has_code else []) + rest
     return variant_nb
 
 
@@ -106,7 +113,7 @@ def gather(tab):
             continue
         relative = plain_path.relative_to(plain_root)
         plain_nb = nbformat.read(plain_path, as_version=4)
-        forms = {'plain': plain_nb}
+        forms = {'plain': with_python_kernel(plain_nb)}
         for variant in ('colab', 'sagemaker'):
             variant_nb = nbformat.read(d2lbook_dir(variant, tab) / relative, as_version=4)
             forms[variant] = with_install_cell(variant_nb, plain_nb, tab)
@@ -134,7 +141,7 @@ def write_zip(tab):
 def build(selected):
     for tab in selected:
         code = book.run_streamed(book.d2lbook('ipynb', 'colab', 'sagemaker', '--tab', tab),
-                                 book.book_env(tab), f'[notebooks {tab}]')
+                                 book.book_env(tab), f'[{tab}]')
         if code != 0:
             raise book.BuildError(f'd2lbook could not write the {tab} notebooks (exit {code})')
         gather(tab)
