@@ -133,3 +133,12 @@ def test_plain_notebook_runs_top_to_bottom_in_a_fresh_kernel(tab, monkeypatch):
         results = [o.data['text/plain'] for o in ran.outputs if o.output_type == 'execute_result']
         expected = [o.data['text/plain'] for o in kept.outputs if o.output_type == 'execute_result']
         assert results == expected, ran.source
+
+
+@pytest.mark.parametrize('tab', TABS)
+@pytest.mark.parametrize('variant', VARIANTS)
+def test_notebook_code_shows_no_build_marks(tab, variant):
+    assert '#@save' in (ROOT / f'{SECTION}.md').read_text(), 'the section has no mark to hide'
+    code = [cell.source for cell in read(tab, variant).cells if cell.cell_type == 'code']
+    assert any('class CenteredLayer' in source for source in code)
+    assert not [source for source in code if '@save' in source]
