@@ -87,8 +87,12 @@ def finish_html(app, exception):
     if exception is not None or app.builder.format != 'html':
         return
     static = Path(app.outdir) / '_static'
-    d2l_js = static / 'd2l.js'
-    d2l_js.write_text(make_d2l_js_local(d2l_js.read_text(encoding='utf-8')), encoding='utf-8')
+    # From the d2l.js that d2lbook wrote next to conf.py, not the copy in the
+    # site: Sphinx skips copying static files when no page changed, and
+    # rewriting the site's copy twice would find no loader the second time.
+    written_by_d2lbook = Path(app.confdir) / '_static' / 'd2l.js'
+    (static / 'd2l.js').write_text(
+        make_d2l_js_local(written_by_d2lbook.read_text(encoding='utf-8')), encoding='utf-8')
     shutil.copy(COPY_ICON, static / COPY_ICON.name)
     if not (npm_env.MATHJAX_ES5 / npm_env.MATHJAX_ENTRY).exists():
         raise ExtensionError(f'MathJax is missing from {npm_env.MATHJAX_ES5}; run `make setup`')
