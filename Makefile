@@ -2,7 +2,7 @@
 PYTHON ?= python3
 BOOK := $(PYTHON) tools/book.py
 
-.PHONY: html setup eval lib pdf notebooks test clean
+.PHONY: html setup eval lib pdf notebooks test clean editions-check editions-copy-code html-ko html-pt
 
 # Set up what is missing, evaluate every tab, render _build/html/.
 html: setup
@@ -20,6 +20,19 @@ eval: setup
 lib: setup
 	$(BOOK) lib
 
+# Render the Korean or Portuguese edition into _build/<lang>/html; the code
+# is the English code, so the outputs are the English build's, checked cell by cell.
+html-ko html-pt: html-%: html
+	.venv/book/bin/python tools/editions.py html $*
+
+# Check that every translation is in step with the English source.
+editions-check: setup
+	.venv/book/bin/python tools/editions.py check
+
+# After changing English code cells, copy them into every translation.
+editions-copy-code: setup
+	.venv/book/bin/python tools/editions.py copy-code
+
 # One PDF per framework in _build/pdf/ (LaTeX from Debian, installed when root).
 pdf: setup
 	$(BOOK) pdf
@@ -29,7 +42,7 @@ notebooks: setup
 	$(BOOK) notebooks
 
 # Build every form of the book, then run every test suite in its own environment.
-test: html pdf notebooks
+test: html html-ko html-pt pdf notebooks
 	$(BOOK) test
 
 # Remove everything the build wrote (the environments stay).

@@ -54,7 +54,31 @@ class DenseReLU(nn.Module):
         self.bias = self.param('bias', nn.initializers.zeros, (self.units,))
 
     def __call__(self, X):
+        if X.shape[-1] != self.in_units:
+            raise ValueError(f'DenseReLU expects inputs of width '
+                             f'{self.in_units}, got width {X.shape[-1]}')
         return nn.relu(X @ self.weight + self.bias)
+
+class TensorReduction(nn.Module):
+    """Outputs y_k = sum over i, j of W_ijk x_i x_j, for a batch of x.
+
+    Defined in :numref:`sec_custom_layer_answers`"""
+    in_units: int
+    units: int
+
+    def setup(self):
+        self.weight = self.param('weight', nn.initializers.normal(stddev=1.0),
+                                 (self.in_units, self.in_units, self.units))
+
+    def __call__(self, X):
+        return jnp.einsum('bi,ijk,bj->bk', X, self.weight, X)
+
+class FourierHalf(nn.Module):
+    """The first half of the DFT coefficients along the last axis.
+
+    Defined in :numref:`sec_custom_layer_answers`"""
+    def __call__(self, X):
+        return jnp.fft.fft(X)[..., :X.shape[-1] // 2]
 
 
 # Alias defined in config.ini

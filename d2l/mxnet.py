@@ -40,8 +40,36 @@ class DenseReLU(nn.Block):
         self.bias = self.params.get('bias', shape=(units,), init='zeros')
 
     def forward(self, X):
+        if X.shape[-1] != self.weight.shape[0]:
+            raise ValueError(f'DenseReLU expects inputs of width '
+                             f'{self.weight.shape[0]}, got width {X.shape[-1]}')
         ctx = X.ctx
         return npx.relu(np.dot(X, self.weight.data(ctx)) + self.bias.data(ctx))
+
+class TensorReduction(nn.Block):
+    """Outputs y_k = sum over i, j of W_ijk x_i x_j, for a batch of x.
+
+    Defined in :numref:`sec_custom_layer_answers`"""
+    def __init__(self, in_units, units, **kwargs):
+        super().__init__(**kwargs)
+        self.weight = self.params.get(
+            'weight', shape=(in_units, in_units, units), init=init.Normal(1.0))
+
+    def forward(self, X):
+        return np.einsum('bi,ijk,bj->bk', X, self.weight.data(X.ctx), X)
+
+class FourierHalf(nn.Block):
+    """The first half of the DFT along the last axis, as (real, imaginary).
+
+    Defined in :numref:`sec_custom_layer_answers`"""
+    def forward(self, X):
+        d = X.shape[-1]
+        n = np.arange(d, dtype=X.dtype, ctx=X.ctx)
+        k = np.arange(d // 2, dtype=X.dtype, ctx=X.ctx)
+        # n * k mod d gives the same angle and keeps it small, which keeps
+        # float32 cos and sin accurate.
+        angle = (2 * np.pi / d) * (np.outer(n, k) % d)
+        return np.dot(X, np.cos(angle)), -np.dot(X, np.sin(angle))
 
 
 # Alias defined in config.ini

@@ -26,6 +26,7 @@ class CenteredLayer(tf.keras.layers.Layer):
     def call(self, X):
         return X - tf.reduce_mean(X)
 
+@tf.keras.utils.register_keras_serializable(package='d2l')
 class DenseReLU(tf.keras.layers.Layer):
     """A fully connected layer followed by ReLU, written out by hand.
 
@@ -35,14 +36,52 @@ class DenseReLU(tf.keras.layers.Layer):
         self.units = units
 
     def build(self, input_shape):
+        in_units = input_shape[-1]
+        # Keras checks every later input against this and names both widths.
+        self.input_spec = tf.keras.layers.InputSpec(axes={-1: in_units})
         self.weight = self.add_weight(
-            name='weight', shape=(input_shape[-1], self.units),
+            name='weight', shape=(in_units, self.units),
             initializer=tf.keras.initializers.RandomNormal(stddev=1.0))
         self.bias = self.add_weight(
             name='bias', shape=(self.units,), initializer='zeros')
 
     def call(self, X):
         return tf.nn.relu(tf.matmul(X, self.weight) + self.bias)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), 'units': self.units}
+
+@tf.keras.utils.register_keras_serializable(package='d2l')
+class TensorReduction(tf.keras.layers.Layer):
+    """Outputs y_k = sum over i, j of W_ijk x_i x_j, for a batch of x.
+
+    Defined in :numref:`sec_custom_layer_answers`"""
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        d = input_shape[-1]
+        self.weight = self.add_weight(
+            name='weight', shape=(d, d, self.units),
+            initializer=tf.keras.initializers.RandomNormal(stddev=1.0))
+
+    def call(self, X):
+        return tf.einsum('bi,ijk,bj->bk', X, self.weight, X)
+
+    def get_config(self):
+        return {**super().get_config(), 'units': self.units}
+
+class FourierHalf(tf.keras.layers.Layer):
+    """The first half of the DFT coefficients along the last axis.
+
+    Defined in :numref:`sec_custom_layer_answers`"""
+    def call(self, X):
+        Z = tf.signal.fft(tf.cast(X, tf.complex64))
+        return Z[..., :X.shape[-1] // 2]
 
 
 # Alias defined in config.ini

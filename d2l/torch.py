@@ -31,7 +31,28 @@ class DenseReLU(nn.Module):
         self.bias = nn.Parameter(torch.zeros(units))
 
     def forward(self, X):
+        if X.shape[-1] != self.weight.shape[0]:
+            raise ValueError(f'DenseReLU expects inputs of width '
+                             f'{self.weight.shape[0]}, got width {X.shape[-1]}')
         return F.relu(X @ self.weight + self.bias)
+
+class TensorReduction(nn.Module):
+    """Outputs y_k = sum over i, j of W_ijk x_i x_j, for a batch of x.
+
+    Defined in :numref:`sec_custom_layer_answers`"""
+    def __init__(self, in_units, units):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(in_units, in_units, units))
+
+    def forward(self, X):
+        return torch.einsum('bi,ijk,bj->bk', X, self.weight, X)
+
+class FourierHalf(nn.Module):
+    """The first half of the DFT coefficients along the last axis.
+
+    Defined in :numref:`sec_custom_layer_answers`"""
+    def forward(self, X):
+        return torch.fft.fft(X)[..., :X.shape[-1] // 2]
 
 
 # Alias defined in config.ini

@@ -1,5 +1,6 @@
 """The chapter's Flax layers, as `make lib` copied them into d2l.jax."""
 import jax
+import pytest
 from jax import numpy as jnp
 
 from d2l import jax as d2l
@@ -32,3 +33,17 @@ def test_dense_relu_gradient_reaches_the_weight():
     params = layer.init(d2l.get_key(), X)
     grads = jax.grad(lambda p: layer.apply(p, X).sum())(params)
     assert float(jnp.abs(grads['params']['weight']).sum()) > 0
+
+
+def test_dense_relu_names_both_widths_on_a_wrong_input():
+    layer = d2l.DenseReLU(5, 3)
+    params = layer.init(d2l.get_key(), d2l.rand(1, 5))
+    with pytest.raises(ValueError, match=r'width 5, got width 4'):
+        layer.apply(params, d2l.rand(2, 4))
+
+
+def test_dense_relu_width_check_holds_under_jit():
+    layer = d2l.DenseReLU(5, 3)
+    params = layer.init(d2l.get_key(), d2l.rand(1, 5))
+    with pytest.raises(ValueError, match=r'width 5, got width 4'):
+        jax.jit(layer.apply)(params, d2l.rand(2, 4))

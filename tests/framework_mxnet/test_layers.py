@@ -1,4 +1,5 @@
 """The chapter's MXNet layers, as `make lib` copied them into d2l.mxnet."""
+import pytest
 from mxnet import autograd, np
 
 from d2l import mxnet as d2l
@@ -29,3 +30,10 @@ def test_dense_relu_weight_grad_is_set_after_backward():
         loss = layer(d2l.rand(8, 5)).sum()
     loss.backward()
     assert float(np.abs(layer.weight.grad()).sum()) > 0
+
+
+def test_dense_relu_names_both_widths_on_a_wrong_input():
+    layer = d2l.DenseReLU(5, 3)
+    layer.initialize()
+    with pytest.raises(ValueError, match=r'width 5, got width 4'):
+        layer(d2l.rand(2, 4))

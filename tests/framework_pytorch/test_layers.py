@@ -1,4 +1,5 @@
 """The chapter's PyTorch layers, as `make lib` copied them into d2l.torch."""
+import pytest
 import torch
 
 from d2l import torch as d2l
@@ -31,3 +32,17 @@ def test_dense_relu_registers_weight_and_bias_as_parameters():
     names = dict(d2l.DenseReLU(5, 3).named_parameters())
     assert set(names) == {'weight', 'bias'}
     assert tuple(names['weight'].shape) == (5, 3) and tuple(names['bias'].shape) == (3,)
+
+
+def test_dense_relu_names_both_widths_on_a_wrong_input():
+    with pytest.raises(ValueError, match=r'width 5, got width 4'):
+        d2l.DenseReLU(5, 3)(torch.rand(2, 4))
+
+
+def test_dense_relu_state_dict_round_trip_gives_the_same_output(tmp_path):
+    torch.manual_seed(0)
+    layer, clone = d2l.DenseReLU(5, 3), d2l.DenseReLU(5, 3)
+    torch.save(layer.state_dict(), tmp_path / 'layer.pt')
+    clone.load_state_dict(torch.load(tmp_path / 'layer.pt'))
+    X = torch.rand(4, 5)
+    assert torch.equal(layer(X), clone(X))

@@ -1,4 +1,5 @@
 """The chapter's Keras layers, as `make lib` copied them into d2l.tensorflow."""
+import pytest
 import tensorflow as tf
 
 from d2l import tensorflow as d2l
@@ -28,3 +29,32 @@ def test_dense_relu_weights_are_trainable_and_get_gradients():
     assert len(layer.trainable_weights) == 2
     assert all(g is not None for g in grads)
     assert float(tf.reduce_sum(tf.abs(grads[0]))) > 0
+
+
+def test_dense_relu_names_both_widths_on_a_wrong_input():
+    layer = d2l.DenseReLU(3)
+    layer(d2l.rand(2, 5))
+    with pytest.raises(ValueError) as error:
+        layer(d2l.rand(2, 4))
+    message = str(error.value)
+    assert 'value 5' in message and '(2, 4)' in message
+
+
+def test_dense_relu_computes_its_output_shape_without_running():
+    assert tuple(d2l.DenseReLU(3).compute_output_shape((None, 5))) == (None, 3)
+
+
+def test_dense_relu_config_rebuilds_an_equal_layer():
+    layer = d2l.DenseReLU(7, name='hidden')
+    clone = d2l.DenseReLU.from_config(layer.get_config())
+    assert clone.units == 7 and clone.name == 'hidden'
+
+
+def test_model_with_dense_relu_survives_a_keras_file(tmp_path):
+    d2l.set_seed(0)
+    net = tf.keras.Sequential([tf.keras.Input((5,)), d2l.DenseReLU(4), d2l.DenseReLU(1)])
+    net.save(tmp_path / 'net.keras')
+    clone = tf.keras.models.load_model(tmp_path / 'net.keras')
+    X = d2l.rand(3, 5)
+    assert isinstance(clone.layers[0], d2l.DenseReLU)
+    assert bool(tf.reduce_all(net(X) == clone(X)))

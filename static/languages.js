@@ -1,0 +1,33 @@
+
+/* Language switch: links from every page to the same page in the book's
+   other editions. The English site is _build/html/, an edition is
+   _build/<lang>/html/; Sphinx tells each page where its site's root is.
+   (No wrapping (function () {...})(): d2lbook appends this file to its own
+   d2l.js, whose last statement has no semicolon.) */
+function addLanguageLinks() {
+  const editions = {en: 'html/', ko: 'ko/html/', pt: 'pt/html/'};
+  const names = {en: 'English', ko: '한국어', pt: 'Português'};
+  const options = document.getElementById('documentation_options');
+  const nav = document.querySelector('.header-links nav.mdl-navigation');
+  if (!options || !nav) return;
+  const lang = document.documentElement.lang in editions ? document.documentElement.lang : 'en';
+  const siteRoot = new URL(options.getAttribute('data-url_root') || './', window.location.href);
+  const page = window.location.href.slice(siteRoot.href.length).split('#')[0];
+  const buildRoot = new URL(lang === 'en' ? '../' : '../../', siteRoot);
+  for (const other of Object.keys(editions)) {
+    if (other === lang) continue;
+    const link = document.createElement('a');
+    link.className = 'mdl-navigation__link language-link';
+    link.hreflang = other;
+    link.lang = other;
+    link.href = new URL(editions[other] + page, buildRoot).href;
+    link.textContent = names[other];
+    nav.appendChild(link);
+  }
+}
+
+if (document.readyState === 'loading') {
+  document.addEventListener('DOMContentLoaded', addLanguageLinks);
+} else {
+  addLanguageLinks();
+}

@@ -1,0 +1,100 @@
+"""Run one framework's d2l.DenseReLU, d2l.TensorReduction and d2l.FourierHalf
+on weights and inputs given in an .npz file, and save what they return.
+
+tests/build/test_frameworks_agree.py runs this script once in each
+framework's environment and compares the results:
+
+    python tests/agreement/run_layers.py <tab> <inputs.npz> <outputs.npz>
+
+The inputs are X (batch, d), dense_weight (d, units), dense_bias (units,)
+and reduction_weight (d, d, m), all float32. The outputs are dense
+(batch, units), reduction (batch, m) and fourier (batch, d // 2, complex).
+"""
+import sys
+
+import numpy as np
+
+
+def run_pytorch(inputs):
+    import torch
+    from d2l import torch as d2l
+
+    X = torch.from_numpy(inputs['X'])
+    dense = d2l.DenseReLU(*inputs['dense_weight'].shape)
+    dense.load_state_dict({'weight': torch.from_numpy(inputs['dense_weight']),
+                           'bias': torch.from_numpy(inputs['dense_bias'])})
+    d, _, m = inputs['reduction_weight'].shape
+    reduction = d2l.TensorReduction(d, m)
+    reduction.load_state_dict({'weight': torch.from_numpy(inputs['reduction_weight'])})
+    with torch.no_grad():
+        return {'dense': dense(X).numpy(), 'reduction': reduction(X).numpy(),
+                'fourier': d2l.FourierHalf()(X).numpy()}
+
+
+def run_mxnet(inputs):
+    from mxnet import np as mnp
+    from d2l import mxnet as d2l
+
+    X = mnp.array(inputs['X'])
+    # Gluon allocates parameters in initialize(); set_data then overwrites them.
+    dense = d2l.DenseReLU(*inputs['dense_weight'].shape)
+    dense.initialize()
+    dense.weight.set_data(mnp.array(inputs['dense_weight']))
+    dense.bias.set_data(mnp.array(inputs['dense_bias']))
+    d, _, m = inputs['reduction_weight'].shape
+    reduction = d2l.TensorReduction(d, m)
+    reduction.initialize()
+    reduction.weight.set_data(mnp.array(inputs['reduction_weight']))
+    # MXNet has no complex arrays: FourierHalf returns (real, imaginary).
+    real, imag = d2l.FourierHalf()(X)
+    return {'dense': dense(X).asnumpy(), 'reduction': reduction(X).asnumpy(),
+            'fourier': real.asnumpy() + 1j * imag.asnumpy()}
+
+
+def run_jax(inputs):
+    from jax import numpy as jnp
+    from d2l import jax as d2l
+
+    X = jnp.asarray(inputs['X'])
+    dense = d2l.DenseReLU(*inputs['dense_weight'].shape)
+    dense_params = {'params': {'weight': jnp.asarray(inputs['dense_weight']),
+                               'bias': jnp.asarray(inputs['dense_bias'])}}
+    d, _, m = inputs['reduction_weight'].shape
+    reduction = d2l.TensorReduction(d, m)
+    reduction_params = {'params': {'weight': jnp.asarray(inputs['reduction_weight'])}}
+    return {'dense': np.asarray(dense.apply(dense_params, X)),
+            'reduction': np.asarray(reduction.apply(reduction_params, X)),
+            'fourier': np.asarray(d2l.FourierHalf().apply({}, X))}
+
+
+def run_tensorflow(inputs):
+    import tensorflow as tf
+    from d2l import tensorflow as d2l
+
+    X = tf.constant(inputs['X'])
+    d, units = inputs['dense_weight'].shape
+    # Keras makes the weights in build(); building by hand lets us set them
+    # before the first call.
+    dense = d2l.DenseReLU(units)
+    dense.build((None, d))
+    dense.weight.assign(inputs['dense_weight'])
+    dense.bias.assign(inputs['dense_bias'])
+    reduction = d2l.TensorReduction(inputs['reduction_weight'].shape[2])
+    reduction.build((None, d))
+    reduction.weight.assign(inputs['reduction_weight'])
+    return {'dense': dense(X).numpy(), 'reduction': reduction(X).numpy(),
+            'fourier': d2l.FourierHalf()(X).numpy()}
+
+
+RUNNERS = {'pytorch': run_pytorch, 'mxnet': run_mxnet, 'jax': run_jax,
+           'tensorflow': run_tensorflow}
+
+
+def main(tab, inputs_path, outputs_path):
+    with np.load(inputs_path) as inputs:
+        outputs = RUNNERS[tab](dict(inputs))
+    np.savez(outputs_path, **outputs)
+
+
+if __name__ == '__main__':
+    main(*sys.argv[1:])

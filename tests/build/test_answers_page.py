@@ -1,0 +1,51 @@
+"""The exercise answers page: every framework answers, and every check holds."""
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from book_paths import BUILD, TABS, eval_dir_for
+
+ANSWERS = 'chapter_builders-guide/custom-layer-answers'
+
+
+def code_cells(tab):
+    notebook = nbformat.read(eval_dir_for(tab) / f'{ANSWERS}.ipynb', as_version=4)
+    return [cell for cell in notebook.cells if cell.cell_type == 'code']
+
+
+def shown_text(cell):
+    return ''.join(output.get('text') or output.get('data', {}).get('text/plain', '')
+                   for output in cell.get('outputs', []))
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_every_numpy_check_on_the_answers_page_prints_true(tab):
+    checks = [cell for cell in code_cells(tab) if 'allclose(' in cell.source]
+    # One check for TensorReduction, one for FourierHalf.
+    assert len(checks) == 2, f'{tab}: {len(checks)} allclose checks'
+    for cell in checks:
+        text = shown_text(cell)
+        assert 'True' in text and 'False' not in text, f'{tab}: {cell.source!r} showed {text!r}'
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_every_code_cell_of_the_answers_page_ran_in_this_tab(tab):
+    cells = code_cells(tab)
+    assert any('class TensorReduction' in cell.source for cell in cells), tab
+    assert any('class FourierHalf' in cell.source for cell in cells), tab
+    assert all(cell.get('execution_count') is not None for cell in cells), tab
+
+
+def test_every_code_group_of_the_answers_page_has_code_in_the_four_tabs():
+    page = BeautifulSoup((BUILD / 'html' / f'{ANSWERS}.html').read_text(encoding='utf-8'),
+                         'html.parser')
+    groups = [bar.parent for bar in page.select('div.mdl-tabs__tab-bar.code')]
+    assert len(groups) >= 7, f'only {len(groups)} code groups'
+    for index, group in enumerate(groups):
+        names = [a.get_text(strip=True) for a in group.select('.mdl-tabs__tab-bar a')]
+        assert names == TABS, f'code group {index}: tabs {names}'
+        panels = group.find_all('div', class_='mdl-tabs__panel', recursive=False)
+        assert len(panels) == len(TABS), f'code group {index}: {len(panels)} panels'
+        for tab, panel in zip(TABS, panels):
+            code = panel.select_one('div.highlight-python pre')
+            assert code is not None and code.get_text(strip=True), f'group {index} [{tab}] has no code'

@@ -1,0 +1,111 @@
+"""The Korean and Portuguese editions stay in step with the English source."""
+import sys
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from book_paths import BUILD, ROOT, SECTION, TABS, eval_dir_for
+
+sys.path.insert(0, str(ROOT / 'tools'))
+import editions  # noqa: E402
+
+LANGUAGES = editions.LANGUAGES
+ENGLISH_SECTION = ROOT / f'{SECTION}.md'
+
+
+def test_every_edition_is_in_step_with_the_english_source():
+    assert editions.check() == []
+
+
+@pytest.fixture(params=LANGUAGES)
+def translated_section(request, tmp_path):
+    """A throw-away copy of one edition's section, to break on purpose."""
+    copy = tmp_path / f'{request.param}-custom-layer.md'
+    copy.write_text((ROOT / request.param / f'{SECTION}.md').read_text(encoding='utf-8'),
+                    encoding='utf-8')
+    return copy
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding='utf-8')
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding='utf-8')
+
+
+def test_sync_check_catches_a_changed_code_cell(translated_section):
+    edit(translated_section, 'DenseReLU(5, 3)', 'DenseReLU(5, 4)')
+    problems = editions.compare(ENGLISH_SECTION, translated_section)
+    assert any('code block' in p and 'differs from' in p for p in problems), problems
+    line = int(problems[0].split(':')[1])
+    assert 'DenseReLU(5, 4)' in '\n'.join(translated_section.read_text().split('\n')[line - 1:line + 40])
+
+
+def test_sync_check_catches_a_dropped_code_cell(translated_section):
+    text = translated_section.read_text(encoding='utf-8')
+    start = text.index('```{.python .input}\n%%tab all')
+    end = text.index('```\n', start + 3) + 4
+    translated_section.write_text(text[:start] + text[end:], encoding='utf-8')
+    assert any('code block' in p for p in editions.compare(ENGLISH_SECTION, translated_section))
+
+
+def test_sync_check_catches_a_changed_heading_level(translated_section):
+    text = translated_section.read_text(encoding='utf-8')
+    first_h2 = next(line for line in text.split('\n') if line.startswith('## '))
+    edit(translated_section, first_h2, '#' + first_h2)
+    problems = editions.compare(ENGLISH_SECTION, translated_section)
+    assert any('headings' in p for p in problems), problems
+
+
+def test_sync_check_catches_a_changed_label(translated_section):
+    edit(translated_section, ':label:`sec_custom_layer`', ':label:`sec_custom_layers`')
+    problems = editions.compare(ENGLISH_SECTION, translated_section)
+    assert any('sec_custom_layers' in p for p in problems), problems
+
+
+def test_sync_check_catches_a_paragraph_left_in_english(translated_section):
+    english = editions.outline(ENGLISH_SECTION.read_text(encoding='utf-8'))
+    translated = editions.outline(translated_section.read_text(encoding='utf-8'))
+    english_text = english.paragraphs[1][1]
+    edit(translated_section, translated.paragraphs[1][1], english_text)
+    problems = editions.compare(ENGLISH_SECTION, translated_section)
+    assert any('left in English' in p for p in problems), problems
+
+
+@pytest.mark.parametrize('lang', LANGUAGES)
+def test_edition_renders_the_section_with_all_four_tabs(lang):
+    page = BUILD / lang / 'html' / f'{SECTION}.html'
+    soup = BeautifulSoup(page.read_text(encoding='utf-8'), 'html.parser')
+    assert soup.html.get('lang') == lang
+    english = BeautifulSoup((BUILD / 'html' / f'{SECTION}.html').read_text(encoding='utf-8'),
+                            'html.parser')
+    groups = soup.select('div.mdl-tabs__tab-bar.code')
+    assert len(groups) == len(english.select('div.mdl-tabs__tab-bar.code')) > 0
+    for group in groups:
+        assert [a.get_text(strip=True) for a in group.select('a')] == TABS
+    assert len(soup.select('div.output pre')) == len(english.select('div.output pre'))
+
+
+@pytest.mark.parametrize('lang', LANGUAGES)
+@pytest.mark.parametrize('tab', TABS)
+def test_edition_outputs_are_the_english_run_of_the_same_code(lang, tab):
+    english = nbformat.read(eval_dir_for(tab) / f'{SECTION}.ipynb', as_version=4)
+    base = BUILD / lang / eval_dir_for(tab).name
+    translated = nbformat.read(base / f'{SECTION}.ipynb', as_version=4)
+    code = lambda nb: [(c.source, c.outputs) for c in nb.cells if c.cell_type == 'code']
+    assert code(translated) == code(english)
+    prose = lambda nb: [c.source for c in nb.cells if c.cell_type == 'markdown']
+    assert prose(translated) != prose(english)
+
+
+@pytest.mark.parametrize('lang', ['en', *LANGUAGES])
+def test_every_page_has_its_counterpart_in_every_edition(lang):
+    site = BUILD / 'html' if lang == 'en' else BUILD / lang / 'html'
+    assert 'language-link' in (site / '_static' / 'd2l.js').read_text(encoding='utf-8')
+    pages = [p.relative_to(site) for p in site.glob('**/*.html')
+             if p.name not in ('genindex.html', 'search.html')]
+    assert pages
+    for other in ['en', *LANGUAGES]:
+        other_site = BUILD / 'html' if other == 'en' else BUILD / other / 'html'
+        missing = [str(p) for p in pages if not (other_site / p).exists()]
+        assert not missing, f'{lang} pages with no {other} counterpart: {missing}'

@@ -1,0 +1,77 @@
+"""The chapter's layers compute the same numbers in every framework.
+
+The weights and inputs come from NumPy; tests/agreement/run_layers.py sets
+them into each framework's d2l layers, in that framework's environment.
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+from book_paths import ROOT, TABS
+
+sys.path.insert(0, str(ROOT / 'tools'))
+import book  # noqa: E402  (where the environments are, and how kernels start)
+
+RUN_LAYERS = ROOT / 'tests' / 'agreement' / 'run_layers.py'
+TOLERANCE = dict(rtol=1e-5, atol=1e-5)
+
+
+def write_inputs(path):
+    rng = np.random.default_rng(0)
+    batch, d, units, m = 4, 8, 3, 2
+    inputs = {
+        # Inputs on both sides of zero, so the ReLU clips some outputs.
+        'X': rng.uniform(-1, 1, (batch, d)),
+        'dense_weight': rng.standard_normal((d, units)),
+        'dense_bias': rng.standard_normal(units),
+        'reduction_weight': rng.standard_normal((d, d, m)),
+    }
+    inputs = {name: value.astype(np.float32) for name, value in inputs.items()}
+    np.savez(path, **inputs)
+    return inputs
+
+
+def numpy_reference(inputs):
+    X = inputs['X'].astype(np.float64)
+    return {
+        'dense': np.maximum(X @ inputs['dense_weight'] + inputs['dense_bias'], 0),
+        'reduction': np.einsum('bi,ijk,bj->bk', X, inputs['reduction_weight'], X),
+        'fourier': np.fft.fft(X)[:, :X.shape[1] // 2],
+    }
+
+
+def run_in_every_framework(inputs_path, tmp_path):
+    """Start the helper in each framework's environment at once; collect outputs."""
+    env = dict(os.environ, **book.KERNEL_ENV)
+    processes = {}
+    for tab in TABS:
+        cmd = [str(book.env_python(tab)), str(RUN_LAYERS), tab, str(inputs_path),
+               str(tmp_path / f'{tab}.npz')]
+        processes[tab] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                          stderr=subprocess.STDOUT, text=True)
+    outputs = {}
+    for tab, process in processes.items():
+        log, _ = process.communicate(timeout=300)
+        assert process.returncode == 0, f'{tab}: run_layers.py failed:\n{log[-3000:]}'
+        with np.load(tmp_path / f'{tab}.npz') as saved:
+            outputs[tab] = dict(saved)
+    return outputs
+
+
+def test_dense_relu_tensor_reduction_and_fourier_half_agree_across_frameworks(tmp_path):
+    inputs = write_inputs(tmp_path / 'inputs.npz')
+    outputs = run_in_every_framework(tmp_path / 'inputs.npz', tmp_path)
+    reference = numpy_reference(inputs)
+    first = TABS[0]
+    assert 0 < np.count_nonzero(reference['dense']) < reference['dense'].size, \
+        'the inputs should make the ReLU clip some outputs and pass others'
+    for name, expected in reference.items():
+        assert outputs[first][name].shape == expected.shape, f'{first}: {name} has the wrong shape'
+        assert np.allclose(outputs[first][name], expected, **TOLERANCE), \
+            f'{first}: {name} differs from NumPy'
+        for tab in TABS[1:]:
+            assert outputs[tab][name].shape == expected.shape, f'{tab}: {name} has the wrong shape'
+            assert np.allclose(outputs[tab][name], outputs[first][name], **TOLERANCE), \
+                f'{name}: {tab} differs from {first}'
