@@ -9,7 +9,10 @@ d2lbook runs (the HTML page and each framework's PDF). It
   npm_env.py) instead of a CDN;
 * rewrites d2lbook's `_static/d2l.js` so that the page sends no request off
   the site: the Google Analytics loader goes, and the copy button's icon is
-  the book's own `static/copy-button.svg` instead of an image on GitHub.
+  the book's own `static/copy-button.svg` instead of an image on GitHub;
+* drops the theme's web fonts that live on other hosts (fonts.css fetches a
+  CJK font from Google for, say, the Korean edition's name in the language
+  links); the browser draws those characters with a font of its own.
 
 config.ini's `[build] sphinx_configs` puts tools/ on Sphinx's path.
 """
@@ -83,6 +86,15 @@ def make_d2l_js_local(js):
     return STATIC_URL_HELPER + js
 
 
+# An @font-face rule with a font on another host (`//host/...` or http(s)).
+REMOTE_FONT_FACE = re.compile(
+    r'@font-face\s*\{[^}]*url\(\s*[\'"]?(?:https?:)?//[^}]*\}\s*', re.IGNORECASE)
+
+
+def without_remote_fonts(css):
+    return REMOTE_FONT_FACE.sub('', css)
+
+
 def finish_html(app, exception):
     if exception is not None or app.builder.format != 'html':
         return
@@ -93,6 +105,10 @@ def finish_html(app, exception):
     written_by_d2lbook = Path(app.confdir) / '_static' / 'd2l.js'
     (static / 'd2l.js').write_text(
         make_d2l_js_local(written_by_d2lbook.read_text(encoding='utf-8')), encoding='utf-8')
+    for stylesheet in static.glob('*.css'):
+        css = stylesheet.read_text(encoding='utf-8')
+        if REMOTE_FONT_FACE.search(css):
+            stylesheet.write_text(without_remote_fonts(css), encoding='utf-8')
     shutil.copy(COPY_ICON, static / COPY_ICON.name)
     if not (npm_env.MATHJAX_ES5 / npm_env.MATHJAX_ENTRY).exists():
         raise ExtensionError(f'MathJax is missing from {npm_env.MATHJAX_ES5}; run `make setup`')

@@ -39,6 +39,12 @@ def test_the_sites_script_names_no_other_host():
     assert 'google-analytics' not in script and 'ga(' not in script
 
 
+def test_the_sites_styles_take_no_font_or_image_from_other_hosts():
+    for stylesheet in (SITE / '_static').rglob('*.css'):
+        remote = re.findall(r'url\(\s*[\'"]?((?:https?:)?//[^)\'"]+)', stylesheet.read_text(encoding='utf-8'))
+        assert not remote, f'{stylesheet.relative_to(SITE)} loads {remote[:3]}'
+
+
 def test_mathjax_is_served_from_the_site():
     html = soup(SITE / f'{SECTION}.html')
     sources = [tag['src'] for tag in html.find_all('script') if 'mathjax' in tag.get('src', '').lower()]
