@@ -2,7 +2,7 @@
 PYTHON ?= python3
 BOOK := $(PYTHON) tools/book.py
 
-.PHONY: html setup eval lib pdf notebooks test clean editions-check editions-copy-code html-ko html-pt
+.PHONY: html setup eval lib pdf notebooks test clean editions-check editions-copy-code html-ko html-pt pdf-ko pdf-pt
 
 # Set up what is missing, evaluate every tab, render _build/html/.
 html: setup
@@ -25,6 +25,10 @@ lib: setup
 html-ko html-pt: html-%: html
 	.venv/book/bin/python tools/editions.py html $*
 
+# The editions' PDFs, one per framework, in _build/<lang>/pdf/ (CJK fonts from Debian).
+pdf-ko pdf-pt: pdf-%: html
+	.venv/book/bin/python tools/editions.py pdf $*
+
 # Check that every translation is in step with the English source.
 editions-check: setup
 	.venv/book/bin/python tools/editions.py check
@@ -42,7 +46,7 @@ notebooks: setup
 	$(BOOK) notebooks
 
 # Build every form of the book, then run every test suite in its own environment.
-test: html html-ko html-pt pdf notebooks
+test: html html-ko html-pt pdf pdf-ko pdf-pt notebooks
 	$(BOOK) test
 
 # Remove everything the build wrote (the environments stay).
