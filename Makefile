@@ -2,14 +2,14 @@
 PYTHON ?= python3
 BOOK := $(PYTHON) tools/book.py
 
-.PHONY: html setup check eval lib test bench offline-check clean \
-        editions-check editions-copy-code html-ko html-pt
+.PHONY: html setup check eval lib pdf notebooks test bench offline-check clean \
+        editions-check editions-copy-code html-ko html-pt pdf-ko pdf-pt
 
 # Set up what is missing, check the sources, run what changed, render _build/html/.
 html: setup
 	$(BOOK) html
 
-# Create .venv/book and .venv/<tab> (and apt packages when root); idempotent.
+# Create .venv/book, .venv/<tab> and .venv/npm (and apt packages when root); idempotent.
 setup:
 	$(BOOK) setup
 
@@ -30,6 +30,10 @@ lib: setup
 html-ko html-pt: html-%: html
 	.venv/book/bin/python tools/editions.py html $*
 
+# The editions' PDFs, one per framework, in _build/<lang>/pdf/ (CJK fonts from Debian).
+pdf-ko pdf-pt: pdf-%: html
+	.venv/book/bin/python tools/editions.py pdf $*
+
 # Check that every translation is in step with the English source.
 editions-check: setup
 	.venv/book/bin/python tools/editions.py check
@@ -38,8 +42,16 @@ editions-check: setup
 editions-copy-code: setup
 	.venv/book/bin/python tools/editions.py copy-code
 
-# Build what is missing, then run every test suite in its own environment.
-test: html html-ko html-pt
+# One PDF per framework in _build/pdf/ (LaTeX from Debian, installed when root).
+pdf: setup
+	$(BOOK) pdf
+
+# Executed, Colab and SageMaker notebooks per framework, and zips, in _build/notebooks/.
+notebooks: setup
+	$(BOOK) notebooks
+
+# Build every form of the book, then run every test suite in its own environment.
+test: html html-ko html-pt pdf pdf-ko pdf-pt notebooks
 	$(BOOK) test
 
 # Time imports, layers and builds against their references; writes _build/bench.md.

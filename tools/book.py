@@ -11,9 +11,12 @@ NumPy 2), and d2lbook gets one more. A build has three steps:
      kernel, several at once, and only where the code changed; the kernel
      spec .venv/kernels/<tab>/kernels/python3 starts `.venv/<tab>/bin/python`;
   3. `d2lbook build html --tab all` merges the tabs and renders the site.
+The PDFs and the readers' notebooks are made from the same evaluated
+notebooks (tools/pdf.py, tools/notebooks.py).
 
-Usage: python3 tools/book.py {setup,check,eval,html,lib,test,bench,offline-check}
-                             [--project DIR] [tab ...]
+Usage: python3 tools/book.py {setup,check,eval,html,lib,pdf,notebooks,test,bench,
+                              offline-check} [--project DIR] [tab ...]
+       python3 tools/book.py apt-packages [target ...]
 """
 import argparse
 import configparser
@@ -31,9 +34,12 @@ VENV = ROOT / '.venv'
 REQUIREMENTS = ROOT / 'requirements'
 BUILD = ROOT / '_build'
 
-# Debian packages the build needs, keyed by the command that shows they are
-# there. pandoc converts the notebooks' markdown for `d2lbook build rst`.
-APT_PACKAGES = {'pandoc': 'pandoc'}
+# Debian packages the build needs, keyed by the command (or a file) that shows
+# they are there. pandoc converts the notebooks' markdown for `d2lbook build
+# rst`; npm installs the MathJax the site serves itself (tools/npm_env.py).
+APT_PACKAGES = {'pandoc': 'pandoc', 'npm': 'npm'}
+# The browser the site's tests drive, and pdftotext/pdftoppm for the PDF tests.
+TEST_APT_PACKAGES = {'chromium': 'chromium', 'pdftotext': 'poppler-utils'}
 
 # Environment variables every framework kernel starts with.
 KERNEL_ENV = {
@@ -58,6 +64,13 @@ def tabs():
     return [tab.strip() for tab in config['build']['tabs'].split(',')]
 
 
+def config():
+    """config.ini, as d2lbook reads it."""
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / 'config.ini', encoding='utf-8')
+    return parser
+
+
 def env_dir(name):
     return VENV / name
 
@@ -77,8 +90,12 @@ def log(message):
 
 # ---------------------------------------------------------------- setup ----
 
-def ensure_system_packages():
-    missing = [pkg for cmd, pkg in APT_PACKAGES.items() if not shutil.which(cmd)]
+def is_there(probe):
+    return Path(probe).exists() if probe.startswith('/') else shutil.which(probe)
+
+
+def ensure_system_packages(packages=APT_PACKAGES):
+    missing = [pkg for probe, pkg in packages.items() if not is_there(probe)]
     if not missing:
         return
     if os.geteuid() != 0:
@@ -173,10 +190,13 @@ def write_render_guard():
     (spec_dir / 'kernel.json').write_text(json.dumps(spec, indent=2) + '\n')
 
 
-def setup():
-    """Idempotent: installs only what is missing or whose pins changed."""
+def setup(selected=None):
+    """Idempotent: installs only what is missing or whose pins changed.
+    With tabs given, only their environments and .venv/book (a CI job that
+    evaluates one framework, or renders from evaluated notebooks, needs no
+    other framework)."""
     ensure_system_packages()
-    names = ['book'] + tabs()
+    names = ['book'] + [tab for tab in (selected or tabs()) if tab != 'book']
     stale = [name for name in names if not env_is_current(name)]
     if stale:
         log(f'creating environments: {", ".join(stale)} (under .venv/)')
@@ -200,6 +220,16 @@ def setup():
     for tab in tabs():
         write_kernel(tab)
     write_render_guard()
+    install_npm_env()
+
+
+def install_npm_env():
+    sys.path.insert(0, str(ROOT / 'tools'))
+    import npm_env
+    try:
+        npm_env.install(log)
+    except npm_env.NpmError as error:
+        raise BuildError(str(error))
 
 
 # ----------------------------------------------------------------- build ----
@@ -208,21 +238,24 @@ class AlreadyReported(BuildError):
     """A failure whose report is already the last thing on the screen."""
 
 
-def book_env():
+def book_env(tab=None):
     """Environment for d2lbook: its venv first on PATH (it calls
-    `sphinx-build` by name)."""
+    `sphinx-build` by name), and the kernel of `tab` if given (for the
+    d2lbook steps that may still evaluate: `build pdf`, `build ipynb`)."""
     env = dict(os.environ)
     env['PATH'] = f'{env_dir("book") / "bin"}{os.pathsep}{env["PATH"]}'
     env['PYTHONUNBUFFERED'] = '1'
+    if tab:
+        env['JUPYTER_PATH'] = str(kernel_dir_for(tab))
     return env
 
 
-def run_streamed(cmd, env, prefix, cwd):
-    """Run cmd, printing each line of its output behind prefix."""
+def run_streamed(cmd, env, prefix, cwd=ROOT):
+    """Run cmd, printing each line of its output behind prefix (if any)."""
     process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, bufsize=1)
     for line in process.stdout:
-        print(f'{prefix}{line}', end='', flush=True)
+        print(f'{prefix} {line}' if prefix else line, end='', flush=True)
     return process.wait()
 
 
@@ -280,9 +313,44 @@ def html(project):
 
 
 def lib(project):
-    code = run_streamed(d2lbook('lib'), book_env(), '[lib] ', project.root)
+    code = run_streamed(d2lbook('lib'), book_env(), '[lib]', project.root)
     if code != 0:
         raise BuildError(f'`d2lbook build lib` exited with {code}')
+
+
+def pdf(project):
+    """One PDF per framework under _build/pdf/ (tools/pdf.py)."""
+    import pdf as pdf_forms
+    ensure_system_packages(pdf_forms.APT_PACKAGES)
+    check_sources(project)
+    evaluate(project)
+    try:
+        pdf_forms.build(tabs())
+    except pdf_forms.PdfError as error:
+        raise BuildError(str(error))
+
+
+def notebooks(project):
+    """The readers' notebooks under _build/notebooks/ (tools/notebooks.py,
+    which reads notebooks with nbformat, so it runs in .venv/book)."""
+    check_sources(project)
+    evaluate(project)
+    code = run_streamed([str(env_python('book')), str(ROOT / 'tools' / 'notebooks.py')],
+                        book_env(), '[notebooks]')
+    if code != 0:
+        raise BuildError(f'writing the notebooks failed (exit {code})')
+
+
+def apt_packages(targets):
+    """The Debian packages of some targets, for CI images that install them
+    up front (`sudo apt-get install $(... apt-packages html pdf test)`)."""
+    import pdf as pdf_forms
+    lists = {'html': APT_PACKAGES, 'pdf': pdf_forms.APT_PACKAGES, 'test': TEST_APT_PACKAGES}
+    unknown = set(targets) - set(lists)
+    if unknown:
+        raise BuildError(f'unknown target(s) {sorted(unknown)}; choose from {sorted(lists)}')
+    names = {name for target in targets or lists for name in lists[target].values()}
+    print(' '.join(sorted(names)))
 
 
 def without_network(cmd):
@@ -309,6 +377,7 @@ def offline_check():
 # ----------------------------------------------------------------- tests ----
 
 def test():
+    ensure_system_packages(TEST_APT_PACKAGES)
     sys.path.insert(0, str(ROOT / 'tools'))
     import run_tests
     return run_tests.main()
@@ -316,9 +385,12 @@ def test():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('command', choices=['setup', 'check', 'eval', 'html', 'lib', 'test',
-                                            'bench', 'offline-check'])
-    parser.add_argument('tabs', nargs='*', help='tabs to evaluate (eval only)')
+    parser.add_argument('command', choices=['setup', 'check', 'eval', 'html', 'lib', 'pdf',
+                                            'notebooks', 'test', 'bench', 'offline-check',
+                                            'apt-packages'])
+    parser.add_argument('tabs', nargs='*',
+                        help='tabs to evaluate (eval), to set up (setup; `book` for d2lbook\'s '
+                             'environment alone); targets (apt-packages)')
     parser.add_argument('--project', type=Path, default=ROOT,
                         help='the book to build (default: this repository; the tests '
                              'build throw-away copies); the environments stay in .venv/')
@@ -328,7 +400,7 @@ def main(argv=None):
     project = Project(args.project)
     try:
         if args.command == 'setup':
-            setup()
+            setup(args.tabs)
         elif args.command == 'check':
             check_sources(project)
         elif args.command == 'eval':
@@ -341,6 +413,12 @@ def main(argv=None):
             html(project)
         elif args.command == 'lib':
             lib(project)
+        elif args.command == 'pdf':
+            pdf(project)
+        elif args.command == 'notebooks':
+            notebooks(project)
+        elif args.command == 'apt-packages':
+            apt_packages(args.tabs)
         elif args.command == 'test':
             return test()
         elif args.command == 'bench':

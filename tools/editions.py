@@ -13,6 +13,7 @@ Run with the d2lbook environment's Python (it imports d2lbook and nbformat):
     .venv/book/bin/python tools/editions.py check
     .venv/book/bin/python tools/editions.py copy-code   # after editing English code
     .venv/book/bin/python tools/editions.py html ko
+    .venv/book/bin/python tools/editions.py pdf ko
 """
 import argparse
 import configparser
@@ -238,8 +239,17 @@ def stage(lang):
     config['build']['output_dir'] = os.path.relpath(BUILD / lang, target)
     # d2lbook leaves Sphinx's language unset; it marks the pages (<html lang>)
     # and picks the language of Sphinx's own labels and search.
-    extra = config['build'].get('sphinx_configs', '').strip()
-    config['build']['sphinx_configs'] = '\n'.join(filter(None, [extra, f"language = '{lang}'"]))
+    lines = [config['build'].get('sphinx_configs', raw=True).strip(), f"language = '{lang}'"]
+    if lang in LATEX_PREAMBLE:
+        lines.append(f"latex_elements['preamble'] += r'{LATEX_PREAMBLE[lang]}'")
+        # Sphinx's LaTeX builder knows no Babel name for this language: it
+        # warns and changes nothing (xeCJK does the typesetting), but the
+        # build treats warnings as errors. Drop that one warning only.
+        lines.append("import logging")
+        for module in ('builders.latex', 'writers.latex'):
+            lines.append(f"logging.getLogger('sphinx.sphinx.{module}').addFilter("
+                         f"lambda record: record.args != ({lang!r},))")
+    config['build']['sphinx_configs'] = '\n'.join(filter(None, lines))
     text = io.StringIO()
     config.write(text)
     write_if_changed(target / 'config.ini', text.getvalue().encode('utf-8'))
@@ -295,27 +305,75 @@ def reuse_english_outputs(lang):
             write_if_changed(eval_dir(BUILD / lang, tab) / name, data)
 
 
-def html(lang):
+# LaTeX for the editions' PDFs, besides the English book's (tools/pdf.py):
+# Korean needs xeCJK (which loads ctexhook from the Chinese package) and a
+# font with Hangul.
+CJK_APT_PACKAGES = {
+    '/usr/share/texlive/texmf-dist/tex/xelatex/xecjk/xeCJK.sty': 'texlive-lang-cjk',
+    '/usr/share/texlive/texmf-dist/tex/latex/ctex/ctexhook.sty': 'texlive-lang-chinese',
+    '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc': 'fonts-noto-cjk',
+}
+LATEX_PREAMBLE = {
+    # CJKspace keeps the spaces between Korean words, which xeCJK drops by
+    # default (Chinese and Japanese have none); no CJKecglue, since a Korean
+    # particle follows a Latin word or code with no space between them.
+    'ko': r'\usepackage{xeCJK}\xeCJKsetup{CJKspace=true, CJKecglue={}}'
+          r'\setCJKmainfont{Noto Serif CJK KR}\setCJKsansfont{Noto Sans CJK KR}'
+          r'\setCJKmonofont{Noto Sans Mono CJK KR}',
+}
+
+
+def prepare(lang):
+    """Check, stage, and fill the edition's notebooks with English outputs."""
     problems = check([lang])
     if problems:
         raise RuntimeError('the translation is out of step with the English source:\n  '
                            + '\n  '.join(problems))
     stage(lang)
     reuse_english_outputs(lang)
+
+
+def run_d2lbook(lang, *args, env=None):
+    """d2lbook in the edition's staging folder. No kernel is set up for an
+    edition: if d2lbook found anything to evaluate, it would fail rather than
+    quietly show other outputs."""
     book_bin = Path(sys.executable).parent
-    env = dict(os.environ, PATH=f'{book_bin}{os.pathsep}{os.environ["PATH"]}')
-    # No kernel is set up for the edition: if d2lbook found anything to
-    # evaluate, it would fail rather than quietly show other outputs.
-    result = subprocess.run([str(book_bin / 'd2lbook'), 'build', 'html', '--tab', 'all'],
-                            cwd=staging_dir(lang), env=env)
-    if result.returncode != 0:
-        raise RuntimeError(f'rendering the {lang} edition failed (d2lbook exited with {result.returncode})')
+    env = dict(env or os.environ, PATH=f'{book_bin}{os.pathsep}{os.environ["PATH"]}')
+    return subprocess.run([str(book_bin / 'd2lbook'), 'build', *args],
+                          cwd=staging_dir(lang), env=env).returncode
+
+
+def html(lang):
+    prepare(lang)
+    code = run_d2lbook(lang, 'html', '--tab', 'all')
+    if code != 0:
+        raise RuntimeError(f'rendering the {lang} edition failed (d2lbook exited with {code})')
     print(f'[{lang}] done: open _build/{lang}/html/index.html')
+
+
+def pdf(lang):
+    """One PDF per framework in _build/<lang>/pdf/, as `make pdf` does for English."""
+    import book
+    import pdf as english_pdf
+    book.ensure_system_packages({**english_pdf.APT_PACKAGES, **CJK_APT_PACKAGES})
+    prepare(lang)
+    name = english_pdf.project_name()
+    for tab in tabs():
+        latex_dir = BUILD / lang / ('pdf' if tab == tabs()[0] else f'pdf_{tab}')
+        code = run_d2lbook(lang, 'pdf', '--tab', tab, env=dict(os.environ, **english_pdf.OFFLINE_ENV))
+        built = latex_dir / f'{name}.pdf'
+        if code != 0 or not built.exists():
+            raise RuntimeError(f'building the {lang} {tab} PDF failed (d2lbook exited with {code}); '
+                               f'LaTeX\'s log is {shown(built.with_suffix(".log"))}')
+        target = BUILD / lang / 'pdf' / (f'{name}.pdf' if tab == tabs()[0] else f'{name}-{tab}.pdf')
+        if built != target:
+            shutil.copy(built, target)
+        print(f'[{lang}] {tab}: {shown(target)}')
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('command', choices=['check', 'copy-code', 'html'])
+    parser.add_argument('command', choices=['check', 'copy-code', 'html', 'pdf'])
     parser.add_argument('languages', nargs='*', default=list(LANGUAGES))
     args = parser.parse_args(argv)
     unknown = set(args.languages) - set(LANGUAGES)
@@ -335,7 +393,7 @@ def main(argv=None):
                 print(f'updated the code blocks of {name}')
         else:
             for lang in args.languages:
-                html(lang)
+                {'html': html, 'pdf': pdf}[args.command](lang)
     except RuntimeError as error:
         print(f'\nedition build failed: {error}', file=sys.stderr)
         return 1

@@ -8,8 +8,8 @@ What differs is when a notebook runs:
 
   - It runs when the code it executes changes: its cells after alias
     replacement, the tab's helper module (d2l/<framework>.py and the shared
-    d2l files), and the environment it runs in (the pins its venv was built
-    from, its kernel spec). Not when a file's time changes: d2lbook re-runs
+    d2l files), and the environment it runs in (the tab's requirements,
+    setup.py, the Python version, the kernel's variables). Not when a file's time changes: d2lbook re-runs
     every tab of a page whenever the page is touched, and a fresh clone
     looks touched everywhere.
   - An edit to prose only rebuilds the notebook around the outputs of the
@@ -54,6 +54,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+import book  # the driver: how environments are built and what kernels get
 import source_cells
 from project import Project
 
@@ -123,15 +124,16 @@ def code_hash(nb, environment):
     return digest.hexdigest()
 
 
-def environment_identity(project, tab, venv):
-    """Everything outside the page that a tab's code depends on, as bytes."""
-    parts = [RECIPE, json.dumps(EXTRA_KERNEL_ENV, sort_keys=True)]
-    stamp = venv / tab / '.requirements.sha256'
-    kernel_json = venv / 'kernels' / tab / 'kernels' / 'python3' / 'kernel.json'
-    for path in (stamp, kernel_json):
-        if not path.exists():
-            raise SystemExit(f'[eval] {path} is missing: run `make setup` first')
-        parts.append(path.read_text())
+def environment_identity(project, tab):
+    """Everything outside the page that a tab's code depends on, as bytes.
+
+    The environment counts by what it is built from (book.py's digest of the
+    tab's requirements, setup.py and the Python version, and the kernel's
+    variables), not by reading .venv/, so a job that only renders can tell
+    that notebooks evaluated elsewhere are current without the frameworks.
+    """
+    parts = [RECIPE, json.dumps(EXTRA_KERNEL_ENV, sort_keys=True),
+             json.dumps(book.KERNEL_ENV, sort_keys=True), book.requirements_digest(tab)]
     # The tab's helper module and the helpers every tab shares; another
     # framework's module does not change what this tab runs.
     lib_file = project.lib_file(tab)
@@ -225,9 +227,9 @@ class Job:
         self.record.unlink(missing_ok=True)
 
 
-def plan(project, config, tabs, venv):
+def plan(project, config, tabs):
     """Build every tab notebook and decide what has to run."""
-    environments = {tab: environment_identity(project, tab, venv) for tab in tabs}
+    environments = {tab: environment_identity(project, tab) for tab in tabs}
     jobs = []
     for source in project.notebook_sources():
         name = project.relative(source)
@@ -410,7 +412,7 @@ def align_file_times(project, jobs):
 
 def evaluate(project, tabs, venv, jobs_at_once):
     config = Config(config_fname=str(project.root / 'config.ini'))
-    jobs = plan(project, config, tabs, venv)
+    jobs = plan(project, config, tabs)
     # The notebooks with the most code first, so the longest run does not
     # start last and keep one core busy while the other idles.
     to_run = sorted((job for job in jobs if job.action == 'execute'),

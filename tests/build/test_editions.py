@@ -1,14 +1,16 @@
 """The Korean and Portuguese editions stay in step with the English source."""
+import subprocess
 import sys
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from book_paths import BUILD, ROOT, SECTION, TABS, eval_dir_for
+from book_paths import BUILD, ROOT, SECTION, TABS, eval_dir_for, lib_module
 
 sys.path.insert(0, str(ROOT / 'tools'))
 import editions  # noqa: E402
+import pdf  # noqa: E402  (the PDF's file name)
 
 LANGUAGES = editions.LANGUAGES
 ENGLISH_SECTION = ROOT / f'{SECTION}.md'
@@ -109,3 +111,24 @@ def test_every_page_has_its_counterpart_in_every_edition(lang):
         other_site = BUILD / 'html' if other == 'en' else BUILD / other / 'html'
         missing = [str(p) for p in pages if not (other_site / p).exists()]
         assert not missing, f'{lang} pages with no {other} counterpart: {missing}'
+
+
+def edition_pdf_text(lang, tab):
+    name = pdf.project_name()
+    file = f'{name}.pdf' if tab == TABS[0] else f'{name}-{tab}.pdf'
+    return subprocess.run(['pdftotext', str(BUILD / lang / 'pdf' / file), '-'], check=True,
+                          capture_output=True, text=True).stdout
+
+
+@pytest.mark.parametrize('lang', LANGUAGES)
+@pytest.mark.parametrize('tab', TABS)
+def test_edition_pdf_has_the_translated_text_and_that_frameworks_code(lang, tab):
+    text = edition_pdf_text(lang, tab)
+    # The first heading of the translated section, as the translators wrote it.
+    heading = next(line[2:].strip() for line in
+                   (ROOT / lang / f'{SECTION}.md').read_text(encoding='utf-8').split('\n')
+                   if line.startswith('# '))
+    assert ''.join(heading.split()) in ''.join(text.split()), f'{lang} {tab}: no {heading!r}'
+    assert f'from d2l import {lib_module(tab)} as d2l' in text
+    for other in set(TABS) - {tab}:
+        assert f'from d2l import {lib_module(other)} as d2l' not in text

@@ -1,0 +1,77 @@
+"""The PDFs (`make pdf`): one per framework, with that framework's code and
+outputs, and the equations typeset by LaTeX. Read with poppler's pdftotext
+and pdffonts."""
+import configparser
+import re
+import subprocess
+
+import nbformat
+import pytest
+
+from book_paths import BUILD, DEFAULT_TAB, ROOT, SECTION, TABS, eval_dir_for, lib_module
+
+
+def pdf_for(tab):
+    config = configparser.ConfigParser()
+    config.read(ROOT / 'config.ini', encoding='utf-8')
+    name = config['project']['name']
+    return BUILD / 'pdf' / (f'{name}.pdf' if tab == DEFAULT_TAB else f'{name}-{tab}.pdf')
+
+
+def pdf_text(tab):
+    return subprocess.run(['pdftotext', '-layout', str(pdf_for(tab)), '-'], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def squeezed(text):
+    """Text without whitespace and commas, nor the marks of a wrapped code
+    line (a visible space, then a hooked arrow that pdftotext reads as ",→"):
+    the PDF spaces aligned columns and breaks long lines its own way."""
+    return re.sub(r'[\s,\u2192\u21aa\u2423]+', '', text)
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_each_framework_has_its_pdf(tab):
+    path = pdf_for(tab)
+    assert path.read_bytes()[:5] == b'%PDF-', f'{path} is not a PDF'
+    info = subprocess.run(['pdfinfo', str(path)], check=True, capture_output=True, text=True).stdout
+    pages = int(re.search(r'^Pages:\s+(\d+)', info, re.MULTILINE)[1])
+    assert pages >= 5, f'{path.name} has {pages} pages'
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_pdf_holds_that_frameworks_code_only(tab):
+    text = pdf_text(tab)
+    assert f'from d2l import {lib_module(tab)} as d2l' in text
+    for other in set(TABS) - {tab}:
+        assert f'from d2l import {lib_module(other)} as d2l' not in text, f'{tab} PDF shows {other} code'
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_pdf_shows_the_outputs_of_the_evaluated_notebook(tab):
+    text = squeezed(pdf_text(tab))
+    notebook = nbformat.read(eval_dir_for(tab) / f'{SECTION}.ipynb', as_version=4)
+    results = [output.data['text/plain'] for cell in notebook.cells if cell.cell_type == 'code'
+               for output in cell.outputs if output.output_type == 'execute_result']
+    assert len(results) >= 4
+    for result in results:
+        first_line = result.strip().splitlines()[0]
+        assert squeezed(first_line) in text, f'{tab}: output {first_line!r} is not in the PDF'
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_pdf_code_shows_no_build_marks(tab):
+    assert '#@save' in (ROOT / f'{SECTION}.md').read_text(), 'the section has no mark to hide'
+    text = pdf_text(tab)
+    assert 'class CenteredLayer' in text
+    assert '@save' not in text
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_pdf_typesets_the_equations(tab):
+    text = pdf_text(tab)
+    assert '\\sum' not in text and '$' not in text, 'TeX source leaked into the PDF'
+    fonts = subprocess.run(['pdffonts', str(pdf_for(tab))], check=True,
+                           capture_output=True, text=True).stdout
+    # Computer Modern math italic and the big-operator font (for the sum).
+    assert 'CMMI' in fonts and 'CMEX' in fonts, fonts

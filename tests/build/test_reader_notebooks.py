@@ -1,0 +1,144 @@
+"""The notebooks readers download (`make notebooks`): per framework, the
+executed notebooks and their zip, and Colab and SageMaker variants whose
+first cell installs what the notebook needs."""
+import configparser
+import json
+import shlex
+import subprocess
+import zipfile
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from book_paths import BUILD, DEFAULT_TAB, ROOT, SECTION, TABS
+
+NOTEBOOKS = BUILD / 'notebooks'
+VARIANTS = ['plain', 'colab', 'sagemaker']
+# The distribution that is "the framework" of each tab.
+FRAMEWORK = {'pytorch': 'torch', 'mxnet': 'mxnet', 'jax': 'jax', 'tensorflow': 'tensorflow-cpu'}
+SECTION_NOTEBOOK = f'{SECTION}.ipynb'
+
+
+def config():
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / 'config.ini', encoding='utf-8')
+    return parser
+
+
+def project_name():
+    return config()['project']['name']
+
+
+def read(tab, variant, name=SECTION_NOTEBOOK):
+    return nbformat.read(NOTEBOOKS / tab / variant / name, as_version=4)
+
+
+def installed_versions(tab):
+    """{distribution name: version} in the framework's environment."""
+    script = ('import importlib.metadata as m, json; '
+              'print(json.dumps([[d.metadata["Name"], d.version] for d in m.distributions()]))')
+    result = subprocess.run([str(ROOT / '.venv' / tab / 'bin' / 'python'), '-c', script],
+                            check=True, capture_output=True, text=True)
+    return {canonicalize_name(name): version for name, version in json.loads(result.stdout)}
+
+
+def install_command(cell):
+    """The requirements a `%pip install` cell asks for."""
+    lines = [line for line in cell.source.splitlines() if line.startswith('%pip install')]
+    assert len(lines) == 1, f'expected one %pip install line in:\n{cell.source}'
+    return [word for word in shlex.split(lines[0])[2:] if not word.startswith('-')]
+
+
+def pinned_in_requirements(tab):
+    text = (ROOT / 'requirements' / f'{tab}.txt').read_text()
+    return {canonicalize_name(Requirement(line.split('#')[0]).name)
+            for line in text.splitlines() if line.split('#')[0].strip()}
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_each_framework_has_its_executed_notebooks_and_their_zip(tab):
+    notebook = read(tab, 'plain')
+    outputs = [cell for cell in notebook.cells if cell.cell_type == 'code' and cell.outputs]
+    assert len(outputs) >= 5, f'{tab}: the plain notebook kept only {len(outputs)} outputs'
+    assert notebook.metadata['kernelspec']['name'] == 'python3'
+    name = project_name() if tab == DEFAULT_TAB else f'{project_name()}-{tab}'
+    with zipfile.ZipFile(NOTEBOOKS / f'{name}.zip') as archive:
+        assert SECTION_NOTEBOOK in archive.namelist()
+        zipped = nbformat.reads(archive.read(SECTION_NOTEBOOK).decode(), as_version=4)
+    assert zipped == notebook
+
+
+@pytest.mark.parametrize('tab', TABS)
+@pytest.mark.parametrize('variant', ['colab', 'sagemaker'])
+def test_first_cell_installs_the_framework_the_book_was_built_with(tab, variant):
+    notebook = read(tab, variant)
+    first = notebook.cells[0]
+    assert first.cell_type == 'code' and first.source.lstrip().startswith('#')
+    requirements = install_command(first)
+    release = config()['project']['release']
+    d2l = config()['notebooks']['d2l_requirement'].replace('RELEASE', release)
+    assert requirements[-1] == d2l, 'd2l does not come from config.ini\'s [notebooks] d2l_requirement'
+    versions = installed_versions(tab)
+    pinned = pinned_in_requirements(tab)
+    names = []
+    for text in requirements[:-1]:
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        names.append(name)
+        assert name in pinned, f'{text} is not in requirements/{tab}.txt'
+        installed = versions.get(name)
+        assert installed and requirement.specifier.contains(installed), (
+            f'{variant} [{tab}] installs {text}, the book was built with {installed}')
+    framework = [r for r in requirements if canonicalize_name(Requirement(r).name) == FRAMEWORK[tab]]
+    assert framework and str(Requirement(framework[0]).specifier).startswith('=='), requirements
+    assert not {'ipykernel', 'pytest'} & set(names), 'build tools are not the notebook\'s business'
+
+
+@pytest.mark.parametrize('tab', TABS)
+@pytest.mark.parametrize('variant', ['colab', 'sagemaker'])
+def test_variant_is_the_executed_notebook_under_its_install_cell(tab, variant):
+    plain, other = read(tab, 'plain'), read(tab, variant)
+    assert [c.source for c in other.cells[1:]] == [c.source for c in plain.cells]
+    kernel = {'colab': 'python3', 'sagemaker': config()['sagemaker']['kernel']}[variant]
+    assert other.metadata['kernelspec']['name'] in kernel
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_a_notebook_without_code_gets_no_install_cell(tab):
+    for variant in VARIANTS:
+        index = read(tab, variant, 'index.ipynb')
+        assert all(cell.cell_type == 'markdown' for cell in index.cells)
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_plain_notebook_runs_top_to_bottom_in_a_fresh_kernel(tab, monkeypatch):
+    """In that framework's environment (the `python3` kernel of
+    .venv/kernels/<tab>), as a reader would run the downloaded notebook."""
+    monkeypatch.setenv('JUPYTER_PATH', str(ROOT / '.venv' / 'kernels' / tab))
+    stored = read(tab, 'plain')
+    notebook = read(tab, 'plain')
+    for cell in notebook.cells:
+        if cell.cell_type == 'code':
+            cell.outputs, cell.execution_count = [], None
+    folder = NOTEBOOKS / tab / 'plain' / SECTION.rsplit('/', 1)[0]
+    NotebookClient(notebook, kernel_name='python3', timeout=600,
+                   resources={'metadata': {'path': str(folder)}}).execute()
+    code = [cell for cell in notebook.cells if cell.cell_type == 'code']
+    assert all(cell.execution_count for cell in code)
+    # The seeds are set at the top of the page: the run repeats the book's results.
+    for ran, kept in zip(code, (cell for cell in stored.cells if cell.cell_type == 'code')):
+        results = [o.data['text/plain'] for o in ran.outputs if o.output_type == 'execute_result']
+        expected = [o.data['text/plain'] for o in kept.outputs if o.output_type == 'execute_result']
+        assert results == expected, ran.source
+
+
+@pytest.mark.parametrize('tab', TABS)
+@pytest.mark.parametrize('variant', VARIANTS)
+def test_notebook_code_shows_no_build_marks(tab, variant):
+    assert '#@save' in (ROOT / f'{SECTION}.md').read_text(), 'the section has no mark to hide'
+    code = [cell.source for cell in read(tab, variant).cells if cell.cell_type == 'code']
+    assert any('class CenteredLayer' in source for source in code)
+    assert not [source for source in code if '@save' in source]

@@ -1,0 +1,122 @@
+"""The book's Sphinx extension: clean code blocks and a page that works offline.
+
+config.ini's `[build] sphinx_extensions` loads it into every Sphinx build
+d2lbook runs (the HTML page and each framework's PDF). It
+
+* takes d2lbook's build marks (`#@save`, ...) out of the code blocks, for the
+  page and the PDF alike (the chapter's source keeps them);
+* serves MathJax from the site's own `_static/mathjax` (installed from npm by
+  npm_env.py) instead of a CDN;
+* rewrites d2lbook's `_static/d2l.js` so that the page sends no request off
+  the site: the Google Analytics loader goes, and the copy button's icon is
+  the book's own `static/copy-button.svg` instead of an image on GitHub;
+* drops the theme's web fonts that live on other hosts (fonts.css fetches a
+  CJK font from Google for, say, the Korean edition's name in the language
+  links); the browser draws those characters with a font of its own.
+
+config.ini's `[build] sphinx_configs` puts tools/ on Sphinx's path.
+"""
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.errors import ExtensionError
+from sphinx.util.fileutil import copy_asset
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build_marks  # noqa: E402
+import npm_env  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+COPY_ICON = ROOT / 'static' / 'copy-button.svg'
+MATHJAX_FOLDER = 'mathjax'  # under the site's _static
+
+# Where d2lbook's copy button takes its icon from (d2lbook.sphinx_template).
+REMOTE_COPY_ICON = ('https://raw.githubusercontent.com/choldgraf/sphinx-copybutton/'
+                    'master/sphinx_copybutton/_static/copy-button.svg')
+# The icon sits next to d2l.js; the script works out its address from its own,
+# so the same d2l.js serves pages at every depth of the site.
+LOCAL_COPY_ICON = '${d2lStaticUrl("copy-button.svg")}'
+STATIC_URL_HELPER = (
+    '// The address of a file in _static, next to this script.\n'
+    'var d2lStaticUrl = (function (script) {\n'
+    '  return function (name) { return new URL(name, script.src).href; };\n'
+    '})(document.currentScript);\n')
+
+
+def strip_build_marks(app, doctree):
+    """Remove the marks from every code block, for every builder."""
+    for block in doctree.findall(nodes.literal_block):
+        code = block.astext()
+        if not build_marks.has_marks(code):
+            continue
+        clean = build_marks.strip_marks(code)
+        # Sphinx highlights a block only while rawsource equals its text.
+        block.rawsource = clean
+        block[:] = [nodes.Text(clean)]
+
+
+def use_local_mathjax(app, config):
+    # A relative mathjax_path is relative to the site's _static folder.
+    config.mathjax_path = f'{MATHJAX_FOLDER}/{npm_env.MATHJAX_ENTRY}'
+
+
+def analytics_loader_pattern():
+    """d2lbook's Google Analytics snippet, whatever the tracking id."""
+    from d2lbook import sphinx_template
+    snippet = sphinx_template.google_tracker
+    placeholder = 'GOOGLE_ANALYTICS_TRACKING_ID'
+    return re.compile(re.escape(snippet).replace(re.escape(placeholder), "[^']*"))
+
+
+def make_d2l_js_local(js):
+    """d2l.js without requests off the site; fails loudly if d2lbook's
+    snippets changed, rather than leaving a remote request in the page."""
+    js, loaders = analytics_loader_pattern().subn(
+        "\n// d2lbook's Google Analytics loader was removed here: the book sends\n"
+        '// no request off its own site. tagClick and captureOutboundLink, which\n'
+        "// the loader used to define, come from static/remember-framework.js.\n", js)
+    if loaders != 1:
+        raise ExtensionError(f'expected d2lbook\'s analytics loader once in d2l.js, found {loaders}')
+    if js.count(REMOTE_COPY_ICON) != 1:
+        raise ExtensionError('d2lbook\'s copy button no longer uses the icon this extension replaces')
+    js = js.replace(REMOTE_COPY_ICON, LOCAL_COPY_ICON)
+    return STATIC_URL_HELPER + js
+
+
+# An @font-face rule with a font on another host (`//host/...` or http(s)).
+REMOTE_FONT_FACE = re.compile(
+    r'@font-face\s*\{[^}]*url\(\s*[\'"]?(?:https?:)?//[^}]*\}\s*', re.IGNORECASE)
+
+
+def without_remote_fonts(css):
+    return REMOTE_FONT_FACE.sub('', css)
+
+
+def finish_html(app, exception):
+    if exception is not None or app.builder.format != 'html':
+        return
+    static = Path(app.outdir) / '_static'
+    # From the d2l.js that d2lbook wrote next to conf.py, not the copy in the
+    # site: Sphinx skips copying static files when no page changed, and
+    # rewriting the site's copy twice would find no loader the second time.
+    written_by_d2lbook = Path(app.confdir) / '_static' / 'd2l.js'
+    (static / 'd2l.js').write_text(
+        make_d2l_js_local(written_by_d2lbook.read_text(encoding='utf-8')), encoding='utf-8')
+    for stylesheet in static.glob('*.css'):
+        css = stylesheet.read_text(encoding='utf-8')
+        if REMOTE_FONT_FACE.search(css):
+            stylesheet.write_text(without_remote_fonts(css), encoding='utf-8')
+    shutil.copy(COPY_ICON, static / COPY_ICON.name)
+    if not (npm_env.MATHJAX_ES5 / npm_env.MATHJAX_ENTRY).exists():
+        raise ExtensionError(f'MathJax is missing from {npm_env.MATHJAX_ES5}; run `make setup`')
+    copy_asset(str(npm_env.MATHJAX_ES5), str(static / MATHJAX_FOLDER))
+
+
+def setup(app):
+    app.connect('config-inited', use_local_mathjax)
+    app.connect('doctree-read', strip_build_marks)
+    app.connect('build-finished', finish_html)
+    return {'parallel_read_safe': True, 'parallel_write_safe': True}
