@@ -101,6 +101,9 @@ def copy_book(destination):
             shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns('__pycache__'))
         else:
             shutil.copy2(source, destination / name)
+    # The book's Sphinx extension is found by walking up from the rendered
+    # conf.py to a tools/ folder: the repository's own.
+    (destination / 'tools').symlink_to(book.ROOT / 'tools')
     return destination
 
 

@@ -56,6 +56,10 @@ def copy_book(destination, section=None):
                             ignore=shutil.ignore_patterns('__pycache__'))
         else:
             shutil.copy2(source, destination / name)
+    # The book's Sphinx extension is found by walking up from the rendered
+    # conf.py to a tools/ folder; a link to the repository's own keeps the
+    # copy rendering with the repository's tools and environments.
+    (destination / 'tools').symlink_to(ROOT / 'tools')
     if section is not None:
         for page in Project(destination).notebook_sources():
             text = page.read_text(encoding='utf-8')
