@@ -7,19 +7,24 @@ from d2l._shape import as_shape
 
 # JAX has no global random state: every draw needs a key. The page takes its
 # keys from one stream, split off a root key, so that a rebuild draws the same
-# numbers and `set_seed` starts the stream over.
-_key = jax.random.key(0)
+# numbers and `set_seed` starts the stream over. The root key is made on the
+# first draw, not at import: making a key starts XLA's CPU backend, which
+# would add a tenth of a second to `from d2l import jax as d2l`.
+_seed = 0
+_key = None
 
 
 def set_seed(seed):
     """Start the stream of keys handed out by `get_key` over from `seed`."""
-    global _key
-    _key = jax.random.key(seed)
+    global _seed, _key
+    _seed, _key = seed, None
 
 
 def get_key():
     """Return a new PRNG key from the stream; each call gives a different one."""
     global _key
+    if _key is None:
+        _key = jax.random.key(_seed)
     _key, subkey = jax.random.split(_key)
     return subkey
 

@@ -35,16 +35,20 @@ class DenseReLU(nn.Block):
     Defined in :numref:`sec_custom_layer`"""
     def __init__(self, in_units, units, **kwargs):
         super().__init__(**kwargs)
-        self.weight = self.params.get('weight', shape=(in_units, units),
+        self.units = units
+        # Stored as (units, in_units), the layout npx.fully_connected expects.
+        self.weight = self.params.get('weight', shape=(units, in_units),
                                       init=init.Normal(1.0))
         self.bias = self.params.get('bias', shape=(units,), init='zeros')
 
     def forward(self, X):
-        if X.shape[-1] != self.weight.shape[0]:
+        if X.shape[-1] != self.weight.shape[1]:
             raise ValueError(f'DenseReLU expects inputs of width '
-                             f'{self.weight.shape[0]}, got width {X.shape[-1]}')
+                             f'{self.weight.shape[1]}, got width {X.shape[-1]}')
         ctx = X.ctx
-        return npx.relu(np.dot(X, self.weight.data(ctx)) + self.bias.data(ctx))
+        return npx.relu(npx.fully_connected(
+            X, self.weight.data(ctx), self.bias.data(ctx),
+            num_hidden=self.units, flatten=False))
 
 class TensorReduction(nn.Block):
     """Outputs y_k = sum over i, j of W_ijk x_i x_j, for a batch of x.

@@ -39,7 +39,8 @@ def run_mxnet(inputs):
     # Gluon allocates parameters in initialize(); set_data then overwrites them.
     dense = d2l.DenseReLU(*inputs['dense_weight'].shape)
     dense.initialize()
-    dense.weight.set_data(mnp.array(inputs['dense_weight']))
+    # MXNet's DenseReLU keeps its weight as (units, in_units).
+    dense.weight.set_data(mnp.array(inputs['dense_weight'].T))
     dense.bias.set_data(mnp.array(inputs['dense_bias']))
     d, _, m = inputs['reduction_weight'].shape
     reduction = d2l.TensorReduction(d, m)
