@@ -259,8 +259,9 @@ def translated_notebooks(lang, tab):
     """Yield (relative .ipynb path, notebook) for one tab of the edition,
     with each code cell's outputs taken from the English run of that code."""
     import nbformat
-    from d2lbook import library, notebook
     from d2lbook.config import Config
+
+    from evaluate import tab_notebook  # the notebook exactly as d2lbook makes it
 
     os.chdir(ROOT)
     config = Config(tab=tab)
@@ -270,17 +271,13 @@ def translated_notebooks(lang, tab):
         if not english_file.exists():
             raise RuntimeError(f'{english_file.relative_to(ROOT)} is missing: build the English book first (make)')
         markdown = (ROOT / lang / relative).read_text(encoding='utf-8')
-        nb = notebook.split_markdown_cell(notebook.read_markdown(markdown))
-        nb = notebook.get_tab_notebook(nb, tab, config.default_tab)
+        _, nb = tab_notebook(markdown, tab, config)
         if english_file.stat().st_size == 0 or nb is None:
             if not (english_file.stat().st_size == 0 and nb is None):
                 raise RuntimeError(f'{lang}/{relative} [{tab}]: the English and the translation '
                                    'disagree on whether this tab has code')
             yield name, None
             continue
-        if tab in config.library:
-            nb = library.replace_alias(nb, config.library[tab])
-        nb = library.format_code_nb(nb)
         english = nbformat.read(english_file, as_version=4)
         ours = [cell for cell in nb.cells if cell.cell_type == 'code']
         theirs = [cell for cell in english.cells if cell.cell_type == 'code']
