@@ -1,0 +1,31 @@
+"""What every d2l.<framework> module promises about `tensor`, `rand` and
+`set_seed`, written once; each tests/framework_<tab>/test_helpers.py runs
+these checks in its own environment, handing over how to read its arrays."""
+import numpy as np
+
+
+def check_tensor_holds_the_values(d2l, array_type, to_numpy):
+    x = d2l.tensor([1.0, 2, 3])
+    assert isinstance(x, array_type), type(x)
+    assert to_numpy(x).tolist() == [1.0, 2.0, 3.0]
+
+
+def check_rand_takes_the_shape_as_arguments_or_as_a_tuple(d2l):
+    assert tuple(d2l.rand(4, 8).shape) == (4, 8)
+    assert tuple(d2l.rand((4, 8)).shape) == (4, 8)
+
+
+def check_rand_is_uniform_on_the_unit_interval(d2l, to_numpy):
+    d2l.set_seed(0)
+    x = to_numpy(d2l.rand(200, 500))
+    assert x.min() >= 0 and x.max() < 1
+    assert abs(x.mean() - 0.5) < 0.01
+
+
+def check_set_seed_repeats_the_draws(d2l, to_numpy):
+    d2l.set_seed(3)
+    first = to_numpy(d2l.rand(5))
+    d2l.set_seed(3)
+    assert np.array_equal(first, to_numpy(d2l.rand(5)))
+    d2l.set_seed(4)
+    assert not np.array_equal(first, to_numpy(d2l.rand(5)))
