@@ -1,6 +1,7 @@
 """What every d2l.<framework> module promises about `tensor`, `rand` and
-`set_seed`, written once; each tests/framework_<tab>/test_helpers.py runs
-these checks in its own environment, handing over how to read its arrays."""
+`set_seed`, written once. Each tests/framework_<tab>/test_helpers.py turns
+these checks into its tests with `tests_for`, in its own environment, handing
+over its array type and how to read its arrays into NumPy."""
 import numpy as np
 
 
@@ -29,3 +30,18 @@ def check_set_seed_repeats_the_draws(d2l, to_numpy):
     assert np.array_equal(first, to_numpy(d2l.rand(5)))
     d2l.set_seed(4)
     assert not np.array_equal(first, to_numpy(d2l.rand(5)))
+
+
+def tests_for(d2l, array_type, to_numpy):
+    """The checks above as pytest test functions for one framework's module;
+    a suite adds them with `globals().update(tests_for(...))`."""
+    return {
+        'test_tensor_makes_the_frameworks_array_with_the_values':
+            lambda: check_tensor_holds_the_values(d2l, array_type, to_numpy),
+        'test_rand_takes_the_shape_as_arguments_or_as_a_tuple':
+            lambda: check_rand_takes_the_shape_as_arguments_or_as_a_tuple(d2l),
+        'test_rand_is_uniform_on_the_unit_interval':
+            lambda: check_rand_is_uniform_on_the_unit_interval(d2l, to_numpy),
+        'test_set_seed_repeats_the_draws':
+            lambda: check_set_seed_repeats_the_draws(d2l, to_numpy),
+    }

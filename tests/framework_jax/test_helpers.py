@@ -5,21 +5,7 @@ import numpy as np
 import helper_checks
 from d2l import jax as d2l
 
-
-def to_numpy(x):
-    return np.asarray(x)
-
-
-def test_tensor_makes_a_jax_array_with_the_values():
-    helper_checks.check_tensor_holds_the_values(d2l, jax.Array, to_numpy)
-
-
-def test_rand_takes_the_shape_as_arguments_or_as_a_tuple():
-    helper_checks.check_rand_takes_the_shape_as_arguments_or_as_a_tuple(d2l)
-
-
-def test_rand_is_uniform_on_the_unit_interval():
-    helper_checks.check_rand_is_uniform_on_the_unit_interval(d2l, to_numpy)
+globals().update(helper_checks.tests_for(d2l, jax.Array, np.asarray))
 
 
 def key_bits(key):
@@ -38,7 +24,3 @@ def test_set_seed_restarts_the_same_key_sequence():
     assert [key_bits(d2l.get_key()) for _ in range(3)] == first
     d2l.set_seed(8)
     assert [key_bits(d2l.get_key()) for _ in range(3)] != first
-
-
-def test_set_seed_repeats_the_draws():
-    helper_checks.check_set_seed_repeats_the_draws(d2l, to_numpy)
