@@ -281,6 +281,30 @@ def evaluate(project, selected=None):
         raise AlreadyReported()
 
 
+def site_inputs_digest(root):
+    """What reaches every page without being a page: the static files, the
+    configuration and the Sphinx extension."""
+    files = [root / 'config.ini', ROOT / 'tools' / 'sphinx_extension.py',
+             *sorted(p for p in (root / 'static').rglob('*') if p.is_file())]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(path.anchor)).encode() + b'\0' + path.read_bytes())
+    return digest.hexdigest()
+
+
+def full_render_if_site_inputs_changed(root, html_dir):
+    """Sphinx re-renders only the pages that changed, and with none changed
+    it stops before copying the static files: a new logo, stylesheet or
+    script would never reach the site. When those inputs changed since the
+    last render, the old site goes, so that Sphinx renders everything.
+    Returns what to call once the render succeeded."""
+    digest = site_inputs_digest(root)
+    stamp = html_dir / '.site-inputs'
+    if not stamp.exists() or stamp.read_text() != digest:
+        shutil.rmtree(html_dir, ignore_errors=True)
+    return lambda: stamp.write_text(digest)
+
+
 def render(project):
     """Merge the tabs and render the HTML with d2lbook, which evaluates nothing.
 
@@ -288,6 +312,7 @@ def render(project):
     the notebooks current that step finds nothing to do; the render guard
     kernel makes sure of it, because it fails any kernel d2lbook starts.
     """
+    rendered = full_render_if_site_inputs_changed(project.root, project.build_dir / 'html')
     env = book_env()
     env['JUPYTER_PATH'] = str(render_guard_dir())
     process = subprocess.run(d2lbook('html', '--tab', 'all'), cwd=project.root, env=env,
@@ -297,6 +322,7 @@ def render(project):
         print('\n'.join(f'[html] {line}' for line in lines[-60:]), flush=True)
         raise BuildError(f'rendering the HTML failed (d2lbook exited with {process.returncode}); '
                          'its last lines are above')
+    rendered()
     # d2lbook logs "Convert _build/eval_all/<page>.ipynb to _build/rst_all/<page>.rst".
     converted = [(project.root / line.split(' to ')[-1]).relative_to(project.build_dir / 'rst_all').with_suffix('')
                  for line in lines if '] INFO   Convert ' in line]

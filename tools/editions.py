@@ -341,10 +341,13 @@ def run_d2lbook(lang, *args, env=None):
 
 
 def html(lang):
+    import book
     prepare(lang)
+    rendered = book.full_render_if_site_inputs_changed(staging_dir(lang), BUILD / lang / 'html')
     code = run_d2lbook(lang, 'html', '--tab', 'all')
     if code != 0:
         raise RuntimeError(f'rendering the {lang} edition failed (d2lbook exited with {code})')
+    rendered()
     print(f'[{lang}] done: open _build/{lang}/html/index.html')
 
 
