@@ -106,3 +106,12 @@ def test_the_render_guard_stops_d2lbook_from_evaluating(project):
     assert result.returncode != 0
     assert 'render guard: d2lbook tried to evaluate a notebook' in result.stdout
     build_ok(project)  # the evaluator puts the time right again
+
+
+def test_a_changed_stylesheet_reaches_the_site_and_executes_nothing(project):
+    stylesheet = project / 'static' / 'book.css'
+    stylesheet.write_text(stylesheet.read_text() + '\n/* a rule added by the test */\n')
+    build_ok(project)
+    assert executed(project) == []
+    site_css = (project / '_build' / 'html' / '_static' / 'd2l.css').read_text()
+    assert 'a rule added by the test' in site_css
