@@ -26,8 +26,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from project import Project
+
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / '_build'
+# The English book: its tabs, its pages and where its notebooks are.
+ENGLISH = Project(ROOT)
+BUILD = ENGLISH.build_dir
 LANGUAGES = ('ko', 'pt')
 # What an edition needs besides its own markdown, shared with the English book.
 SHARED_FILES = ('references.bib', 'static')
@@ -96,10 +100,7 @@ def outline(text):
 
 def english_sources():
     """The English notebooks, as config.ini lists them, relative to ROOT."""
-    config = configparser.ConfigParser()
-    config.read(ROOT / 'config.ini', encoding='utf-8')
-    patterns = config['build']['notebooks'].split()
-    return sorted({p.relative_to(ROOT) for pattern in patterns for p in ROOT.glob(pattern)})
+    return [Path(ENGLISH.relative(page)) for page in ENGLISH.notebook_sources()]
 
 
 def shown(path):
@@ -188,26 +189,22 @@ def check(languages=LANGUAGES):
                 problems.append(f'{lang}/{relative}: missing (the English file is {relative})')
                 continue
             problems.extend(compare(ROOT / relative, translated))
+        sources = english_sources()
         for extra in sorted((ROOT / lang).rglob('*.md')):
-            if extra.relative_to(ROOT / lang) not in english_sources():
+            if extra.relative_to(ROOT / lang) not in sources:
                 problems.append(f'{extra.relative_to(ROOT)}: has no English source')
     return problems
 
 
 # ------------------------------------------------------------- rendering ----
 
-def tabs():
-    config = configparser.ConfigParser()
-    config.read(ROOT / 'config.ini', encoding='utf-8')
-    return [tab.strip() for tab in config['build']['tabs'].split(',')]
-
-
 def staging_dir(lang):
     return BUILD / f'{lang}-src'
 
 
-def eval_dir(base, tab):
-    return base / ('eval' if tab == tabs()[0] else f'eval_{tab}')
+def edition_eval_dir(lang, tab):
+    """Where the edition's evaluated notebooks of one tab go, named as the English ones."""
+    return BUILD / lang / ENGLISH.eval_dir(tab).name
 
 
 def write_if_changed(path, data):
@@ -267,7 +264,7 @@ def translated_notebooks(lang, tab):
     config = Config(tab=tab)
     for relative in english_sources():
         name = relative.with_suffix('.ipynb')
-        english_file = eval_dir(BUILD, tab) / name
+        english_file = ENGLISH.eval_dir(tab) / name
         if not english_file.exists():
             raise RuntimeError(f'{english_file.relative_to(ROOT)} is missing: build the English book first (make)')
         markdown = (ROOT / lang / relative).read_text(encoding='utf-8')
@@ -296,10 +293,10 @@ def translated_notebooks(lang, tab):
 
 def reuse_english_outputs(lang):
     import nbformat
-    for tab in tabs():
+    for tab in ENGLISH.tabs:
         for name, nb in translated_notebooks(lang, tab):
             data = b'' if nb is None else nbformat.writes(nb).encode('utf-8')
-            write_if_changed(eval_dir(BUILD / lang, tab) / name, data)
+            write_if_changed(edition_eval_dir(lang, tab) / name, data)
 
 
 # LaTeX for the editions' PDFs, besides the English book's (tools/pdf.py):
@@ -358,14 +355,15 @@ def pdf(lang):
     book.ensure_system_packages({**english_pdf.APT_PACKAGES, **CJK_APT_PACKAGES})
     prepare(lang)
     name = english_pdf.project_name()
-    for tab in tabs():
-        latex_dir = BUILD / lang / ('pdf' if tab == tabs()[0] else f'pdf_{tab}')
+    for tab in ENGLISH.tabs:
+        default = tab == ENGLISH.default_tab
+        latex_dir = BUILD / lang / ('pdf' if default else f'pdf_{tab}')
         code = run_d2lbook(lang, 'pdf', '--tab', tab, env=dict(os.environ, **english_pdf.OFFLINE_ENV))
         built = latex_dir / f'{name}.pdf'
         if code != 0 or not built.exists():
             raise RuntimeError(f'building the {lang} {tab} PDF failed (d2lbook exited with {code}); '
                                f'LaTeX\'s log is {shown(built.with_suffix(".log"))}')
-        target = BUILD / lang / 'pdf' / (f'{name}.pdf' if tab == tabs()[0] else f'{name}-{tab}.pdf')
+        target = BUILD / lang / 'pdf' / (f'{name}.pdf' if default else f'{name}-{tab}.pdf')
         if built != target:
             shutil.copy(built, target)
         print(f'[{lang}] {tab}: {shown(target)}')
