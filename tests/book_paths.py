@@ -1,33 +1,30 @@
-"""Where the build puts things; shared by every test suite."""
-import configparser
+"""Where the build puts things; shared by every test suite. The answers come
+from tools/project.py, the same reading of config.ini the build uses (it
+needs only the standard library, so every environment can import it)."""
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / '_build'
+sys.path.insert(0, str(ROOT / 'tools'))
+from project import Project  # noqa: E402
+
+PROJECT = Project(ROOT)
+BUILD = PROJECT.build_dir
 SECTION = 'chapter_builders-guide/custom-layer'
-
-
-def _config():
-    config = configparser.ConfigParser()
-    config.read(ROOT / 'config.ini', encoding='utf-8')
-    return config
-
-
-TABS = [tab.strip() for tab in _config()['build']['tabs'].split(',')]
-DEFAULT_TAB = TABS[0]
+TABS = PROJECT.tabs
+DEFAULT_TAB = PROJECT.default_tab
 
 
 def eval_dir_for(tab):
     """d2lbook's folder of evaluated notebooks for one tab."""
-    return BUILD / ('eval' if tab == DEFAULT_TAB else f'eval_{tab}')
+    return PROJECT.eval_dir(tab)
 
 
 def notebook_sources():
     """The markdown files that d2lbook evaluates as notebooks."""
-    patterns = _config()['build']['notebooks'].split()
-    return sorted({path for pattern in patterns for path in ROOT.glob(pattern)})
+    return PROJECT.notebook_sources()
 
 
 def lib_module(tab):
     """The d2l module of a tab, e.g. 'torch' for pytorch (from config.ini)."""
-    return Path(_config()[f'library-{tab}']['lib_file']).stem
+    return PROJECT.lib_file(tab).stem
