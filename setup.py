@@ -1,24 +1,66 @@
-"""Installs the `d2l` helper package; the framework itself comes from its own
-environment (see requirements/<tab>.txt), so none is a hard dependency."""
+"""The `d2l` helper package as a distribution: `make dist` builds it.
+
+Its name and project addresses come from config.ini and its version from
+d2l/__init__.py (which `make lib` keeps at config.ini's release), so that a
+notebook's first cell and the package agree. The package itself needs no
+framework; each extra brings one framework and what the chapter imports
+beside it.
+"""
+import configparser
 import re
 from pathlib import Path
 
 from setuptools import find_packages, setup
 
-version = re.search(r'__version__ = "([^"]+)"',
-                    Path(__file__).with_name('d2l').joinpath('__init__.py').read_text())[1]
+HERE = Path(__file__).resolve().parent
+CONFIG = configparser.ConfigParser()
+CONFIG.read(HERE / 'config.ini', encoding='utf-8')
+PUBLISH_REPO = CONFIG.defaults()['publish_repo']
+VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / 'd2l' / '__init__.py').read_text())[1]
+
+# The versions the book supports. Each floor is run by the learners' tests on
+# a host that has it preinstalled (requirements/floor/<tab>.txt, which a test
+# keeps equal to these floors); each top admits the version the book is built
+# with (requirements/<tab>.txt) and stops below the next release, which
+# nothing has run yet.
+EXTRAS = {
+    # PyPI has CPU builds only of torch 2.13 and later here; an older torch
+    # comes as a CUDA build of several GB that the book's machines cannot
+    # test, so 2.13 is the floor. The answers page imports NumPy, which torch
+    # does not require.
+    'pytorch': ['torch>=2.13,<2.14', 'numpy>=2.0.2,<3'],
+    # MXNet 1.9 still uses np.bool, which NumPy 1.24 removed; NumPy 1.23 has
+    # no wheels for Python 3.12 or later, so neither does this extra.
+    'mxnet': ['mxnet>=1.9.1,<2', 'numpy>=1.23.5,<1.24'],
+    'jax': ['jax>=0.5.2,<0.11', 'flax>=0.10.6,<0.13', 'optax>=0.2.4,<0.3', 'numpy>=2.0.2,<3'],
+    'tensorflow': ['tensorflow>=2.18,<2.22', 'keras>=3.8,<4', 'numpy>=2.0.2,<3'],
+}
 
 setup(
-    name='d2l-custom-layers',
-    version=version,
-    description='Helpers for the executable Custom Layers chapter',
-    python_requires='>=3.9',
-    packages=find_packages(include=['d2l', 'd2l.*']),
-    install_requires=['numpy>=1.23'],
-    extras_require={
-        'pytorch': ['torch>=2.0'],
-        'mxnet': ['mxnet>=1.9,<2', 'numpy<1.24'],
-        'jax': ['jax>=0.4.30', 'flax>=0.8'],
-        'tensorflow': ['tensorflow>=2.16'],
+    name=CONFIG.defaults()['d2l_package'],
+    version=VERSION,
+    description='Helpers for the Custom Layers chapter, for PyTorch, MXNet, JAX and TensorFlow',
+    long_description=(HERE / 'd2l' / 'README.md').read_text(encoding='utf-8'),
+    long_description_content_type='text/markdown',
+    author=CONFIG['project']['author'],
+    license_expression='MIT',
+    license_files=['LICENSE'],
+    url=f'https://github.com/{PUBLISH_REPO}',
+    project_urls={
+        'Source': f'https://github.com/{PUBLISH_REPO}',
+        'Book': f'https://{PUBLISH_REPO.split("/")[0]}.github.io/{PUBLISH_REPO.split("/")[1]}/',
+        'Issues': f'https://github.com/{PUBLISH_REPO}/issues',
     },
+    python_requires='>=3.10',
+    packages=find_packages(include=['d2l', 'd2l.*']),
+    extras_require=EXTRAS,
+    classifiers=[
+        'Development Status :: 3 - Alpha',
+        'Intended Audience :: Education',
+        'Intended Audience :: Science/Research',
+        'Operating System :: OS Independent',
+        'Programming Language :: Python :: 3',
+        'Programming Language :: Python :: 3.11',
+        'Topic :: Scientific/Engineering :: Artificial Intelligence',
+    ],
 )

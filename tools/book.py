@@ -14,8 +14,8 @@ NumPy 2), and d2lbook gets one more. A build has three steps:
 The PDFs and the readers' notebooks are made from the same evaluated
 notebooks (tools/pdf.py, tools/notebooks.py).
 
-Usage: python3 tools/book.py {setup,check,eval,html,lib,pdf,notebooks,test,bench,
-                              offline-check} [--project DIR] [tab ...]
+Usage: python3 tools/book.py {setup,check,eval,html,lib,pdf,notebooks,dist,test,
+                              bench,offline-check} [--project DIR] [tab ...]
        python3 tools/book.py apt-packages [target ...]
 """
 import argparse
@@ -367,6 +367,15 @@ def notebooks(project):
         raise BuildError(f'writing the notebooks failed (exit {code})')
 
 
+def dist():
+    """The d2l package's wheel and sdist in _build/dist/ (tools/dist.py, which
+    runs PyPA's build and twine from .venv/book)."""
+    code = run_streamed([str(env_python('book')), str(ROOT / 'tools' / 'dist.py')],
+                        book_env(), '')
+    if code != 0:
+        raise AlreadyReported()
+
+
 def apt_packages(targets):
     """The Debian packages of some targets, for CI images that install them
     up front (`sudo apt-get install $(... apt-packages html pdf test)`)."""
@@ -412,8 +421,8 @@ def test():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('command', choices=['setup', 'check', 'eval', 'html', 'lib', 'pdf',
-                                            'notebooks', 'test', 'bench', 'offline-check',
-                                            'apt-packages'])
+                                            'notebooks', 'dist', 'test', 'bench',
+                                            'offline-check', 'apt-packages'])
     parser.add_argument('tabs', nargs='*',
                         help='tabs to evaluate (eval), to set up (setup; `book` for d2lbook\'s '
                              'environment alone); targets (apt-packages)')
@@ -443,6 +452,8 @@ def main(argv=None):
             pdf(project)
         elif args.command == 'notebooks':
             notebooks(project)
+        elif args.command == 'dist':
+            dist()
         elif args.command == 'apt-packages':
             apt_packages(args.tabs)
         elif args.command == 'test':

@@ -7,19 +7,24 @@ This module gathers the reader's copies under _build/notebooks/:
     _build/notebooks/<tab>/plain/      the executed notebooks, with outputs
     _build/notebooks/<tab>/colab/      for Google Colab
     _build/notebooks/<tab>/sagemaker/  for Amazon SageMaker
-    _build/notebooks/<name>[-<tab>].zip  the plain notebooks of one framework
+    _build/notebooks/<name>[-<tab>].zip  the plain notebooks of one framework,
+                                       with requirements.txt and README.md
 
 Code cells lose d2lbook's build marks (`#@save`). The first cell of a Colab or
-SageMaker notebook installs exactly what it needs: the framework at the
-version the book was built with (the pins of requirements/<tab>.txt) and the
-book's `d2l`, from where config.ini's `[notebooks] d2l_requirement` says.
-d2lbook's own install cell, which knows only `[colab] libs`, is replaced.
+SageMaker notebook is the learner's whole setup (see `install_cell`): it
+installs the book's `d2l` by its package name and release with the extra of
+its framework, so that pip adds the framework only where the runtime lacks a
+supported version, and it stops when pip fails. d2lbook's own install cell,
+a bare `!pip install` that goes on after a failure, is replaced.
 
 Runs in .venv/book (it reads notebooks with nbformat): book.py starts it as
 `.venv/book/bin/python tools/notebooks.py [tab ...]`.
 """
-import shlex
+import json
+import re
 import shutil
+import string
+import subprocess
 import sys
 import zipfile
 
@@ -51,30 +56,58 @@ def zip_for(tab):
     return NOTEBOOKS / (f'{name}.zip' if tab == book.tabs()[0] else f'{name}-{tab}.zip')
 
 
-def requirement_name(line):
-    """'torch==2.13.0' -> 'torch'; enough for the plain pins we write."""
-    for separator in '=<>!~[; @':
-        line = line.split(separator)[0]
-    return line.strip().lower()
-
-
-def notebook_requirements(tab):
-    """The pins a notebook of this tab needs, from requirements/<tab>.txt."""
-    lines = (book.REQUIREMENTS / f'{tab}.txt').read_text().splitlines()
-    pins = [line.split('#')[0].strip() for line in lines]
-    return [pin for pin in pins if pin and requirement_name(pin) not in BUILD_ONLY_PACKAGES]
-
-
-def d2l_requirement():
+def d2l_requirement(tab):
+    """What a notebook of this tab installs, e.g. 'd2l-custom-layers[jax]==0.1.0'."""
     config = book.config()
-    return config['notebooks']['d2l_requirement'].replace('RELEASE', config['project']['release'])
+    return f'{config.defaults()["d2l_package"]}[{tab}]=={config["project"]["release"]}'
+
+
+FRAMEWORK_TITLES = {'pytorch': 'PyTorch', 'mxnet': 'MXNet', 'jax': 'JAX',
+                    'tensorflow': 'TensorFlow'}
+# What the install cell says it brings, besides d2l.
+FRAMEWORK_NAMES = {'pytorch': 'PyTorch', 'mxnet': 'MXNet', 'jax': 'JAX, Flax and Optax',
+                   'tensorflow': 'TensorFlow and Keras'}
+
+# The first cell of a Colab or SageMaker notebook. `%pip install` would go on
+# to the next cell after a failure, so the cell runs pip itself and raises
+# with pip's messages.
+INSTALL_CELL = string.Template("""\
+# Sets up this runtime: installs the book's d2l helpers and, unless the
+# runtime already has versions the book supports, $frameworks.
+# If pip fails, the notebook stops here with pip's messages.
+import subprocess
+import sys
+$python_check
+requirement = '$requirement'
+pip = subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet', requirement],
+                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+print(pip.stdout, end='')
+if pip.returncode != 0:
+    raise RuntimeError(f'pip could not install {requirement} (exit status '
+                       f'{pip.returncode}); its messages are above.')
+print('Installed', requirement)""")
+
+# MXNet 1.9.1, the last MXNet, imports only beside NumPy < 1.24, and NumPy
+# 1.23 has no wheels for Python 3.12 or later: pip would try to compile it
+# and fail after minutes with a compiler error. The cell says why at once,
+# before installing anything; the page says the same (MXNET_PYTHON_NOTE).
+MXNET_PYTHON_CHECK = """
+if sys.version_info >= (3, 12):
+    raise RuntimeError(
+        f'This runtime has Python {sys.version_info.major}.{sys.version_info.minor}, '
+        'and MXNet cannot be installed on it: MXNet 1.9 needs NumPy older than '
+        '1.24, which has no wheels for Python 3.12 or later. On Colab, choose '
+        'Runtime > "Change runtime version" and pick a runtime with Python 3.11, '
+        'such as 2025.07, then run this notebook again. Elsewhere, use a Python '
+        '3.10 or 3.11 environment.')
+"""
 
 
 def install_cell(tab):
-    packages = notebook_requirements(tab) + [d2l_requirement()]
-    source = (f'# Installs what this notebook needs: {tab} at the version the book\n'
-              f'# was built with, and the book\'s d2l helpers.\n'
-              f'%pip install --quiet {" ".join(shlex.quote(p) for p in packages)}')
+    """The learner's whole setup, as the first cell of a notebook."""
+    source = INSTALL_CELL.substitute(
+        frameworks=FRAMEWORK_NAMES[tab], requirement=d2l_requirement(tab),
+        python_check=MXNET_PYTHON_CHECK if tab == 'mxnet' else '')
     return nbformat.v4.new_code_cell(source)
 
 
@@ -130,12 +163,99 @@ def gather(tab):
                 shutil.copy(resource, target)
 
 
+# The distributions the build ran on, by the name a learner installs: the
+# build uses TensorFlow's CPU-only wheel, which has no macOS build; the same
+# release of `tensorflow` runs the same code.
+LEARNER_DISTRIBUTION = {'tensorflow-cpu': 'tensorflow'}
+
+# Run in the tab's environment: the versions of what its extra of the d2l
+# package names (the editable install there carries the extras) and of its
+# requirements file's pins.
+BUILD_VERSIONS_SCRIPT = """
+import importlib.metadata as metadata, json, re, sys
+package, tab, pins = sys.argv[1], sys.argv[2], sys.argv[3:]
+names = [re.split(r'[<>=!~;\\[ ]', line)[0] for line in metadata.requires(package)
+         if f'extra == "{tab}"' in line] + pins
+versions = {}
+for name in names:
+    for distribution in (name, name + '-cpu'):
+        try:
+            versions[distribution] = metadata.version(distribution)
+            break
+        except metadata.PackageNotFoundError:
+            pass
+    else:
+        sys.exit(f'{name} is not installed in this environment')
+print(json.dumps(versions))
+"""
+
+
+def build_versions(tab):
+    """{distribution: version} of what the tab's notebooks ran with."""
+    lines = (book.REQUIREMENTS / f'{tab}.txt').read_text().splitlines()
+    pins = [re.split(r'[<>=!~;\[ ]', line.split('#')[0].strip())[0] for line in lines]
+    pins = [pin for pin in pins if pin and pin not in BUILD_ONLY_PACKAGES]
+    result = subprocess.run([str(book.env_python(tab)), '-c', BUILD_VERSIONS_SCRIPT,
+                             book.config().defaults()['d2l_package'], tab, *pins],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise book.BuildError(f'could not read the {tab} environment\'s versions: '
+                              f'{result.stderr.strip()}')
+    return json.loads(result.stdout)
+
+
+def requirements_txt(tab):
+    config = book.config()
+    versions = {LEARNER_DISTRIBUTION.get(name, name): version
+                for name, version in build_versions(tab).items()}
+    lines = [f'{config.defaults()["d2l_package"]}=={config["project"]["release"]}']
+    lines += [f'{name}=={version}' for name, version in sorted(versions.items())]
+    return ('# The versions these notebooks were executed with.\n'
+            + '\n'.join(lines) + '\n')
+
+
+ZIP_README = string.Template("""\
+# $title: the $framework notebooks
+
+These notebooks were executed with the versions in `requirements.txt`, and
+every output in them comes from that run. The random seeds are set at the top
+of each notebook, so running it again with these versions gives the same
+numbers.
+
+To run them on your own machine, with Python 3.11 (the build's):
+
+```bash
+python3 -m venv .venv
+. .venv/bin/activate
+pip install -r requirements.txt jupyterlab
+jupyter lab
+```
+
+Then open `chapter_builders-guide/custom-layer.ipynb` and run all cells.
+$note""")
+
+ZIP_NOTES = {
+    'pytorch': ('\nOn Linux, PyPI\'s `torch` is a build for NVIDIA GPUs of several GB; '
+                'for the CPU-only build, add\n`--extra-index-url '
+                'https://download.pytorch.org/whl/cpu` to the `pip install` line.\n'),
+    'mxnet': ('\nMXNet 1.9 needs NumPy older than 1.24, which has no wheels for '
+              'Python 3.12 or later.\n'),
+}
+
+
 def write_zip(tab):
+    """The plain notebooks, with what a learner needs to run them locally."""
     source = reader_dir('plain', tab)
-    with zipfile.ZipFile(zip_for(tab), 'w', zipfile.ZIP_DEFLATED) as archive:
+    (source / 'requirements.txt').write_text(requirements_txt(tab))
+    (source / 'README.md').write_text(ZIP_README.substitute(
+        title=book.config()['project']['title'], framework=FRAMEWORK_TITLES[tab],
+        note=ZIP_NOTES.get(tab, '')))
+    partial = zip_for(tab).with_suffix('.partial')
+    with zipfile.ZipFile(partial, 'w', zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(source.rglob('*')):
             if path.is_file():
                 archive.write(path, path.relative_to(source))
+    partial.rename(zip_for(tab))
 
 
 def build(selected):
