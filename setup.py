@@ -18,22 +18,24 @@ CONFIG.read(HERE / 'config.ini', encoding='utf-8')
 PUBLISH_REPO = CONFIG.defaults()['publish_repo']
 VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / 'd2l' / '__init__.py').read_text())[1]
 
-# The versions the book supports. Each floor is run by the learners' tests on
-# a host that has it preinstalled (requirements/floor/<tab>.txt, which a test
-# keeps equal to these floors); each top admits the version the book is built
-# with (requirements/<tab>.txt) and stops below the next release, which
-# nothing has run yet.
+# The versions the book supports, from the oldest it runs on to the one it is
+# built with: the floors are preinstalled on the hosts of the learners' tests
+# (requirements/floor/<tab>.txt), the tops are the build's own pins
+# (requirements/<tab>.txt), and a test keeps all three in step. A runtime with
+# a version in between keeps it; a host without one gets the build's, with
+# the outputs the page shows. NumPy follows the framework, up to its next
+# major release.
 EXTRAS = {
-    # PyPI has CPU builds only of torch 2.13 and later here; an older torch
-    # comes as a CUDA build of several GB that the book's machines cannot
-    # test, so 2.13 is the floor. The answers page imports NumPy, which torch
-    # does not require.
-    'pytorch': ['torch>=2.13,<2.14', 'numpy>=2.0.2,<3'],
-    # MXNet 1.9 still uses np.bool, which NumPy 1.24 removed; NumPy 1.23 has
-    # no wheels for Python 3.12 or later, so neither does this extra.
-    'mxnet': ['mxnet>=1.9.1,<2', 'numpy>=1.23.5,<1.24'],
-    'jax': ['jax>=0.5.2,<0.11', 'flax>=0.10.6,<0.13', 'optax>=0.2.4,<0.3', 'numpy>=2.0.2,<3'],
-    'tensorflow': ['tensorflow>=2.18,<2.22', 'keras>=3.8,<4', 'numpy>=2.0.2,<3'],
+    # PyPI has a CPU build of torch only from 2.13 on, here; older releases
+    # come as CUDA builds of several GB that the book's machines cannot test.
+    # The answers page imports NumPy, which torch does not require.
+    'pytorch': ['torch>=2.13.0,<=2.13.0', 'numpy>=2.0.2,<3'],
+    # MXNet 1.9.1 is the last release; it still uses np.bool, which NumPy 1.24
+    # removed, and NumPy 1.23 has no wheels for Python 3.12 or later.
+    'mxnet': ['mxnet>=1.9.1,<=1.9.1', 'numpy>=1.23.5,<1.24'],
+    'jax': ['jax>=0.5.2,<=0.10.2', 'flax>=0.10.6,<=0.12.8', 'optax>=0.2.4,<=0.2.8',
+            'numpy>=2.0.2,<3'],
+    'tensorflow': ['tensorflow>=2.18.0,<=2.21.0', 'keras>=3.8.0,<=3.15.1', 'numpy>=2.0.2,<3'],
 }
 
 setup(

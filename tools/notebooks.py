@@ -206,7 +206,8 @@ def build_versions(tab):
 
 def requirements_txt(tab):
     config = book.config()
-    versions = {LEARNER_DISTRIBUTION.get(name, name): version
+    # Without a local label such as torch's `+cpu`, which PyPI does not serve.
+    versions = {LEARNER_DISTRIBUTION.get(name, name): version.split('+')[0]
                 for name, version in build_versions(tab).items()}
     lines = [f'{config.defaults()["d2l_package"]}=={config["project"]["release"]}']
     lines += [f'{name}=={version}' for name, version in sorted(versions.items())]
@@ -215,7 +216,7 @@ def requirements_txt(tab):
 
 
 ZIP_README = string.Template("""\
-# $title: the $framework notebooks
+# The $framework notebooks of *$title*
 
 These notebooks were executed with the versions in `requirements.txt`, and
 every output in them comes from that run. The random seeds are set at the top

@@ -3,7 +3,6 @@ executed notebooks and their zip, and Colab and SageMaker variants whose
 first cell installs what the notebook needs."""
 import configparser
 import json
-import shlex
 import subprocess
 import zipfile
 
@@ -18,7 +17,7 @@ from book_paths import BUILD, DEFAULT_TAB, ROOT, SECTION, TABS
 NOTEBOOKS = BUILD / 'notebooks'
 VARIANTS = ['plain', 'colab', 'sagemaker']
 # The distribution that is "the framework" of each tab.
-FRAMEWORK = {'pytorch': 'torch', 'mxnet': 'mxnet', 'jax': 'jax', 'tensorflow': 'tensorflow-cpu'}
+FRAMEWORK = {'pytorch': 'torch', 'mxnet': 'mxnet', 'jax': 'jax', 'tensorflow': 'tensorflow'}
 SECTION_NOTEBOOK = f'{SECTION}.ipynb'
 
 
@@ -45,19 +44,6 @@ def installed_versions(tab):
     return {canonicalize_name(name): version for name, version in json.loads(result.stdout)}
 
 
-def install_command(cell):
-    """The requirements a `%pip install` cell asks for."""
-    lines = [line for line in cell.source.splitlines() if line.startswith('%pip install')]
-    assert len(lines) == 1, f'expected one %pip install line in:\n{cell.source}'
-    return [word for word in shlex.split(lines[0])[2:] if not word.startswith('-')]
-
-
-def pinned_in_requirements(tab):
-    text = (ROOT / 'requirements' / f'{tab}.txt').read_text()
-    return {canonicalize_name(Requirement(line.split('#')[0]).name)
-            for line in text.splitlines() if line.split('#')[0].strip()}
-
-
 @pytest.mark.parametrize('tab', TABS)
 def test_each_framework_has_its_executed_notebooks_and_their_zip(tab):
     notebook = read(tab, 'plain')
@@ -73,28 +59,51 @@ def test_each_framework_has_its_executed_notebooks_and_their_zip(tab):
 
 @pytest.mark.parametrize('tab', TABS)
 @pytest.mark.parametrize('variant', ['colab', 'sagemaker'])
-def test_first_cell_installs_the_framework_the_book_was_built_with(tab, variant):
-    notebook = read(tab, variant)
-    first = notebook.cells[0]
+def test_first_cell_installs_d2l_by_package_name_with_the_frameworks_extra(tab, variant):
+    """The first cell asks pip for the released package with its framework's
+    extra, and nothing else: pip adds the framework only where the runtime
+    lacks a supported one (tests/learners run it on fresh hosts)."""
+    first = read(tab, variant).cells[0]
     assert first.cell_type == 'code' and first.source.lstrip().startswith('#')
-    requirements = install_command(first)
-    release = config()['project']['release']
-    d2l = config()['notebooks']['d2l_requirement'].replace('RELEASE', release)
-    assert requirements[-1] == d2l, 'd2l does not come from config.ini\'s [notebooks] d2l_requirement'
+    [line] = [line for line in first.source.splitlines() if line.startswith('requirement = ')]
+    requirement = Requirement(line.split('=', 1)[1].strip().strip("'"))
+    assert canonicalize_name(requirement.name) == canonicalize_name(config().defaults()['d2l_package'])
+    assert requirement.extras == {tab}
+    assert str(requirement.specifier) == f'=={config()["project"]["release"]}'
+    assert "'pip', 'install'" in first.source and 'pip.returncode != 0' in first.source
+
+
+@pytest.mark.parametrize('tab', TABS)
+@pytest.mark.parametrize('variant', VARIANTS)
+def test_nothing_a_learner_runs_points_at_a_repository(tab, variant):
+    """No code cell installs from git, nor names the placeholder publishing
+    repository of config.ini."""
+    repo = config().defaults()['publish_repo']
+    for path in sorted((NOTEBOOKS / tab / variant).rglob('*.ipynb')):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == 'code':
+                assert 'git+' not in cell.source and repo not in cell.source, (path, cell.source)
+    readme = (NOTEBOOKS / tab / 'plain' / 'README.md').read_text()
+    assert 'git+' not in readme and repo not in readme
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_zip_carries_the_build_versions_and_a_readme(tab):
+    name = project_name() if tab == DEFAULT_TAB else f'{project_name()}-{tab}'
+    with zipfile.ZipFile(NOTEBOOKS / f'{name}.zip') as archive:
+        requirements = archive.read('requirements.txt').decode().splitlines()
+        readme = archive.read('README.md').decode()
+    pinned = {canonicalize_name(r.name): str(r.specifier) for r in
+              (Requirement(line) for line in requirements if line and not line.startswith('#'))}
     versions = installed_versions(tab)
-    pinned = pinned_in_requirements(tab)
-    names = []
-    for text in requirements[:-1]:
-        requirement = Requirement(text)
-        name = canonicalize_name(requirement.name)
-        names.append(name)
-        assert name in pinned, f'{text} is not in requirements/{tab}.txt'
-        installed = versions.get(name)
-        assert installed and requirement.specifier.contains(installed), (
-            f'{variant} [{tab}] installs {text}, the book was built with {installed}')
-    framework = [r for r in requirements if canonicalize_name(Requirement(r).name) == FRAMEWORK[tab]]
-    assert framework and str(Requirement(framework[0]).specifier).startswith('=='), requirements
-    assert not {'ipykernel', 'pytest'} & set(names), 'build tools are not the notebook\'s business'
+    for name, specifier in pinned.items():
+        if name == canonicalize_name(config().defaults()['d2l_package']):
+            assert specifier == f'=={config()["project"]["release"]}'
+            continue
+        built = versions.get(name) or versions.get(f'{name}-cpu')
+        assert built and specifier == f'=={built.split("+")[0]}', (name, specifier, built)
+    assert {FRAMEWORK[tab], 'numpy'} <= set(pinned)
+    assert 'pip install -r requirements.txt' in readme and 'custom-layer.ipynb' in readme
 
 
 @pytest.mark.parametrize('tab', TABS)

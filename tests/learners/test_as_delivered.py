@@ -1,0 +1,143 @@
+"""The Colab and SageMaker notebooks run as a learner gets them: verbatim, first
+cell included, on a fresh host that has a Python and ipykernel only, or on a
+Colab-like host with the book's floor versions preinstalled. The hosts and
+their reports come from tools/learner_hosts.py (see conftest.py)."""
+import nbformat
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from book_paths import BUILD, TABS
+
+NOTEBOOKS = BUILD / 'notebooks'
+SECTION = 'chapter_builders-guide/custom-layer.ipynb'
+ANSWERS = 'chapter_builders-guide/custom-layer-answers.ipynb'
+FLOOR_TABS = ['pytorch', 'jax', 'tensorflow']
+D2L = 'd2l-custom-layers'
+
+
+def host(reports, name):
+    report = reports[name]
+    assert 'setup_error' not in report, f'{name} could not run:\n{report["setup_error"]}'
+    return report
+
+
+def ran(report, notebook):
+    """The report of one notebook on a host, which must have run every cell."""
+    runs = {run['notebook']: run for run in report['notebooks']}
+    assert notebook in runs, f'{notebook} never ran; the host ran {list(runs)}'
+    run = runs[notebook]
+    error = run['error']
+    assert error is None, (f'{notebook} failed in code cell {error["cell"]}: '
+                           f'{error["ename"]}: {error["evalue"]}\n{error["printed"]}')
+    assert all(run['ran']), f'{notebook}: cells that never ran: ' \
+        f'{[i for i, done in enumerate(run["ran"]) if not done]}'
+    return run
+
+
+def book_versions(tab):
+    """The zip's requirements.txt: the versions the book was executed with."""
+    lines = (NOTEBOOKS / tab / 'plain' / 'requirements.txt').read_text().splitlines()
+    pins = [Requirement(line) for line in lines if line and not line.startswith('#')]
+    return {canonicalize_name(pin.name): str(pin.specifier).lstrip('=') for pin in pins}
+
+
+def stored_results(tab, name):
+    notebook = nbformat.read(NOTEBOOKS / tab / 'plain' / name, as_version=4)
+    return [[o.data['text/plain'] for o in cell.outputs if o.output_type == 'execute_result']
+            for cell in notebook.cells if cell.cell_type == 'code']
+
+
+@pytest.mark.parametrize('tab', TABS)
+@pytest.mark.parametrize('variant', ['colab', 'sagemaker'])
+def test_notebook_runs_as_delivered_on_a_bare_host(host_reports, tab, variant):
+    report = host(host_reports, f'bare-{tab}')
+    assert report['python'].startswith('Python 3.11')
+    assert set(report['before']) <= BARE_HOST_PACKAGES | {'pip', 'setuptools'}, (
+        f'the bare host was not bare: {sorted(set(report["before"]) - BARE_HOST_PACKAGES)}')
+    ran(report, f'{tab}/{variant}/{SECTION}')
+    assert D2L in report['after'], 'the first cell did not install d2l'
+
+
+# ipykernel and what it depends on: everything a bare host starts with.
+BARE_HOST_PACKAGES = {
+    'asttokens', 'comm', 'debugpy', 'decorator', 'executing', 'ipykernel', 'ipython',
+    'ipython-pygments-lexers', 'jedi', 'jupyter-client', 'jupyter-core', 'matplotlib-inline',
+    'nest-asyncio', 'packaging', 'parso', 'pexpect', 'platformdirs', 'prompt-toolkit', 'psutil',
+    'ptyprocess', 'pure-eval', 'pygments', 'python-dateutil', 'pyzmq', 'six', 'stack-data',
+    'tornado', 'traitlets', 'typing-extensions', 'wcwidth'}
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_bare_host_gets_the_books_versions_and_its_outputs(host_reports, tab):
+    """With nothing preinstalled, pip takes the top of each supported range,
+    which is the build's own version: the seeded outputs are the page's."""
+    report = host(host_reports, f'bare-{tab}')
+    installed = {canonicalize_name(name): version for name, version in report['after'].items()}
+    for name, version in book_versions(tab).items():
+        if name == 'numpy':  # ranges up to NumPy's next major release
+            continue
+        assert name in installed and Version(installed[name]).public == Version(version).public, (
+            f'bare {tab} host got {name} {installed.get(name)}, the book ran {version}')
+    for variant, name in [('colab', SECTION), ('sagemaker', SECTION), ('colab', ANSWERS)]:
+        results = ran(report, f'{tab}/{variant}/{name}')['results']
+        expected = stored_results(tab, name)
+        assert results[1:] == expected, f'{tab}/{variant}/{name}: outputs differ from the book'
+        assert any(expected), 'the notebook shows no results to compare'
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_colab_and_sagemaker_first_cells_are_the_same(tab):
+    """Why one bare host may run both: the SageMaker notebook's setup is the
+    Colab notebook's, on a host the Colab notebook already set up."""
+    first = {variant: nbformat.read(NOTEBOOKS / tab / variant / SECTION, as_version=4).cells[0]
+             for variant in ('colab', 'sagemaker')}
+    assert first['colab'].source == first['sagemaker'].source
+
+
+@pytest.mark.parametrize('tab', FLOOR_TABS)
+def test_colab_like_host_keeps_its_preinstalled_frameworks(host_reports, tab):
+    report = host(host_reports, f'floor-{tab}')
+    before, after = report['before'], report['after']
+    changed = {name: (before[name], after.get(name)) for name in before
+               if after.get(name) != before[name]}
+    assert not changed, f'the first cell changed preinstalled packages: {changed}'
+    assert set(after) - set(before) == {D2L}, (
+        f'the first cell installed more than d2l: {sorted(set(after) - set(before))}')
+
+
+@pytest.mark.parametrize('tab', FLOOR_TABS)
+def test_section_and_answers_run_at_the_floor_versions(host_reports, tab):
+    report = host(host_reports, f'floor-{tab}')
+    floor_file = (BUILD.parent / 'requirements' / 'floor' / f'{tab}.txt').read_text()
+    floors = [Requirement(line) for line in floor_file.splitlines()
+              if line and not line.startswith('#')]
+    for floor in floors:
+        installed = report['before'].get(canonicalize_name(floor.name))
+        assert installed and floor.specifier.contains(installed), (floor, installed)
+    ran(report, f'{tab}/colab/{SECTION}')
+    ran(report, f'{tab}/colab/{ANSWERS}')
+
+
+def test_mxnet_notebook_stops_at_once_on_python_312(host_reports):
+    report = host(host_reports, 'mxnet-python3.12')
+    assert report['python'].startswith('Python 3.12'), report['python']
+    [run] = report['notebooks']
+    error = run['error']
+    assert error and error['cell'] == 0 and error['ename'] == 'RuntimeError', error
+    for words in ('Python 3.12', 'NumPy older than 1.24', 'Change runtime version',
+                  'Python 3.11', '2025.07'):
+        assert words in error['evalue'], f'the message does not say {words!r}: {error["evalue"]}'
+    assert run['ran'][1:] == [False] * (len(run['ran']) - 1), 'cells after the check ran'
+    assert report['after'] == report['before'], 'the check installed something before stopping'
+
+
+def test_first_cell_stops_the_notebook_when_pip_fails(host_reports):
+    report = host(host_reports, 'pip-fails')
+    [run] = report['notebooks']
+    error = run['error']
+    assert error and error['cell'] == 0 and error['ename'] == 'RuntimeError', error
+    assert 'pip could not install d2l-custom-layers[jax]==0.0.0' in error['evalue']
+    assert 'No matching distribution' in error['printed'], 'pip\'s own message is not shown'
+    assert not any(run['ran'][1:]), 'the notebook went on after pip failed'

@@ -1,0 +1,258 @@
+"""Fresh hosts on which the learners' notebooks run as delivered.
+
+A host is a new virtual environment with a Python and ipykernel, nothing
+else (a bare host, like a new Jupyter or SageMaker kernel), or with the
+book's floor versions of a framework preinstalled (a Colab-like host, as
+Colab preinstalls its own; requirements/floor/<tab>.txt). Each notebook runs
+verbatim, top to bottom and first cell included, in a kernel of the host's
+Python. The one redirection: pip also looks in _build/dist/ for the d2l
+package, which is not on the package index yet (PIP_FIND_LINKS, added to the
+machine's own find-links).
+
+The tests (tests/learners/) and `make bench` run the hosts of `plans()`, one
+process per host, two at a time on this machine's two cores. A host's
+process writes a JSON report: the versions installed before and after the
+notebooks, and for each notebook its error, if any, the `text/plain`
+results of its code cells, and how long its first cell took.
+
+Runs in .venv/book (it uses nbclient):
+  .venv/book/bin/python tools/learner_hosts.py HOST_DIR REPORT PYTHON [--preinstall FILE] NOTEBOOK ...
+"""
+import argparse
+import concurrent.futures
+import configparser
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / '_build' / 'notebooks'
+DIST = ROOT / '_build' / 'dist'
+FLOORS = ROOT / 'requirements' / 'floor'
+SECTION = 'chapter_builders-guide/custom-layer.ipynb'
+ANSWERS = 'chapter_builders-guide/custom-layer-answers.ipynb'
+# A cell may download and install a framework; nothing else takes minutes.
+CELL_TIMEOUT = 1200
+
+
+@dataclass(frozen=True)
+class HostPlan:
+    """One fresh host and the notebooks it runs, in order."""
+    name: str
+    tab: str
+    python: str
+    notebooks: tuple
+    preinstall: Path = None
+    # Where the first cell must stop with an error (MXNet on Python 3.12).
+    expect_error: bool = False
+
+
+def python_at_least(version):
+    """An interpreter of this version, or None: pyenv's, or one on PATH that
+    runs. Colab runs Python 3.12 and later, which MXNet's notebooks must
+    refuse, so a host with it runs there."""
+    candidates = sorted(glob.glob(os.path.expanduser(f'~/.pyenv/versions/{version}*/bin/python{version}')))
+    candidates += filter(None, [shutil.which(f'python{version}')])
+    for candidate in candidates:
+        if subprocess.run([candidate, '--version'], capture_output=True).returncode == 0:
+            return candidate
+    return None
+
+
+def tabs():
+    config = configparser.ConfigParser()
+    config.read(ROOT / 'config.ini', encoding='utf-8')
+    return [tab.strip().lower() for tab in config['build']['tabs'].split(',')]
+
+
+def plans(python=None):
+    """Every host the learners' tests run.
+
+    - bare-<tab>: the Colab notebook, then the SageMaker one (their first
+      cells are the same, which a test checks), then the Colab answers page;
+    - floor-<tab>, for each framework with a floor file: the section and the
+      answers page at the floor versions, where the first cell must install
+      no framework;
+    - mxnet-python3.12: the MXNet notebook must stop in its first cell.
+    """
+    python = python or sys_python()
+    result = []
+    for tab in tabs():
+        result.append(HostPlan(f'bare-{tab}', tab, python, (
+            NOTEBOOKS / tab / 'colab' / SECTION, NOTEBOOKS / tab / 'sagemaker' / SECTION,
+            NOTEBOOKS / tab / 'colab' / ANSWERS)))
+        floor = FLOORS / f'{tab}.txt'
+        if floor.exists():
+            result.append(HostPlan(f'floor-{tab}', tab, python, (
+                NOTEBOOKS / tab / 'colab' / SECTION, NOTEBOOKS / tab / 'colab' / ANSWERS),
+                preinstall=floor))
+    if 'mxnet' in tabs():
+        result.append(HostPlan('mxnet-python3.12', 'mxnet', python_at_least('3.12') or '',
+                               (NOTEBOOKS / 'mxnet' / 'colab' / SECTION,), expect_error=True))
+    return result
+
+
+def sys_python():
+    """The interpreter the book's environments are made from (not a venv's)."""
+    return str(Path(sys.base_prefix) / 'bin' / f'python{sys.version_info.major}.{sys.version_info.minor}')
+
+
+def find_links():
+    """The machine's own find-links, with _build/dist/ added."""
+    own = os.environ.get('PIP_FIND_LINKS')
+    if own is None:
+        result = subprocess.run([sys.executable, '-m', 'pip', 'config', 'get', 'global.find-links'],
+                                capture_output=True, text=True)
+        own = result.stdout.strip() if result.returncode == 0 else ''
+    return ' '.join(filter(None, [own, str(DIST)]))
+
+
+# ------------------------------------------------------------- one host ----
+
+def installed(python):
+    """{distribution: version} of everything installed for this interpreter."""
+    script = ('import importlib.metadata as m, json; print(json.dumps('
+              '{d.metadata["Name"].lower().replace("_", "-"): d.version for d in m.distributions()}))')
+    # Isolated (-I): the current folder, which may hold the repository's own
+    # d2l_custom_layers.egg-info, is not on the path.
+    result = subprocess.run([str(python), '-I', '-c', script], capture_output=True, text=True,
+                            check=True)
+    return json.loads(result.stdout)
+
+
+def make_host(folder, python, preinstall=None):
+    """A new virtual environment with ipykernel (and the preinstalled
+    packages), and a kernel spec that starts its Python."""
+    shutil.rmtree(folder, ignore_errors=True)
+    subprocess.run([python, '-m', 'venv', str(folder / 'env')], check=True)
+    host_python = folder / 'env' / 'bin' / 'python'
+    packages = ['ipykernel'] + (['-r', str(preinstall)] if preinstall else [])
+    pip = subprocess.run([str(host_python), '-m', 'pip', 'install', '--quiet', *packages],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if pip.returncode != 0:
+        raise RuntimeError(f'setting up the host failed:\n{pip.stdout[-3000:]}')
+    spec_dir = folder / 'kernels' / 'kernels' / 'python3'
+    spec_dir.mkdir(parents=True)
+    spec = {'argv': [str(host_python), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+            'display_name': f'Python 3 ({folder.name})', 'language': 'python',
+            'env': {'PIP_FIND_LINKS': find_links(),
+                    'PATH': f'{host_python.parent}{os.pathsep}{os.environ["PATH"]}'}}
+    (spec_dir / 'kernel.json').write_text(json.dumps(spec, indent=2))
+    return host_python
+
+
+def seconds_of(cell):
+    timing = cell.metadata.get('execution', {})
+    start, end = timing.get('iopub.execute_input'), timing.get('shell.execute_reply')
+    if not (start and end):
+        return None
+    from datetime import datetime
+    parse = lambda text: datetime.fromisoformat(text.replace('Z', '+00:00'))  # noqa: E731
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def run_notebook(path, workdir):
+    """Run one notebook verbatim in the host's kernel; return its report."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, kernel_name='python3', timeout=CELL_TIMEOUT,
+                            record_timing=True, resources={'metadata': {'path': str(workdir)}})
+    error = None
+    started = time.monotonic()
+    try:
+        client.execute()
+    except CellExecutionError as failure:
+        failed = next((i for i, cell in enumerate(notebook.cells) if cell.cell_type == 'code'
+                       and any(o.output_type == 'error' for o in cell.get('outputs', []))), None)
+        output = next((o for o in notebook.cells[failed].outputs if o.output_type == 'error'), {}) \
+            if failed is not None else {}
+        error = {'cell': failed, 'ename': output.get('ename', type(failure).__name__),
+                 'evalue': output.get('evalue', str(failure)[:2000]),
+                 'printed': ''.join(o.get('text', '') for o in notebook.cells[failed].outputs
+                                    if o.output_type == 'stream')[-4000:] if failed is not None else ''}
+    code = [cell for cell in notebook.cells if cell.cell_type == 'code']
+    return {
+        'notebook': (path.relative_to(NOTEBOOKS).as_posix() if path.is_relative_to(NOTEBOOKS)
+                     else path.name),
+        'seconds': round(time.monotonic() - started, 1),
+        'error': error,
+        'ran': [bool(cell.get('execution_count')) for cell in code],
+        'first_cell_seconds': seconds_of(code[0]) if code else None,
+        'results': [[o.data['text/plain'] for o in cell.get('outputs', [])
+                     if o.output_type == 'execute_result'] for cell in code],
+    }
+
+
+def run_host(folder, python, notebooks, preinstall=None):
+    started = time.monotonic()
+    host_python = make_host(folder, python, preinstall)
+    report = {'python': subprocess.run([str(host_python), '--version'], capture_output=True,
+                                       text=True).stdout.strip(),
+              'setup_seconds': round(time.monotonic() - started, 1),
+              'before': installed(host_python), 'notebooks': []}
+    os.environ['JUPYTER_PATH'] = str(folder / 'kernels')
+    for path in notebooks:
+        workdir = folder / 'work'
+        shutil.rmtree(workdir, ignore_errors=True)
+        workdir.mkdir()
+        report['notebooks'].append(run_notebook(path, workdir))
+        if report['notebooks'][-1]['error']:
+            break
+    report['after'] = installed(host_python)
+    return report
+
+
+# ------------------------------------------------------------ many hosts ----
+
+def run_plans(selected, folder, log=print):
+    """Run each plan's host in its own process, two at a time; return
+    {name: report}. A host that could not even start reports why."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def one(plan):
+        if not plan.python:
+            return plan.name, {'setup_error': 'no interpreter for this host on this machine'}
+        host_dir, report_path = folder / plan.name, folder / f'{plan.name}.json'
+        report_path.unlink(missing_ok=True)
+        cmd = [sys.executable, __file__, str(host_dir), str(report_path), plan.python,
+               *(['--preinstall', str(plan.preinstall)] if plan.preinstall else []),
+               *map(str, plan.notebooks)]
+        started = time.monotonic()
+        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        log(f'[learners] {plan.name}: {time.monotonic() - started:.0f} s')
+        if result.returncode != 0 or not report_path.exists():
+            return plan.name, {'setup_error': result.stdout[-4000:]}
+        shutil.rmtree(host_dir, ignore_errors=True)  # several GB of frameworks each
+        return plan.name, json.loads(report_path.read_text())
+
+    # The hosts that install TensorFlow take longest: start them first.
+    ordered = sorted(selected, key=lambda plan: plan.tab != 'tensorflow')
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+        return dict(pool.map(one, ordered))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('host_dir', type=Path)
+    parser.add_argument('report', type=Path)
+    parser.add_argument('python')
+    parser.add_argument('--preinstall', type=Path)
+    parser.add_argument('notebooks', nargs='+', type=Path)
+    args = parser.parse_args(argv)
+    report = run_host(args.host_dir.resolve(), args.python,
+                      [path.resolve() for path in args.notebooks], args.preinstall)
+    args.report.write_text(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
