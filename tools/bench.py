@@ -14,7 +14,12 @@ ratio holds even on a machine shared with other builds:
     (`d2lbook build eval --tab X` for every tab, side by side as the old
     driver ran them, then `d2lbook build html --tab all`), each in its own
     throw-away copy of the book (goal: at most half the time); and a
-    rebuild of each with nothing changed.
+    rebuild of each with nothing changed;
+  - the first cell of each framework's Colab notebook on a fresh host that
+    already has the book's versions of the framework (only d2l installs;
+    goal: 15 s or less) against a bare host, where pip brings the framework
+    too (tools/learner_hosts.py; needs `make notebooks dist` first and the
+    package index, or pip's cache).
 
 The table is printed and written to _build/bench.md. A benchmark is never a
 test: nothing fails on a number.
@@ -167,6 +172,15 @@ def build_times():
     return (ours_clean, plain_clean), (ours_again, plain_again)
 
 
+def first_cell_times():
+    """{tab: (seconds with the framework preinstalled, seconds on a bare host)}."""
+    with tempfile.TemporaryDirectory(prefix='bench-hosts-', dir=book.BUILD) as tmp:
+        report = Path(tmp) / 'first-cells.json'
+        subprocess.run([str(book.env_python('book')), str(TOOLS / 'learner_hosts.py'), 'bench',
+                        str(report)], check=True)
+        return json.loads(report.read_text())
+
+
 # ----------------------------------------------------------------- table ----
 
 def row(measure, ours, reference, unit, goal):
@@ -201,6 +215,10 @@ def measure_and_report():
     rows.append(row('clean build, 4 tabs + HTML, vs plain d2lbook', *clean, 's', '≤ 0.50'))
     rows.append(row('rebuild with nothing changed, vs plain d2lbook', *unchanged, 's',
                     'a few seconds'))
+    log('first cell of the Colab notebooks, framework there vs a bare host ...')
+    for tab, (with_framework, bare) in first_cell_times().items():
+        rows.append(row(f'{tab}: first cell, host with the framework vs a bare host',
+                        with_framework, bare, 's', '≤ 15 s'))
     load = ', '.join(f'{x:.1f}' for x in os.getloadavg())
     table = '\n'.join([
         '# make bench',

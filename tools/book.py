@@ -17,6 +17,7 @@ notebooks (tools/pdf.py, tools/notebooks.py).
 Usage: python3 tools/book.py {setup,check,eval,html,lib,pdf,notebooks,dist,test,
                               bench,offline-check} [--project DIR] [tab ...]
        python3 tools/book.py apt-packages [target ...]
+       python3 tools/book.py notebook-repos   (JSON, for the hosted workflow)
 """
 import argparse
 import configparser
@@ -376,6 +377,19 @@ def dist():
         raise AlreadyReported()
 
 
+def notebook_repos():
+    """The Colab and SageMaker repositories of config.ini, as JSON for the
+    hosted workflow's matrix, each with the name of its deploy key's secret."""
+    parser = config()
+    targets = []
+    for variant in ('colab', 'sagemaker'):
+        for line in parser[variant]['github_repo'].strip().splitlines():
+            tab, repo = (part.strip() for part in line.split(','))
+            targets.append({'tab': tab, 'variant': variant, 'repo': repo,
+                            'secret': f'DEPLOY_KEY_{variant}_{tab}'.upper()})
+    print(json.dumps(targets))
+
+
 def apt_packages(targets):
     """The Debian packages of some targets, for CI images that install them
     up front (`sudo apt-get install $(... apt-packages html pdf test)`)."""
@@ -423,7 +437,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('command', choices=['setup', 'check', 'eval', 'html', 'lib', 'pdf',
                                             'notebooks', 'dist', 'test', 'bench',
-                                            'offline-check', 'apt-packages'])
+                                            'offline-check', 'apt-packages',
+                                            'notebook-repos'])
     parser.add_argument('tabs', nargs='*',
                         help='tabs to evaluate (eval), to set up (setup; `book` for d2lbook\'s '
                              'environment alone); targets (apt-packages)')
@@ -457,6 +472,8 @@ def main(argv=None):
             dist()
         elif args.command == 'apt-packages':
             apt_packages(args.tabs)
+        elif args.command == 'notebook-repos':
+            notebook_repos()
         elif args.command == 'test':
             return test()
         elif args.command == 'bench':

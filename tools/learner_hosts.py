@@ -17,6 +17,7 @@ results of its code cells, and how long its first cell took.
 
 Runs in .venv/book (it uses nbclient):
   .venv/book/bin/python tools/learner_hosts.py HOST_DIR REPORT PYTHON [--preinstall FILE] NOTEBOOK ...
+  .venv/book/bin/python tools/learner_hosts.py bench REPORT   (for `make bench`)
 """
 import argparse
 import concurrent.futures
@@ -164,6 +165,11 @@ def run_notebook(path, workdir):
     from nbclient.exceptions import CellExecutionError
 
     notebook = nbformat.read(path, as_version=4)
+    # The delivered notebooks carry the book's outputs; "Run all" replaces
+    # them, and what ran is what has a new execution count.
+    for cell in notebook.cells:
+        if cell.cell_type == 'code':
+            cell.outputs, cell.execution_count = [], None
     client = NotebookClient(notebook, kernel_name='python3', timeout=CELL_TIMEOUT,
                             record_timing=True, resources={'metadata': {'path': str(workdir)}})
     error = None
@@ -213,6 +219,14 @@ def run_host(folder, python, notebooks, preinstall=None):
 
 # ------------------------------------------------------------ many hosts ----
 
+def learner_environment():
+    """This process's environment without what the build sets for its own
+    kernels (TensorFlow's log and oneDNN settings) or for finding code and
+    kernels: a host's kernel starts as a learner's would."""
+    return {name: value for name, value in os.environ.items()
+            if not name.startswith('TF_') and name not in {'PYTHONPATH', 'JUPYTER_PATH'}}
+
+
 def run_plans(selected, folder, log=print):
     """Run each plan's host in its own process, two at a time; return
     {name: report}. A host that could not even start reports why."""
@@ -227,7 +241,8 @@ def run_plans(selected, folder, log=print):
                *(['--preinstall', str(plan.preinstall)] if plan.preinstall else []),
                *map(str, plan.notebooks)]
         started = time.monotonic()
-        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env=learner_environment())
         log(f'[learners] {plan.name}: {time.monotonic() - started:.0f} s')
         if result.returncode != 0 or not report_path.exists():
             return plan.name, {'setup_error': result.stdout[-4000:]}
@@ -240,7 +255,41 @@ def run_plans(selected, folder, log=print):
         return dict(pool.map(one, ordered))
 
 
+def first_cell_plans(folder):
+    """For `make bench`: per framework, a host that already has the book's
+    versions of it, and a bare host; each runs the Colab notebook."""
+    result = []
+    for tab in tabs():
+        requirements = (NOTEBOOKS / tab / 'plain' / 'requirements.txt').read_text().splitlines()
+        preinstall = folder / f'{tab}-framework.txt'
+        preinstall.parent.mkdir(parents=True, exist_ok=True)
+        preinstall.write_text('\n'.join(line for line in requirements
+                                        if line and not line.startswith(('#', 'd2l'))) + '\n')
+        notebook = (NOTEBOOKS / tab / 'colab' / SECTION,)
+        result.append(HostPlan(f'bench-with-{tab}', tab, sys_python(), notebook, preinstall))
+        result.append(HostPlan(f'bench-bare-{tab}', tab, sys_python(), notebook))
+    return result
+
+
+def bench_first_cells(report_path):
+    """{tab: [seconds with the framework there, seconds on a bare host]}."""
+    folder = report_path.parent / 'first-cell-hosts'
+    reports = run_plans(first_cell_plans(folder), folder, log=lambda message: None)
+    seconds = {}
+    for plan in first_cell_plans(folder):
+        report = reports[plan.name]
+        if 'setup_error' in report or report['notebooks'][0]['error']:
+            raise RuntimeError(f'{plan.name}: {report.get("setup_error") or report["notebooks"][0]["error"]}')
+        seconds.setdefault(plan.tab, []).append(report['notebooks'][0]['first_cell_seconds'])
+    report_path.write_text(json.dumps(seconds))
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ['bench']:
+        bench_first_cells(Path(argv[1]).resolve())
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('host_dir', type=Path)
     parser.add_argument('report', type=Path)

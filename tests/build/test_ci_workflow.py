@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import yaml
 
-from book_paths import ROOT, TABS
+from book_paths import PROJECT, ROOT, TABS
 
 WORKFLOWS = sorted((ROOT / '.github' / 'workflows').glob('*.yml'))
 BOOK_WORKFLOW = ROOT / '.github' / 'workflows' / 'book.yml'
@@ -71,3 +71,45 @@ def test_the_last_job_renders_html_pdfs_and_notebooks_from_the_artifacts():
     assert not any('tools/book.py eval' in command for command in commands)
     kept = {step['with']['name'] for step in steps_using(render, 'actions/upload-artifact')}
     assert {'site', 'pdf', 'notebooks'} <= kept
+
+
+def test_a_tag_publishes_the_package_by_trusted_publishing_and_attaches_the_forms():
+    on = yaml.safe_load(BOOK_WORKFLOW.read_text())[True]  # YAML reads the key `on` as True
+    assert 'v*' in on['push']['tags']
+    dist = jobs()['dist']
+    assert any('tools/book.py dist' in step.get('run', '') for step in dist['steps'])
+    publish = jobs()['publish-package']
+    assert publish['if'] == "startsWith(github.ref, 'refs/tags/v')"
+    assert publish['permissions'] == {'id-token': 'write'} and 'render' in publish['needs']
+    assert steps_using(publish, 'pypa/gh-action-pypi-publish')
+    release = jobs()['github-release']
+    upload = ' '.join(step.get('run', '') for step in release['steps'])
+    assert 'gh release upload' in upload and 'pdf/*.pdf' in upload and 'notebooks/*.zip' in upload
+    assert release['permissions'] == {'contents': 'write'}
+
+
+def test_main_deploys_the_three_editions_to_pages():
+    pages = jobs()['pages']
+    assert pages['if'] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    [download] = steps_using(pages, 'actions/download-artifact')
+    assert download['with']['name'] == 'site'
+    assert steps_using(pages, 'actions/upload-pages-artifact') and steps_using(pages, 'actions/deploy-pages')
+    render = jobs()['render']
+    [site] = [s for s in steps_using(render, 'actions/upload-artifact') if s['with']['name'] == 'site']
+    assert site['with']['path'].split() == ['_build/html/', '_build/ko/html/', '_build/pt/html/']
+
+
+def test_notebooks_go_to_every_repository_config_ini_names():
+    """The matrix comes from `book.py notebook-repos`, which reads config.ini."""
+    result = subprocess.run(['python3', str(ROOT / 'tools' / 'book.py'), 'notebook-repos'],
+                            capture_output=True, text=True, check=True)
+    targets = json.loads(result.stdout)
+    assert {(t['tab'], t['variant']) for t in targets} == {
+        (tab, variant) for tab in TABS for variant in ('colab', 'sagemaker')}
+    assert all(t['repo'].startswith(PROJECT.config.defaults()['publish_repo']) for t in targets)
+    push = jobs()['push-notebooks']
+    assert push['strategy']['matrix']['include'] == (
+        '${{ fromJSON(needs.notebook-repositories.outputs.targets) }}')
+    [checkout] = steps_using(push, 'actions/checkout')
+    assert checkout['with']['repository'] == '${{ matrix.repo }}'
+    assert checkout['with']['ssh-key'] == '${{ secrets[matrix.secret] }}'

@@ -58,3 +58,21 @@ def test_page_output_has_no_framework_log_noise(code_groups):
         for pre in group.select('div.output pre'):
             text = pre.get_text()
             assert 'oneDNN' not in text and 'absl::' not in text, text[:200]
+
+
+@pytest.mark.parametrize('site, says', [
+    ('html', 'Python 3.11'), ('ko/html', 'Python 3.11'), ('pt/html', 'Python 3.11')])
+def test_mxnet_colab_button_says_which_python_its_notebook_needs(site, says):
+    """Beside the MXNet "Colab" button, and only there: the MXNet notebook
+    stops on Python 3.12 or later (tools/notebooks.py), and the page says so
+    first, in the edition's language."""
+    page = BeautifulSoup((BUILD / site / f'{SECTION}.html').read_text(encoding='utf-8'),
+                         'html.parser')
+    notes = page.select('p.colab-note')
+    assert len(notes) == 1, f'{site}: {len(notes)} notes'
+    tab = notes[0].find_parent('div', class_='d2l-tabs__tab')
+    assert tab.select_one('button[id="Colab_[mxnet]"]'), 'the note is not beside the MXNet button'
+    text = notes[0].get_text()
+    assert says in text and '2025.07' in text and '1.24' in text
+    if site != 'html':
+        assert 'needs Python' not in text, f'{site}: the note is in English'
