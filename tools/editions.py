@@ -344,6 +344,8 @@ def html(lang):
     code = run_d2lbook(lang, 'html', '--tab', 'all')
     if code != 0:
         raise RuntimeError(f'rendering the {lang} edition failed (d2lbook exited with {code})')
+    import colab_note
+    colab_note.add_to_site(BUILD / lang / 'html', lang)
     rendered()
     print(f'[{lang}] done: open _build/{lang}/html/index.html')
 

@@ -10,15 +10,12 @@ d2lbook runs (the HTML page and each framework's PDF). It
 * rewrites d2lbook's `_static/d2l.js` so that the page sends no request off
   the site: the Google Analytics loader goes, and the copy button's icon is
   the book's own `static/copy-button.svg` instead of an image on GitHub;
-* says beside the MXNet "Colab" button that MXNet's notebooks need a runtime
-  with Python 3.11 (tools/notebooks.py stops them on a newer one);
 * drops the theme's web fonts that live on other hosts (fonts.css fetches a
   CJK font from Google for, say, the Korean edition's name in the language
   links); the browser draws those characters with a font of its own.
 
 config.ini's `[build] sphinx_configs` puts tools/ on Sphinx's path.
 """
-import html
 import re
 import shutil
 import sys
@@ -118,40 +115,7 @@ def finish_html(app, exception):
     copy_asset(str(npm_env.MATHJAX_ES5), str(static / MATHJAX_FOLDER))
 
 
-# d2lbook's tooltip of the MXNet "Colab" button, which the note follows.
-MXNET_COLAB_TOOLTIP = re.compile(r'<div class="mdl-tooltip" data-mdl-for="Colab_\[mxnet\]">[^<]*</div>')
-# What the MXNet notebooks' first cell says when it stops on Python 3.12 or
-# later (tools/notebooks.py), in short, in each edition's language.
-MXNET_COLAB_NOTE = {
-    'en': ('The MXNet notebook needs Python 3.11: MXNet 1.9 needs NumPy older than '
-           '1.24, which has no wheels for Python 3.12 or later. In Colab, choose '
-           'Runtime > "Change runtime version" and a runtime with Python 3.11, such '
-           'as 2025.07, before running it.'),
-    'ko': ('MXNet 노트북은 Python 3.11이 필요합니다. MXNet 1.9는 1.24보다 오래된 NumPy가 '
-           '필요한데, 이 NumPy는 Python 3.12 이상용 휠이 없습니다. Colab에서는 실행하기 전에 '
-           '런타임 > "런타임 버전 변경"에서 2025.07처럼 Python 3.11인 런타임을 고르세요.'),
-    'pt': ('O notebook de MXNet precisa de Python 3.11: o MXNet 1.9 exige uma NumPy '
-           'anterior à 1.24, que não tem wheels para Python 3.12 ou posterior. No Colab, '
-           'escolha Ambiente de execução > "Alterar versão do ambiente de execução" e um '
-           'ambiente com Python 3.11, como o 2025.07, antes de executá-lo.'),
-}
-
-
-def note_beside_mxnet_colab_button(app, pagename, templatename, context, doctree):
-    body = context.get('body', '')
-    if 'Colab_[mxnet]' not in body:
-        return
-    text = MXNET_COLAB_NOTE.get(app.config.language or 'en', MXNET_COLAB_NOTE['en'])
-    note = f'<p class="colab-note" role="note">{html.escape(text)}</p>'
-    body, count = MXNET_COLAB_TOOLTIP.subn(lambda match: match.group(0) + note, body)
-    if count == 0:
-        raise ExtensionError(f'{pagename}: d2lbook\'s MXNet Colab button has no tooltip any more; '
-                             'the note on Python versions has nowhere to go')
-    context['body'] = body
-
-
 def setup(app):
-    app.connect('html-page-context', note_beside_mxnet_colab_button)
     app.connect('config-inited', use_local_mathjax)
     app.connect('doctree-read', strip_build_marks)
     app.connect('build-finished', finish_html)
