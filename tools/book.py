@@ -24,6 +24,7 @@ import configparser
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -280,6 +281,55 @@ def evaluate(project, selected=None):
            '--project', str(project.root), '--venv', str(VENV), *(selected or [])]
     if run_streamed(cmd, book_env(), '', project.root) != 0:
         raise AlreadyReported()
+    record_versions(project, selected or project.tabs)
+
+
+# Run in a framework's environment: the versions of what the d2l package's
+# extra for the tab names (the editable install there carries the extras)
+# and of the requirements file's pins, by distribution name.
+VERSIONS_SCRIPT = """
+import importlib.metadata as metadata, json, re, sys
+package, tab, pins = sys.argv[1], sys.argv[2], sys.argv[3:]
+names = [re.split(r'[<>=!~;\\[ ]', line)[0] for line in metadata.requires(package)
+         if f'extra == "{tab}"' in line] + pins
+versions = {}
+for name in names:
+    for distribution in (name, name + '-cpu'):
+        try:
+            versions[distribution] = metadata.version(distribution)
+            break
+        except metadata.PackageNotFoundError:
+            pass
+    else:
+        sys.exit(f'{name} is not installed in this environment')
+print(json.dumps(versions, sort_keys=True))
+"""
+# In requirements/<tab>.txt for the build itself, not for running a notebook.
+BUILD_ONLY_PACKAGES = {'ipykernel', 'pytest'}
+
+
+def versions_file(build_dir, tab):
+    return build_dir / 'eval_versions' / f'{tab}.json'
+
+
+def record_versions(project, selected):
+    """Write what each evaluated tab ran with, for the notebooks' zips
+    (tools/notebooks.py). A tab whose environment is not on this machine,
+    as in the hosted render job, keeps the record its evaluation job made."""
+    for tab in selected:
+        if not env_python(tab).exists():
+            continue
+        lines = (REQUIREMENTS / f'{tab}.txt').read_text().splitlines()
+        pins = [re.split(r'[<>=!~;\[ ]', line.split('#')[0].strip())[0] for line in lines]
+        pins = [pin for pin in pins if pin and pin not in BUILD_ONLY_PACKAGES]
+        result = subprocess.run([str(env_python(tab)), '-c', VERSIONS_SCRIPT,
+                                 config().defaults()['d2l_package'], tab, *pins],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BuildError(f'could not read the versions of .venv/{tab}: {result.stderr.strip()}')
+        path = versions_file(project.build_dir, tab)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(result.stdout)
 
 
 def site_inputs_digest(root):

@@ -293,10 +293,19 @@ def translated_notebooks(lang, tab):
 
 def reuse_english_outputs(lang):
     import nbformat
+    # d2lbook evaluates again any notebook older than a dependency such as
+    # config.ini. A changed config.ini is staged anew, while a notebook whose
+    # outputs did not change is not rewritten: it is marked current instead,
+    # since its outputs are the English build's, made after that change.
+    staged = [staging_dir(lang) / ENGLISH.relative(path) for path in ENGLISH.dependencies()]
+    newest_dependency = max((path.stat().st_mtime for path in staged if path.exists()), default=0)
     for tab in ENGLISH.tabs:
         for name, nb in translated_notebooks(lang, tab):
             data = b'' if nb is None else nbformat.writes(nb).encode('utf-8')
-            write_if_changed(edition_eval_dir(lang, tab) / name, data)
+            path = edition_eval_dir(lang, tab) / name
+            write_if_changed(path, data)
+            if path.stat().st_mtime <= newest_dependency:
+                os.utime(path)
 
 
 # LaTeX for the editions' PDFs, besides the English book's (tools/pdf.py):

@@ -21,10 +21,8 @@ Runs in .venv/book (it reads notebooks with nbformat): book.py starts it as
 `.venv/book/bin/python tools/notebooks.py [tab ...]`.
 """
 import json
-import re
 import shutil
 import string
-import subprocess
 import sys
 import zipfile
 
@@ -35,10 +33,6 @@ import build_marks
 
 NOTEBOOKS = book.BUILD / 'notebooks'
 VARIANTS = ('plain', 'colab', 'sagemaker')
-# In requirements/<tab>.txt for the build itself (the Jupyter kernel d2lbook
-# runs, the test runner), not for running a notebook, where Jupyter, Colab or
-# SageMaker bring their own kernel.
-BUILD_ONLY_PACKAGES = {'ipykernel', 'pytest'}
 
 
 def d2lbook_dir(variant, tab):
@@ -168,40 +162,15 @@ def gather(tab):
 # release of `tensorflow` runs the same code.
 LEARNER_DISTRIBUTION = {'tensorflow-cpu': 'tensorflow'}
 
-# Run in the tab's environment: the versions of what its extra of the d2l
-# package names (the editable install there carries the extras) and of its
-# requirements file's pins.
-BUILD_VERSIONS_SCRIPT = """
-import importlib.metadata as metadata, json, re, sys
-package, tab, pins = sys.argv[1], sys.argv[2], sys.argv[3:]
-names = [re.split(r'[<>=!~;\\[ ]', line)[0] for line in metadata.requires(package)
-         if f'extra == "{tab}"' in line] + pins
-versions = {}
-for name in names:
-    for distribution in (name, name + '-cpu'):
-        try:
-            versions[distribution] = metadata.version(distribution)
-            break
-        except metadata.PackageNotFoundError:
-            pass
-    else:
-        sys.exit(f'{name} is not installed in this environment')
-print(json.dumps(versions))
-"""
-
-
 def build_versions(tab):
-    """{distribution: version} of what the tab's notebooks ran with."""
-    lines = (book.REQUIREMENTS / f'{tab}.txt').read_text().splitlines()
-    pins = [re.split(r'[<>=!~;\[ ]', line.split('#')[0].strip())[0] for line in lines]
-    pins = [pin for pin in pins if pin and pin not in BUILD_ONLY_PACKAGES]
-    result = subprocess.run([str(book.env_python(tab)), '-c', BUILD_VERSIONS_SCRIPT,
-                             book.config().defaults()['d2l_package'], tab, *pins],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        raise book.BuildError(f'could not read the {tab} environment\'s versions: '
-                              f'{result.stderr.strip()}')
-    return json.loads(result.stdout)
+    """{distribution: version} of what the tab's notebooks ran with, as the
+    evaluation recorded it (book.record_versions): in the hosted workflow the
+    notebooks are written where the framework's environment is not."""
+    path = book.versions_file(book.BUILD, tab)
+    if not path.exists():
+        raise book.BuildError(f'{path.relative_to(book.ROOT)} is missing: evaluate the {tab} '
+                              'notebooks first (make eval)')
+    return json.loads(path.read_text())
 
 
 def requirements_txt(tab):
