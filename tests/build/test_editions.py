@@ -132,3 +132,20 @@ def test_edition_pdf_has_the_translated_text_and_that_frameworks_code(lang, tab)
     assert f'from d2l import {lib_module(tab)} as d2l' in text
     for other in set(TABS) - {tab}:
         assert f'from d2l import {lib_module(other)} as d2l' not in text
+
+
+@pytest.mark.parametrize('lang', LANGUAGES)
+def test_edition_notebooks_stay_current_when_a_dependency_is_newer(lang):
+    """d2lbook evaluates again any notebook older than config.ini, and an
+    edition has no kernel: after a config.ini change the edition's
+    notebooks, which hold the English run's outputs, must be marked current."""
+    import os
+    staged = editions.staging_dir(lang) / 'config.ini'
+    notebooks = [path for tab in TABS for path in editions.edition_eval_dir(lang, tab).rglob('*.ipynb')]
+    assert notebooks and staged.exists(), 'build the edition first (make html-ko html-pt)'
+    past = staged.stat().st_mtime - 3600
+    for path in notebooks:
+        os.utime(path, (past, past))
+    editions.reuse_english_outputs(lang)
+    stale = [path for path in notebooks if path.stat().st_mtime <= staged.stat().st_mtime]
+    assert not stale, f'older than config.ini, so d2lbook would evaluate them: {stale[:3]}'
