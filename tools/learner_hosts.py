@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / '_build' / 'notebooks'
 DIST = ROOT / '_build' / 'dist'
 FLOORS = ROOT / 'requirements' / 'floor'
+# Hosts like Colab's runtime 2026.07, on its Python.
+COLAB_2026 = ROOT / 'requirements' / 'colab-2026.07'
 SECTION = 'chapter_builders-guide/custom-layer.ipynb'
 ANSWERS = 'chapter_builders-guide/custom-layer-answers.ipynb'
 # A cell may download and install a framework; nothing else takes minutes.
@@ -78,23 +80,29 @@ def plans(python=None):
     - bare-<tab>: the Colab notebook, then the SageMaker one (their first
       cells are the same, which a test checks), then the Colab answers page;
     - floor-<tab>, for each framework with a floor file: the section and the
-      answers page at the floor versions, where the first cell must install
-      no framework;
+      answers page at the floor versions (Colab 2025.07's, on Python 3.11),
+      where the first cell must install no framework;
+    - colab-2026.07-<tab>: the same on Python 3.12 with what Colab's runtime
+      2026.07 preinstalls;
     - mxnet-python3.12: the MXNet notebook must stop in its first cell.
     """
     python = python or sys_python()
+    python312 = python_at_least('3.12') or ''
     result = []
     for tab in tabs():
         result.append(HostPlan(f'bare-{tab}', tab, python, (
             NOTEBOOKS / tab / 'colab' / SECTION, NOTEBOOKS / tab / 'sagemaker' / SECTION,
             NOTEBOOKS / tab / 'colab' / ANSWERS)))
-        floor = FLOORS / f'{tab}.txt'
-        if floor.exists():
-            result.append(HostPlan(f'floor-{tab}', tab, python, (
-                NOTEBOOKS / tab / 'colab' / SECTION, NOTEBOOKS / tab / 'colab' / ANSWERS),
-                preinstall=floor))
+        section_and_answers = (NOTEBOOKS / tab / 'colab' / SECTION,
+                               NOTEBOOKS / tab / 'colab' / ANSWERS)
+        for name, folder, interpreter in [('floor', FLOORS, python),
+                                          ('colab-2026.07', COLAB_2026, python312)]:
+            preinstall = folder / f'{tab}.txt'
+            if preinstall.exists():
+                result.append(HostPlan(f'{name}-{tab}', tab, interpreter, section_and_answers,
+                                       preinstall=preinstall))
     if 'mxnet' in tabs():
-        result.append(HostPlan('mxnet-python3.12', 'mxnet', python_at_least('3.12') or '',
+        result.append(HostPlan('mxnet-python3.12', 'mxnet', python312,
                                (NOTEBOOKS / 'mxnet' / 'colab' / SECTION,), expect_error=True))
     return result
 

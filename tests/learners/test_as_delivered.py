@@ -17,6 +17,11 @@ NOTEBOOKS = BUILD / 'notebooks'
 SECTION = 'chapter_builders-guide/custom-layer.ipynb'
 ANSWERS = 'chapter_builders-guide/custom-layer-answers.ipynb'
 FLOOR_TABS = ['pytorch', 'jax', 'tensorflow']
+
+# Hosts with a framework preinstalled, as Colab has: (host, Python, file).
+COLAB_LIKE = ([(f'floor-{tab}', '3.11', f'floor/{tab}.txt') for tab in FLOOR_TABS]
+              + [(f'colab-2026.07-{tab}', '3.12', f'colab-2026.07/{tab}.txt')
+                 for tab in ('jax', 'tensorflow')])
 D2L = 'd2l-custom-layers'
 
 
@@ -120,9 +125,10 @@ def test_colab_and_sagemaker_first_cells_are_the_same(tab):
     assert first['colab'].source == first['sagemaker'].source
 
 
-@pytest.mark.parametrize('tab', FLOOR_TABS)
-def test_colab_like_host_keeps_its_preinstalled_frameworks(host_reports, tab):
-    report = host(host_reports, f'floor-{tab}')
+@pytest.mark.parametrize('name, python, preinstalled', COLAB_LIKE)
+def test_colab_like_host_keeps_its_preinstalled_frameworks(host_reports, name, python,
+                                                          preinstalled):
+    report = host(host_reports, name)
     before, after = report['before'], report['after']
     changed = {name: (before[name], after.get(name)) for name in before
                if after.get(name) != before[name]}
@@ -131,15 +137,17 @@ def test_colab_like_host_keeps_its_preinstalled_frameworks(host_reports, tab):
         f'the first cell installed more than d2l: {sorted(set(after) - set(before))}')
 
 
-@pytest.mark.parametrize('tab', FLOOR_TABS)
-def test_section_and_answers_run_at_the_floor_versions(host_reports, tab):
-    report = host(host_reports, f'floor-{tab}')
-    floor_file = (BUILD.parent / 'requirements' / 'floor' / f'{tab}.txt').read_text()
-    floors = [Requirement(line) for line in floor_file.splitlines()
-              if line and not line.startswith('#')]
-    for floor in floors:
-        installed = report['before'].get(canonicalize_name(floor.name))
-        assert installed and floor.specifier.contains(installed), (floor, installed)
+@pytest.mark.parametrize('name, python, preinstalled', COLAB_LIKE)
+def test_section_and_answers_run_on_a_colab_like_host(host_reports, name, python, preinstalled):
+    """At the floor versions (Colab 2025.07's, Python 3.11), and as Colab's
+    runtime 2026.07 has them (Python 3.12)."""
+    report = host(host_reports, name)
+    assert report['python'].startswith(f'Python {python}'), report['python']
+    text = (BUILD.parent / 'requirements' / preinstalled).read_text()
+    for pin in (Requirement(line) for line in text.splitlines() if line and not line.startswith('#')):
+        installed = report['before'].get(canonicalize_name(pin.name))
+        assert installed and pin.specifier.contains(installed), (pin, installed)
+    tab = name.rsplit('-', 1)[1]
     ran(report, f'{tab}/colab/{SECTION}')
     ran(report, f'{tab}/colab/{ANSWERS}')
 
