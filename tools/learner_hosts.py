@@ -2,16 +2,17 @@
 
 A host is a new virtual environment with a Python and ipykernel, nothing
 else (a bare host, like a new Jupyter or SageMaker kernel), or with the
-book's floor versions of a framework preinstalled (a Colab-like host, as
-Colab preinstalls its own; requirements/floor/<tab>.txt). Each notebook runs
+book's floor versions of a framework preinstalled, or Colab 2026.07's on
+Python 3.12 (Colab-like hosts, as Colab preinstalls its own;
+requirements/floor/ and requirements/colab-2026.07/). Each notebook runs
 verbatim, top to bottom and first cell included, in a kernel of the host's
 Python. The one redirection: pip also looks in _build/dist/ for the d2l
 package, which is not on the package index yet (PIP_FIND_LINKS, added to the
 machine's own find-links).
 
-The tests (tests/learners/) and `make bench` run the hosts of `plans()`, one
-process per host, two at a time on this machine's two cores. A host's
-process writes a JSON report: the versions installed before and after the
+The tests (tests/learners/) run the hosts of `plans()`, and `make bench`
+those of `first_cell_plans()`: one process per host, two at a time on this
+machine's two cores. A host's process writes a JSON report: the versions installed before and after the
 notebooks, and for each notebook its error, if any, the `text/plain`
 results of its code cells, and how long its first cell took.
 
@@ -52,14 +53,12 @@ class HostPlan:
     python: str
     notebooks: tuple
     preinstall: Path = None
-    # Where the first cell must stop with an error (MXNet on Python 3.12).
-    expect_error: bool = False
 
 
-def python_at_least(version):
-    """An interpreter of this version, or None: pyenv's, or one on PATH that
-    runs. Colab runs Python 3.12 and later, which MXNet's notebooks must
-    refuse, so a host with it runs there."""
+def python_of(version):
+    """An interpreter of this version ('3.12'), or None: pyenv's, or one on
+    PATH that runs. Colab runs Python 3.12 and later, so hosts of it run
+    there, and the MXNet notebooks must refuse it."""
     candidates = sorted(glob.glob(os.path.expanduser(f'~/.pyenv/versions/{version}*/bin/python{version}')))
     candidates += filter(None, [shutil.which(f'python{version}')])
     for candidate in candidates:
@@ -87,7 +86,7 @@ def plans(python=None):
     - mxnet-python3.12: the MXNet notebook must stop in its first cell.
     """
     python = python or sys_python()
-    python312 = python_at_least('3.12') or ''
+    python312 = python_of('3.12') or ''
     result = []
     for tab in tabs():
         result.append(HostPlan(f'bare-{tab}', tab, python, (
@@ -103,7 +102,7 @@ def plans(python=None):
                                        preinstall=preinstall))
     if 'mxnet' in tabs():
         result.append(HostPlan('mxnet-python3.12', 'mxnet', python312,
-                               (NOTEBOOKS / 'mxnet' / 'colab' / SECTION,), expect_error=True))
+                               (NOTEBOOKS / 'mxnet' / 'colab' / SECTION,)))
     return result
 
 
