@@ -315,9 +315,13 @@ def versions_file(build_dir, tab):
 def record_versions(project, selected):
     """Write what each evaluated tab ran with, for the notebooks' zips
     (tools/notebooks.py). A tab whose environment is not on this machine,
-    as in the hosted render job, keeps the record its evaluation job made."""
+    as in the hosted render job, keeps the record its evaluation job made;
+    one made since the environment was last installed is kept as it is."""
     for tab in selected:
-        if not env_python(tab).exists():
+        path = versions_file(project.build_dir, tab)
+        if not env_python(tab).exists() or (
+                path.exists() and stamp_file(tab).exists()
+                and path.stat().st_mtime > stamp_file(tab).stat().st_mtime):
             continue
         lines = (REQUIREMENTS / f'{tab}.txt').read_text().splitlines()
         pins = [re.split(r'[<>=!~;\[ ]', line.split('#')[0].strip())[0] for line in lines]
@@ -327,7 +331,6 @@ def record_versions(project, selected):
                                 capture_output=True, text=True)
         if result.returncode != 0:
             raise BuildError(f'could not read the versions of .venv/{tab}: {result.stderr.strip()}')
-        path = versions_file(project.build_dir, tab)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(result.stdout)
 
