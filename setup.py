@@ -28,13 +28,14 @@ VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / 'd2l' / '__init__.py').r
 EXTRAS = {
     # PyPI has a CPU build of torch only from 2.13 on, here; older releases
     # come as CUDA builds of several GB that the book's machines cannot test.
-    # The answers page imports NumPy, which torch does not require.
-    'pytorch': ['torch>=2.13.0,<=2.13.0', 'numpy>=2.0.2,<3'],
+    # The answers page imports NumPy, which torch does not require; the
+    # section's Keras 3 layer runs on the torch backend.
+    'pytorch': ['torch>=2.13.0,<=2.13.0', 'keras>=3.8.0,<=3.15.1', 'numpy>=2.0.2,<3'],
     # MXNet 1.9.1 is the last release; it still uses np.bool, which NumPy 1.24
     # removed, and NumPy 1.23 has no wheels for Python 3.12 or later.
     'mxnet': ['mxnet>=1.9.1,<=1.9.1', 'numpy>=1.23.5,<1.24'],
     'jax': ['jax>=0.5.2,<=0.10.2', 'flax>=0.10.6,<=0.12.8', 'optax>=0.2.4,<=0.2.8',
-            'numpy>=2.0.2,<3'],
+            'keras>=3.8.0,<=3.15.1', 'numpy>=2.0.2,<3'],
     'tensorflow': ['tensorflow>=2.18.0,<=2.21.0', 'keras>=3.8.0,<=3.15.1', 'numpy>=2.0.2,<3'],
 }
 

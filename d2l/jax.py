@@ -46,7 +46,7 @@ class CenteredLayer(nn.Module):
     def __call__(self, X):
         return X - X.mean()
 
-class DenseReLU(nn.Module):
+class MyDense(nn.Module):
     """A fully connected layer followed by ReLU, written out by hand.
 
     Defined in :numref:`sec_custom_layer`"""
@@ -60,7 +60,7 @@ class DenseReLU(nn.Module):
 
     def __call__(self, X):
         if X.shape[-1] != self.in_units:
-            raise ValueError(f'DenseReLU expects inputs of width '
+            raise ValueError(f'MyDense expects inputs of width '
                              f'{self.in_units}, got width {X.shape[-1]}')
         return nn.relu(X @ self.weight + self.bias)
 

@@ -29,7 +29,7 @@ class CenteredLayer(nn.Block):
     def forward(self, X):
         return X - X.mean()
 
-class DenseReLU(nn.Block):
+class MyDense(nn.Block):
     """A fully connected layer followed by ReLU, written out by hand.
 
     Defined in :numref:`sec_custom_layer`"""
@@ -43,7 +43,7 @@ class DenseReLU(nn.Block):
 
     def forward(self, X):
         if X.shape[-1] != self.weight.shape[1]:
-            raise ValueError(f'DenseReLU expects inputs of width '
+            raise ValueError(f'MyDense expects inputs of width '
                              f'{self.weight.shape[1]}, got width {X.shape[-1]}')
         ctx = X.ctx
         return npx.relu(npx.fully_connected(

@@ -27,7 +27,7 @@ class CenteredLayer(tf.keras.layers.Layer):
         return X - tf.reduce_mean(X)
 
 @tf.keras.utils.register_keras_serializable(package='d2l')
-class DenseReLU(tf.keras.layers.Layer):
+class MyDense(tf.keras.layers.Layer):
     """A fully connected layer followed by ReLU, written out by hand.
 
     Defined in :numref:`sec_custom_layer`"""

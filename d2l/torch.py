@@ -21,7 +21,7 @@ class CenteredLayer(nn.Module):
     def forward(self, X):
         return X - X.mean()
 
-class DenseReLU(nn.Module):
+class MyDense(nn.Module):
     """A fully connected layer followed by ReLU, written out by hand.
 
     Defined in :numref:`sec_custom_layer`"""
@@ -32,7 +32,7 @@ class DenseReLU(nn.Module):
 
     def forward(self, X):
         if X.shape[-1] != self.weight.shape[0]:
-            raise ValueError(f'DenseReLU expects inputs of width '
+            raise ValueError(f'MyDense expects inputs of width '
                              f'{self.weight.shape[0]}, got width {X.shape[-1]}')
         return F.relu(X @ self.weight + self.bias)
 

@@ -7,7 +7,7 @@ ratio holds even on a machine shared with other builds:
     that d2l/<framework>.py needs (goal: under 5% more), each in a fresh
     interpreter, alternating, the fastest of several (a neighbour's build
     only ever adds time, and an import's cost is what remains without it);
-  - d2l's hand-written DenseReLU against the framework's built-in dense
+  - d2l's hand-written MyDense against the framework's built-in dense
     layer plus ReLU, forward and backward, the fastest of alternating rounds
     (see tools/bench_framework.py; goal: within 10%);
   - a clean build of the four tabs plus HTML against the plain d2lbook flow
@@ -207,9 +207,9 @@ def measure_and_report():
         rows.append(row(f'`import d2l.{module_name(tab)}` vs `{FRAMEWORK_IMPORTS[tab]}`',
                         ours, reference, 's', '< 1.05'))
     for tab in tabs:
-        log(f'DenseReLU vs the built-in dense layer, {tab} ...')
+        log(f'MyDense vs the built-in dense layer, {tab} ...')
         ours, reference = layer_times(tab)
-        rows.append(row(f'{tab}: DenseReLU vs {BUILT_IN_LAYER[tab]}, fwd+bwd, '
+        rows.append(row(f'{tab}: MyDense vs {BUILT_IN_LAYER[tab]}, fwd+bwd, '
                         '256×1024→1024 f32 CPU, per step', ours, reference, 'ms', '≤ 1.10'))
     clean, unchanged = build_times()
     rows.append(row('clean build, 4 tabs + HTML, vs plain d2lbook', *clean, 's', '≤ 0.50'))

@@ -3,7 +3,7 @@
   python bench_framework.py import 'import torch'
       seconds that the statement takes in this fresh interpreter
   python bench_framework.py layers pytorch
-      JSON: seconds per forward+backward step of d2l's DenseReLU and of the
+      JSON: seconds per forward+backward step of d2l's MyDense and of the
       framework's built-in dense layer followed by ReLU
 
 Layer steps: batch 256, 1024 -> 1024, float32, on the CPU; JAX under jit.
@@ -25,7 +25,7 @@ def pytorch_steps():
     from d2l import torch as d2l
     torch.manual_seed(0)
     X = torch.rand(BATCH, IN_UNITS)
-    custom = d2l.DenseReLU(IN_UNITS, UNITS)
+    custom = d2l.MyDense(IN_UNITS, UNITS)
     builtin = nn.Sequential(nn.Linear(IN_UNITS, UNITS), nn.ReLU())
 
     def step_of(layer):
@@ -43,7 +43,7 @@ def mxnet_steps():
     from d2l import mxnet as d2l
     npx.random.seed(0)
     X = np.random.uniform(size=(BATCH, IN_UNITS))
-    custom = d2l.DenseReLU(IN_UNITS, UNITS)
+    custom = d2l.MyDense(IN_UNITS, UNITS)
     builtin = nn.Dense(UNITS, activation='relu', in_units=IN_UNITS)
     for layer in (custom, builtin):
         layer.initialize()
@@ -64,7 +64,7 @@ def jax_steps():
 
     from d2l import jax as d2l
     X = jax.random.uniform(jax.random.key(0), (BATCH, IN_UNITS))
-    custom = d2l.DenseReLU(IN_UNITS, UNITS)
+    custom = d2l.MyDense(IN_UNITS, UNITS)
     builtin = nn.Sequential([nn.Dense(UNITS), nn.relu])
 
     def step_of(layer):
@@ -83,7 +83,7 @@ def tensorflow_steps():
     from d2l import tensorflow as d2l
     tf.keras.utils.set_random_seed(0)
     X = tf.random.uniform((BATCH, IN_UNITS))
-    custom = d2l.DenseReLU(UNITS)  # Keras reads the input width off X
+    custom = d2l.MyDense(UNITS)  # Keras reads the input width off X
     builtin = tf.keras.layers.Dense(UNITS, activation='relu')
     for layer in (custom, builtin):
         layer.build((None, IN_UNITS))

@@ -376,8 +376,8 @@ def render(project):
         print('\n'.join(f'[html] {line}' for line in lines[-60:]), flush=True)
         raise BuildError(f'rendering the HTML failed (d2lbook exited with {process.returncode}); '
                          'its last lines are above')
-    import colab_note
-    colab_note.add_to_site(project.build_dir / 'html')
+    import rendered_pages
+    rendered_pages.finish_site(project.build_dir / 'html')
     rendered()
     # d2lbook logs "Convert _build/eval_all/<page>.ipynb to _build/rst_all/<page>.rst".
     converted = [(project.root / line.split(' to ')[-1]).relative_to(project.build_dir / 'rst_all').with_suffix('')

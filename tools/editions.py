@@ -218,6 +218,14 @@ def write_if_changed(path, data):
     temporary.replace(path)
 
 
+# How :numref: names a section, figure, table or listing, where Sphinx's own
+# catalogue for the language has no words for it (it has Korean's).
+NUMFIG_FORMAT = {
+    'pt': {'section': 'Seção %s', 'figure': 'Figura %s', 'table': 'Tabela %s',
+           'code-block': 'Listagem %s'},
+}
+
+
 def stage(lang):
     """Lay out the edition as a d2lbook project: its markdown, the shared
     files, and a config.ini derived from the English one."""
@@ -237,6 +245,9 @@ def stage(lang):
     # d2lbook leaves Sphinx's language unset; it marks the pages (<html lang>)
     # and picks the language of Sphinx's own labels and search.
     lines = [config['build'].get('sphinx_configs', raw=True).strip(), f"language = '{lang}'"]
+    if lang in NUMFIG_FORMAT:
+        # Doubled %: the line goes into config.ini, where % interpolates.
+        lines.append(f'numfig_format = {NUMFIG_FORMAT[lang]!r}'.replace('%', '%%'))
     if lang in LATEX_PREAMBLE:
         lines.append(f"latex_elements['preamble'] += r'{LATEX_PREAMBLE[lang]}'")
         # Sphinx's LaTeX builder knows no Babel name for this language: it
@@ -293,10 +304,12 @@ def translated_notebooks(lang, tab):
 
 def reuse_english_outputs(lang):
     import nbformat
-    # d2lbook evaluates again any notebook older than a dependency such as
-    # config.ini. A changed config.ini is staged anew, while a notebook whose
-    # outputs did not change is not rewritten: it is marked current instead,
-    # since its outputs are the English build's, made after that change.
+    # d2lbook evaluates again any notebook older than its page or than a
+    # dependency such as config.ini. A changed page or config.ini is staged
+    # anew, while a notebook whose outputs did not change (the change was in
+    # another tab's code, or in settings) is not rewritten: it is marked
+    # current instead, since its outputs are the English build's of the same
+    # code, made after that change.
     staged = [staging_dir(lang) / ENGLISH.relative(path) for path in ENGLISH.dependencies()]
     newest_dependency = max((path.stat().st_mtime for path in staged if path.exists()), default=0)
     for tab in ENGLISH.tabs:
@@ -304,7 +317,8 @@ def reuse_english_outputs(lang):
             data = b'' if nb is None else nbformat.writes(nb).encode('utf-8')
             path = edition_eval_dir(lang, tab) / name
             write_if_changed(path, data)
-            if path.stat().st_mtime <= newest_dependency:
+            page = staging_dir(lang) / name.with_suffix('.md')
+            if path.stat().st_mtime <= max(newest_dependency, page.stat().st_mtime):
                 os.utime(path)
 
 
@@ -353,8 +367,8 @@ def html(lang):
     code = run_d2lbook(lang, 'html', '--tab', 'all')
     if code != 0:
         raise RuntimeError(f'rendering the {lang} edition failed (d2lbook exited with {code})')
-    import colab_note
-    colab_note.add_to_site(BUILD / lang / 'html', lang)
+    import rendered_pages
+    rendered_pages.finish_site(BUILD / lang / 'html', lang)
     rendered()
     print(f'[{lang}] done: open _build/{lang}/html/index.html')
 

@@ -59,7 +59,8 @@ def d2l_requirement(tab):
 FRAMEWORK_TITLES = {'pytorch': 'PyTorch', 'mxnet': 'MXNet', 'jax': 'JAX',
                     'tensorflow': 'TensorFlow'}
 # What the install cell says it brings, besides d2l.
-FRAMEWORK_NAMES = {'pytorch': 'PyTorch', 'mxnet': 'MXNet', 'jax': 'JAX, Flax and Optax',
+FRAMEWORK_NAMES = {'pytorch': 'PyTorch and Keras', 'mxnet': 'MXNet',
+                   'jax': 'JAX, Flax, Optax and Keras',
                    'tensorflow': 'TensorFlow and Keras'}
 
 # The first cell of a Colab or SageMaker notebook. `%pip install` would go on
@@ -84,7 +85,7 @@ print('Installed', requirement)""")
 # MXNet 1.9.1, the last MXNet, imports only beside NumPy < 1.24, and NumPy
 # 1.23 has no wheels for Python 3.12 or later: pip would try to compile it
 # and fail after minutes with a compiler error. The cell says why at once,
-# before installing anything; the page says the same (tools/colab_note.py).
+# before installing anything; the page says the same (tools/rendered_pages.py).
 MXNET_PYTHON_CHECK = """
 if sys.version_info >= (3, 12):
     raise RuntimeError(

@@ -1,15 +1,18 @@
-"""Run one framework's d2l.DenseReLU, d2l.TensorReduction and d2l.FourierHalf
-on weights and inputs given in an .npz file, and save what they return.
+"""Run one framework's d2l.MyDense, d2l.TensorReduction and d2l.FourierHalf
+on weights and inputs given in an .npz file, and save what they return; in
+the frameworks that are Keras backends, also the section's MyKerasDense,
+whose class comes from a file of the chapter's code, on that backend.
 
 tests/build/test_frameworks_agree.py runs this script once in each
 framework's environment and compares the results:
 
-    python tests/agreement/run_layers.py <tab> <inputs.npz> <outputs.npz>
+    python tests/agreement/run_layers.py <tab> <inputs.npz> <outputs.npz> [keras_layer.py]
 
 The inputs are X (batch, d), dense_weight (d, units), dense_bias (units,)
 and reduction_weight (d, d, m), all float32. The outputs are dense
 (batch, units), reduction (batch, m) and fourier (batch, d // 2, complex).
 """
+import os
 import sys
 
 import numpy as np
@@ -20,7 +23,7 @@ def run_pytorch(inputs):
     from d2l import torch as d2l
 
     X = torch.from_numpy(inputs['X'])
-    dense = d2l.DenseReLU(*inputs['dense_weight'].shape)
+    dense = d2l.MyDense(*inputs['dense_weight'].shape)
     dense.load_state_dict({'weight': torch.from_numpy(inputs['dense_weight']),
                            'bias': torch.from_numpy(inputs['dense_bias'])})
     d, _, m = inputs['reduction_weight'].shape
@@ -37,9 +40,9 @@ def run_mxnet(inputs):
 
     X = mnp.array(inputs['X'])
     # Gluon allocates parameters in initialize(); set_data then overwrites them.
-    dense = d2l.DenseReLU(*inputs['dense_weight'].shape)
+    dense = d2l.MyDense(*inputs['dense_weight'].shape)
     dense.initialize()
-    # MXNet's DenseReLU keeps its weight as (units, in_units).
+    # MXNet's MyDense keeps its weight as (units, in_units).
     dense.weight.set_data(mnp.array(inputs['dense_weight'].T))
     dense.bias.set_data(mnp.array(inputs['dense_bias']))
     d, _, m = inputs['reduction_weight'].shape
@@ -57,7 +60,7 @@ def run_jax(inputs):
     from d2l import jax as d2l
 
     X = jnp.asarray(inputs['X'])
-    dense = d2l.DenseReLU(*inputs['dense_weight'].shape)
+    dense = d2l.MyDense(*inputs['dense_weight'].shape)
     dense_params = {'params': {'weight': jnp.asarray(inputs['dense_weight']),
                                'bias': jnp.asarray(inputs['dense_bias'])}}
     d, _, m = inputs['reduction_weight'].shape
@@ -76,7 +79,7 @@ def run_tensorflow(inputs):
     d, units = inputs['dense_weight'].shape
     # Keras makes the weights in build(); building by hand lets us set them
     # before the first call.
-    dense = d2l.DenseReLU(units)
+    dense = d2l.MyDense(units)
     dense.build((None, d))
     dense.weight.assign(inputs['dense_weight'])
     dense.bias.assign(inputs['dense_bias'])
@@ -89,11 +92,33 @@ def run_tensorflow(inputs):
 
 RUNNERS = {'pytorch': run_pytorch, 'mxnet': run_mxnet, 'jax': run_jax,
            'tensorflow': run_tensorflow}
+# The Keras backend of each tab that has one (Keras 3 has no MXNet backend).
+KERAS_BACKENDS = {'pytorch': 'torch', 'jax': 'jax', 'tensorflow': 'tensorflow'}
 
 
-def main(tab, inputs_path, outputs_path):
+def run_keras_layer(tab, inputs, layer_source):
+    """MyKerasDense as the chapter defines it, on the tab's Keras backend."""
+    os.environ['KERAS_BACKEND'] = KERAS_BACKENDS[tab]
+    import keras
+    from keras import ops
+
+    namespace = {'keras': keras, 'ops': ops}
+    exec(layer_source, namespace)
+    d, units = inputs['dense_weight'].shape
+    layer = namespace['MyKerasDense'](units)
+    layer.build((None, d))
+    layer.set_weights([inputs['dense_weight'], inputs['dense_bias']])
+    return {'keras_dense': ops.convert_to_numpy(layer(inputs['X'])),
+            'keras_backend': np.array(keras.backend.backend())}
+
+
+def main(tab, inputs_path, outputs_path, keras_layer_path=None):
     with np.load(inputs_path) as inputs:
-        outputs = RUNNERS[tab](dict(inputs))
+        inputs = dict(inputs)
+    outputs = RUNNERS[tab](inputs)
+    if keras_layer_path and tab in KERAS_BACKENDS:
+        with open(keras_layer_path) as source:
+            outputs.update(run_keras_layer(tab, inputs, source.read()))
     np.savez(outputs_path, **outputs)
 
 

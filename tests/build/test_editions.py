@@ -36,11 +36,11 @@ def edit(path, old, new):
 
 
 def test_sync_check_catches_a_changed_code_cell(translated_section):
-    edit(translated_section, 'DenseReLU(5, 3)', 'DenseReLU(5, 4)')
+    edit(translated_section, 'MyDense(5, 3)', 'MyDense(5, 4)')
     problems = editions.compare(ENGLISH_SECTION, translated_section)
     assert any('code block' in p and 'differs from' in p for p in problems), problems
     line = int(problems[0].split(':')[1])
-    assert 'DenseReLU(5, 4)' in '\n'.join(translated_section.read_text().split('\n')[line - 1:line + 40])
+    assert 'MyDense(5, 4)' in '\n'.join(translated_section.read_text().split('\n')[line - 1:line + 40])
 
 
 def test_sync_check_catches_a_dropped_code_cell(translated_section):
@@ -135,17 +135,43 @@ def test_edition_pdf_has_the_translated_text_and_that_frameworks_code(lang, tab)
 
 
 @pytest.mark.parametrize('lang', LANGUAGES)
-def test_edition_notebooks_stay_current_when_a_dependency_is_newer(lang):
-    """d2lbook evaluates again any notebook older than config.ini, and an
-    edition has no kernel: after a config.ini change the edition's
-    notebooks, which hold the English run's outputs, must be marked current."""
+def test_edition_notebooks_stay_current_when_their_page_or_config_is_newer(lang):
+    """d2lbook evaluates again any notebook older than its page or than
+    config.ini, and an edition has no kernel: after a change to either, the
+    edition's notebooks, which hold the English run's outputs, must be
+    marked current, also those whose outputs did not change."""
     import os
-    staged = editions.staging_dir(lang) / 'config.ini'
-    notebooks = [path for tab in TABS for path in editions.edition_eval_dir(lang, tab).rglob('*.ipynb')]
-    assert notebooks and staged.exists(), 'build the edition first (make html-ko html-pt)'
-    past = staged.stat().st_mtime - 3600
+    staging = editions.staging_dir(lang)
+    notebooks = {path: staging / path.relative_to(editions.edition_eval_dir(lang, tab)).with_suffix('.md')
+                 for tab in TABS for path in editions.edition_eval_dir(lang, tab).rglob('*.ipynb')}
+    assert notebooks and (staging / 'config.ini').exists(), 'build the edition first (make html-ko html-pt)'
+    newest = max(page.stat().st_mtime for page in [*notebooks.values(), staging / 'config.ini'])
+    past = newest - 3600
     for path in notebooks:
         os.utime(path, (past, past))
     editions.reuse_english_outputs(lang)
-    stale = [path for path in notebooks if path.stat().st_mtime <= staged.stat().st_mtime]
-    assert not stale, f'older than config.ini, so d2lbook would evaluate them: {stale[:3]}'
+    stale = [path for path, page in notebooks.items()
+             if path.stat().st_mtime <= max(page.stat().st_mtime, (staging / 'config.ini').stat().st_mtime)]
+    assert not stale, f'older than their page or config.ini, so d2lbook would evaluate them: {stale[:3]}'
+
+
+# Labels that d2lbook's theme, its Colab buttons and Sphinx write in English.
+ENGLISH_LABELS = {'Table Of Contents', 'Previous', 'Next', 'Open the notebook in Colab',
+                  'Permalink to this heading', 'Search', 'Show Source'}
+
+
+@pytest.mark.parametrize('lang', LANGUAGES)
+def test_edition_pages_show_their_labels_in_their_language(lang):
+    pages = sorted((BUILD / lang / 'html').rglob('*.html'))
+    assert len(pages) >= 5, pages
+    for path in pages:
+        page = BeautifulSoup(path.read_text(encoding='utf-8'), 'html.parser')
+        for element in page(['script', 'style', 'pre', 'code']):
+            element.decompose()
+        shown = {text.strip() for text in page.stripped_strings}
+        shown |= {element[name] for name in ('title', 'placeholder', 'aria-label')
+                  for element in page.find_all(attrs={name: True})}
+        english = shown & ENGLISH_LABELS
+        english |= {ref.get_text() for ref in page.select('span.std-numref')
+                    if ref.get_text().startswith('Section')}
+        assert not english, f'{path.relative_to(BUILD)} shows {sorted(english)}'

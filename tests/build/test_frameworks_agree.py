@@ -7,9 +7,11 @@ import os
 import subprocess
 import sys
 
+import nbformat
 import numpy as np
+import pytest
 
-from book_paths import ROOT, TABS
+from book_paths import ROOT, SECTION, TABS, eval_dir_for
 
 sys.path.insert(0, str(ROOT / 'tools'))
 import book  # noqa: E402  (where the environments are, and how kernels start)
@@ -42,13 +44,24 @@ def numpy_reference(inputs):
     }
 
 
+def keras_layer_source(path):
+    """The section's MyKerasDense class, from the code it ran (in any tab
+    with a Keras backend the cell is the same), without its imports."""
+    notebook = nbformat.read(eval_dir_for('tensorflow') / f'{SECTION}.ipynb', as_version=4)
+    [cell] = [c.source for c in notebook.cells
+              if c.cell_type == 'code' and 'class MyKerasDense' in c.source]
+    path.write_text(cell)
+    return path
+
+
 def run_in_every_framework(inputs_path, tmp_path):
     """Start the helper in each framework's environment at once; collect outputs."""
     env = dict(os.environ, **book.KERNEL_ENV)
+    keras_layer = keras_layer_source(tmp_path / 'keras_layer.py')
     processes = {}
     for tab in TABS:
         cmd = [str(book.env_python(tab)), str(RUN_LAYERS), tab, str(inputs_path),
-               str(tmp_path / f'{tab}.npz')]
+               str(tmp_path / f'{tab}.npz'), str(keras_layer)]
         processes[tab] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                           stderr=subprocess.STDOUT, text=True)
     outputs = {}
@@ -60,9 +73,16 @@ def run_in_every_framework(inputs_path, tmp_path):
     return outputs
 
 
-def test_dense_relu_tensor_reduction_and_fourier_half_agree_across_frameworks(tmp_path):
+@pytest.fixture(scope='module')
+def ran(tmp_path_factory):
+    """(inputs, {tab: outputs}): every framework run once for this module."""
+    tmp_path = tmp_path_factory.mktemp('agreement')
     inputs = write_inputs(tmp_path / 'inputs.npz')
-    outputs = run_in_every_framework(tmp_path / 'inputs.npz', tmp_path)
+    return inputs, run_in_every_framework(tmp_path / 'inputs.npz', tmp_path)
+
+
+def test_my_dense_tensor_reduction_and_fourier_half_agree_across_frameworks(ran):
+    inputs, outputs = ran
     reference = numpy_reference(inputs)
     first = TABS[0]
     assert 0 < np.count_nonzero(reference['dense']) < reference['dense'].size, \
@@ -75,3 +95,17 @@ def test_dense_relu_tensor_reduction_and_fourier_half_agree_across_frameworks(tm
             assert outputs[tab][name].shape == expected.shape, f'{tab}: {name} has the wrong shape'
             assert np.allclose(outputs[tab][name], outputs[first][name], **TOLERANCE), \
                 f'{name}: {tab} differs from {first}'
+
+
+def test_my_keras_dense_agrees_on_the_three_keras_backends(ran):
+    """The same weights and input give the same output on torch, jax and
+    tensorflow, each in its own environment, and that output is NumPy's."""
+    inputs, outputs = ran
+    expected = numpy_reference(inputs)['dense']
+    backends = {tab: str(outputs[tab]['keras_backend']) for tab in TABS if 'keras_dense' in outputs[tab]}
+    assert backends == {'pytorch': 'torch', 'jax': 'jax', 'tensorflow': 'tensorflow'}
+    for tab in backends:
+        assert np.allclose(outputs[tab]['keras_dense'], expected, **TOLERANCE), (
+            f'MyKerasDense on {backends[tab]} differs from NumPy')
+        assert np.allclose(outputs[tab]['keras_dense'], outputs['tensorflow']['keras_dense'],
+                           **TOLERANCE), f'MyKerasDense: {backends[tab]} differs from tensorflow'

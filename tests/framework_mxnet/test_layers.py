@@ -10,21 +10,21 @@ def test_centered_layer_output_mean_is_zero():
     assert abs(float(Y.mean())) < 1e-5
 
 
-def test_dense_relu_output_has_the_batch_and_unit_shape():
-    layer = d2l.DenseReLU(5, 3)
+def test_my_dense_output_has_the_batch_and_unit_shape():
+    layer = d2l.MyDense(5, 3)
     layer.initialize()
     assert layer(d2l.rand(2, 5)).shape == (2, 3)
 
 
-def test_dense_relu_output_is_never_negative():
-    layer = d2l.DenseReLU(5, 3)
+def test_my_dense_output_is_never_negative():
+    layer = d2l.MyDense(5, 3)
     layer.initialize()
     assert float(layer(np.random.normal(size=(16, 5))).min()) >= 0
 
 
-def test_dense_relu_weight_grad_is_set_after_backward():
+def test_my_dense_weight_grad_is_set_after_backward():
     d2l.set_seed(0)
-    layer = d2l.DenseReLU(5, 3)
+    layer = d2l.MyDense(5, 3)
     layer.initialize()
     with autograd.record():
         loss = layer(d2l.rand(8, 5)).sum()
@@ -32,8 +32,8 @@ def test_dense_relu_weight_grad_is_set_after_backward():
     assert float(np.abs(layer.weight.grad()).sum()) > 0
 
 
-def test_dense_relu_names_both_widths_on_a_wrong_input():
-    layer = d2l.DenseReLU(5, 3)
+def test_my_dense_names_both_widths_on_a_wrong_input():
+    layer = d2l.MyDense(5, 3)
     layer.initialize()
     with pytest.raises(ValueError, match=r'width 5, got width 4'):
         layer(d2l.rand(2, 4))

@@ -11,37 +11,37 @@ def test_centered_layer_output_mean_is_zero():
     assert abs(float(Y.mean())) < 1e-5
 
 
-def test_dense_relu_output_has_the_batch_and_unit_shape():
-    assert tuple(d2l.DenseReLU(5, 3)(torch.rand(2, 5)).shape) == (2, 3)
+def test_my_dense_output_has_the_batch_and_unit_shape():
+    assert tuple(d2l.MyDense(5, 3)(torch.rand(2, 5)).shape) == (2, 3)
 
 
-def test_dense_relu_output_is_never_negative():
+def test_my_dense_output_is_never_negative():
     with torch.no_grad():
-        assert float(d2l.DenseReLU(5, 3)(torch.randn(16, 5)).min()) >= 0
+        assert float(d2l.MyDense(5, 3)(torch.randn(16, 5)).min()) >= 0
 
 
-def test_dense_relu_weight_grad_is_set_after_backward():
+def test_my_dense_weight_grad_is_set_after_backward():
     torch.manual_seed(0)
-    layer = d2l.DenseReLU(5, 3)
+    layer = d2l.MyDense(5, 3)
     layer(torch.rand(8, 5)).sum().backward()
     assert layer.weight.grad is not None and layer.bias.grad is not None
     assert float(layer.weight.grad.abs().sum()) > 0
 
 
-def test_dense_relu_registers_weight_and_bias_as_parameters():
-    names = dict(d2l.DenseReLU(5, 3).named_parameters())
+def test_my_dense_registers_weight_and_bias_as_parameters():
+    names = dict(d2l.MyDense(5, 3).named_parameters())
     assert set(names) == {'weight', 'bias'}
     assert tuple(names['weight'].shape) == (5, 3) and tuple(names['bias'].shape) == (3,)
 
 
-def test_dense_relu_names_both_widths_on_a_wrong_input():
+def test_my_dense_names_both_widths_on_a_wrong_input():
     with pytest.raises(ValueError, match=r'width 5, got width 4'):
-        d2l.DenseReLU(5, 3)(torch.rand(2, 4))
+        d2l.MyDense(5, 3)(torch.rand(2, 4))
 
 
-def test_dense_relu_state_dict_round_trip_gives_the_same_output(tmp_path):
+def test_my_dense_state_dict_round_trip_gives_the_same_output(tmp_path):
     torch.manual_seed(0)
-    layer, clone = d2l.DenseReLU(5, 3), d2l.DenseReLU(5, 3)
+    layer, clone = d2l.MyDense(5, 3), d2l.MyDense(5, 3)
     torch.save(layer.state_dict(), tmp_path / 'layer.pt')
     clone.load_state_dict(torch.load(tmp_path / 'layer.pt'))
     X = torch.rand(4, 5)
