@@ -117,3 +117,13 @@ def test_the_package_imports_without_any_framework(tmp_path):
         failed = subprocess.run([str(python), '-I', '-c', f'from d2l import {module}'],
                                 capture_output=True, text=True, cwd=tmp_path)
         assert f"No module named '{framework}'" in failed.stderr, failed.stderr
+
+
+def test_every_keras_backend_environment_pins_the_same_keras():
+    """The section's Keras 3 layer runs in the pytorch, jax and tensorflow
+    environments; all three hold the same Keras, which the extras' top is."""
+    keras = {tab: pins(ROOT / 'requirements' / f'{tab}.txt').get('keras')
+             for tab in ('pytorch', 'jax', 'tensorflow')}
+    assert len(set(keras.values())) == 1 and None not in keras.values(), keras
+    for tab in keras:
+        assert bound(extra(tab)['keras'], '<=') == keras[tab]
