@@ -10,6 +10,9 @@ d2lbook runs (the HTML page and each framework's PDF). It
 * rewrites d2lbook's `_static/d2l.js` so that the page sends no request off
   the site: the Google Analytics loader goes, and the copy button's icon is
   the book's own `static/copy-button.svg` instead of an image on GitHub;
+* shows what a cell printed or returned verbatim: d2lbook (through nbconvert)
+  writes outputs as `parsed-literal` blocks, where reStructuredText would
+  read `*before*` as emphasis and fail on a lone `*` or a trailing `_`;
 * drops the theme's web fonts that live on other hosts (fonts.css fetches a
   CJK font from Google for, say, the Korean edition's name in the language
   links); the browser draws those characters with a font of its own.
@@ -22,6 +25,7 @@ import sys
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import Directive, directives
 from sphinx.errors import ExtensionError
 from sphinx.util.fileutil import copy_asset
 
@@ -115,7 +119,22 @@ def finish_html(app, exception):
     copy_asset(str(npm_env.MATHJAX_ES5), str(static / MATHJAX_FOLDER))
 
 
+class VerbatimOutput(Directive):
+    """`.. parsed-literal::` as d2lbook writes it for a cell's output,
+    without the parsing: a literal block of exactly the printed text, not
+    highlighted as code. The chapter's own markdown never makes one."""
+    has_content = True
+    option_spec = {'class': directives.class_option}
+
+    def run(self):
+        text = '\n'.join(self.content)
+        block = nodes.literal_block(text, text, language='none')
+        block['classes'] += self.options.get('class', [])
+        return [block]
+
+
 def setup(app):
+    app.add_directive('parsed-literal', VerbatimOutput, override=True)
     app.connect('config-inited', use_local_mathjax)
     app.connect('doctree-read', strip_build_marks)
     app.connect('build-finished', finish_html)
