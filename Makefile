@@ -2,7 +2,7 @@
 PYTHON ?= python3
 BOOK := $(PYTHON) tools/book.py
 
-.PHONY: html setup check eval lib pdf notebooks dist test bench offline-check clean \
+.PHONY: html setup check eval lib pdf notebooks dist lint test bench offline-check clean \
         editions-check editions-copy-code html-ko html-pt pdf-ko pdf-pt
 
 # Set up what is missing, check the sources, run what changed, render _build/html/.
@@ -54,9 +54,15 @@ notebooks: setup
 dist: setup
 	$(BOOK) dist
 
-# Build every form of the book, then run every test suite in its own environment
-# (the learners' notebooks run on fresh hosts that install d2l from _build/dist/).
-test: html html-ko html-pt pdf pdf-ko pdf-pt notebooks dist
+# Lint and format-check the build code and the tests with ruff (pyproject.toml).
+lint: setup
+	.venv/book/bin/ruff check .
+	.venv/book/bin/ruff format --check .
+
+# Lint, build every form of the book, then run every test suite in its own
+# environment (the learners' notebooks run on fresh hosts that install d2l
+# from _build/dist/).
+test: lint html html-ko html-pt pdf pdf-ko pdf-pt notebooks dist
 	$(BOOK) test
 
 # Time imports, layers and builds against their references; writes _build/bench.md.

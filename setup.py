@@ -6,6 +6,7 @@ notebook's first cell and the package agree. The package itself needs no
 framework; each extra brings one framework and what the chapter imports
 beside it.
 """
+
 import configparser
 import re
 from pathlib import Path
@@ -34,8 +35,13 @@ EXTRAS = {
     # MXNet 1.9.1 is the last release; it still uses np.bool, which NumPy 1.24
     # removed, and NumPy 1.23 has no wheels for Python 3.12 or later.
     'mxnet': ['mxnet>=1.9.1,<=1.9.1', 'numpy>=1.23.5,<1.24'],
-    'jax': ['jax>=0.5.2,<=0.10.2', 'flax>=0.10.6,<=0.12.8', 'optax>=0.2.4,<=0.2.8',
-            'keras>=3.8.0,<=3.15.1', 'numpy>=2.0.2,<3'],
+    'jax': [
+        'jax>=0.5.2,<=0.10.2',
+        'flax>=0.10.6,<=0.12.8',
+        'optax>=0.2.4,<=0.2.8',
+        'keras>=3.8.0,<=3.15.1',
+        'numpy>=2.0.2,<3',
+    ],
     'tensorflow': ['tensorflow>=2.18.0,<=2.21.0', 'keras>=3.8.0,<=3.15.1', 'numpy>=2.0.2,<3'],
 }
 

@@ -1,6 +1,7 @@
 """Where the build puts things; shared by every test suite. The answers come
 from tools/project.py, the same reading of config.ini the build uses (it
 needs only the standard library, so every environment can import it)."""
+
 import sys
 from pathlib import Path
 

@@ -2,6 +2,7 @@
 `set_seed`, written once. Each tests/framework_<tab>/test_helpers.py turns
 these checks into its tests with `tests_for`, in its own environment, handing
 over its array type and how to read its arrays into NumPy."""
+
 import numpy as np
 
 
@@ -36,12 +37,14 @@ def tests_for(d2l, array_type, to_numpy):
     """The checks above as pytest test functions for one framework's module;
     a suite adds them with `globals().update(tests_for(...))`."""
     return {
-        'test_tensor_makes_the_frameworks_array_with_the_values':
-            lambda: check_tensor_holds_the_values(d2l, array_type, to_numpy),
-        'test_rand_takes_the_shape_as_arguments_or_as_a_tuple':
-            lambda: check_rand_takes_the_shape_as_arguments_or_as_a_tuple(d2l),
-        'test_rand_is_uniform_on_the_unit_interval':
-            lambda: check_rand_is_uniform_on_the_unit_interval(d2l, to_numpy),
-        'test_set_seed_repeats_the_draws':
-            lambda: check_set_seed_repeats_the_draws(d2l, to_numpy),
+        'test_tensor_makes_the_frameworks_array_with_the_values': lambda: (
+            check_tensor_holds_the_values(d2l, array_type, to_numpy)
+        ),
+        'test_rand_takes_the_shape_as_arguments_or_as_a_tuple': lambda: (
+            check_rand_takes_the_shape_as_arguments_or_as_a_tuple(d2l)
+        ),
+        'test_rand_is_uniform_on_the_unit_interval': lambda: (
+            check_rand_is_uniform_on_the_unit_interval(d2l, to_numpy)
+        ),
+        'test_set_seed_repeats_the_draws': lambda: check_set_seed_repeats_the_draws(d2l, to_numpy),
     }

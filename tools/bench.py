@@ -24,6 +24,7 @@ ratio holds even on a machine shared with other builds:
 The table is printed and written to _build/bench.md. A benchmark is never a
 test: nothing fails on a number.
 """
+
 import configparser
 import datetime
 import json
@@ -54,8 +55,15 @@ BUILT_IN_LAYER = {
     'jax': 'nn.Dense + relu, jit',
     'tensorflow': "Dense(activation='relu')",
 }
-BOOK_SOURCES = ['config.ini', 'index.md', 'references.md', 'references.bib',
-                'chapter_builders-guide', 'd2l', 'static']
+BOOK_SOURCES = [
+    'config.ini',
+    'index.md',
+    'references.md',
+    'references.bib',
+    'chapter_builders-guide',
+    'd2l',
+    'static',
+]
 
 
 def log(message):
@@ -67,9 +75,13 @@ def framework_env():
 
 
 def run_in(tab, *args):
-    result = subprocess.run([str(book.env_python(tab)), str(TOOLS / 'bench_framework.py'), *args],
-                            env=framework_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, check=True)
+    result = subprocess.run(
+        [str(book.env_python(tab)), str(TOOLS / 'bench_framework.py'), *args],
+        env=framework_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return result.stdout.strip().splitlines()[-1]
 
 
@@ -79,7 +91,7 @@ def import_times(tab):
     times = {'d2l': [], 'framework': []}
     for index in range(IMPORT_ROUNDS):
         pairs = [('d2l', d2l_import), ('framework', FRAMEWORK_IMPORTS[tab])]
-        for name, statement in (pairs if index % 2 == 0 else pairs[::-1]):
+        for name, statement in pairs if index % 2 == 0 else pairs[::-1]:
             times[name].append(float(run_in(tab, 'import', statement)))
     return min(times['d2l']), min(times['framework'])
 
@@ -98,12 +110,15 @@ def layer_times(tab):
 
 # ---------------------------------------------------------------- builds ----
 
+
 def copy_book(destination):
     destination.mkdir(parents=True)
     for name in BOOK_SOURCES:
         source = book.ROOT / name
         if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns('__pycache__'))
+            shutil.copytree(
+                source, destination / name, ignore=shutil.ignore_patterns('__pycache__')
+            )
         else:
             shutil.copy2(source, destination / name)
     # The book's Sphinx extension is found by walking up from the rendered
@@ -119,8 +134,9 @@ def timed(run):
 
 
 def quiet(cmd, cwd, env=None):
-    result = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    result = subprocess.run(
+        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     if result.returncode != 0:
         print(result.stdout[-3000:])
         raise book.BuildError(f'`{" ".join(map(str, cmd))}` failed in {cwd}')
@@ -133,6 +149,7 @@ def this_build(project):
 def plain_d2lbook_build(project):
     """The flow this project replaced: d2lbook evaluates every tab (all four
     at once), then merges and renders."""
+
     def evaluate(tab):
         env = book.book_env()
         env['JUPYTER_PATH'] = str(book.kernel_dir_for(tab))
@@ -176,18 +193,23 @@ def first_cell_times():
     """{tab: (seconds with the framework preinstalled, seconds on a bare host)}."""
     with tempfile.TemporaryDirectory(prefix='bench-hosts-', dir=book.BUILD) as tmp:
         report = Path(tmp) / 'first-cells.json'
-        subprocess.run([str(book.env_python('book')), str(TOOLS / 'learner_hosts.py'), 'bench',
-                        str(report)], check=True)
+        subprocess.run(
+            [str(book.env_python('book')), str(TOOLS / 'learner_hosts.py'), 'bench', str(report)],
+            check=True,
+        )
         return json.loads(report.read_text())
 
 
 # ----------------------------------------------------------------- table ----
 
+
 def row(measure, ours, reference, unit, goal):
     scale = 1000 if unit == 'ms' else 1
-    return (f'| {measure} | {ours * scale:.{1 if unit == "ms" else 2}f} {unit} '
-            f'| {reference * scale:.{1 if unit == "ms" else 2}f} {unit} '
-            f'| {ours / reference:.2f} | {goal} |')
+    return (
+        f'| {measure} | {ours * scale:.{1 if unit == "ms" else 2}f} {unit} '
+        f'| {reference * scale:.{1 if unit == "ms" else 2}f} {unit} '
+        f'| {ours / reference:.2f} | {goal} |'
+    )
 
 
 def main():
@@ -204,34 +226,59 @@ def measure_and_report():
     for tab in tabs:
         log(f'import time of d2l.{module_name(tab)} ...')
         ours, reference = import_times(tab)
-        rows.append(row(f'`import d2l.{module_name(tab)}` vs `{FRAMEWORK_IMPORTS[tab]}`',
-                        ours, reference, 's', '< 1.05'))
+        rows.append(
+            row(
+                f'`import d2l.{module_name(tab)}` vs `{FRAMEWORK_IMPORTS[tab]}`',
+                ours,
+                reference,
+                's',
+                '< 1.05',
+            )
+        )
     for tab in tabs:
         log(f'MyDense vs the built-in dense layer, {tab} ...')
         ours, reference = layer_times(tab)
-        rows.append(row(f'{tab}: MyDense vs {BUILT_IN_LAYER[tab]}, fwd+bwd, '
-                        '256×1024→1024 f32 CPU, per step', ours, reference, 'ms', '≤ 1.10'))
+        rows.append(
+            row(
+                f'{tab}: MyDense vs {BUILT_IN_LAYER[tab]}, fwd+bwd, '
+                '256×1024→1024 f32 CPU, per step',
+                ours,
+                reference,
+                'ms',
+                '≤ 1.10',
+            )
+        )
     clean, unchanged = build_times()
     rows.append(row('clean build, 4 tabs + HTML, vs plain d2lbook', *clean, 's', '≤ 0.50'))
-    rows.append(row('rebuild with nothing changed, vs plain d2lbook', *unchanged, 's',
-                    'a few seconds'))
+    rows.append(
+        row('rebuild with nothing changed, vs plain d2lbook', *unchanged, 's', 'a few seconds')
+    )
     log('first cell of the Colab notebooks, framework there vs a bare host ...')
     for tab, (with_framework, bare) in first_cell_times().items():
-        rows.append(row(f'{tab}: first cell, host with the framework vs a bare host',
-                        with_framework, bare, 's', '≤ 15 s'))
+        rows.append(
+            row(
+                f'{tab}: first cell, host with the framework vs a bare host',
+                with_framework,
+                bare,
+                's',
+                '≤ 15 s',
+            )
+        )
     load = ', '.join(f'{x:.1f}' for x in os.getloadavg())
-    table = '\n'.join([
-        '# make bench',
-        '',
-        f'{datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, '
-        f'load average {load} at the end. Each pair was measured side by side in this run; '
-        'ratio = this project / reference.',
-        '',
-        '| measure | this project | reference | ratio | goal |',
-        '|---|---|---|---|---|',
-        *rows,
-        '',
-    ])
+    table = '\n'.join(
+        [
+            '# make bench',
+            '',
+            f'{datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, '
+            f'load average {load} at the end. Each pair was measured side by side in this run; '
+            'ratio = this project / reference.',
+            '',
+            '| measure | this project | reference | ratio | goal |',
+            '|---|---|---|---|---|',
+            *rows,
+            '',
+        ]
+    )
     print('\n' + table)
     book.BUILD.mkdir(exist_ok=True)
     (book.BUILD / 'bench.md').write_text(table)

@@ -10,6 +10,7 @@ Layer steps: batch 256, 1024 -> 1024, float32, on the CPU; JAX under jit.
 The two layers are timed in alternating rounds, and the fastest round of
 each counts: a neighbour's build on the machine only ever adds time.
 """
+
 import json
 import sys
 import time
@@ -23,6 +24,7 @@ def pytorch_steps():
     from torch import nn
 
     from d2l import torch as d2l
+
     torch.manual_seed(0)
     X = torch.rand(BATCH, IN_UNITS)
     custom = d2l.MyDense(IN_UNITS, UNITS)
@@ -32,7 +34,9 @@ def pytorch_steps():
         def step():
             layer.zero_grad(set_to_none=True)
             layer(X).sum().backward()
+
         return step
+
     return step_of(custom), step_of(builtin)
 
 
@@ -41,6 +45,7 @@ def mxnet_steps():
     from mxnet.gluon import nn
 
     from d2l import mxnet as d2l
+
     npx.random.seed(0)
     X = np.random.uniform(size=(BATCH, IN_UNITS))
     custom = d2l.MyDense(IN_UNITS, UNITS)
@@ -54,7 +59,9 @@ def mxnet_steps():
                 Y = layer(X)
             Y.backward()
             npx.waitall()  # MXNet runs asynchronously: wait for the result
+
         return step
+
     return step_of(custom), step_of(builtin)
 
 
@@ -63,6 +70,7 @@ def jax_steps():
     from flax import linen as nn
 
     from d2l import jax as d2l
+
     X = jax.random.uniform(jax.random.key(0), (BATCH, IN_UNITS))
     custom = d2l.MyDense(IN_UNITS, UNITS)
     builtin = nn.Sequential([nn.Dense(UNITS), nn.relu])
@@ -73,7 +81,9 @@ def jax_steps():
 
         def step():
             jax.block_until_ready(gradient(params, X))
+
         return step
+
     return step_of(custom), step_of(builtin)
 
 
@@ -81,6 +91,7 @@ def tensorflow_steps():
     import tensorflow as tf
 
     from d2l import tensorflow as d2l
+
     tf.keras.utils.set_random_seed(0)
     X = tf.random.uniform((BATCH, IN_UNITS))
     custom = d2l.MyDense(UNITS)  # Keras reads the input width off X
@@ -94,12 +105,18 @@ def tensorflow_steps():
                 tape.watch(X)
                 loss = tf.reduce_sum(layer(X))
             tape.gradient(loss, [X, *layer.trainable_variables])
+
         return step
+
     return step_of(custom), step_of(builtin)
 
 
-STEPS = {'pytorch': pytorch_steps, 'mxnet': mxnet_steps, 'jax': jax_steps,
-         'tensorflow': tensorflow_steps}
+STEPS = {
+    'pytorch': pytorch_steps,
+    'mxnet': mxnet_steps,
+    'jax': jax_steps,
+    'tensorflow': tensorflow_steps,
+}
 
 
 def seconds_per_step(step):
@@ -117,7 +134,7 @@ def time_layers(tab):
     rounds = {'custom': [], 'builtin': []}
     for index in range(ROUNDS):
         order = [('custom', custom), ('builtin', builtin)]
-        for name, step in (order if index % 2 == 0 else order[::-1]):
+        for name, step in order if index % 2 == 0 else order[::-1]:
             rounds[name].append(seconds_per_step(step))
     return {name: min(times) for name, times in rounds.items()}
 

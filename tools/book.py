@@ -19,6 +19,7 @@ Usage: python3 tools/book.py {setup,check,eval,html,lib,pdf,notebooks,dist,test,
        python3 tools/book.py apt-packages [target ...]
        python3 tools/book.py notebook-repos   (JSON, for the hosted workflow)
 """
+
 import argparse
 import configparser
 import hashlib
@@ -92,6 +93,7 @@ def log(message):
 
 # ---------------------------------------------------------------- setup ----
 
+
 def is_there(probe):
     return Path(probe).exists() if probe.startswith('/') else shutil.which(probe)
 
@@ -101,12 +103,16 @@ def ensure_system_packages(packages=APT_PACKAGES):
     if not missing:
         return
     if os.geteuid() != 0:
-        raise BuildError('missing system packages; install them with:\n'
-                         f'  sudo apt-get install --no-install-recommends {" ".join(missing)}')
+        raise BuildError(
+            'missing system packages; install them with:\n'
+            f'  sudo apt-get install --no-install-recommends {" ".join(missing)}'
+        )
     log(f'installing system packages: {" ".join(missing)}')
     env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
-    for cmd in (['apt-get', 'update', '-qq'],
-                ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', *missing]):
+    for cmd in (
+        ['apt-get', 'update', '-qq'],
+        ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', *missing],
+    ):
         if subprocess.run(cmd, env=env).returncode != 0:
             raise BuildError(f'`{" ".join(cmd)}` failed')
 
@@ -136,17 +142,19 @@ def install_env(name, output):
     steps = []
     if not python.exists():
         steps.append([sys.executable, '-m', 'venv', str(env_dir(name))])
-    steps.append([str(python), '-m', 'pip', 'install', '--quiet',
-                  '-r', str(REQUIREMENTS / f'{name}.txt')])
+    steps.append(
+        [str(python), '-m', 'pip', 'install', '--quiet', '-r', str(REQUIREMENTS / f'{name}.txt')]
+    )
     if name != 'book':
         # The repo's own d2l, editable, without touching the pinned packages.
-        steps.append([str(python), '-m', 'pip', 'install', '--quiet',
-                      '--no-deps', '-e', str(ROOT)])
+        steps.append([str(python), '-m', 'pip', 'install', '--quiet', '--no-deps', '-e', str(ROOT)])
     for cmd in steps:
-        result = subprocess.run(cmd, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
-        output.extend(line for line in result.stdout.splitlines()
-                      if 'is ignored: it is neither a file nor a directory' not in line)
+        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        output.extend(
+            line
+            for line in result.stdout.splitlines()
+            if 'is ignored: it is neither a file nor a directory' not in line
+        )
         if result.returncode != 0:
             output.append(f'`{" ".join(cmd)}` exited with {result.returncode}')
             return False
@@ -159,8 +167,7 @@ def write_kernel(tab):
     spec_dir = kernel_dir_for(tab) / 'kernels' / 'python3'
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
-        'argv': [str(env_python(tab)), '-m', 'ipykernel_launcher',
-                 '-f', '{connection_file}'],
+        'argv': [str(env_python(tab)), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
         'display_name': f'Python 3 ({tab})',
         'language': 'python',
         'env': KERNEL_ENV,
@@ -182,8 +189,10 @@ def write_render_guard():
     """
     spec_dir = render_guard_dir() / 'kernels' / 'python3'
     spec_dir.mkdir(parents=True, exist_ok=True)
-    message = ('render guard: d2lbook tried to evaluate a notebook while rendering; '
-               'tools/evaluate.py should have left every notebook current')
+    message = (
+        'render guard: d2lbook tried to evaluate a notebook while rendering; '
+        'tools/evaluate.py should have left every notebook current'
+    )
     spec = {
         'argv': [sys.executable, '-c', f'import sys; sys.exit({message!r})'],
         'display_name': 'render guard (never runs code)',
@@ -204,9 +213,12 @@ def setup(selected=None):
         log(f'creating environments: {", ".join(stale)} (under .venv/)')
         outputs = {name: [] for name in stale}
         results = {}
-        threads = [threading.Thread(
-            target=lambda n=name: results.__setitem__(n, install_env(n, outputs[n])))
-            for name in stale]
+        threads = [
+            threading.Thread(
+                target=lambda n=name: results.__setitem__(n, install_env(n, outputs[n]))
+            )
+            for name in stale
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -215,8 +227,10 @@ def setup(selected=None):
         for name in failed:
             print('\n'.join(outputs[name][-30:]), file=sys.stderr)
         if failed:
-            raise BuildError(f'could not install the environments: {", ".join(failed)} '
-                             '(pip\'s last lines are above)')
+            raise BuildError(
+                f'could not install the environments: {", ".join(failed)} '
+                '(pip\'s last lines are above)'
+            )
         for name in stale:
             log(f'environment .venv/{name} is ready')
     for tab in tabs():
@@ -228,13 +242,15 @@ def setup(selected=None):
 def install_npm_env():
     sys.path.insert(0, str(ROOT / 'tools'))
     import npm_env
+
     try:
         npm_env.install(log)
     except npm_env.NpmError as error:
-        raise BuildError(str(error))
+        raise BuildError(str(error)) from error
 
 
 # ----------------------------------------------------------------- build ----
+
 
 class AlreadyReported(BuildError):
     """A failure whose report is already the last thing on the screen."""
@@ -254,8 +270,15 @@ def book_env(tab=None):
 
 def run_streamed(cmd, env, prefix, cwd=ROOT):
     """Run cmd, printing each line of its output behind prefix (if any)."""
-    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, bufsize=1)
+    process = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
     for line in process.stdout:
         print(f'{prefix} {line}' if prefix else line, end='', flush=True)
     return process.wait()
@@ -268,17 +291,27 @@ def d2lbook(*args):
 def check_sources(project):
     """Stop on a malformed page before any environment or kernel is used."""
     import check_source
+
     problems = check_source.check(project)
     if problems:
-        raise BuildError(f'the chapter\'s source has {len(problems)} problem(s); nothing was run:\n'
-                         + '\n'.join(problems))
+        raise BuildError(
+            f'the chapter\'s source has {len(problems)} problem(s); nothing was run:\n'
+            + '\n'.join(problems)
+        )
     log(f'checked {len(project.notebook_sources())} pages: tabs, code groups, no stored outputs')
 
 
 def evaluate(project, selected=None):
     """Run what changed, in each tab's own kernel (see tools/evaluate.py)."""
-    cmd = [str(env_python('book')), str(ROOT / 'tools' / 'evaluate.py'),
-           '--project', str(project.root), '--venv', str(VENV), *(selected or [])]
+    cmd = [
+        str(env_python('book')),
+        str(ROOT / 'tools' / 'evaluate.py'),
+        '--project',
+        str(project.root),
+        '--venv',
+        str(VENV),
+        *(selected or []),
+    ]
     if run_streamed(cmd, book_env(), '', project.root) != 0:
         raise AlreadyReported()
     record_versions(project, selected or project.tabs)
@@ -320,15 +353,26 @@ def record_versions(project, selected):
     for tab in selected:
         path = versions_file(project.build_dir, tab)
         if not env_python(tab).exists() or (
-                path.exists() and stamp_file(tab).exists()
-                and path.stat().st_mtime > stamp_file(tab).stat().st_mtime):
+            path.exists()
+            and stamp_file(tab).exists()
+            and path.stat().st_mtime > stamp_file(tab).stat().st_mtime
+        ):
             continue
         lines = (REQUIREMENTS / f'{tab}.txt').read_text().splitlines()
         pins = [re.split(r'[<>=!~;\[ ]', line.split('#')[0].strip())[0] for line in lines]
         pins = [pin for pin in pins if pin and pin not in BUILD_ONLY_PACKAGES]
-        result = subprocess.run([str(env_python(tab)), '-c', VERSIONS_SCRIPT,
-                                 config().defaults()['d2l_package'], tab, *pins],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [
+                str(env_python(tab)),
+                '-c',
+                VERSIONS_SCRIPT,
+                config().defaults()['d2l_package'],
+                tab,
+                *pins,
+            ],
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise BuildError(f'could not read the versions of .venv/{tab}: {result.stderr.strip()}')
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -338,8 +382,11 @@ def record_versions(project, selected):
 def site_inputs_digest(root):
     """What reaches every page without being a page: the static files, the
     configuration and the Sphinx extension."""
-    files = [root / 'config.ini', ROOT / 'tools' / 'sphinx_extension.py',
-             *sorted(p for p in (root / 'static').rglob('*') if p.is_file())]
+    files = [
+        root / 'config.ini',
+        ROOT / 'tools' / 'sphinx_extension.py',
+        *sorted(p for p in (root / 'static').rglob('*') if p.is_file()),
+    ]
     digest = hashlib.sha256()
     for path in files:
         digest.update(str(path.relative_to(path.anchor)).encode() + b'\0' + path.read_bytes())
@@ -369,21 +416,38 @@ def render(project):
     rendered = full_render_if_site_inputs_changed(project.root, project.build_dir / 'html')
     env = book_env()
     env['JUPYTER_PATH'] = str(render_guard_dir())
-    process = subprocess.run(d2lbook('html', '--tab', 'all'), cwd=project.root, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.run(
+        d2lbook('html', '--tab', 'all'),
+        cwd=project.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines = process.stdout.splitlines()
     if process.returncode != 0:
         print('\n'.join(f'[html] {line}' for line in lines[-60:]), flush=True)
-        raise BuildError(f'rendering the HTML failed (d2lbook exited with {process.returncode}); '
-                         'its last lines are above')
+        raise BuildError(
+            f'rendering the HTML failed (d2lbook exited with {process.returncode}); '
+            'its last lines are above'
+        )
     import rendered_pages
+
     rendered_pages.finish_site(project.build_dir / 'html')
     rendered()
     # d2lbook logs "Convert _build/eval_all/<page>.ipynb to _build/rst_all/<page>.rst".
-    converted = [(project.root / line.split(' to ')[-1]).relative_to(project.build_dir / 'rst_all').with_suffix('')
-                 for line in lines if '] INFO   Convert ' in line]
-    print(f'[html] re-rendered {len(converted)} page(s)' +
-          (': ' + ', '.join(map(str, sorted(converted))) if converted else ''), flush=True)
+    converted = [
+        (project.root / line.split(' to ')[-1])
+        .relative_to(project.build_dir / 'rst_all')
+        .with_suffix('')
+        for line in lines
+        if '] INFO   Convert ' in line
+    ]
+    print(
+        f'[html] re-rendered {len(converted)} page(s)'
+        + (': ' + ', '.join(map(str, sorted(converted))) if converted else ''),
+        flush=True,
+    )
 
 
 def html(project):
@@ -403,13 +467,14 @@ def lib(project):
 def pdf(project):
     """One PDF per framework under _build/pdf/ (tools/pdf.py)."""
     import pdf as pdf_forms
+
     ensure_system_packages(pdf_forms.APT_PACKAGES)
     check_sources(project)
     evaluate(project)
     try:
         pdf_forms.build(tabs())
     except pdf_forms.PdfError as error:
-        raise BuildError(str(error))
+        raise BuildError(str(error)) from error
 
 
 def notebooks(project):
@@ -417,8 +482,9 @@ def notebooks(project):
     which reads notebooks with nbformat, so it runs in .venv/book)."""
     check_sources(project)
     evaluate(project)
-    code = run_streamed([str(env_python('book')), str(ROOT / 'tools' / 'notebooks.py')],
-                        book_env(), '[notebooks]')
+    code = run_streamed(
+        [str(env_python('book')), str(ROOT / 'tools' / 'notebooks.py')], book_env(), '[notebooks]'
+    )
     if code != 0:
         raise BuildError(f'writing the notebooks failed (exit {code})')
 
@@ -426,8 +492,7 @@ def notebooks(project):
 def dist():
     """The d2l package's wheel and sdist in _build/dist/ (tools/dist.py, which
     runs PyPA's build and twine from .venv/book)."""
-    code = run_streamed([str(env_python('book')), str(ROOT / 'tools' / 'dist.py')],
-                        book_env(), '')
+    code = run_streamed([str(env_python('book')), str(ROOT / 'tools' / 'dist.py')], book_env(), '')
     if code != 0:
         raise AlreadyReported()
 
@@ -440,8 +505,14 @@ def notebook_repos():
     for variant in ('colab', 'sagemaker'):
         for line in parser[variant]['github_repo'].strip().splitlines():
             tab, repo = (part.strip() for part in line.split(','))
-            targets.append({'tab': tab, 'variant': variant, 'repo': repo,
-                            'secret': f'DEPLOY_KEY_{variant}_{tab}'.upper()})
+            targets.append(
+                {
+                    'tab': tab,
+                    'variant': variant,
+                    'repo': repo,
+                    'secret': f'DEPLOY_KEY_{variant}_{tab}'.upper(),
+                }
+            )
     print(json.dumps(targets))
 
 
@@ -449,6 +520,7 @@ def apt_packages(targets):
     """The Debian packages of some targets, for CI images that install them
     up front (`sudo apt-get install $(... apt-packages html pdf test)`)."""
     import pdf as pdf_forms
+
     lists = {'html': APT_PACKAGES, 'pdf': pdf_forms.APT_PACKAGES, 'test': TEST_APT_PACKAGES}
     unknown = set(targets) - set(lists)
     if unknown:
@@ -470,10 +542,15 @@ def without_network(cmd):
 
 def offline_check():
     """`make test` (which builds first) in a namespace with no network."""
-    log('running `make test` with the network cut (unshare -n); the learners\' fresh '
-        'hosts, which install from the package index, are left out')
-    code = subprocess.run(without_network(['make', '--no-print-directory', 'test']),
-                          cwd=ROOT, env=dict(os.environ, BOOK_TESTS_OFFLINE='1')).returncode
+    log(
+        'running `make test` with the network cut (unshare -n); the learners\' fresh '
+        'hosts, which install from the package index, are left out'
+    )
+    code = subprocess.run(
+        without_network(['make', '--no-print-directory', 'test']),
+        cwd=ROOT,
+        env=dict(os.environ, BOOK_TESTS_OFFLINE='1'),
+    ).returncode
     if code != 0:
         raise AlreadyReported()
     log('the build and every test passed without a network')
@@ -481,28 +558,52 @@ def offline_check():
 
 # ----------------------------------------------------------------- tests ----
 
+
 def test():
     ensure_system_packages(TEST_APT_PACKAGES)
     sys.path.insert(0, str(ROOT / 'tools'))
     import run_tests
+
     return run_tests.main()
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('command', choices=['setup', 'check', 'eval', 'html', 'lib', 'pdf',
-                                            'notebooks', 'dist', 'test', 'bench',
-                                            'offline-check', 'apt-packages',
-                                            'notebook-repos'])
-    parser.add_argument('tabs', nargs='*',
-                        help='tabs to evaluate (eval), to set up (setup; `book` for d2lbook\'s '
-                             'environment alone); targets (apt-packages)')
-    parser.add_argument('--project', type=Path, default=ROOT,
-                        help='the book to build (default: this repository; the tests '
-                             'build throw-away copies); the environments stay in .venv/')
+    parser.add_argument(
+        'command',
+        choices=[
+            'setup',
+            'check',
+            'eval',
+            'html',
+            'lib',
+            'pdf',
+            'notebooks',
+            'dist',
+            'test',
+            'bench',
+            'offline-check',
+            'apt-packages',
+            'notebook-repos',
+        ],
+    )
+    parser.add_argument(
+        'tabs',
+        nargs='*',
+        help='tabs to evaluate (eval), to set up (setup; `book` for d2lbook\'s '
+        'environment alone); targets (apt-packages)',
+    )
+    parser.add_argument(
+        '--project',
+        type=Path,
+        default=ROOT,
+        help='the book to build (default: this repository; the tests '
+        'build throw-away copies); the environments stay in .venv/',
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / 'tools'))
     from project import Project
+
     project = Project(args.project)
     try:
         if args.command == 'setup':
@@ -533,6 +634,7 @@ def main(argv=None):
             return test()
         elif args.command == 'bench':
             import bench
+
             return bench.main()
         elif args.command == 'offline-check':
             offline_check()

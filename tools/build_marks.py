@@ -5,14 +5,23 @@ Marks such as `#@save` tell d2lbook what to do with a cell (copy it into the
 generated library; the page, the PDF and the notebooks show the code without
 them.
 """
+
 import re
 
 # The marks d2lbook acts on; `# @save` (with a space) is a mark too.
-MARK_NAMES = ('save', 'save_cell', 'save_all', 'hide', 'hide_all', 'hide_code',
-              'hide_output', 'tab')
+MARK_NAMES = (
+    'save',
+    'save_cell',
+    'save_all',
+    'hide',
+    'hide_all',
+    'hide_code',
+    'hide_output',
+    'tab',
+)
 # A mark is a comment from `#@name` to the end of the line (`#@tab` takes a
 # list of tabs after it).
-MARK = re.compile(r'[ \t]*#[ \t]*@(?:%s)\b.*$' % '|'.join(MARK_NAMES), re.MULTILINE)
+MARK = re.compile(rf'[ \t]*#[ \t]*@(?:{"|".join(MARK_NAMES)})\b.*$', re.MULTILINE)
 
 
 def has_marks(code):

@@ -11,6 +11,7 @@ Catches, with `file:line: what is wrong`:
 
 Usage: python3 tools/check_source.py [--project DIR] [file.md ...]
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -27,14 +28,20 @@ def problems_in(text, tabs, name='<text>'):
 
     for block in blocks:
         if block.is_output:
-            problems.append((block.line, 'stored outputs in the source; delete this block, '
-                             'the build writes every output itself'))
+            problems.append(
+                (
+                    block.line,
+                    'stored outputs in the source; delete this block, '
+                    'the build writes every output itself',
+                )
+            )
 
     for line, names in source_cells.prose_tab_marks(text):
         for tab in names:
             if tab not in known:
-                problems.append((line, f'unknown tab "{tab}" in :begin_tab: '
-                                       f'(config.ini has {", ".join(tabs)})'))
+                problems.append(
+                    (line, f'unknown tab "{tab}" in :begin_tab: (config.ini has {", ".join(tabs)})')
+                )
 
     group = []
     for cell in source_cells.code_cells(text) + [None]:
@@ -48,8 +55,9 @@ def problems_in(text, tabs, name='<text>'):
             line, names = tab_mark
             for tab in names:
                 if tab not in known:
-                    problems.append((line, f'unknown tab "{tab}" in %%tab '
-                                           f'(config.ini has {", ".join(tabs)})'))
+                    problems.append(
+                        (line, f'unknown tab "{tab}" in %%tab (config.ini has {", ".join(tabs)})')
+                    )
         if source_cells.LOAD_TAB_EXTENSION not in cell.source:
             group.append(cell)
     return [f'{name}:{line}: {message}' for line, message in sorted(problems)]
@@ -73,9 +81,14 @@ def _missing_frameworks(group, tabs):
         return []
     has = [tab for tab in tabs if tab in covered]
     hint = f'; an untagged cell runs in {tabs[0]} only' if untagged else ''
-    return [(group[0].line, f'this code group has no {", ".join(missing)} cell '
-             f'(it has {", ".join(has)}{hint}); every group needs all of {", ".join(tabs)} '
-             'or a shared %%tab all')]
+    return [
+        (
+            group[0].line,
+            f'this code group has no {", ".join(missing)} cell '
+            f'(it has {", ".join(has)}{hint}); every group needs all of {", ".join(tabs)} '
+            'or a shared %%tab all',
+        )
+    ]
 
 
 def check(project, files=None):

@@ -9,6 +9,7 @@ passed, so a failed build leaves the last good one, or nothing.
 
 Runs in .venv/book: book.py starts it as `.venv/book/bin/python tools/dist.py`.
 """
+
 import shutil
 import subprocess
 import sys
@@ -18,8 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / '_build' / 'dist'
 # What setup.py and MANIFEST.in read, besides the package's modules.
-PACKAGE_FILES = ['setup.py', 'pyproject.toml', 'MANIFEST.in', 'LICENSE', 'config.ini',
-                 'd2l/README.md']
+PACKAGE_FILES = [
+    'setup.py',
+    'pyproject.toml',
+    'MANIFEST.in',
+    'LICENSE',
+    'config.ini',
+    'd2l/README.md',
+]
 
 
 class DistError(Exception):
@@ -34,8 +41,9 @@ def run(cmd, what):
 
 
 def copy_sources(target):
-    for name in PACKAGE_FILES + [p.relative_to(ROOT).as_posix()
-                                 for p in sorted((ROOT / 'd2l').glob('*.py'))]:
+    for name in PACKAGE_FILES + [
+        p.relative_to(ROOT).as_posix() for p in sorted((ROOT / 'd2l').glob('*.py'))
+    ]:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target / name)
 
@@ -47,11 +55,15 @@ def build():
         copy_sources(source)
         # Without --sdist/--wheel, build makes the sdist and then the wheel
         # from the unpacked sdist, so an incomplete sdist fails here.
-        run([sys.executable, '-m', 'build', '--no-isolation', '--outdir', str(out), str(source)],
-            'python -m build')
+        run(
+            [sys.executable, '-m', 'build', '--no-isolation', '--outdir', str(out), str(source)],
+            'python -m build',
+        )
         built = sorted(out.iterdir())
         if sorted(p.suffix for p in built) != ['.gz', '.whl']:
-            raise DistError(f'expected one wheel and one sdist, build wrote {[p.name for p in built]}')
+            raise DistError(
+                f'expected one wheel and one sdist, build wrote {[p.name for p in built]}'
+            )
         run([sys.executable, '-m', 'twine', 'check', '--strict', *map(str, built)], 'twine check')
         staged = DIST.with_name('dist.partial')
         shutil.rmtree(staged, ignore_errors=True)

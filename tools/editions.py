@@ -15,6 +15,7 @@ Run with the d2lbook environment's Python (it imports d2lbook and nbformat):
     .venv/book/bin/python tools/editions.py html ko
     .venv/book/bin/python tools/editions.py pdf ko
 """
+
 import argparse
 import configparser
 import io
@@ -43,15 +44,15 @@ MARK = re.compile(r':(label|numref|begin_tab|cite|bibliography):`([^`]*)`')
 
 @dataclass
 class Block:
-    line: int      # 1-based line of the opening fence
-    text: str      # the whole block, fences included
+    line: int  # 1-based line of the opening fence
+    text: str  # the whole block, fences included
 
 
 @dataclass
 class Outline:
-    code: list      # fenced blocks, in order
+    code: list  # fenced blocks, in order
     headings: list  # (line, level)
-    marks: list     # (line, kind, target) for labels, references, tab blocks
+    marks: list  # (line, kind, target) for labels, references, tab blocks
     paragraphs: list  # (line, text) of prose paragraphs
 
 
@@ -69,7 +70,7 @@ def outline(text):
     for number, line in enumerate(lines, 1):
         if block_start is not None:
             if FENCE.match(line):
-                code.append(Block(block_start, '\n'.join(lines[block_start - 1:number])))
+                code.append(Block(block_start, '\n'.join(lines[block_start - 1 : number])))
                 block_start = None
             continue
         if FENCE.match(line):
@@ -91,7 +92,7 @@ def outline(text):
     if block_start is not None:
         raise ValueError(f'line {block_start}: code block never closed')
     # A title underlined with ==== is a heading too.
-    for index, (number, text_) in enumerate(paragraphs):
+    for number, text_ in paragraphs:
         if re.fullmatch(r'.+\n=+', text_):
             headings.append((number, 1))
     headings.sort()
@@ -121,20 +122,30 @@ def compare(english_path, translated_path):
     english_name = shown(english_path)
     for index in range(max(len(source.code), len(translation.code))):
         if index >= len(translation.code):
-            problems.append(f'{where}: code block {index + 1} of {english_name} '
-                            f'(line {source.code[index].line}) is missing')
+            problems.append(
+                f'{where}: code block {index + 1} of {english_name} '
+                f'(line {source.code[index].line}) is missing'
+            )
         elif index >= len(source.code):
-            problems.append(f'{where}:{translation.code[index].line}: code block '
-                            f'{index + 1} is not in {english_name}')
+            problems.append(
+                f'{where}:{translation.code[index].line}: code block '
+                f'{index + 1} is not in {english_name}'
+            )
         elif source.code[index].text != translation.code[index].text:
-            problems.append(f'{where}:{translation.code[index].line}: code block '
-                            f'{index + 1} differs from {english_name}:{source.code[index].line}')
+            problems.append(
+                f'{where}:{translation.code[index].line}: code block '
+                f'{index + 1} differs from {english_name}:{source.code[index].line}'
+            )
     levels = [level for _, level in translation.headings]
     if levels != [level for _, level in source.headings]:
-        line = next((t[0] for t, s in zip(translation.headings, source.headings) if t[1] != s[1]),
-                    (translation.headings or [(1, 0)])[-1][0])
-        problems.append(f'{where}:{line}: headings {levels} do not match the English '
-                        f'{[level for _, level in source.headings]}')
+        line = next(
+            (t[0] for t, s in zip(translation.headings, source.headings) if t[1] != s[1]),
+            (translation.headings or [(1, 0)])[-1][0],
+        )
+        problems.append(
+            f'{where}:{line}: headings {levels} do not match the English '
+            f'{[level for _, level in source.headings]}'
+        )
     for index in range(max(len(source.marks), len(translation.marks))):
         ours = translation.marks[index] if index < len(translation.marks) else None
         theirs = source.marks[index] if index < len(source.marks) else None
@@ -142,8 +153,10 @@ def compare(english_path, translated_path):
             line = ours[0] if ours else (translation.marks or [(1,)])[-1][0]
             found = f':{ours[1]}:`{ours[2]}`' if ours else 'nothing'
             expected = f':{theirs[1]}:`{theirs[2]}`' if theirs else 'nothing'
-            problems.append(f'{where}:{line}: {found} where the English has {expected} '
-                            f'({english_name}:{theirs[0] if theirs else "end"})')
+            problems.append(
+                f'{where}:{line}: {found} where the English has {expected} '
+                f'({english_name}:{theirs[0] if theirs else "end"})'
+            )
             break
     english_prose = {text for _, text in source.paragraphs if re.search(r'[A-Za-z]{3}', text)}
     for line, text in translation.paragraphs:
@@ -166,13 +179,15 @@ def copy_code(languages=LANGUAGES):
             text = translated_path.read_text(encoding='utf-8')
             translated = outline(text).code
             if len(english) != len(translated):
-                raise RuntimeError(f'{lang}/{relative}: {len(translated)} code blocks, the English '
-                                   f'has {len(english)}; add or remove blocks by hand first')
+                raise RuntimeError(
+                    f'{lang}/{relative}: {len(translated)} code blocks, the English '
+                    f'has {len(english)}; add or remove blocks by hand first'
+                )
             lines = text.split('\n')
             for ours, theirs in reversed(list(zip(translated, english))):
                 if ours.text != theirs.text:
                     end = ours.line - 1 + len(ours.text.split('\n'))
-                    lines[ours.line - 1:end] = theirs.text.split('\n')
+                    lines[ours.line - 1 : end] = theirs.text.split('\n')
             new_text = '\n'.join(lines)
             if new_text != text:
                 translated_path.write_text(new_text, encoding='utf-8')
@@ -198,6 +213,7 @@ def check(languages=LANGUAGES):
 
 # ------------------------------------------------------------- rendering ----
 
+
 def staging_dir(lang):
     return BUILD / f'{lang}-src'
 
@@ -221,8 +237,12 @@ def write_if_changed(path, data):
 # How :numref: names a section, figure, table or listing, where Sphinx's own
 # catalogue for the language has no words for it (it has Korean's).
 NUMFIG_FORMAT = {
-    'pt': {'section': 'Seção %s', 'figure': 'Figura %s', 'table': 'Tabela %s',
-           'code-block': 'Listagem %s'},
+    'pt': {
+        'section': 'Seção %s',
+        'figure': 'Figura %s',
+        'table': 'Tabela %s',
+        'code-block': 'Listagem %s',
+    },
 }
 
 
@@ -255,8 +275,10 @@ def stage(lang):
         # build treats warnings as errors. Drop that one warning only.
         lines.append("import logging")
         for module in ('builders.latex', 'writers.latex'):
-            lines.append(f"logging.getLogger('sphinx.sphinx.{module}').addFilter("
-                         f"lambda record: record.args != ({lang!r},))")
+            lines.append(
+                f"logging.getLogger('sphinx.sphinx.{module}').addFilter("
+                f"lambda record: record.args != ({lang!r},))"
+            )
     config['build']['sphinx_configs'] = '\n'.join(filter(None, lines))
     text = io.StringIO()
     config.write(text)
@@ -277,25 +299,33 @@ def translated_notebooks(lang, tab):
         name = relative.with_suffix('.ipynb')
         english_file = ENGLISH.eval_dir(tab) / name
         if not english_file.exists():
-            raise RuntimeError(f'{english_file.relative_to(ROOT)} is missing: build the English book first (make)')
+            raise RuntimeError(
+                f'{english_file.relative_to(ROOT)} is missing: build the English book first (make)'
+            )
         markdown = (ROOT / lang / relative).read_text(encoding='utf-8')
         _, nb = tab_notebook(markdown, tab, config)
         if english_file.stat().st_size == 0 or nb is None:
             if not (english_file.stat().st_size == 0 and nb is None):
-                raise RuntimeError(f'{lang}/{relative} [{tab}]: the English and the translation '
-                                   'disagree on whether this tab has code')
+                raise RuntimeError(
+                    f'{lang}/{relative} [{tab}]: the English and the translation '
+                    'disagree on whether this tab has code'
+                )
             yield name, None
             continue
         english = nbformat.read(english_file, as_version=4)
         ours = [cell for cell in nb.cells if cell.cell_type == 'code']
         theirs = [cell for cell in english.cells if cell.cell_type == 'code']
         if len(ours) != len(theirs):
-            raise RuntimeError(f'{lang}/{relative} [{tab}]: {len(ours)} code cells, '
-                               f'the English notebook has {len(theirs)}')
+            raise RuntimeError(
+                f'{lang}/{relative} [{tab}]: {len(ours)} code cells, '
+                f'the English notebook has {len(theirs)}'
+            )
         for index, (cell, run) in enumerate(zip(ours, theirs), 1):
             if cell.source != run.source:
-                raise RuntimeError(f'{lang}/{relative} [{tab}]: code cell {index} is not the code '
-                                   'the English build executed; rebuild English (make) and run the sync check')
+                raise RuntimeError(
+                    f'{lang}/{relative} [{tab}]: code cell {index} is not the code '
+                    'the English build executed; rebuild English (make) and run the sync check'
+                )
             cell.outputs = run.outputs
             cell.execution_count = run.execution_count
         nb.metadata.update(english.metadata)
@@ -304,6 +334,7 @@ def translated_notebooks(lang, tab):
 
 def reuse_english_outputs(lang):
     import nbformat
+
     # d2lbook evaluates again any notebook older than its page or than a
     # dependency such as config.ini. A changed page or config.ini is staged
     # anew, while a notebook whose outputs did not change (the change was in
@@ -335,8 +366,8 @@ LATEX_PREAMBLE = {
     # default (Chinese and Japanese have none); no CJKecglue, since a Korean
     # particle follows a Latin word or code with no space between them.
     'ko': r'\usepackage{xeCJK}\xeCJKsetup{CJKspace=true, CJKecglue={}}'
-          r'\setCJKmainfont{Noto Serif CJK KR}\setCJKsansfont{Noto Sans CJK KR}'
-          r'\setCJKmonofont{Noto Sans Mono CJK KR}',
+    r'\setCJKmainfont{Noto Serif CJK KR}\setCJKsansfont{Noto Sans CJK KR}'
+    r'\setCJKmonofont{Noto Sans Mono CJK KR}',
 }
 
 
@@ -344,8 +375,9 @@ def prepare(lang):
     """Check, stage, and fill the edition's notebooks with English outputs."""
     problems = check([lang])
     if problems:
-        raise RuntimeError('the translation is out of step with the English source:\n  '
-                           + '\n  '.join(problems))
+        raise RuntimeError(
+            'the translation is out of step with the English source:\n  ' + '\n  '.join(problems)
+        )
     stage(lang)
     reuse_english_outputs(lang)
 
@@ -356,18 +388,21 @@ def run_d2lbook(lang, *args, env=None):
     quietly show other outputs."""
     book_bin = Path(sys.executable).parent
     env = dict(env or os.environ, PATH=f'{book_bin}{os.pathsep}{os.environ["PATH"]}')
-    return subprocess.run([str(book_bin / 'd2lbook'), 'build', *args],
-                          cwd=staging_dir(lang), env=env).returncode
+    return subprocess.run(
+        [str(book_bin / 'd2lbook'), 'build', *args], cwd=staging_dir(lang), env=env
+    ).returncode
 
 
 def html(lang):
     import book
+
     prepare(lang)
     rendered = book.full_render_if_site_inputs_changed(staging_dir(lang), BUILD / lang / 'html')
     code = run_d2lbook(lang, 'html', '--tab', 'all')
     if code != 0:
         raise RuntimeError(f'rendering the {lang} edition failed (d2lbook exited with {code})')
     import rendered_pages
+
     rendered_pages.finish_site(BUILD / lang / 'html', lang)
     rendered()
     print(f'[{lang}] done: open _build/{lang}/html/index.html')
@@ -377,17 +412,22 @@ def pdf(lang):
     """One PDF per framework in _build/<lang>/pdf/, as `make pdf` does for English."""
     import book
     import pdf as english_pdf
+
     book.ensure_system_packages({**english_pdf.APT_PACKAGES, **CJK_APT_PACKAGES})
     prepare(lang)
     name = english_pdf.project_name()
     for tab in ENGLISH.tabs:
         default = tab == ENGLISH.default_tab
         latex_dir = BUILD / lang / ('pdf' if default else f'pdf_{tab}')
-        code = run_d2lbook(lang, 'pdf', '--tab', tab, env=dict(os.environ, **english_pdf.OFFLINE_ENV))
+        code = run_d2lbook(
+            lang, 'pdf', '--tab', tab, env=dict(os.environ, **english_pdf.OFFLINE_ENV)
+        )
         built = latex_dir / f'{name}.pdf'
         if code != 0 or not built.exists():
-            raise RuntimeError(f'building the {lang} {tab} PDF failed (d2lbook exited with {code}); '
-                               f'LaTeX\'s log is {shown(built.with_suffix(".log"))}')
+            raise RuntimeError(
+                f'building the {lang} {tab} PDF failed (d2lbook exited with {code}); '
+                f'LaTeX\'s log is {shown(built.with_suffix(".log"))}'
+            )
         target = BUILD / lang / 'pdf' / (f'{name}.pdf' if default else f'{name}-{tab}.pdf')
         if built != target:
             shutil.copy(built, target)

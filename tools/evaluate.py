@@ -33,6 +33,7 @@ because `d2lbook build merge` only looks at the first tab's notebook.
 Runs in .venv/book (it needs d2lbook, nbclient and jupyter_client).
 Usage: .venv/book/bin/python tools/evaluate.py [--project DIR] [--jobs N] [tab ...]
 """
+
 import argparse
 import asyncio
 import dataclasses
@@ -74,8 +75,14 @@ CELL_TIMEOUT = 20 * 60
 RECIPE = 'evaluate.py 1'
 
 # The actions of the report, in the order the summary line names them.
-SUMMARY_ORDER = ['executed', 'failed', 'outputs reused', 'up to date', 'no code',
-                 'no cell in this tab']
+SUMMARY_ORDER = [
+    'executed',
+    'failed',
+    'outputs reused',
+    'up to date',
+    'no code',
+    'no cell in this tab',
+]
 
 ANSI_ESCAPE = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 
@@ -85,6 +92,7 @@ def log(message):
 
 
 # ------------------------------------------------- notebooks and hashes ----
+
 
 def tab_notebook(markdown, tab, config):
     """The notebook of one tab, as d2lbook's _process_and_eval_notebook makes it.
@@ -132,8 +140,12 @@ def environment_identity(project, tab):
     variables), not by reading .venv/, so a job that only renders can tell
     that notebooks evaluated elsewhere are current without the frameworks.
     """
-    parts = [RECIPE, json.dumps(EXTRA_KERNEL_ENV, sort_keys=True),
-             json.dumps(book.KERNEL_ENV, sort_keys=True), book.requirements_digest(tab)]
+    parts = [
+        RECIPE,
+        json.dumps(EXTRA_KERNEL_ENV, sort_keys=True),
+        json.dumps(book.KERNEL_ENV, sort_keys=True),
+        book.requirements_digest(tab),
+    ]
     # The tab's helper module and the helpers every tab shares; another
     # framework's module does not change what this tab runs.
     lib_file = project.lib_file(tab)
@@ -181,9 +193,11 @@ def write_atomically(path, data):
 
 # ----------------------------------------------------------------- jobs ----
 
+
 @dataclasses.dataclass
 class Job:
     """One page in one tab."""
+
     source: Path
     name: str  # the page, relative to the project
     tab: str
@@ -259,6 +273,7 @@ def plan(project, config, tabs):
 
 # ------------------------------------------------------------ execution ----
 
+
 class Kernels:
     """Runs notebooks, at most `jobs` kernels at a time, and counts them."""
 
@@ -272,8 +287,9 @@ class Kernels:
     def kernel_manager(self, tab):
         # The tab's own kernel spec (written by `tools/book.py setup`), and
         # never a fallback to the Python that runs this script.
-        specs = KernelSpecManager(kernel_dirs=[str(self.venv / 'kernels' / tab / 'kernels')],
-                                  ensure_native_kernel=False)
+        specs = KernelSpecManager(
+            kernel_dirs=[str(self.venv / 'kernels' / tab / 'kernels')], ensure_native_kernel=False
+        )
         return AsyncKernelManager(kernel_name='python3', kernel_spec_manager=specs)
 
     async def run(self, job):
@@ -295,23 +311,29 @@ class Kernels:
         kernel_log.parent.mkdir(parents=True, exist_ok=True)
         failing = {}
         client = NotebookClient(
-            job.nb, km=self.kernel_manager(job.tab), timeout=CELL_TIMEOUT,
-            record_timing=False, allow_errors=False,
+            job.nb,
+            km=self.kernel_manager(job.tab),
+            timeout=CELL_TIMEOUT,
+            record_timing=False,
+            allow_errors=False,
             # Every output has arrived when the last cell returns; a graceful
             # shutdown would only add waiting.
             shutdown_kernel='immediate',
             resources={'metadata': {'path': str(workdir)}},
             on_cell_error=lambda cell, cell_index, execute_reply: failing.update(index=cell_index),
-            on_cell_execute=lambda cell, cell_index: failing.update(running=cell_index))
+            on_cell_execute=lambda cell, cell_index: failing.update(running=cell_index),
+        )
         env = dict(os.environ, **EXTRA_KERNEL_ENV)
-        env['PYTHONPATH'] = os.pathsep.join(filter(None, [str(self.project.root),
-                                                           os.environ.get('PYTHONPATH')]))
+        env['PYTHONPATH'] = os.pathsep.join(
+            filter(None, [str(self.project.root), os.environ.get('PYTHONPATH')])
+        )
         with open(kernel_log, 'wb') as kernel_output:
             try:
                 # cleanup_kc: stop the kernel afterwards even though the
                 # client does not own its manager.
-                await client.async_execute(env=env, stdout=kernel_output, stderr=kernel_output,
-                                           cleanup_kc=True)
+                await client.async_execute(
+                    env=env, stdout=kernel_output, stderr=kernel_output, cleanup_kc=True
+                )
                 job.content = finish(job.nb)
                 job.action = 'executed'
             except Exception as error:  # any failure is reported, not raised
@@ -333,7 +355,9 @@ def describe_failure(job, error, failing, kernel_log):
         details = ''
     elif isinstance(error, DeadKernelError) or cell is None:
         exception = f'{type(error).__name__}: {str(error).strip().splitlines()[0]}'
-        tail = kernel_log.read_text(errors='replace').splitlines()[-20:] if kernel_log.exists() else []
+        tail = (
+            kernel_log.read_text(errors='replace').splitlines()[-20:] if kernel_log.exists() else []
+        )
         details = '\n'.join(['the kernel\'s last words:'] + tail)
     else:
         errors = [out for out in cell.get('outputs', []) if out.output_type == 'error']
@@ -357,23 +381,31 @@ def locate(job, cell):
         block = blocks[number - 1]
         return {'line': block.line, 'cell_number': number, 'first_line': block.first_code_line()}
     # The line scanner and notedown disagree about this page: say what we know.
-    first = next((l.strip() for l in cell.source.splitlines() if l.strip()), '')
+    first = next((text.strip() for text in cell.source.splitlines() if text.strip()), '')
     return {'line': None, 'cell_number': number, 'first_line': first}
 
 
 def failure_summary(job):
     failure = job.failure
     where = f'{job.name}:{failure["line"]}' if failure['line'] else job.name
-    cell = (f'code cell {failure["cell_number"]} of the page, which starts: {failure["first_line"]}'
-            if failure['cell_number'] else 'before any cell ran')
-    return '\n'.join([f'build failed: a cell raised an exception in {where} [{job.tab}]',
-                      f'  file:      {where}',
-                      f'  tab:       {job.tab}',
-                      f'  cell:      {cell}',
-                      f'  exception: {failure["exception"]}'])
+    cell = (
+        f'code cell {failure["cell_number"]} of the page, which starts: {failure["first_line"]}'
+        if failure['cell_number']
+        else 'before any cell ran'
+    )
+    return '\n'.join(
+        [
+            f'build failed: a cell raised an exception in {where} [{job.tab}]',
+            f'  file:      {where}',
+            f'  tab:       {job.tab}',
+            f'  cell:      {cell}',
+            f'  exception: {failure["exception"]}',
+        ]
+    )
 
 
 # ---------------------------------------------------- keeping d2lbook happy ----
+
 
 def copy_resources(project, tabs):
     """Copy the pages' resources next to the notebooks, as d2lbook's eval does."""
@@ -404,19 +436,23 @@ def align_file_times(project, jobs):
     for source in {job.source for job in jobs}:
         merged = project.merged_notebook(source)
         tab_notebooks = [job.target for job in jobs if job.source == source and job.target.exists()]
-        if merged.exists() and any(t.stat().st_mtime > merged.stat().st_mtime for t in tab_notebooks):
+        if merged.exists() and any(
+            t.stat().st_mtime > merged.stat().st_mtime for t in tab_notebooks
+        ):
             merged.unlink()
 
 
 # ----------------------------------------------------------------- main ----
+
 
 def evaluate(project, tabs, venv, jobs_at_once):
     config = Config(config_fname=str(project.root / 'config.ini'))
     jobs = plan(project, config, tabs)
     # The notebooks with the most code first, so the longest run does not
     # start last and keep one core busy while the other idles.
-    to_run = sorted((job for job in jobs if job.action == 'execute'),
-                    key=lambda job: -len(code_cells(job.nb)))
+    to_run = sorted(
+        (job for job in jobs if job.action == 'execute'), key=lambda job: -len(code_cells(job.nb))
+    )
     for job in jobs:
         if job.action == 'outputs reused':
             log(f'{job.label()}  code unchanged, outputs reused')
@@ -439,14 +475,25 @@ def evaluate(project, tabs, venv, jobs_at_once):
     report = {
         'jobs_at_once': jobs_at_once,
         'peak_running_kernels': kernels.peak,
-        'notebooks': [{'source': job.name, 'tab': job.tab, 'action': job.action,
-                       'seconds': round(job.seconds, 2)} for job in jobs],
+        'notebooks': [
+            {
+                'source': job.name,
+                'tab': job.tab,
+                'action': job.action,
+                'seconds': round(job.seconds, 2),
+            }
+            for job in jobs
+        ],
     }
-    write_atomically(project.build_dir / 'eval_report.json',
-                     (json.dumps(report, indent=1) + '\n').encode())
+    write_atomically(
+        project.build_dir / 'eval_report.json', (json.dumps(report, indent=1) + '\n').encode()
+    )
     counts = [(sum(job.action == action for job in jobs), action) for action in SUMMARY_ORDER]
     pages = len({job.source for job in jobs})
-    log(f'{pages} pages × {len(tabs)} tabs: ' + ', '.join(f'{n} {action}' for n, action in counts if n))
+    log(
+        f'{pages} pages × {len(tabs)} tabs: '
+        + ', '.join(f'{n} {action}' for n, action in counts if n)
+    )
     failed = [job for job in to_run if job.failure]
     if failed:
         # Tracebacks first, then the summaries, so the last lines on the
@@ -462,12 +509,24 @@ def evaluate(project, tabs, venv, jobs_at_once):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--project', default=TOOLS.parent, type=Path,
-                        help='the folder with config.ini (default: this repository)')
-    parser.add_argument('--venv', default=DEFAULT_VENV, type=Path,
-                        help='where the tab environments and kernel specs are')
-    parser.add_argument('--jobs', type=int, default=max(2, os.cpu_count() or 1),
-                        help='notebooks to run at once (default: the number of cores, at least 2)')
+    parser.add_argument(
+        '--project',
+        default=TOOLS.parent,
+        type=Path,
+        help='the folder with config.ini (default: this repository)',
+    )
+    parser.add_argument(
+        '--venv',
+        default=DEFAULT_VENV,
+        type=Path,
+        help='where the tab environments and kernel specs are',
+    )
+    parser.add_argument(
+        '--jobs',
+        type=int,
+        default=max(2, os.cpu_count() or 1),
+        help='notebooks to run at once (default: the number of cores, at least 2)',
+    )
     parser.add_argument('tabs', nargs='*', help='tabs to evaluate (default: all)')
     args = parser.parse_args(argv)
     project = Project(args.project)

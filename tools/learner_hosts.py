@@ -20,6 +20,7 @@ Runs in .venv/book (it uses nbclient):
   .venv/book/bin/python tools/learner_hosts.py HOST_DIR REPORT PYTHON [--preinstall FILE] NOTEBOOK ...
   .venv/book/bin/python tools/learner_hosts.py bench REPORT   (for `make bench`)
 """
+
 import argparse
 import concurrent.futures
 import configparser
@@ -48,6 +49,7 @@ CELL_TIMEOUT = 1200
 @dataclass(frozen=True)
 class HostPlan:
     """One fresh host and the notebooks it runs, in order."""
+
     name: str
     tab: str
     python: str
@@ -59,7 +61,9 @@ def python_of(version):
     """An interpreter of this version ('3.12'), or None: pyenv's, or one on
     PATH that runs. Colab runs Python 3.12 and later, so hosts of it run
     there, and the MXNet notebooks must refuse it."""
-    candidates = sorted(glob.glob(os.path.expanduser(f'~/.pyenv/versions/{version}*/bin/python{version}')))
+    candidates = sorted(
+        glob.glob(os.path.expanduser(f'~/.pyenv/versions/{version}*/bin/python{version}'))
+    )
     candidates += filter(None, [shutil.which(f'python{version}')])
     for candidate in candidates:
         if subprocess.run([candidate, '--version'], capture_output=True).returncode == 0:
@@ -89,48 +93,80 @@ def plans(python=None):
     python312 = python_of('3.12') or ''
     result = []
     for tab in tabs():
-        result.append(HostPlan(f'bare-{tab}', tab, python, (
-            NOTEBOOKS / tab / 'colab' / SECTION, NOTEBOOKS / tab / 'sagemaker' / SECTION,
-            NOTEBOOKS / tab / 'colab' / ANSWERS)))
-        section_and_answers = (NOTEBOOKS / tab / 'colab' / SECTION,
-                               NOTEBOOKS / tab / 'colab' / ANSWERS)
-        for name, folder, interpreter in [('floor', FLOORS, python),
-                                          ('colab-2026.07', COLAB_2026, python312)]:
+        result.append(
+            HostPlan(
+                f'bare-{tab}',
+                tab,
+                python,
+                (
+                    NOTEBOOKS / tab / 'colab' / SECTION,
+                    NOTEBOOKS / tab / 'sagemaker' / SECTION,
+                    NOTEBOOKS / tab / 'colab' / ANSWERS,
+                ),
+            )
+        )
+        section_and_answers = (
+            NOTEBOOKS / tab / 'colab' / SECTION,
+            NOTEBOOKS / tab / 'colab' / ANSWERS,
+        )
+        for name, folder, interpreter in [
+            ('floor', FLOORS, python),
+            ('colab-2026.07', COLAB_2026, python312),
+        ]:
             preinstall = folder / f'{tab}.txt'
             if preinstall.exists():
-                result.append(HostPlan(f'{name}-{tab}', tab, interpreter, section_and_answers,
-                                       preinstall=preinstall))
+                result.append(
+                    HostPlan(
+                        f'{name}-{tab}',
+                        tab,
+                        interpreter,
+                        section_and_answers,
+                        preinstall=preinstall,
+                    )
+                )
     if 'mxnet' in tabs():
-        result.append(HostPlan('mxnet-python3.12', 'mxnet', python312,
-                               (NOTEBOOKS / 'mxnet' / 'colab' / SECTION,)))
+        result.append(
+            HostPlan(
+                'mxnet-python3.12', 'mxnet', python312, (NOTEBOOKS / 'mxnet' / 'colab' / SECTION,)
+            )
+        )
     return result
 
 
 def sys_python():
     """The interpreter the book's environments are made from (not a venv's)."""
-    return str(Path(sys.base_prefix) / 'bin' / f'python{sys.version_info.major}.{sys.version_info.minor}')
+    return str(
+        Path(sys.base_prefix) / 'bin' / f'python{sys.version_info.major}.{sys.version_info.minor}'
+    )
 
 
 def find_links():
     """The machine's own find-links, with _build/dist/ added."""
     own = os.environ.get('PIP_FIND_LINKS')
     if own is None:
-        result = subprocess.run([sys.executable, '-m', 'pip', 'config', 'get', 'global.find-links'],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, '-m', 'pip', 'config', 'get', 'global.find-links'],
+            capture_output=True,
+            text=True,
+        )
         own = result.stdout.strip() if result.returncode == 0 else ''
     return ' '.join(filter(None, [own, str(DIST)]))
 
 
 # ------------------------------------------------------------- one host ----
 
+
 def installed(python):
     """{distribution: version} of everything installed for this interpreter."""
-    script = ('import importlib.metadata as m, json; print(json.dumps('
-              '{d.metadata["Name"].lower().replace("_", "-"): d.version for d in m.distributions()}))')
+    script = (
+        'import importlib.metadata as m, json; print(json.dumps('
+        '{d.metadata["Name"].lower().replace("_", "-"): d.version for d in m.distributions()}))'
+    )
     # Isolated (-I): the current folder, which may hold the repository's own
     # d2l_custom_layers.egg-info, is not on the path.
-    result = subprocess.run([str(python), '-I', '-c', script], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [str(python), '-I', '-c', script], capture_output=True, text=True, check=True
+    )
     return json.loads(result.stdout)
 
 
@@ -141,16 +177,25 @@ def make_host(folder, python, preinstall=None):
     subprocess.run([python, '-m', 'venv', str(folder / 'env')], check=True)
     host_python = folder / 'env' / 'bin' / 'python'
     packages = ['ipykernel'] + (['-r', str(preinstall)] if preinstall else [])
-    pip = subprocess.run([str(host_python), '-m', 'pip', 'install', '--quiet', *packages],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    pip = subprocess.run(
+        [str(host_python), '-m', 'pip', 'install', '--quiet', *packages],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     if pip.returncode != 0:
         raise RuntimeError(f'setting up the host failed:\n{pip.stdout[-3000:]}')
     spec_dir = folder / 'kernels' / 'kernels' / 'python3'
     spec_dir.mkdir(parents=True)
-    spec = {'argv': [str(host_python), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
-            'display_name': f'Python 3 ({folder.name})', 'language': 'python',
-            'env': {'PIP_FIND_LINKS': find_links(),
-                    'PATH': f'{host_python.parent}{os.pathsep}{os.environ["PATH"]}'}}
+    spec = {
+        'argv': [str(host_python), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+        'display_name': f'Python 3 ({folder.name})',
+        'language': 'python',
+        'env': {
+            'PIP_FIND_LINKS': find_links(),
+            'PATH': f'{host_python.parent}{os.pathsep}{os.environ["PATH"]}',
+        },
+    }
     (spec_dir / 'kernel.json').write_text(json.dumps(spec, indent=2))
     return host_python
 
@@ -161,6 +206,7 @@ def seconds_of(cell):
     if not (start and end):
         return None
     from datetime import datetime
+
     parse = lambda text: datetime.fromisoformat(text.replace('Z', '+00:00'))  # noqa: E731
     return (parse(end) - parse(start)).total_seconds()
 
@@ -177,41 +223,75 @@ def run_notebook(path, workdir):
     for cell in notebook.cells:
         if cell.cell_type == 'code':
             cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(notebook, kernel_name='python3', timeout=CELL_TIMEOUT,
-                            record_timing=True, resources={'metadata': {'path': str(workdir)}})
+    client = NotebookClient(
+        notebook,
+        kernel_name='python3',
+        timeout=CELL_TIMEOUT,
+        record_timing=True,
+        resources={'metadata': {'path': str(workdir)}},
+    )
     error = None
     started = time.monotonic()
     try:
         client.execute()
     except CellExecutionError as failure:
-        failed = next((i for i, cell in enumerate(notebook.cells) if cell.cell_type == 'code'
-                       and any(o.output_type == 'error' for o in cell.get('outputs', []))), None)
-        output = next((o for o in notebook.cells[failed].outputs if o.output_type == 'error'), {}) \
-            if failed is not None else {}
-        error = {'cell': failed, 'ename': output.get('ename', type(failure).__name__),
-                 'evalue': output.get('evalue', str(failure)[:2000]),
-                 'printed': ''.join(o.get('text', '') for o in notebook.cells[failed].outputs
-                                    if o.output_type == 'stream')[-4000:] if failed is not None else ''}
+        failed = next(
+            (
+                i
+                for i, cell in enumerate(notebook.cells)
+                if cell.cell_type == 'code'
+                and any(o.output_type == 'error' for o in cell.get('outputs', []))
+            ),
+            None,
+        )
+        output = (
+            next((o for o in notebook.cells[failed].outputs if o.output_type == 'error'), {})
+            if failed is not None
+            else {}
+        )
+        error = {
+            'cell': failed,
+            'ename': output.get('ename', type(failure).__name__),
+            'evalue': output.get('evalue', str(failure)[:2000]),
+            'printed': ''.join(
+                o.get('text', '')
+                for o in notebook.cells[failed].outputs
+                if o.output_type == 'stream'
+            )[-4000:]
+            if failed is not None
+            else '',
+        }
     code = [cell for cell in notebook.cells if cell.cell_type == 'code']
     return {
-        'notebook': (path.relative_to(NOTEBOOKS).as_posix() if path.is_relative_to(NOTEBOOKS)
-                     else path.name),
+        'notebook': (
+            path.relative_to(NOTEBOOKS).as_posix() if path.is_relative_to(NOTEBOOKS) else path.name
+        ),
         'seconds': round(time.monotonic() - started, 1),
         'error': error,
         'ran': [bool(cell.get('execution_count')) for cell in code],
         'first_cell_seconds': seconds_of(code[0]) if code else None,
-        'results': [[o.data['text/plain'] for o in cell.get('outputs', [])
-                     if o.output_type == 'execute_result'] for cell in code],
+        'results': [
+            [
+                o.data['text/plain']
+                for o in cell.get('outputs', [])
+                if o.output_type == 'execute_result'
+            ]
+            for cell in code
+        ],
     }
 
 
 def run_host(folder, python, notebooks, preinstall=None):
     started = time.monotonic()
     host_python = make_host(folder, python, preinstall)
-    report = {'python': subprocess.run([str(host_python), '--version'], capture_output=True,
-                                       text=True).stdout.strip(),
-              'setup_seconds': round(time.monotonic() - started, 1),
-              'before': installed(host_python), 'notebooks': []}
+    report = {
+        'python': subprocess.run(
+            [str(host_python), '--version'], capture_output=True, text=True
+        ).stdout.strip(),
+        'setup_seconds': round(time.monotonic() - started, 1),
+        'before': installed(host_python),
+        'notebooks': [],
+    }
     os.environ['JUPYTER_PATH'] = str(folder / 'kernels')
     for path in notebooks:
         workdir = folder / 'work'
@@ -226,12 +306,16 @@ def run_host(folder, python, notebooks, preinstall=None):
 
 # ------------------------------------------------------------ many hosts ----
 
+
 def learner_environment():
     """This process's environment without what the build sets for its own
     kernels (TensorFlow's log and oneDNN settings) or for finding code and
     kernels: a host's kernel starts as a learner's would."""
-    return {name: value for name, value in os.environ.items()
-            if not name.startswith('TF_') and name not in {'PYTHONPATH', 'JUPYTER_PATH'}}
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith('TF_') and name not in {'PYTHONPATH', 'JUPYTER_PATH'}
+    }
 
 
 def run_plans(selected, folder, log=print):
@@ -244,12 +328,23 @@ def run_plans(selected, folder, log=print):
             return plan.name, {'setup_error': 'no interpreter for this host on this machine'}
         host_dir, report_path = folder / plan.name, folder / f'{plan.name}.json'
         report_path.unlink(missing_ok=True)
-        cmd = [sys.executable, __file__, str(host_dir), str(report_path), plan.python,
-               *(['--preinstall', str(plan.preinstall)] if plan.preinstall else []),
-               *map(str, plan.notebooks)]
+        cmd = [
+            sys.executable,
+            __file__,
+            str(host_dir),
+            str(report_path),
+            plan.python,
+            *(['--preinstall', str(plan.preinstall)] if plan.preinstall else []),
+            *map(str, plan.notebooks),
+        ]
         started = time.monotonic()
-        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                env=learner_environment())
+        result = subprocess.run(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=learner_environment(),
+        )
         log(f'[learners] {plan.name}: {time.monotonic() - started:.0f} s')
         if result.returncode != 0 or not report_path.exists():
             return plan.name, {'setup_error': result.stdout[-4000:]}
@@ -270,8 +365,10 @@ def first_cell_plans(folder):
         requirements = (NOTEBOOKS / tab / 'plain' / 'requirements.txt').read_text().splitlines()
         preinstall = folder / f'{tab}-framework.txt'
         preinstall.parent.mkdir(parents=True, exist_ok=True)
-        preinstall.write_text('\n'.join(line for line in requirements
-                                        if line and not line.startswith(('#', 'd2l'))) + '\n')
+        preinstall.write_text(
+            '\n'.join(line for line in requirements if line and not line.startswith(('#', 'd2l')))
+            + '\n'
+        )
         notebook = (NOTEBOOKS / tab / 'colab' / SECTION,)
         result.append(HostPlan(f'bench-with-{tab}', tab, sys_python(), notebook, preinstall))
         result.append(HostPlan(f'bench-bare-{tab}', tab, sys_python(), notebook))
@@ -286,7 +383,9 @@ def bench_first_cells(report_path):
     for plan in first_cell_plans(folder):
         report = reports[plan.name]
         if 'setup_error' in report or report['notebooks'][0]['error']:
-            raise RuntimeError(f'{plan.name}: {report.get("setup_error") or report["notebooks"][0]["error"]}')
+            raise RuntimeError(
+                f'{plan.name}: {report.get("setup_error") or report["notebooks"][0]["error"]}'
+            )
         seconds.setdefault(plan.tab, []).append(report['notebooks'][0]['first_cell_seconds'])
     report_path.write_text(json.dumps(seconds))
     shutil.rmtree(folder, ignore_errors=True)
@@ -304,8 +403,12 @@ def main(argv=None):
     parser.add_argument('--preinstall', type=Path)
     parser.add_argument('notebooks', nargs='+', type=Path)
     args = parser.parse_args(argv)
-    report = run_host(args.host_dir.resolve(), args.python,
-                      [path.resolve() for path in args.notebooks], args.preinstall)
+    report = run_host(
+        args.host_dir.resolve(),
+        args.python,
+        [path.resolve() for path in args.notebooks],
+        args.preinstall,
+    )
     args.report.write_text(json.dumps(report, indent=1))
     return 0
 

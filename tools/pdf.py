@@ -5,6 +5,7 @@ into _build/pdf (the default tab) or _build/pdf_<tab>. The reader finds all
 of them in one folder: _build/pdf/<name>.pdf for the default framework and
 _build/pdf/<name>-<tab>.pdf for the others.
 """
+
 import shutil
 
 import book
@@ -12,6 +13,7 @@ import book
 
 class PdfError(Exception):
     """A failed PDF build, reported in one line by book.py."""
+
 
 # Debian's LaTeX, keyed by a command or a file that each package installs
 # (most of TeX Live has no command of its own). xelatex because d2lbook's
@@ -33,9 +35,12 @@ APT_PACKAGES = {
 # styles, for one). Pointing every proxy at a closed local port makes any
 # such download fail the build instead of happening quietly.
 OFFLINE_ENV = {
-    'http_proxy': 'http://127.0.0.1:9', 'https_proxy': 'http://127.0.0.1:9',
-    'HTTP_PROXY': 'http://127.0.0.1:9', 'HTTPS_PROXY': 'http://127.0.0.1:9',
-    'no_proxy': '', 'NO_PROXY': '',
+    'http_proxy': 'http://127.0.0.1:9',
+    'https_proxy': 'http://127.0.0.1:9',
+    'HTTP_PROXY': 'http://127.0.0.1:9',
+    'HTTPS_PROXY': 'http://127.0.0.1:9',
+    'no_proxy': '',
+    'NO_PROXY': '',
 }
 
 
@@ -60,8 +65,10 @@ def build_tab(tab):
     code = book.run_streamed(book.d2lbook('pdf', '--tab', tab), env, f'[pdf {tab}]')
     built = latex_dir_for(tab) / f'{project_name()}.pdf'
     if code != 0 or not built.exists():
-        raise PdfError(f'building the {tab} PDF failed (d2lbook exited with {code}); '
-                              f'LaTeX\'s log is {built.with_suffix(".log").relative_to(book.ROOT)}')
+        raise PdfError(
+            f'building the {tab} PDF failed (d2lbook exited with {code}); '
+            f'LaTeX\'s log is {built.with_suffix(".log").relative_to(book.ROOT)}'
+        )
     if built != pdf_for(tab):
         pdf_for(tab).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(built, pdf_for(tab))

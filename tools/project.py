@@ -4,6 +4,7 @@ Standard library only, so that the driver, the pre-flight check and the
 evaluator all read the same answers. A project is any folder with a
 config.ini: the repository itself, or a throw-away copy that a test builds.
 """
+
 import configparser
 import glob
 import os

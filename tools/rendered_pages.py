@@ -14,6 +14,7 @@
 Standard library only: book.py and editions.py call `finish_site` after
 rendering; running it twice changes nothing.
 """
+
 import html
 import re
 from pathlib import Path
@@ -22,17 +23,23 @@ from pathlib import Path
 MXNET_TOOLTIP = re.compile(r'<div class="mdl-tooltip" data-mdl-for="Colab_\[mxnet\]">[^<]*</div>')
 NOTE_CLASS = 'colab-note'
 NOTES = {
-    'en': ('The MXNet notebook needs Python 3.11: MXNet 1.9 needs NumPy older than '
-           '1.24, which has no wheels for Python 3.12 or later. In Colab, choose '
-           'Runtime > "Change runtime version" and a runtime with Python 3.11, such '
-           'as 2025.07, before running it.'),
-    'ko': ('MXNet 노트북은 Python 3.11이 필요합니다. MXNet 1.9는 1.24보다 오래된 NumPy가 '
-           '필요한데, 이 NumPy는 Python 3.12 이상용 휠이 없습니다. Colab에서는 실행하기 전에 '
-           '런타임 > "런타임 버전 변경"에서 2025.07처럼 Python 3.11인 런타임을 고르세요.'),
-    'pt': ('O notebook de MXNet precisa de Python 3.11: o MXNet 1.9 exige uma NumPy '
-           'anterior à 1.24, que não tem wheels para Python 3.12 ou posterior. No Colab, '
-           'escolha Ambiente de execução > "Alterar versão do ambiente de execução" e um '
-           'ambiente com Python 3.11, como o 2025.07, antes de executá-lo.'),
+    'en': (
+        'The MXNet notebook needs Python 3.11: MXNet 1.9 needs NumPy older than '
+        '1.24, which has no wheels for Python 3.12 or later. In Colab, choose '
+        'Runtime > "Change runtime version" and a runtime with Python 3.11, such '
+        'as 2025.07, before running it.'
+    ),
+    'ko': (
+        'MXNet 노트북은 Python 3.11이 필요합니다. MXNet 1.9는 1.24보다 오래된 NumPy가 '
+        '필요한데, 이 NumPy는 Python 3.12 이상용 휠이 없습니다. Colab에서는 실행하기 전에 '
+        '런타임 > "런타임 버전 변경"에서 2025.07처럼 Python 3.11인 런타임을 고르세요.'
+    ),
+    'pt': (
+        'O notebook de MXNet precisa de Python 3.11: o MXNet 1.9 exige uma NumPy '
+        'anterior à 1.24, que não tem wheels para Python 3.12 ou posterior. No Colab, '
+        'escolha Ambiente de execução > "Alterar versão do ambiente de execução" e um '
+        'ambiente com Python 3.11, como o 2025.07, antes de executá-lo.'
+    ),
 }
 
 
@@ -48,24 +55,19 @@ def with_note(page, lang):
 # and what each edition shows instead.
 LABELS = {
     'ko': {
-        '<span class="mdl-layout-title toc">Table Of Contents</span>':
-            '<span class="mdl-layout-title toc">목차</span>',
+        '<span class="mdl-layout-title toc">Table Of Contents</span>': '<span class="mdl-layout-title toc">목차</span>',
         '<span class="caption-text">Table Of Contents</span>': '<span class="caption-text">목차</span>',
-        '<span class="pagenation-direction">Previous</span>':
-            '<span class="pagenation-direction">이전</span>',
+        '<span class="pagenation-direction">Previous</span>': '<span class="pagenation-direction">이전</span>',
         '<span class="pagenation-direction">Next</span>': '<span class="pagenation-direction">다음</span>',
         'placeholder="Search"': 'placeholder="검색"',
         '> Open the notebook in Colab</div>': '> Colab에서 노트북 열기</div>',
         'title="Permalink to this heading"': 'title="이 제목에 대한 퍼머링크"',
     },
     'pt': {
-        '<span class="mdl-layout-title toc">Table Of Contents</span>':
-            '<span class="mdl-layout-title toc">Sumário</span>',
+        '<span class="mdl-layout-title toc">Table Of Contents</span>': '<span class="mdl-layout-title toc">Sumário</span>',
         '<span class="caption-text">Table Of Contents</span>': '<span class="caption-text">Sumário</span>',
-        '<span class="pagenation-direction">Previous</span>':
-            '<span class="pagenation-direction">Anterior</span>',
-        '<span class="pagenation-direction">Next</span>':
-            '<span class="pagenation-direction">Próximo</span>',
+        '<span class="pagenation-direction">Previous</span>': '<span class="pagenation-direction">Anterior</span>',
+        '<span class="pagenation-direction">Next</span>': '<span class="pagenation-direction">Próximo</span>',
         'placeholder="Search"': 'placeholder="Pesquisar"',
         '> Open the notebook in Colab</div>': '> Abrir o notebook no Colab</div>',
         'title="Permalink to this heading"': 'title="Link permanente para este título"',
@@ -87,7 +89,9 @@ def finish_site(html_dir, lang='en'):
         if 'Colab_[mxnet]' in page:
             finished = with_note(finished, lang)
             if f'class="{NOTE_CLASS}"' not in finished:
-                raise RuntimeError(f'{path}: d2lbook\'s MXNet "Colab" button has no tooltip any '
-                                   'more, so the note on its Python version has nowhere to go')
+                raise RuntimeError(
+                    f'{path}: d2lbook\'s MXNet "Colab" button has no tooltip any '
+                    'more, so the note on its Python version has nowhere to go'
+                )
         if finished != page:
             path.write_text(finished, encoding='utf-8')

@@ -9,6 +9,7 @@ uses. tests/learners runs the learners' notebooks on fresh hosts that install
 from the package index; with BOOK_TESTS_OFFLINE set (`make offline-check`),
 those hosts are left out and the run says so.
 """
+
 import os
 import subprocess
 import sys
@@ -19,8 +20,9 @@ import book
 
 
 def suites():
-    return ([('build', 'book'), ('build_behaviour', 'book'), ('learners', 'book')]
-            + [(f'framework_{tab}', tab) for tab in book.tabs()])
+    return [('build', 'book'), ('build_behaviour', 'book'), ('learners', 'book')] + [
+        (f'framework_{tab}', tab) for tab in book.tabs()
+    ]
 
 
 # Needs the package index: a fresh host installs its framework from there.
@@ -30,12 +32,23 @@ NEEDS_PACKAGE_INDEX = 'tests/learners/test_as_delivered.py'
 def run_suite(suite, env_name, report):
     """Run one pytest suite; returns (passed, failed, skipped)."""
     env = dict(os.environ, **book.KERNEL_ENV)
-    cmd = [str(book.env_python(env_name)), '-m', 'pytest', f'tests/{suite}',
-           '-p', 'no:cacheprovider', f'--junitxml={report}', '-q']
+    cmd = [
+        str(book.env_python(env_name)),
+        '-m',
+        'pytest',
+        f'tests/{suite}',
+        '-p',
+        'no:cacheprovider',
+        f'--junitxml={report}',
+        '-q',
+    ]
     if os.environ.get('BOOK_TESTS_OFFLINE') and NEEDS_PACKAGE_INDEX.startswith(f'tests/{suite}/'):
         cmd.append(f'--ignore={NEEDS_PACKAGE_INDEX}')
-        print(f'[test] offline: not running {NEEDS_PACKAGE_INDEX}, whose hosts install from '
-              'the package index', flush=True)
+        print(
+            f'[test] offline: not running {NEEDS_PACKAGE_INDEX}, whose hosts install from '
+            'the package index',
+            flush=True,
+        )
     print(f'\n[test] {suite} (in .venv/{env_name})', flush=True)
     subprocess.run(cmd, cwd=book.ROOT, env=env)
     if not os.path.exists(report):

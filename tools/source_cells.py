@@ -11,6 +11,7 @@ holding exactly the same fence; a block whose attributes carry `.input` is a
 code cell, one that carries `.output` holds stored outputs, and any other
 block (```toc, ```eval_rst, a plain ```bash) stays part of the prose.
 """
+
 import dataclasses
 import re
 
@@ -24,6 +25,7 @@ LOAD_TAB_EXTENSION = '%load_ext d2lbook.tab'
 @dataclasses.dataclass
 class Block:
     """One fenced block, from its opening fence at `line` to `end_line` (1-based)."""
+
     line: int
     end_line: int
     classes: list
@@ -82,8 +84,13 @@ def all_blocks(text):
             prose_since_last_cell = prose_since_last_cell or bool(lines[index].strip())
             index += 1
             continue
-        block = Block(index + 1, end + 1, attribute_classes(match[2]),
-                      lines[index + 1:end], prose_since_last_cell)
+        block = Block(
+            index + 1,
+            end + 1,
+            attribute_classes(match[2]),
+            lines[index + 1 : end],
+            prose_since_last_cell,
+        )
         # ```toc, ```eval_rst and other plain blocks render as prose.
         prose_since_last_cell = not (block.is_input or block.is_output)
         blocks.append(block)
@@ -101,6 +108,9 @@ def prose_tab_marks(text):
     fenced = set()
     for block in all_blocks(text):
         fenced.update(range(block.line, block.end_line + 1))
-    return [(number, [t.strip() for t in match[1].split(',') if t.strip()])
-            for number, line in enumerate(text.split('\n'), start=1) if number not in fenced
-            for match in PROSE_TAB.finditer(line)]
+    return [
+        (number, [t.strip() for t in match[1].split(',') if t.strip()])
+        for number, line in enumerate(text.split('\n'), start=1)
+        if number not in fenced
+        for match in PROSE_TAB.finditer(line)
+    ]

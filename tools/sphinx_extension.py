@@ -19,6 +19,7 @@ d2lbook runs (the HTML page and each framework's PDF). It
 
 config.ini's `[build] sphinx_configs` puts tools/ on Sphinx's path.
 """
+
 import re
 import shutil
 import sys
@@ -38,8 +39,10 @@ COPY_ICON = ROOT / 'static' / 'copy-button.svg'
 MATHJAX_FOLDER = 'mathjax'  # under the site's _static
 
 # Where d2lbook's copy button takes its icon from (d2lbook.sphinx_template).
-REMOTE_COPY_ICON = ('https://raw.githubusercontent.com/choldgraf/sphinx-copybutton/'
-                    'master/sphinx_copybutton/_static/copy-button.svg')
+REMOTE_COPY_ICON = (
+    'https://raw.githubusercontent.com/choldgraf/sphinx-copybutton/'
+    'master/sphinx_copybutton/_static/copy-button.svg'
+)
 # The icon sits next to d2l.js; the script works out its address from its own,
 # so the same d2l.js serves pages at every depth of the site.
 LOCAL_COPY_ICON = '${d2lStaticUrl("copy-button.svg")}'
@@ -47,7 +50,8 @@ STATIC_URL_HELPER = (
     '// The address of a file in _static, next to this script.\n'
     'var d2lStaticUrl = (function (script) {\n'
     '  return function (name) { return new URL(name, script.src).href; };\n'
-    '})(document.currentScript);\n')
+    '})(document.currentScript);\n'
+)
 
 
 def strip_build_marks(app, doctree):
@@ -70,6 +74,7 @@ def use_local_mathjax(app, config):
 def analytics_loader_pattern():
     """d2lbook's Google Analytics snippet, whatever the tracking id."""
     from d2lbook import sphinx_template
+
     snippet = sphinx_template.google_tracker
     placeholder = 'GOOGLE_ANALYTICS_TRACKING_ID'
     return re.compile(re.escape(snippet).replace(re.escape(placeholder), "[^']*"))
@@ -81,18 +86,25 @@ def make_d2l_js_local(js):
     js, loaders = analytics_loader_pattern().subn(
         "\n// d2lbook's Google Analytics loader was removed here: the book sends\n"
         '// no request off its own site. tagClick and captureOutboundLink, which\n'
-        "// the loader used to define, come from static/remember-framework.js.\n", js)
+        "// the loader used to define, come from static/remember-framework.js.\n",
+        js,
+    )
     if loaders != 1:
-        raise ExtensionError(f'expected d2lbook\'s analytics loader once in d2l.js, found {loaders}')
+        raise ExtensionError(
+            f'expected d2lbook\'s analytics loader once in d2l.js, found {loaders}'
+        )
     if js.count(REMOTE_COPY_ICON) != 1:
-        raise ExtensionError('d2lbook\'s copy button no longer uses the icon this extension replaces')
+        raise ExtensionError(
+            'd2lbook\'s copy button no longer uses the icon this extension replaces'
+        )
     js = js.replace(REMOTE_COPY_ICON, LOCAL_COPY_ICON)
     return STATIC_URL_HELPER + js
 
 
 # An @font-face rule with a font on another host (`//host/...` or http(s)).
 REMOTE_FONT_FACE = re.compile(
-    r'@font-face\s*\{[^}]*url\(\s*[\'"]?(?:https?:)?//[^}]*\}\s*', re.IGNORECASE)
+    r'@font-face\s*\{[^}]*url\(\s*[\'"]?(?:https?:)?//[^}]*\}\s*', re.IGNORECASE
+)
 
 
 def without_remote_fonts(css):
@@ -108,7 +120,8 @@ def finish_html(app, exception):
     # rewriting the site's copy twice would find no loader the second time.
     written_by_d2lbook = Path(app.confdir) / '_static' / 'd2l.js'
     (static / 'd2l.js').write_text(
-        make_d2l_js_local(written_by_d2lbook.read_text(encoding='utf-8')), encoding='utf-8')
+        make_d2l_js_local(written_by_d2lbook.read_text(encoding='utf-8')), encoding='utf-8'
+    )
     for stylesheet in static.glob('*.css'):
         css = stylesheet.read_text(encoding='utf-8')
         if REMOTE_FONT_FACE.search(css):
@@ -123,6 +136,7 @@ class VerbatimOutput(Directive):
     """`.. parsed-literal::` as d2lbook writes it for a cell's output,
     without the parsing: a literal block of exactly the printed text, not
     highlighted as code. The chapter's own markdown never makes one."""
+
     has_content = True
     option_spec = {'class': directives.class_option}
 

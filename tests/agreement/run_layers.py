@@ -12,6 +12,7 @@ The inputs are X (batch, d), dense_weight (d, units), dense_bias (units,)
 and reduction_weight (d, d, m), all float32. The outputs are dense
 (batch, units), reduction (batch, m) and fourier (batch, d // 2, complex).
 """
+
 import os
 import sys
 
@@ -20,22 +21,31 @@ import numpy as np
 
 def run_pytorch(inputs):
     import torch
+
     from d2l import torch as d2l
 
     X = torch.from_numpy(inputs['X'])
     dense = d2l.MyDense(*inputs['dense_weight'].shape)
-    dense.load_state_dict({'weight': torch.from_numpy(inputs['dense_weight']),
-                           'bias': torch.from_numpy(inputs['dense_bias'])})
+    dense.load_state_dict(
+        {
+            'weight': torch.from_numpy(inputs['dense_weight']),
+            'bias': torch.from_numpy(inputs['dense_bias']),
+        }
+    )
     d, _, m = inputs['reduction_weight'].shape
     reduction = d2l.TensorReduction(d, m)
     reduction.load_state_dict({'weight': torch.from_numpy(inputs['reduction_weight'])})
     with torch.no_grad():
-        return {'dense': dense(X).numpy(), 'reduction': reduction(X).numpy(),
-                'fourier': d2l.FourierHalf()(X).numpy()}
+        return {
+            'dense': dense(X).numpy(),
+            'reduction': reduction(X).numpy(),
+            'fourier': d2l.FourierHalf()(X).numpy(),
+        }
 
 
 def run_mxnet(inputs):
     from mxnet import np as mnp
+
     from d2l import mxnet as d2l
 
     X = mnp.array(inputs['X'])
@@ -51,28 +61,39 @@ def run_mxnet(inputs):
     reduction.weight.set_data(mnp.array(inputs['reduction_weight']))
     # MXNet has no complex arrays: FourierHalf returns (real, imaginary).
     real, imag = d2l.FourierHalf()(X)
-    return {'dense': dense(X).asnumpy(), 'reduction': reduction(X).asnumpy(),
-            'fourier': real.asnumpy() + 1j * imag.asnumpy()}
+    return {
+        'dense': dense(X).asnumpy(),
+        'reduction': reduction(X).asnumpy(),
+        'fourier': real.asnumpy() + 1j * imag.asnumpy(),
+    }
 
 
 def run_jax(inputs):
     from jax import numpy as jnp
+
     from d2l import jax as d2l
 
     X = jnp.asarray(inputs['X'])
     dense = d2l.MyDense(*inputs['dense_weight'].shape)
-    dense_params = {'params': {'weight': jnp.asarray(inputs['dense_weight']),
-                               'bias': jnp.asarray(inputs['dense_bias'])}}
+    dense_params = {
+        'params': {
+            'weight': jnp.asarray(inputs['dense_weight']),
+            'bias': jnp.asarray(inputs['dense_bias']),
+        }
+    }
     d, _, m = inputs['reduction_weight'].shape
     reduction = d2l.TensorReduction(d, m)
     reduction_params = {'params': {'weight': jnp.asarray(inputs['reduction_weight'])}}
-    return {'dense': np.asarray(dense.apply(dense_params, X)),
-            'reduction': np.asarray(reduction.apply(reduction_params, X)),
-            'fourier': np.asarray(d2l.FourierHalf().apply({}, X))}
+    return {
+        'dense': np.asarray(dense.apply(dense_params, X)),
+        'reduction': np.asarray(reduction.apply(reduction_params, X)),
+        'fourier': np.asarray(d2l.FourierHalf().apply({}, X)),
+    }
 
 
 def run_tensorflow(inputs):
     import tensorflow as tf
+
     from d2l import tensorflow as d2l
 
     X = tf.constant(inputs['X'])
@@ -86,12 +107,14 @@ def run_tensorflow(inputs):
     reduction = d2l.TensorReduction(inputs['reduction_weight'].shape[2])
     reduction.build((None, d))
     reduction.weight.assign(inputs['reduction_weight'])
-    return {'dense': dense(X).numpy(), 'reduction': reduction(X).numpy(),
-            'fourier': d2l.FourierHalf()(X).numpy()}
+    return {
+        'dense': dense(X).numpy(),
+        'reduction': reduction(X).numpy(),
+        'fourier': d2l.FourierHalf()(X).numpy(),
+    }
 
 
-RUNNERS = {'pytorch': run_pytorch, 'mxnet': run_mxnet, 'jax': run_jax,
-           'tensorflow': run_tensorflow}
+RUNNERS = {'pytorch': run_pytorch, 'mxnet': run_mxnet, 'jax': run_jax, 'tensorflow': run_tensorflow}
 # The Keras backend of each tab that has one (Keras 3 has no MXNet backend).
 KERAS_BACKENDS = {'pytorch': 'torch', 'jax': 'jax', 'tensorflow': 'tensorflow'}
 
@@ -108,8 +131,10 @@ def run_keras_layer(tab, inputs, layer_source):
     layer = namespace['MyKerasDense'](units)
     layer.build((None, d))
     layer.set_weights([inputs['dense_weight'], inputs['dense_bias']])
-    return {'keras_dense': ops.convert_to_numpy(layer(inputs['X'])),
-            'keras_backend': np.array(keras.backend.backend())}
+    return {
+        'keras_dense': ops.convert_to_numpy(layer(inputs['X'])),
+        'keras_backend': np.array(keras.backend.backend()),
+    }
 
 
 def main(tab, inputs_path, outputs_path, keras_layer_path=None):

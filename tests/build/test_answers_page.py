@@ -1,4 +1,5 @@
 """The exercise answers page: every framework answers, and every check holds."""
+
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
@@ -14,8 +15,10 @@ def code_cells(tab):
 
 
 def shown_text(cell):
-    return ''.join(output.get('text') or output.get('data', {}).get('text/plain', '')
-                   for output in cell.get('outputs', []))
+    return ''.join(
+        output.get('text') or output.get('data', {}).get('text/plain', '')
+        for output in cell.get('outputs', [])
+    )
 
 
 @pytest.mark.parametrize('tab', TABS)
@@ -25,11 +28,17 @@ def test_every_numpy_check_on_the_answers_page_prints_true(tab):
     # without a bias (Keras's, or Gluon's in MXNet).
     assert len(checks) == 3, f'{tab}: {len(checks)} allclose checks'
     for cell in checks:
-        results = [output['data']['text/plain'] for output in cell.get('outputs', [])
-                   if output['output_type'] == 'execute_result']
+        results = [
+            output['data']['text/plain']
+            for output in cell.get('outputs', [])
+            if output['output_type'] == 'execute_result'
+        ]
         # The check is the cell's last value, alone or last in a tuple.
-        assert len(results) == 1 and results[0].rstrip(')').endswith('True') \
-            and 'False' not in results[0], f'{tab}: {cell.source!r} showed {shown_text(cell)!r}'
+        assert (
+            len(results) == 1
+            and results[0].rstrip(')').endswith('True')
+            and 'False' not in results[0]
+        ), f'{tab}: {cell.source!r} showed {shown_text(cell)!r}'
 
 
 @pytest.mark.parametrize('tab', TABS)
@@ -41,8 +50,9 @@ def test_every_code_cell_of_the_answers_page_ran_in_this_tab(tab):
 
 
 def test_every_code_group_of_the_answers_page_has_code_in_the_four_tabs():
-    page = BeautifulSoup((BUILD / 'html' / f'{ANSWERS}.html').read_text(encoding='utf-8'),
-                         'html.parser')
+    page = BeautifulSoup(
+        (BUILD / 'html' / f'{ANSWERS}.html').read_text(encoding='utf-8'), 'html.parser'
+    )
     groups = [bar.parent for bar in page.select('div.mdl-tabs__tab-bar.code')]
     assert len(groups) >= 7, f'only {len(groups)} code groups'
     for index, group in enumerate(groups):
@@ -52,4 +62,6 @@ def test_every_code_group_of_the_answers_page_has_code_in_the_four_tabs():
         assert len(panels) == len(TABS), f'code group {index}: {len(panels)} panels'
         for tab, panel in zip(TABS, panels):
             code = panel.select_one('div.highlight-python pre')
-            assert code is not None and code.get_text(strip=True), f'group {index} [{tab}] has no code'
+            assert code is not None and code.get_text(strip=True), (
+                f'group {index} [{tab}] has no code'
+            )

@@ -4,6 +4,7 @@ Playwright, reading _build/html from a server on 127.0.0.1.
 Every request the pages make is recorded; requests to any other host are
 recorded and blocked, so they never leave the machine and still fail a test.
 """
+
 import functools
 import http.server
 import threading
@@ -15,8 +16,14 @@ from playwright.sync_api import sync_playwright
 from book_paths import BUILD, DEFAULT_TAB, SECTION, TABS
 
 CHROMIUM = '/usr/bin/chromium'
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                 '--disable-component-update', '--disable-sync', '--no-first-run']
+CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+]
 SITE = BUILD / 'html'
 SCREENSHOTS = BUILD / 'screenshots'
 SECTION_PAGE = f'{SECTION}.html'
@@ -97,7 +104,9 @@ class Reader:
 
     def wait_for_mathjax(self):
         if self.page.locator('span.math').count():
-            self.page.wait_for_function('window.MathJax && MathJax.startup && MathJax.startup.promise')
+            self.page.wait_for_function(
+                'window.MathJax && MathJax.startup && MathJax.startup.promise'
+            )
             self.page.evaluate('MathJax.startup.promise')
 
     def remote_requests(self):
@@ -114,7 +123,11 @@ class Reader:
             })''')
 
     def click_tab(self, name, group=-1):
-        tab = self.page.locator('.mdl-tabs__tab-bar').nth(group).locator('.mdl-tabs__tab', has_text=name)
+        tab = (
+            self.page.locator('.mdl-tabs__tab-bar')
+            .nth(group)
+            .locator('.mdl-tabs__tab', has_text=name)
+        )
         tab.scroll_into_view_if_needed()
         tab.click()
 
@@ -123,7 +136,8 @@ class Reader:
         screenshot would stop at the window: grow the window to fit first."""
         height = self.page.evaluate(
             "Math.max(...Array.from(document.querySelectorAll('.mdl-layout__content, body'))"
-            ".map(e => e.scrollHeight))")
+            ".map(e => e.scrollHeight))"
+        )
         size = self.page.viewport_size
         self.page.set_viewport_size({'width': size['width'], 'height': min(height + 100, 20000)})
         self.page.screenshot(path=str(path), full_page=True)

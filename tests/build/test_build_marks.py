@@ -1,4 +1,5 @@
 """tools/build_marks.py takes d2lbook's marks out of code, and nothing else."""
+
 import sys
 
 from book_paths import ROOT

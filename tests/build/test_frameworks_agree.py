@@ -3,6 +3,7 @@
 The weights and inputs come from NumPy; tests/agreement/run_layers.py sets
 them into each framework's d2l layers, in that framework's environment.
 """
+
 import os
 import subprocess
 import sys
@@ -40,7 +41,7 @@ def numpy_reference(inputs):
     return {
         'dense': np.maximum(X @ inputs['dense_weight'] + inputs['dense_bias'], 0),
         'reduction': np.einsum('bi,ijk,bj->bk', X, inputs['reduction_weight'], X),
-        'fourier': np.fft.fft(X)[:, :X.shape[1] // 2],
+        'fourier': np.fft.fft(X)[:, : X.shape[1] // 2],
     }
 
 
@@ -48,8 +49,11 @@ def keras_layer_source(path):
     """The section's MyKerasDense class, from the code it ran (in any tab
     with a Keras backend the cell is the same), without its imports."""
     notebook = nbformat.read(eval_dir_for('tensorflow') / f'{SECTION}.ipynb', as_version=4)
-    [cell] = [c.source for c in notebook.cells
-              if c.cell_type == 'code' and 'class MyKerasDense' in c.source]
+    [cell] = [
+        c.source
+        for c in notebook.cells
+        if c.cell_type == 'code' and 'class MyKerasDense' in c.source
+    ]
     path.write_text(cell)
     return path
 
@@ -60,10 +64,17 @@ def run_in_every_framework(inputs_path, tmp_path):
     keras_layer = keras_layer_source(tmp_path / 'keras_layer.py')
     processes = {}
     for tab in TABS:
-        cmd = [str(book.env_python(tab)), str(RUN_LAYERS), tab, str(inputs_path),
-               str(tmp_path / f'{tab}.npz'), str(keras_layer)]
-        processes[tab] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                          stderr=subprocess.STDOUT, text=True)
+        cmd = [
+            str(book.env_python(tab)),
+            str(RUN_LAYERS),
+            tab,
+            str(inputs_path),
+            str(tmp_path / f'{tab}.npz'),
+            str(keras_layer),
+        ]
+        processes[tab] = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
     outputs = {}
     for tab, process in processes.items():
         log, _ = process.communicate(timeout=300)
@@ -85,16 +96,19 @@ def test_my_dense_tensor_reduction_and_fourier_half_agree_across_frameworks(ran)
     inputs, outputs = ran
     reference = numpy_reference(inputs)
     first = TABS[0]
-    assert 0 < np.count_nonzero(reference['dense']) < reference['dense'].size, \
+    assert 0 < np.count_nonzero(reference['dense']) < reference['dense'].size, (
         'the inputs should make the ReLU clip some outputs and pass others'
+    )
     for name, expected in reference.items():
         assert outputs[first][name].shape == expected.shape, f'{first}: {name} has the wrong shape'
-        assert np.allclose(outputs[first][name], expected, **TOLERANCE), \
+        assert np.allclose(outputs[first][name], expected, **TOLERANCE), (
             f'{first}: {name} differs from NumPy'
+        )
         for tab in TABS[1:]:
             assert outputs[tab][name].shape == expected.shape, f'{tab}: {name} has the wrong shape'
-            assert np.allclose(outputs[tab][name], outputs[first][name], **TOLERANCE), \
+            assert np.allclose(outputs[tab][name], outputs[first][name], **TOLERANCE), (
                 f'{name}: {tab} differs from {first}'
+            )
 
 
 def test_my_keras_dense_agrees_on_the_three_keras_backends(ran):
@@ -102,10 +116,14 @@ def test_my_keras_dense_agrees_on_the_three_keras_backends(ran):
     tensorflow, each in its own environment, and that output is NumPy's."""
     inputs, outputs = ran
     expected = numpy_reference(inputs)['dense']
-    backends = {tab: str(outputs[tab]['keras_backend']) for tab in TABS if 'keras_dense' in outputs[tab]}
+    backends = {
+        tab: str(outputs[tab]['keras_backend']) for tab in TABS if 'keras_dense' in outputs[tab]
+    }
     assert backends == {'pytorch': 'torch', 'jax': 'jax', 'tensorflow': 'tensorflow'}
     for tab in backends:
         assert np.allclose(outputs[tab]['keras_dense'], expected, **TOLERANCE), (
-            f'MyKerasDense on {backends[tab]} differs from NumPy')
-        assert np.allclose(outputs[tab]['keras_dense'], outputs['tensorflow']['keras_dense'],
-                           **TOLERANCE), f'MyKerasDense: {backends[tab]} differs from tensorflow'
+            f'MyKerasDense on {backends[tab]} differs from NumPy'
+        )
+        assert np.allclose(
+            outputs[tab]['keras_dense'], outputs['tensorflow']['keras_dense'], **TOLERANCE
+        ), f'MyKerasDense: {backends[tab]} differs from tensorflow'

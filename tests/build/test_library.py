@@ -1,4 +1,5 @@
 """d2l/*.py is what `make lib` writes from the chapter's #@save cells."""
+
 import os
 import shutil
 import subprocess
@@ -20,11 +21,19 @@ def test_library_is_in_step_with_the_chapter(tmp_path):
             shutil.copy(source, tmp_path / name)
     bin_dir = Path(sys.executable).parent
     env = dict(os.environ, PATH=f'{bin_dir}{os.pathsep}{os.environ["PATH"]}')
-    subprocess.run([str(bin_dir / 'd2lbook'), 'build', 'lib'], cwd=tmp_path, env=env,
-                   check=True, capture_output=True)
-    stale = [f'd2l/{lib_module(tab)}.py' for tab in TABS
-             if (tmp_path / 'd2l' / f'{lib_module(tab)}.py').read_text()
-             != (ROOT / 'd2l' / f'{lib_module(tab)}.py').read_text()]
+    subprocess.run(
+        [str(bin_dir / 'd2lbook'), 'build', 'lib'],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    stale = [
+        f'd2l/{lib_module(tab)}.py'
+        for tab in TABS
+        if (tmp_path / 'd2l' / f'{lib_module(tab)}.py').read_text()
+        != (ROOT / 'd2l' / f'{lib_module(tab)}.py').read_text()
+    ]
     assert not stale, f'{stale} differ from the chapter; run `make lib` and commit the result'
 
 

@@ -1,5 +1,6 @@
 """The PDFs and the notebooks show one framework and have no tabs to click,
 so their text never speaks of tabs or clicking (the web page may)."""
+
 import re
 import subprocess
 
@@ -14,9 +15,11 @@ TAB_WORDS = {
     'ko': re.compile(r'탭|클릭'),
     'pt': re.compile(r'\b(abas?|cliqu\w*|clica\w*)\b', re.IGNORECASE),
 }
-PDFS = {'en': sorted((BUILD / 'pdf').glob('*.pdf')),
-        'ko': sorted((BUILD / 'ko' / 'pdf').glob('*.pdf')),
-        'pt': sorted((BUILD / 'pt' / 'pdf').glob('*.pdf'))}
+PDFS = {
+    'en': sorted((BUILD / 'pdf').glob('*.pdf')),
+    'ko': sorted((BUILD / 'ko' / 'pdf').glob('*.pdf')),
+    'pt': sorted((BUILD / 'pt' / 'pdf').glob('*.pdf')),
+}
 
 
 def mentions(lang, text):
@@ -26,8 +29,11 @@ def mentions(lang, text):
 
 @pytest.mark.parametrize('lang', TAB_WORDS)
 def test_the_checks_catch_a_mention_of_tabs(lang):
-    sample = {'en': 'Pick a framework with the tabs above.', 'ko': '위의 탭에서 고르세요.',
-              'pt': 'Escolha nas abas acima.'}[lang]
+    sample = {
+        'en': 'Pick a framework with the tabs above.',
+        'ko': '위의 탭에서 고르세요.',
+        'pt': 'Escolha nas abas acima.',
+    }[lang]
     assert mentions(lang, sample)
 
 
@@ -35,8 +41,9 @@ def test_the_checks_catch_a_mention_of_tabs(lang):
 def test_no_pdf_speaks_of_tabs_or_clicks(lang):
     assert len(PDFS[lang]) == 4, f'{lang}: {PDFS[lang]}'
     for path in PDFS[lang]:
-        text = subprocess.run(['pdftotext', str(path), '-'], check=True, capture_output=True,
-                              text=True).stdout
+        text = subprocess.run(
+            ['pdftotext', str(path), '-'], check=True, capture_output=True, text=True
+        ).stdout
         assert not mentions(lang, text), f'{path.name} says {mentions(lang, text)}'
 
 
@@ -48,4 +55,5 @@ def test_no_notebook_speaks_of_tabs_or_clicks(variant):
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == 'markdown':
                 assert not mentions('en', cell.source), (
-                    f'{path.relative_to(BUILD)}: {mentions("en", cell.source)} in {cell.source[:200]!r}')
+                    f'{path.relative_to(BUILD)}: {mentions("en", cell.source)} in {cell.source[:200]!r}'
+                )

@@ -1,4 +1,5 @@
 """Every tab of every notebook was executed, and no cell failed."""
+
 import nbformat
 import pytest
 
@@ -27,9 +28,12 @@ def test_no_cell_has_an_error_output(tab):
         for index, cell in enumerate(notebook.cells):
             for output in cell.get('outputs', []):
                 assert output.output_type != 'error', (
-                    f'{path.name} [{tab}] cell {index}: {output.get("ename")}: {output.get("evalue")}')
+                    f'{path.name} [{tab}] cell {index}: {output.get("ename")}: {output.get("evalue")}'
+                )
                 text = output.get('text', '')
-                assert 'Traceback' not in text, f'{path.name} [{tab}] cell {index} printed a traceback'
+                assert 'Traceback' not in text, (
+                    f'{path.name} [{tab}] cell {index} printed a traceback'
+                )
 
 
 @pytest.mark.parametrize('tab', TABS)
@@ -37,8 +41,9 @@ def test_every_code_cell_of_the_section_ran_in_this_tab(tab):
     notebook = nbformat.read(eval_dir_for(tab) / f'{SECTION}.ipynb', as_version=4)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == 'code']
     assert len(code_cells) >= 8, f'{tab}: only {len(code_cells)} code cells'
-    not_run = [cell.source.splitlines()[0] for cell in code_cells
-               if cell.get('execution_count') is None]
+    not_run = [
+        cell.source.splitlines()[0] for cell in code_cells if cell.get('execution_count') is None
+    ]
     assert not not_run, f'{tab}: cells that never ran: {not_run}'
     assert all(cell.metadata.get('tab') == [tab] for cell in code_cells)
 

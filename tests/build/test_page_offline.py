@@ -1,6 +1,7 @@
 """The rendered pages, read as files: everything they load comes from the
 site itself, and their code shows no build marks. (tests/build/test_browser.py
 checks the same in a real browser.)"""
+
 import re
 from urllib.parse import urlparse
 
@@ -24,13 +25,15 @@ def test_the_site_was_rendered():
 @pytest.mark.parametrize('page', PAGES, ids=lambda p: str(p.relative_to(SITE)))
 def test_page_loads_scripts_styles_and_images_from_the_site(page):
     html = soup(page)
-    loaded = ([tag['src'] for tag in html.find_all(['script', 'img']) if tag.get('src')] +
-              [tag['href'] for tag in html.find_all('link') if tag.get('href')])
+    loaded = [tag['src'] for tag in html.find_all(['script', 'img']) if tag.get('src')] + [
+        tag['href'] for tag in html.find_all('link') if tag.get('href')
+    ]
     remote = [address for address in loaded if urlparse(address).netloc]
     assert not remote, f'{page.name} loads {remote}'
     for address in loaded:
         assert (page.parent / urlparse(address).path.strip()).resolve().exists(), (
-            f'{page.name} loads {address}, which the site lacks')
+            f'{page.name} loads {address}, which the site lacks'
+        )
 
 
 def test_the_sites_script_names_no_other_host():
@@ -41,13 +44,17 @@ def test_the_sites_script_names_no_other_host():
 
 def test_the_sites_styles_take_no_font_or_image_from_other_hosts():
     for stylesheet in (SITE / '_static').rglob('*.css'):
-        remote = re.findall(r'url\(\s*[\'"]?((?:https?:)?//[^)\'"]+)', stylesheet.read_text(encoding='utf-8'))
+        remote = re.findall(
+            r'url\(\s*[\'"]?((?:https?:)?//[^)\'"]+)', stylesheet.read_text(encoding='utf-8')
+        )
         assert not remote, f'{stylesheet.relative_to(SITE)} loads {remote[:3]}'
 
 
 def test_mathjax_is_served_from_the_site():
     html = soup(SITE / f'{SECTION}.html')
-    sources = [tag['src'] for tag in html.find_all('script') if 'mathjax' in tag.get('src', '').lower()]
+    sources = [
+        tag['src'] for tag in html.find_all('script') if 'mathjax' in tag.get('src', '').lower()
+    ]
     assert sources == ['../_static/mathjax/tex-mml-chtml.js']
 
 

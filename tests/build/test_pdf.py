@@ -1,6 +1,7 @@
 """The PDFs (`make pdf`): one per framework, with that framework's code and
 outputs, and the equations typeset by LaTeX. Read with poppler's pdftotext
 and pdffonts."""
+
 import configparser
 import re
 import subprocess
@@ -19,8 +20,9 @@ def pdf_for(tab):
 
 
 def pdf_text(tab):
-    return subprocess.run(['pdftotext', '-layout', str(pdf_for(tab)), '-'], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ['pdftotext', '-layout', str(pdf_for(tab)), '-'], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def squeezed(text):
@@ -44,15 +46,22 @@ def test_pdf_holds_that_frameworks_code_only(tab):
     text = pdf_text(tab)
     assert f'from d2l import {lib_module(tab)} as d2l' in text
     for other in set(TABS) - {tab}:
-        assert f'from d2l import {lib_module(other)} as d2l' not in text, f'{tab} PDF shows {other} code'
+        assert f'from d2l import {lib_module(other)} as d2l' not in text, (
+            f'{tab} PDF shows {other} code'
+        )
 
 
 @pytest.mark.parametrize('tab', TABS)
 def test_pdf_shows_the_outputs_of_the_evaluated_notebook(tab):
     text = squeezed(pdf_text(tab))
     notebook = nbformat.read(eval_dir_for(tab) / f'{SECTION}.ipynb', as_version=4)
-    results = [output.data['text/plain'] for cell in notebook.cells if cell.cell_type == 'code'
-               for output in cell.outputs if output.output_type == 'execute_result']
+    results = [
+        output.data['text/plain']
+        for cell in notebook.cells
+        if cell.cell_type == 'code'
+        for output in cell.outputs
+        if output.output_type == 'execute_result'
+    ]
     assert len(results) >= 4
     for result in results:
         first_line = result.strip().splitlines()[0]
@@ -71,7 +80,8 @@ def test_pdf_code_shows_no_build_marks(tab):
 def test_pdf_typesets_the_equations(tab):
     text = pdf_text(tab)
     assert '\\sum' not in text and '$' not in text, 'TeX source leaked into the PDF'
-    fonts = subprocess.run(['pdffonts', str(pdf_for(tab))], check=True,
-                           capture_output=True, text=True).stdout
+    fonts = subprocess.run(
+        ['pdffonts', str(pdf_for(tab))], check=True, capture_output=True, text=True
+    ).stdout
     # Computer Modern math italic and the big-operator font (for the sum).
     assert 'CMMI' in fonts and 'CMEX' in fonts, fonts

@@ -1,6 +1,7 @@
 """The notebooks readers download (`make notebooks`): per framework, the
 executed notebooks and their zip, and Colab and SageMaker variants whose
 first cell installs what the notebook needs."""
+
 import configparser
 import json
 import subprocess
@@ -37,10 +38,16 @@ def read(tab, variant, name=SECTION_NOTEBOOK):
 
 def installed_versions(tab):
     """{distribution name: version} in the framework's environment."""
-    script = ('import importlib.metadata as m, json; '
-              'print(json.dumps([[d.metadata["Name"], d.version] for d in m.distributions()]))')
-    result = subprocess.run([str(ROOT / '.venv' / tab / 'bin' / 'python'), '-c', script],
-                            check=True, capture_output=True, text=True)
+    script = (
+        'import importlib.metadata as m, json; '
+        'print(json.dumps([[d.metadata["Name"], d.version] for d in m.distributions()]))'
+    )
+    result = subprocess.run(
+        [str(ROOT / '.venv' / tab / 'bin' / 'python'), '-c', script],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return {canonicalize_name(name): version for name, version in json.loads(result.stdout)}
 
 
@@ -67,7 +74,9 @@ def test_first_cell_installs_d2l_by_package_name_with_the_frameworks_extra(tab, 
     assert first.cell_type == 'code' and first.source.lstrip().startswith('#')
     [line] = [line for line in first.source.splitlines() if line.startswith('requirement = ')]
     requirement = Requirement(line.split('=', 1)[1].strip().strip("'"))
-    assert canonicalize_name(requirement.name) == canonicalize_name(config().defaults()['d2l_package'])
+    assert canonicalize_name(requirement.name) == canonicalize_name(
+        config().defaults()['d2l_package']
+    )
     assert requirement.extras == {tab}
     assert str(requirement.specifier) == f'=={config()["project"]["release"]}'
     assert "'pip', 'install'" in first.source and 'pip.returncode != 0' in first.source
@@ -93,8 +102,10 @@ def test_zip_carries_the_build_versions_and_a_readme(tab):
     with zipfile.ZipFile(NOTEBOOKS / f'{name}.zip') as archive:
         requirements = archive.read('requirements.txt').decode().splitlines()
         readme = archive.read('README.md').decode()
-    pinned = {canonicalize_name(r.name): str(r.specifier) for r in
-              (Requirement(line) for line in requirements if line and not line.startswith('#'))}
+    pinned = {
+        canonicalize_name(r.name): str(r.specifier)
+        for r in (Requirement(line) for line in requirements if line and not line.startswith('#'))
+    }
     versions = installed_versions(tab)
     for name, specifier in pinned.items():
         if name == canonicalize_name(config().defaults()['d2l_package']):
@@ -133,8 +144,9 @@ def test_plain_notebook_runs_top_to_bottom_in_a_fresh_kernel(tab, monkeypatch):
         if cell.cell_type == 'code':
             cell.outputs, cell.execution_count = [], None
     folder = NOTEBOOKS / tab / 'plain' / SECTION.rsplit('/', 1)[0]
-    NotebookClient(notebook, kernel_name='python3', timeout=600,
-                   resources={'metadata': {'path': str(folder)}}).execute()
+    NotebookClient(
+        notebook, kernel_name='python3', timeout=600, resources={'metadata': {'path': str(folder)}}
+    ).execute()
     code = [cell for cell in notebook.cells if cell.cell_type == 'code']
     assert all(cell.execution_count for cell in code)
     # The seeds are set at the top of the page: the run repeats the book's results.

@@ -1,4 +1,5 @@
 """The rendered section offers every framework in every code group."""
+
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
@@ -31,26 +32,36 @@ def test_every_code_group_has_code_in_each_tab(code_groups):
     for index, group in enumerate(code_groups):
         for tab, panel in zip(TABS, panels(group)):
             code = panel.select_one('div.highlight-python pre')
-            assert code is not None and code.get_text(strip=True), f'group {index} [{tab}] has no code'
+            assert code is not None and code.get_text(strip=True), (
+                f'group {index} [{tab}] has no code'
+            )
 
 
 def outputs_of(tab):
     """The text of every output of the tab's evaluated section, in order (a
     cell that prints and returns a value has two)."""
     notebook = nbformat.read(eval_dir_for(tab) / f'{SECTION}.ipynb', as_version=4)
-    return [output.get('text') or output['data']['text/plain']
-            for cell in notebook.cells if cell.cell_type == 'code'
-            for output in cell.get('outputs', [])]
+    return [
+        output.get('text') or output['data']['text/plain']
+        for cell in notebook.cells
+        if cell.cell_type == 'code'
+        for output in cell.get('outputs', [])
+    ]
 
 
 @pytest.mark.parametrize('tab', TABS)
 def test_each_tab_shows_the_outputs_of_its_evaluated_notebook(code_groups, tab):
     column = TABS.index(tab)
-    shown = [pre.get_text() for group in code_groups
-             for pre in panels(group)[column].select('div.output pre')]
+    shown = [
+        pre.get_text()
+        for group in code_groups
+        for pre in panels(group)[column].select('div.output pre')
+    ]
     expected = outputs_of(tab)
     assert len(expected) >= 5, f'{tab}: only {len(expected)} outputs'
-    assert len(shown) == len(expected), f'{tab}: page shows {len(shown)} outputs, notebook has {len(expected)}'
+    assert len(shown) == len(expected), (
+        f'{tab}: page shows {len(shown)} outputs, notebook has {len(expected)}'
+    )
     for text, output in zip(shown, expected):
         first_line = output.strip().splitlines()[0]
         assert first_line.strip() in text, f'{tab}: output {first_line!r} not on the page'
@@ -63,14 +74,16 @@ def test_page_output_has_no_framework_log_noise(code_groups):
             assert 'oneDNN' not in text and 'absl::' not in text, text[:200]
 
 
-@pytest.mark.parametrize('site, says', [
-    ('html', 'Python 3.11'), ('ko/html', 'Python 3.11'), ('pt/html', 'Python 3.11')])
+@pytest.mark.parametrize(
+    'site, says', [('html', 'Python 3.11'), ('ko/html', 'Python 3.11'), ('pt/html', 'Python 3.11')]
+)
 def test_mxnet_colab_button_says_which_python_its_notebook_needs(site, says):
     """Beside the MXNet "Colab" button, and only there: the MXNet notebook
     stops on Python 3.12 or later (tools/notebooks.py), and the page says so
     first, in the edition's language."""
-    page = BeautifulSoup((BUILD / site / f'{SECTION}.html').read_text(encoding='utf-8'),
-                         'html.parser')
+    page = BeautifulSoup(
+        (BUILD / site / f'{SECTION}.html').read_text(encoding='utf-8'), 'html.parser'
+    )
     notes = page.select('p.colab-note')
     assert len(notes) == 1, f'{site}: {len(notes)} notes'
     tab = notes[0].find_parent('div', class_='d2l-tabs__tab')

@@ -1,4 +1,5 @@
 """A cell that raises stops the build, and the last lines say where and why."""
+
 import pytest
 
 from throwaway_book import SECTION, build, copy_book, fence, tiny_section
@@ -6,10 +7,14 @@ from throwaway_book import SECTION, build, copy_book, fence, tiny_section
 FAILING_FIRST_LINE = 'received_width = 3'
 SECTION_TEXT = tiny_section(
     'Every tab but JAX gets through this page.\n\n'
-    + fence('pytorch, mxnet, tensorflow', 'received_width = 3\nreceived_width') + '\n'
-    + fence('jax', FAILING_FIRST_LINE + '\n'
-            "raise ValueError(f'expected 4 features, got {received_width}')")
-    + '\nProse after the failing cell.\n')
+    + fence('pytorch, mxnet, tensorflow', 'received_width = 3\nreceived_width')
+    + '\n'
+    + fence(
+        'jax',
+        FAILING_FIRST_LINE + '\nraise ValueError(f\'expected 4 features, got {received_width}\')',
+    )
+    + '\nProse after the failing cell.\n'
+)
 
 
 @pytest.fixture(scope='module')
@@ -26,7 +31,7 @@ def failing_cell_position(text):
     """(line of the failing cell's fence, its number among the page's code cells)."""
     lines = text.split('\n')
     fence_index = lines.index('%%tab jax') - 1
-    number = sum(line.startswith('```{.python .input}') for line in lines[:fence_index + 1])
+    number = sum(line.startswith('```{.python .input}') for line in lines[: fence_index + 1])
     return fence_index + 1, number
 
 

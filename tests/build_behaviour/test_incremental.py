@@ -4,25 +4,43 @@ One throw-away book with a tiny section is built once, then each test
 changes one thing, builds again and counts what the evaluator executed.
 Every build leaves the copy fully built, so each test starts from there.
 """
+
 import os
 import subprocess
 
 import pytest
 
-from throwaway_book import (SECTION, actions, book, build_ok, copy_book, edit, executed, fence,
-                            report, tabs, tiny_section, touch_every_source)
+from throwaway_book import (
+    SECTION,
+    actions,
+    book,
+    build_ok,
+    copy_book,
+    edit,
+    executed,
+    fence,
+    report,
+    tabs,
+    tiny_section,
+    touch_every_source,
+)
 
 JAX_CELL = 'answer = 2 * 21\nanswer'
 # The TensorFlow tab shows the length of its helper module (and shows that
 # `import d2l` finds the copy's own helpers), so a change there shows up.
-HELPER_LINES = 'import d2l, pathlib\nhelpers = pathlib.Path(d2l.__file__).with_name("tensorflow.py")\n' \
-               'f"{len(helpers.read_text().splitlines())} lines"'
+HELPER_LINES = (
+    'import d2l, pathlib\nhelpers = pathlib.Path(d2l.__file__).with_name("tensorflow.py")\n'
+    'f"{len(helpers.read_text().splitlines())} lines"'
+)
 SECTION_TEXT = tiny_section(
     'This page stands in for the section.\n\n'
-    + fence('pytorch, mxnet', 'answer = 6 * 7\nanswer') + '\n'
-    + fence('jax', JAX_CELL) + '\n'
+    + fence('pytorch, mxnet', 'answer = 6 * 7\nanswer')
+    + '\n'
+    + fence('jax', JAX_CELL)
+    + '\n'
     + fence('tensorflow', HELPER_LINES)
-    + '\nOnly prose below this line.\n')
+    + '\nOnly prose below this line.\n'
+)
 
 
 @pytest.fixture(scope='module')
@@ -34,12 +52,14 @@ def project(tmp_path_factory):
 
 def re_rendered(result):
     """The pages the build's "[html] re-rendered N page(s): a, b" line names."""
-    line = next(l for l in result.stdout.splitlines() if l.startswith('[html] re-rendered'))
+    line = next(
+        text for text in result.stdout.splitlines() if text.startswith('[html] re-rendered')
+    )
     return line.split(': ', 1)[1].split(', ') if ': ' in line else []
 
 
 def page(project):
-    return (project / '_build' / 'html' / SECTION.replace('.md', '.html'))
+    return project / '_build' / 'html' / SECTION.replace('.md', '.html')
 
 
 def test_a_clean_build_runs_each_tab_of_the_section_side_by_side(tmp_path):
@@ -98,11 +118,19 @@ def test_the_render_guard_stops_d2lbook_from_evaluating(project):
     """The guard the tests above rely on does fire when d2lbook would evaluate."""
     notebook = project / '_build' / 'eval_jax' / SECTION.replace('.md', '.ipynb')
     os.utime(notebook, (0, 0))  # older than its page: d2lbook's eval wants to run it
-    env = dict(os.environ, JUPYTER_PATH=str(book.render_guard_dir()),
-               PATH=f'{book.env_dir("book") / "bin"}{os.pathsep}{os.environ["PATH"]}')
-    result = subprocess.run([str(book.env_dir('book') / 'bin' / 'd2lbook'), 'build', 'html',
-                             '--tab', 'all'], cwd=project, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = dict(
+        os.environ,
+        JUPYTER_PATH=str(book.render_guard_dir()),
+        PATH=f'{book.env_dir("book") / "bin"}{os.pathsep}{os.environ["PATH"]}',
+    )
+    result = subprocess.run(
+        [str(book.env_dir('book') / 'bin' / 'd2lbook'), 'build', 'html', '--tab', 'all'],
+        cwd=project,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     assert result.returncode != 0
     assert 'render guard: d2lbook tried to evaluate a notebook' in result.stdout
     build_ok(project)  # the evaluator puts the time right again

@@ -1,12 +1,14 @@
 """The book builds with no network once `make setup` has run."""
+
 import subprocess
 
 from throwaway_book import SECTION, actions, book, book_command, copy_book, executed, tabs
 
 
 def offline(cmd):
-    return subprocess.run(book.without_network(cmd), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True)
+    return subprocess.run(
+        book.without_network(cmd), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
 
 
 def test_the_namespace_has_only_the_loopback_device():

@@ -1,10 +1,10 @@
 """Two clean builds of the section give the same notebooks, output for output."""
+
 import nbformat
 import pytest
 
-from throwaway_book import build_ok, copy_book
-
 from book_paths import TABS
+from throwaway_book import build_ok, copy_book
 
 
 def normalized(path):
@@ -13,8 +13,10 @@ def normalized(path):
     if path.stat().st_size == 0:  # d2lbook's marker for "no cell in this tab"
         return []
     notebook = nbformat.read(path, as_version=4)
-    return [(cell.cell_type, cell.source, cell.get('execution_count'), cell.get('outputs'))
-            for cell in notebook.cells]
+    return [
+        (cell.cell_type, cell.source, cell.get('execution_count'), cell.get('outputs'))
+        for cell in notebook.cells
+    ]
 
 
 @pytest.fixture(scope='module')

@@ -1,9 +1,9 @@
 """Malformed pages stop the build with `file:line` before anything runs."""
-from throwaway_book import ROOT, SECTION, build, copy_book, fence, tabs, tiny_section
 
 # tools/ is on sys.path once throwaway_book is imported.
 import check_source  # noqa: E402
 from project import Project  # noqa: E402
+from throwaway_book import ROOT, SECTION, build, copy_book, fence, tabs, tiny_section
 
 LOAD_TAB = "```{.python .input}\n%load_ext d2lbook.tab\ntab.interact_select(['pytorch'])\n```\n"
 ALL_FOUR = fence('pytorch, mxnet', 'x = 1') + '\n' + fence('jax, tensorflow', 'x = 1')
@@ -26,24 +26,44 @@ def test_a_complete_code_group_passes():
 
 
 def test_an_unknown_tab_in_a_code_cell_is_reported_at_its_line():
-    text = ALL_FOUR + '\n' + fence('pytorch, jaxx', 'y = 2') + '\n' + fence('mxnet, tensorflow, jax', 'y = 2')
+    text = (
+        ALL_FOUR
+        + '\n'
+        + fence('pytorch, jaxx', 'y = 2')
+        + '\n'
+        + fence('mxnet, tensorflow, jax', 'y = 2')
+    )
     found = problems(text)
-    assert found == [f'page.md:{line_of(text, "%%tab pytorch, jaxx")}: unknown tab "jaxx" in %%tab '
-                     f'(config.ini has {", ".join(tabs())})']
+    assert found == [
+        f'page.md:{line_of(text, "%%tab pytorch, jaxx")}: unknown tab "jaxx" in %%tab '
+        f'(config.ini has {", ".join(tabs())})'
+    ]
 
 
 def test_an_unknown_tab_in_prose_is_reported():
     text = ALL_FOUR + '\n:begin_tab:`pytroch`\nA note.\n:end_tab:\n'
-    assert problems(text) == [f'page.md:{line_of(text, ":begin_tab:`pytroch`")}: unknown tab '
-                              f'"pytroch" in :begin_tab: (config.ini has {", ".join(tabs())})']
+    assert problems(text) == [
+        f'page.md:{line_of(text, ":begin_tab:`pytroch`")}: unknown tab '
+        f'"pytroch" in :begin_tab: (config.ini has {", ".join(tabs())})'
+    ]
 
 
 def test_a_code_group_lacking_a_framework_is_reported_at_its_first_cell():
-    text = ALL_FOUR + '\nProse splits the groups.\n\n' + fence('pytorch, mxnet', 'z = 3') + '\n' + fence('jax', 'z = 3')
+    text = (
+        ALL_FOUR
+        + '\nProse splits the groups.\n\n'
+        + fence('pytorch, mxnet', 'z = 3')
+        + '\n'
+        + fence('jax', 'z = 3')
+    )
     found = problems(text)
     assert len(found) == 1
-    second_group_line = [i for i, line in enumerate(text.split('\n'), 1) if line == '%%tab pytorch, mxnet'][1] - 1
-    assert found[0].startswith(f'page.md:{second_group_line}: this code group has no tensorflow cell')
+    second_group_line = [
+        i for i, line in enumerate(text.split('\n'), 1) if line == '%%tab pytorch, mxnet'
+    ][1] - 1
+    assert found[0].startswith(
+        f'page.md:{second_group_line}: this code group has no tensorflow cell'
+    )
 
 
 def test_an_untagged_cell_counts_for_the_first_tab_only():
@@ -68,8 +88,10 @@ def test_stored_outputs_are_reported():
     output = '```{.json .output n=1}\n[{"output_type": "execute_result", "data": {"text/plain": "1"}}]\n```\n'
     text = ALL_FOUR + output
     found = problems(text)
-    assert found == [f'page.md:{line_of(text, "```{.json .output n=1}")}: stored outputs in the '
-                     'source; delete this block, the build writes every output itself']
+    assert found == [
+        f'page.md:{line_of(text, "```{.json .output n=1}")}: stored outputs in the '
+        'source; delete this block, the build writes every output itself'
+    ]
 
 
 def test_a_bad_page_stops_the_build_before_any_kernel_starts(tmp_path):
@@ -78,6 +100,8 @@ def test_a_bad_page_stops_the_build_before_any_kernel_starts(tmp_path):
     result = build(project)
     assert result.returncode != 0
     tail = result.stdout.strip().splitlines()[-1]
-    assert tail.startswith(f'{SECTION}:{line_of(bad, "%%tab pytorch, mxnet, jax") - 1}: '
-                           'this code group has no tensorflow cell'), tail
+    assert tail.startswith(
+        f'{SECTION}:{line_of(bad, "%%tab pytorch, mxnet, jax") - 1}: '
+        'this code group has no tensorflow cell'
+    ), tail
     assert not list((project / '_build').glob('eval*')), 'something was evaluated'

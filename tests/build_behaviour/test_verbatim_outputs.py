@@ -1,6 +1,7 @@
 """Whatever a cell prints or returns appears on the page exactly as printed,
 and never breaks the build: reStructuredText markup, backslashes, leading
 spaces, long lines and non-ASCII text are just text there."""
+
 import json
 
 import pytest
@@ -25,10 +26,13 @@ RETURNED = 'a returned value with **strong** markup'
 
 SECTION_TEXT = tiny_section(
     'Outputs that look like markup.\n\n'
-    + fence('pytorch, mxnet, jax, tensorflow',
-            f'lines = {json.dumps(PRINTED, ensure_ascii=False)}\n'
-            "print('\\n'.join(lines))\n"
-            f'{RETURNED!r}'))
+    + fence(
+        'pytorch, mxnet, jax, tensorflow',
+        f'lines = {json.dumps(PRINTED, ensure_ascii=False)}\n'
+        "print('\\n'.join(lines))\n"
+        f'{RETURNED!r}',
+    )
+)
 
 
 @pytest.fixture(scope='module')
@@ -36,7 +40,9 @@ def page(tmp_path_factory):
     project = copy_book(tmp_path_factory.mktemp('verbatim'), SECTION_TEXT)
     result = build_ok(project)
     assert 'WARNING' not in result.stdout, result.stdout[-3000:]
-    html = (project / '_build' / 'html' / SECTION.replace('.md', '.html')).read_text(encoding='utf-8')
+    html = (project / '_build' / 'html' / SECTION.replace('.md', '.html')).read_text(
+        encoding='utf-8'
+    )
     return BeautifulSoup(html, 'html.parser')
 
 

@@ -5,6 +5,7 @@ section, so that a build costs a second or two per tab) and builds into its
 own _build/ with the repository's environments, so that these tests never
 touch the real _build/.
 """
+
 import json
 import os
 import shutil
@@ -14,8 +15,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / 'tools' / 'book.py'
-SOURCES = ['config.ini', 'index.md', 'references.md', 'references.bib',
-           'chapter_builders-guide', 'd2l', 'static']
+SOURCES = [
+    'config.ini',
+    'index.md',
+    'references.md',
+    'references.bib',
+    'chapter_builders-guide',
+    'd2l',
+    'static',
+]
 SECTION = 'chapter_builders-guide/custom-layer.md'
 
 sys.path.insert(0, str(ROOT / 'tools'))
@@ -52,8 +60,9 @@ def copy_book(destination, section=None):
     for name in SOURCES:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, destination / name,
-                            ignore=shutil.ignore_patterns('__pycache__'))
+            shutil.copytree(
+                source, destination / name, ignore=shutil.ignore_patterns('__pycache__')
+            )
         else:
             shutil.copy2(source, destination / name)
     # The book's Sphinx extension is found by walking up from the rendered
@@ -75,8 +84,12 @@ def book_command(project, *command):
 
 def build(project, *command):
     """Run `tools/book.py <command>` (default: html) on a copy; output merged."""
-    return subprocess.run(book_command(project, *(command or ['html'])),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.run(
+        book_command(project, *(command or ['html'])),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def build_ok(project, *command):
@@ -91,8 +104,9 @@ def report(project):
 
 
 def actions(project):
-    return {(entry['source'], entry['tab']): entry['action']
-            for entry in report(project)['notebooks']}
+    return {
+        (entry['source'], entry['tab']): entry['action'] for entry in report(project)['notebooks']
+    }
 
 
 def executed(project):

@@ -1,4 +1,5 @@
 """The exercise answers' Flax layers, as `make lib` copied them into d2l.jax."""
+
 import jax
 import numpy as np
 import pytest
@@ -53,4 +54,4 @@ def test_fourier_half_matches_numpy_fft(d):
     d2l.set_seed(0)
     X = d2l.rand(3, d)
     Z = np.asarray(d2l.FourierHalf().apply({}, X))
-    np.testing.assert_allclose(Z, np.fft.fft(np.asarray(X))[:, :d // 2], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(Z, np.fft.fft(np.asarray(X))[:, : d // 2], rtol=1e-5, atol=1e-5)

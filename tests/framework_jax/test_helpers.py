@@ -1,4 +1,5 @@
 """d2l.jax's framework-neutral names and key stream behave as documented."""
+
 import jax
 import numpy as np
 

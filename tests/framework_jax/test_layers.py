@@ -1,4 +1,5 @@
 """The chapter's Flax layers, as `make lib` copied them into d2l.jax."""
+
 import jax
 import pytest
 from jax import numpy as jnp

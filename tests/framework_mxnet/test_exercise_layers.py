@@ -1,7 +1,8 @@
 """The exercise answers' MXNet layers, as `make lib` copied them into d2l.mxnet."""
+
 import numpy as onp
 import pytest
-from mxnet import autograd, np
+from mxnet import autograd
 
 from d2l import mxnet as d2l
 
@@ -55,8 +56,12 @@ def test_fourier_half_matches_numpy_fft(d):
     d2l.set_seed(0)
     X = d2l.rand(3, d)
     real, imag = d2l.FourierHalf()(X)
-    onp.testing.assert_allclose(real.asnumpy() + 1j * imag.asnumpy(),
-                                onp.fft.fft(X.asnumpy())[:, :d // 2], rtol=1e-5, atol=1e-5)
+    onp.testing.assert_allclose(
+        real.asnumpy() + 1j * imag.asnumpy(),
+        onp.fft.fft(X.asnumpy())[:, : d // 2],
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 def test_fourier_half_passes_gradients_to_its_input():

@@ -1,4 +1,5 @@
 """d2l.mxnet's framework-neutral names behave as the chapter uses them."""
+
 from mxnet import np
 
 import helper_checks

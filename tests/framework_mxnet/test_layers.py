@@ -1,4 +1,5 @@
 """The chapter's MXNet layers, as `make lib` copied them into d2l.mxnet."""
+
 import pytest
 from mxnet import autograd, np
 

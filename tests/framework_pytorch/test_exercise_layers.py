@@ -1,4 +1,5 @@
 """The exercise answers' PyTorch layers, as `make lib` copied them into d2l.torch."""
+
 import numpy as np
 import pytest
 import torch
@@ -28,8 +29,9 @@ def test_tensor_reduction_matches_numpy():
     with torch.no_grad():
         Y = layer(X).numpy()
     W = layer.weight.detach().numpy()
-    np.testing.assert_allclose(Y, np.einsum('bi,ijk,bj->bk', X.numpy(), W, X.numpy()),
-                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        Y, np.einsum('bi,ijk,bj->bk', X.numpy(), W, X.numpy()), rtol=1e-5, atol=1e-5
+    )
     np.testing.assert_allclose(Y, quadratic_forms(X.numpy(), W), rtol=1e-5, atol=1e-5)
 
 
@@ -57,4 +59,4 @@ def test_fourier_half_matches_numpy_fft(d):
     torch.manual_seed(0)
     X = torch.rand(3, d)
     Z = d2l.FourierHalf()(X).numpy()
-    np.testing.assert_allclose(Z, np.fft.fft(X.numpy())[:, :d // 2], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(Z, np.fft.fft(X.numpy())[:, : d // 2], rtol=1e-5, atol=1e-5)

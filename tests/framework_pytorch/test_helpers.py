@@ -1,4 +1,5 @@
 """d2l.torch's framework-neutral names behave as the chapter uses them."""
+
 import torch
 
 import helper_checks

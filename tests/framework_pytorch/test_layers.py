@@ -1,4 +1,5 @@
 """The chapter's PyTorch layers, as `make lib` copied them into d2l.torch."""
+
 import pytest
 import torch
 

@@ -1,4 +1,5 @@
 """The exercise answers' Keras layers, as `make lib` copied them into d2l.tensorflow."""
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -59,4 +60,4 @@ def test_fourier_half_matches_numpy_fft(d):
     d2l.set_seed(0)
     X = d2l.rand(3, d)
     Z = d2l.FourierHalf()(X).numpy()
-    np.testing.assert_allclose(Z, np.fft.fft(X.numpy())[:, :d // 2], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(Z, np.fft.fft(X.numpy())[:, : d // 2], rtol=1e-5, atol=1e-5)

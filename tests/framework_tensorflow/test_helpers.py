@@ -1,4 +1,5 @@
 """d2l.tensorflow's framework-neutral names behave as the chapter uses them."""
+
 import tensorflow as tf
 
 import helper_checks

@@ -1,4 +1,5 @@
 """The chapter's Keras layers, as `make lib` copied them into d2l.tensorflow."""
+
 import pytest
 import tensorflow as tf
 

@@ -1,5 +1,6 @@
 """The learners' hosts run once per test session, two at a time, and every
 test reads their reports (tools/learner_hosts.py)."""
+
 import json
 import re
 import sys
@@ -18,8 +19,9 @@ HOSTS = BUILD / 'learner-hosts'
 def pip_fails_plan(folder):
     """The jax Colab notebook with a release of d2l that does not exist: its
     first cell must stop the notebook with pip's message."""
-    notebook = nbformat.read(learner_hosts.NOTEBOOKS / 'jax' / 'colab' / learner_hosts.SECTION,
-                             as_version=4)
+    notebook = nbformat.read(
+        learner_hosts.NOTEBOOKS / 'jax' / 'colab' / learner_hosts.SECTION, as_version=4
+    )
     first = notebook.cells[0]
     first.source, replaced = re.subn(r"(requirement = '[^=]+)==[^']+'", r"\1==0.0.0'", first.source)
     assert replaced == 1, first.source
@@ -33,8 +35,18 @@ def pip_fails_plan(folder):
 def host_reports():
     plans = learner_hosts.plans() + [pip_fails_plan(HOSTS / 'notebooks')]
     reports = learner_hosts.run_plans(plans, HOSTS)
-    (HOSTS / 'summary.json').write_text(json.dumps(
-        {name: {'setup_seconds': report.get('setup_seconds'),
-                'notebooks': [(n['notebook'], n['seconds']) for n in report.get('notebooks', [])]}
-         for name, report in reports.items()}, indent=1))
+    (HOSTS / 'summary.json').write_text(
+        json.dumps(
+            {
+                name: {
+                    'setup_seconds': report.get('setup_seconds'),
+                    'notebooks': [
+                        (n['notebook'], n['seconds']) for n in report.get('notebooks', [])
+                    ],
+                }
+                for name, report in reports.items()
+            },
+            indent=1,
+        )
+    )
     return reports

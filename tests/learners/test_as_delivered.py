@@ -2,6 +2,7 @@
 cell included, on a fresh host that has a Python and ipykernel only, or on a
 Colab-like host with the book's floor versions preinstalled. The hosts and
 their reports come from tools/learner_hosts.py (see conftest.py)."""
+
 import math
 import re
 
@@ -19,9 +20,9 @@ ANSWERS = 'chapter_builders-guide/custom-layer-answers.ipynb'
 FLOOR_TABS = ['pytorch', 'jax', 'tensorflow']
 
 # Hosts with a framework preinstalled, as Colab has: (host, Python, file).
-COLAB_LIKE = ([(f'floor-{tab}', '3.11', f'floor/{tab}.txt') for tab in FLOOR_TABS]
-              + [(f'colab-2026.07-{tab}', '3.12', f'colab-2026.07/{tab}.txt')
-                 for tab in ('jax', 'tensorflow')])
+COLAB_LIKE = [(f'floor-{tab}', '3.11', f'floor/{tab}.txt') for tab in FLOOR_TABS] + [
+    (f'colab-2026.07-{tab}', '3.12', f'colab-2026.07/{tab}.txt') for tab in ('jax', 'tensorflow')
+]
 D2L = 'd2l-custom-layers'
 
 
@@ -37,10 +38,13 @@ def ran(report, notebook):
     assert notebook in runs, f'{notebook} never ran; the host ran {list(runs)}'
     run = runs[notebook]
     error = run['error']
-    assert error is None, (f'{notebook} failed in code cell {error["cell"]}: '
-                           f'{error["ename"]}: {error["evalue"]}\n{error["printed"]}')
-    assert all(run['ran']), f'{notebook}: cells that never ran: ' \
-        f'{[i for i, done in enumerate(run["ran"]) if not done]}'
+    assert error is None, (
+        f'{notebook} failed in code cell {error["cell"]}: '
+        f'{error["ename"]}: {error["evalue"]}\n{error["printed"]}'
+    )
+    assert all(run['ran']), (
+        f'{notebook}: cells that never ran: {[i for i, done in enumerate(run["ran"]) if not done]}'
+    )
     return run
 
 
@@ -53,8 +57,11 @@ def book_versions(tab):
 
 def stored_results(tab, name):
     notebook = nbformat.read(NOTEBOOKS / tab / 'plain' / name, as_version=4)
-    return [[o.data['text/plain'] for o in cell.outputs if o.output_type == 'execute_result']
-            for cell in notebook.cells if cell.cell_type == 'code']
+    return [
+        [o.data['text/plain'] for o in cell.outputs if o.output_type == 'execute_result']
+        for cell in notebook.cells
+        if cell.cell_type == 'code'
+    ]
 
 
 @pytest.mark.parametrize('tab', TABS)
@@ -67,12 +74,23 @@ def test_notebook_runs_as_delivered_on_a_bare_host(host_reports, tab, variant):
     assert not preinstalled, f'the bare host was not bare: {sorted(preinstalled)}'
     ran(report, f'{tab}/{variant}/{SECTION}')
     assert FRAMEWORK_PACKAGES & set(report['after']) and D2L in report['after'], (
-        'the first cell did not install d2l and the framework')
+        'the first cell did not install d2l and the framework'
+    )
 
 
 # What the first cells may bring: none is on a bare host before they run.
-FRAMEWORK_PACKAGES = {'torch', 'mxnet', 'jax', 'jaxlib', 'flax', 'optax', 'tensorflow',
-                      'tensorflow-cpu', 'keras', 'numpy'}
+FRAMEWORK_PACKAGES = {
+    'torch',
+    'mxnet',
+    'jax',
+    'jaxlib',
+    'flax',
+    'optax',
+    'tensorflow',
+    'tensorflow-cpu',
+    'keras',
+    'numpy',
+}
 NUMBER = re.compile(r'-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+')
 
 
@@ -87,7 +105,9 @@ def same_results(ran_results, book_results):
     if len(ran_results) != len(book_results):
         return False
     for ran_text, book_text in zip(ran_results, book_results):
-        if NUMBER.sub('#', ran_text).replace(' ', '') != NUMBER.sub('#', book_text).replace(' ', ''):
+        if NUMBER.sub('#', ran_text).replace(' ', '') != NUMBER.sub('#', book_text).replace(
+            ' ', ''
+        ):
             return False
         for got, expected in zip(NUMBER.findall(ran_text), NUMBER.findall(book_text)):
             if not math.isclose(float(got), float(expected), rel_tol=1e-6, abs_tol=1e-7):
@@ -105,7 +125,8 @@ def test_bare_host_gets_the_books_versions_and_its_outputs(host_reports, tab):
         if name == 'numpy':  # ranges up to NumPy's next major release
             continue
         assert name in installed and Version(installed[name]).public == Version(version).public, (
-            f'bare {tab} host got {name} {installed.get(name)}, the book ran {version}')
+            f'bare {tab} host got {name} {installed.get(name)}, the book ran {version}'
+        )
     for variant, name in [('colab', SECTION), ('sagemaker', SECTION), ('colab', ANSWERS)]:
         results = ran(report, f'{tab}/{variant}/{name}')['results']
         expected = stored_results(tab, name)
@@ -113,28 +134,34 @@ def test_bare_host_gets_the_books_versions_and_its_outputs(host_reports, tab):
         assert len(results) == len(expected) + 1, 'the notebook is not the book\'s under one cell'
         for index, (got, book) in enumerate(zip(results[1:], expected)):
             assert same_results(got, book), (
-                f'{tab}/{variant}/{name}, code cell {index + 1}: {got} differs from the book\'s {book}')
+                f'{tab}/{variant}/{name}, code cell {index + 1}: {got} differs from the book\'s {book}'
+            )
 
 
 @pytest.mark.parametrize('tab', TABS)
 def test_colab_and_sagemaker_first_cells_are_the_same(tab):
     """Why one bare host may run both: the SageMaker notebook's setup is the
     Colab notebook's, on a host the Colab notebook already set up."""
-    first = {variant: nbformat.read(NOTEBOOKS / tab / variant / SECTION, as_version=4).cells[0]
-             for variant in ('colab', 'sagemaker')}
+    first = {
+        variant: nbformat.read(NOTEBOOKS / tab / variant / SECTION, as_version=4).cells[0]
+        for variant in ('colab', 'sagemaker')
+    }
     assert first['colab'].source == first['sagemaker'].source
 
 
 @pytest.mark.parametrize('name, python, preinstalled', COLAB_LIKE)
-def test_colab_like_host_keeps_its_preinstalled_frameworks(host_reports, name, python,
-                                                          preinstalled):
+def test_colab_like_host_keeps_its_preinstalled_frameworks(
+    host_reports, name, python, preinstalled
+):
     report = host(host_reports, name)
     before, after = report['before'], report['after']
-    changed = {name: (before[name], after.get(name)) for name in before
-               if after.get(name) != before[name]}
+    changed = {
+        name: (before[name], after.get(name)) for name in before if after.get(name) != before[name]
+    }
     assert not changed, f'the first cell changed preinstalled packages: {changed}'
     assert set(after) - set(before) == {D2L}, (
-        f'the first cell installed more than d2l: {sorted(set(after) - set(before))}')
+        f'the first cell installed more than d2l: {sorted(set(after) - set(before))}'
+    )
 
 
 @pytest.mark.parametrize('name, python, preinstalled', COLAB_LIKE)
@@ -144,7 +171,9 @@ def test_section_and_answers_run_on_a_colab_like_host(host_reports, name, python
     report = host(host_reports, name)
     assert report['python'].startswith(f'Python {python}'), report['python']
     text = (BUILD.parent / 'requirements' / preinstalled).read_text()
-    for pin in (Requirement(line) for line in text.splitlines() if line and not line.startswith('#')):
+    for pin in (
+        Requirement(line) for line in text.splitlines() if line and not line.startswith('#')
+    ):
         installed = report['before'].get(canonicalize_name(pin.name))
         assert installed and pin.specifier.contains(installed), (pin, installed)
     tab = name.rsplit('-', 1)[1]
@@ -158,8 +187,13 @@ def test_mxnet_notebook_stops_at_once_on_python_312(host_reports):
     [run] = report['notebooks']
     error = run['error']
     assert error and error['cell'] == 0 and error['ename'] == 'RuntimeError', error
-    for words in ('Python 3.12', 'NumPy older than 1.24', 'Change runtime version',
-                  'Python 3.11', '2025.07'):
+    for words in (
+        'Python 3.12',
+        'NumPy older than 1.24',
+        'Change runtime version',
+        'Python 3.11',
+        '2025.07',
+    ):
         assert words in error['evalue'], f'the message does not say {words!r}: {error["evalue"]}'
     assert run['ran'][1:] == [False] * (len(run['ran']) - 1), 'cells after the check ran'
     assert report['after'] == report['before'], 'the check installed something before stopping'

@@ -2,6 +2,7 @@
 twine accepts, complete metadata, an extra per framework whose ranges run
 from the floor the learners' hosts test to the version the book is built
 with, and a package that imports with no framework at all."""
+
 import configparser
 import subprocess
 import sys
@@ -35,14 +36,19 @@ def extra(tab):
     """The requirements of one extra, by distribution name."""
     marker = {'extra': tab}
     requirements = [Requirement(text) for text in metadata().get_all('Requires-Dist')]
-    return {canonicalize_name(r.name): r for r in requirements
-            if r.marker and r.marker.evaluate(marker) and not r.marker.evaluate({'extra': ''})}
+    return {
+        canonicalize_name(r.name): r
+        for r in requirements
+        if r.marker and r.marker.evaluate(marker) and not r.marker.evaluate({'extra': ''})
+    }
 
 
 def pins(path):
     lines = path.read_text().splitlines()
-    return {canonicalize_name(r.name): str(r.specifier).lstrip('=')
-            for r in (Requirement(line) for line in lines if line and not line.startswith('#'))}
+    return {
+        canonicalize_name(r.name): str(r.specifier).lstrip('=')
+        for r in (Requirement(line) for line in lines if line and not line.startswith('#'))
+    }
 
 
 def bound(requirement, operator):
@@ -53,8 +59,11 @@ def bound(requirement, operator):
 def test_twine_accepts_the_wheel_and_the_sdist():
     files = sorted(DIST.iterdir())
     assert sorted(p.suffix for p in files) == ['.gz', '.whl'], files
-    result = subprocess.run([sys.executable, '-m', 'twine', 'check', '--strict', *map(str, files)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, '-m', 'twine', 'check', '--strict', *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -77,10 +86,11 @@ def test_each_framework_has_an_extra_of_ranges_not_pins():
     for tab in TABS:
         requirements = extra(tab)
         assert requirements, f'the [{tab}] extra is empty'
-        for name, requirement in requirements.items():
+        for requirement in requirements.values():
             operators = {spec.operator for spec in requirement.specifier}
             assert '>=' in operators and operators & {'<', '<='}, (
-                f'[{tab}] {requirement}: a supported range needs a floor and a top')
+                f'[{tab}] {requirement}: a supported range needs a floor and a top'
+            )
 
 
 @pytest.mark.parametrize('tab', TABS)
@@ -94,36 +104,74 @@ def test_each_range_runs_from_the_tested_floor_to_the_books_version(tab):
     floors = pins(floor_file) if floor_file.exists() else built
     for name, requirement in requirements.items():
         assert bound(requirement, '>=') == floors[name].split('+')[0], (
-            f'[{tab}] {requirement}: the floor tested is {name} {floors[name]}')
+            f'[{tab}] {requirement}: the floor tested is {name} {floors[name]}'
+        )
         if name != 'numpy':  # NumPy follows the framework up to its next major release
             assert bound(requirement, '<=') == built[name], (
-                f'[{tab}] {requirement}: the book is built with {name} {built[name]}')
+                f'[{tab}] {requirement}: the book is built with {name} {built[name]}'
+            )
 
 
 def test_the_package_imports_without_any_framework(tmp_path):
     """`import d2l` loads nothing; a framework's module needs its extra."""
-    subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(tmp_path / 'env')], check=True)
+    subprocess.run(
+        [sys.executable, '-m', 'venv', '--without-pip', str(tmp_path / 'env')], check=True
+    )
     python = tmp_path / 'env' / 'bin' / 'python'
     # pip from the book's environment installs into the new one, offline.
-    subprocess.run([sys.executable, '-m', 'pip', '--python', str(python), 'install', '--quiet',
-                    '--no-index', '--no-deps', str(wheel())], check=True)
-    ok = subprocess.run([str(python), '-I', '-c', 'import d2l, sys; print(d2l.__version__); '
-                         'print(sorted(m for m in sys.modules if m.split(".")[0] in '
-                         '{"torch", "mxnet", "jax", "tensorflow", "numpy"}))'],
-                        capture_output=True, text=True, cwd=tmp_path)
-    assert ok.returncode == 0 and ok.stdout.split('\n')[:2] == [RELEASE, '[]'], ok.stdout + ok.stderr
-    for module, framework in [('torch', 'torch'), ('jax', 'jax'), ('tensorflow', 'tensorflow'),
-                              ('mxnet', 'mxnet')]:
-        failed = subprocess.run([str(python), '-I', '-c', f'from d2l import {module}'],
-                                capture_output=True, text=True, cwd=tmp_path)
+    subprocess.run(
+        [
+            sys.executable,
+            '-m',
+            'pip',
+            '--python',
+            str(python),
+            'install',
+            '--quiet',
+            '--no-index',
+            '--no-deps',
+            str(wheel()),
+        ],
+        check=True,
+    )
+    ok = subprocess.run(
+        [
+            str(python),
+            '-I',
+            '-c',
+            'import d2l, sys; print(d2l.__version__); '
+            'print(sorted(m for m in sys.modules if m.split(".")[0] in '
+            '{"torch", "mxnet", "jax", "tensorflow", "numpy"}))',
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert ok.returncode == 0 and ok.stdout.split('\n')[:2] == [RELEASE, '[]'], (
+        ok.stdout + ok.stderr
+    )
+    for module, framework in [
+        ('torch', 'torch'),
+        ('jax', 'jax'),
+        ('tensorflow', 'tensorflow'),
+        ('mxnet', 'mxnet'),
+    ]:
+        failed = subprocess.run(
+            [str(python), '-I', '-c', f'from d2l import {module}'],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
         assert f"No module named '{framework}'" in failed.stderr, failed.stderr
 
 
 def test_every_keras_backend_environment_pins_the_same_keras():
     """The section's Keras 3 layer runs in the pytorch, jax and tensorflow
     environments; all three hold the same Keras, which the extras' top is."""
-    keras = {tab: pins(ROOT / 'requirements' / f'{tab}.txt').get('keras')
-             for tab in ('pytorch', 'jax', 'tensorflow')}
+    keras = {
+        tab: pins(ROOT / 'requirements' / f'{tab}.txt').get('keras')
+        for tab in ('pytorch', 'jax', 'tensorflow')
+    }
     assert len(set(keras.values())) == 1 and None not in keras.values(), keras
     for tab in keras:
         assert bound(extra(tab)['keras'], '<=') == keras[tab]
