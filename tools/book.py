@@ -472,7 +472,7 @@ def pdf(project):
     check_sources(project)
     evaluate(project)
     try:
-        pdf_forms.build(tabs())
+        pdf_forms.build(project)
     except pdf_forms.PdfError as error:
         raise BuildError(str(error)) from error
 
@@ -482,9 +482,13 @@ def notebooks(project):
     which reads notebooks with nbformat, so it runs in .venv/book)."""
     check_sources(project)
     evaluate(project)
-    code = run_streamed(
-        [str(env_python('book')), str(ROOT / 'tools' / 'notebooks.py')], book_env(), '[notebooks]'
-    )
+    cmd = [
+        str(env_python('book')),
+        str(ROOT / 'tools' / 'notebooks.py'),
+        '--project',
+        str(project.root),
+    ]
+    code = run_streamed(cmd, book_env(), '[notebooks]')
     if code != 0:
         raise BuildError(f'writing the notebooks failed (exit {code})')
 

@@ -415,7 +415,7 @@ def pdf(lang):
 
     book.ensure_system_packages({**english_pdf.APT_PACKAGES, **CJK_APT_PACKAGES})
     prepare(lang)
-    name = english_pdf.project_name()
+    name = english_pdf.project_name(ENGLISH)
     for tab in ENGLISH.tabs:
         default = tab == ENGLISH.default_tab
         latex_dir = BUILD / lang / ('pdf' if default else f'pdf_{tab}')

@@ -18,42 +18,45 @@ supported version, and it stops when pip fails. d2lbook's own install cell,
 a bare `!pip install` that goes on after a failure, is replaced.
 
 Runs in .venv/book (it reads notebooks with nbformat): book.py starts it as
-`.venv/book/bin/python tools/notebooks.py [tab ...]`.
+`.venv/book/bin/python tools/notebooks.py [tab ...] [--project DIR]`.
 """
 
+import argparse
 import json
 import shutil
 import string
 import sys
 import zipfile
+from pathlib import Path
 
 import nbformat
 
 import book
 import build_marks
+from project import Project
 
-NOTEBOOKS = book.BUILD / 'notebooks'
 VARIANTS = ('plain', 'colab', 'sagemaker')
 
 
-def d2lbook_dir(variant, tab):
+def d2lbook_dir(project, variant, tab):
     """Where d2lbook writes one variant of one tab."""
     name = {'plain': 'ipynb', 'colab': 'colab', 'sagemaker': 'sagemaker'}[variant]
-    return book.BUILD / (name if tab == book.tabs()[0] else f'{name}_{tab}')
+    return project.build_dir / (name if tab == project.default_tab else f'{name}_{tab}')
 
 
-def reader_dir(variant, tab):
-    return NOTEBOOKS / tab / variant
+def reader_dir(project, variant, tab):
+    return project.build_dir / 'notebooks' / tab / variant
 
 
-def zip_for(tab):
-    name = book.config()['project']['name']
-    return NOTEBOOKS / (f'{name}.zip' if tab == book.tabs()[0] else f'{name}-{tab}.zip')
+def zip_for(project, tab):
+    name = project.config['project']['name']
+    file = f'{name}.zip' if tab == project.default_tab else f'{name}-{tab}.zip'
+    return project.build_dir / 'notebooks' / file
 
 
-def d2l_requirement(tab):
+def d2l_requirement(project, tab):
     """What a notebook of this tab installs, e.g. 'd2l-custom-layers[jax]==0.1.0'."""
-    config = book.config()
+    config = project.config
     return f'{config.defaults()["d2l_package"]}[{tab}]=={config["project"]["release"]}'
 
 
@@ -106,11 +109,11 @@ if sys.version_info >= (3, 12):
 """
 
 
-def install_cell(tab):
+def install_cell(project, tab):
     """The learner's whole setup, as the first cell of a notebook."""
     source = INSTALL_CELL.substitute(
         frameworks=FRAMEWORK_NAMES[tab],
-        requirement=d2l_requirement(tab),
+        requirement=d2l_requirement(project, tab),
         python_check=MXNET_PYTHON_CHECK if tab == 'mxnet' else '',
     )
     return nbformat.v4.new_code_cell(source)
@@ -129,7 +132,7 @@ def without_build_marks(notebook):
     return notebook
 
 
-def with_install_cell(variant_nb, plain_nb, tab):
+def with_install_cell(project, variant_nb, plain_nb, tab):
     """The variant's cells after d2lbook's install cells, under ours."""
     added = len(variant_nb.cells) - len(plain_nb.cells)
     rest = variant_nb.cells[added:]
@@ -139,15 +142,15 @@ def with_install_cell(variant_nb, plain_nb, tab):
             'behind an install cell any more; see tools/notebooks.py'
         )
     has_code = any(cell.cell_type == 'code' for cell in rest)
-    variant_nb.cells = ([install_cell(tab)] if has_code else []) + rest
+    variant_nb.cells = ([install_cell(project, tab)] if has_code else []) + rest
     return variant_nb
 
 
-def gather(tab):
+def gather(project, tab):
     """Copy one tab's notebooks from d2lbook's folders into _build/notebooks."""
     for variant in VARIANTS:
-        shutil.rmtree(reader_dir(variant, tab), ignore_errors=True)
-    plain_root = d2lbook_dir('plain', tab)
+        shutil.rmtree(reader_dir(project, variant, tab), ignore_errors=True)
+    plain_root = d2lbook_dir(project, 'plain', tab)
     for plain_path in sorted(plain_root.rglob('*.ipynb')):
         if plain_path.stat().st_size == 0:  # d2lbook's "no cell in this tab" marker
             continue
@@ -155,17 +158,17 @@ def gather(tab):
         plain_nb = nbformat.read(plain_path, as_version=4)
         forms = {'plain': with_python_kernel(plain_nb)}
         for variant in ('colab', 'sagemaker'):
-            variant_nb = nbformat.read(d2lbook_dir(variant, tab) / relative, as_version=4)
-            forms[variant] = with_install_cell(variant_nb, plain_nb, tab)
+            variant_nb = nbformat.read(d2lbook_dir(project, variant, tab) / relative, as_version=4)
+            forms[variant] = with_install_cell(project, variant_nb, plain_nb, tab)
         for variant, notebook in forms.items():
-            target = reader_dir(variant, tab) / relative
+            target = reader_dir(project, variant, tab) / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(without_build_marks(notebook), target)
     # Files the notebooks read (the bibliography), next to them.
     for resource in plain_root.rglob('*'):
         if resource.is_file() and resource.suffix != '.ipynb':
             for variant in VARIANTS:
-                target = reader_dir(variant, tab) / resource.relative_to(plain_root)
+                target = reader_dir(project, variant, tab) / resource.relative_to(plain_root)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(resource, target)
 
@@ -176,25 +179,24 @@ def gather(tab):
 LEARNER_DISTRIBUTION = {'tensorflow-cpu': 'tensorflow'}
 
 
-def build_versions(tab):
+def build_versions(project, tab):
     """{distribution: version} of what the tab's notebooks ran with, as the
     evaluation recorded it (book.record_versions): in the hosted workflow the
     notebooks are written where the framework's environment is not."""
-    path = book.versions_file(book.BUILD, tab)
+    path = book.versions_file(project.build_dir, tab)
     if not path.exists():
         raise book.BuildError(
-            f'{path.relative_to(book.ROOT)} is missing: evaluate the {tab} '
-            'notebooks first (make eval)'
+            f'{project.relative(path)} is missing: evaluate the {tab} notebooks first (make eval)'
         )
     return json.loads(path.read_text())
 
 
-def requirements_txt(tab):
-    config = book.config()
+def requirements_txt(project, tab):
+    config = project.config
     # Without a local label such as torch's `+cpu`, which PyPI does not serve.
     versions = {
         LEARNER_DISTRIBUTION.get(name, name): version.split('+')[0]
-        for name, version in build_versions(tab).items()
+        for name, version in build_versions(project, tab).items()
     }
     lines = [f'{config.defaults()["d2l_package"]}=={config["project"]["release"]}']
     lines += [f'{name}=={version}' for name, version in sorted(versions.items())]
@@ -233,45 +235,50 @@ ZIP_NOTES = {
 }
 
 
-def write_zip(tab):
+def write_zip(project, tab):
     """The plain notebooks, with what a learner needs to run them locally."""
-    source = reader_dir('plain', tab)
-    (source / 'requirements.txt').write_text(requirements_txt(tab))
+    source = reader_dir(project, 'plain', tab)
+    (source / 'requirements.txt').write_text(requirements_txt(project, tab))
     (source / 'README.md').write_text(
         ZIP_README.substitute(
-            title=book.config()['project']['title'],
+            title=project.config['project']['title'],
             framework=FRAMEWORK_TITLES[tab],
             note=ZIP_NOTES.get(tab, ''),
         )
     )
-    partial = zip_for(tab).with_suffix('.partial')
+    partial = zip_for(project, tab).with_suffix('.partial')
     with zipfile.ZipFile(partial, 'w', zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(source.rglob('*')):
             if path.is_file():
                 archive.write(path, path.relative_to(source))
-    partial.rename(zip_for(tab))
+    partial.rename(zip_for(project, tab))
 
 
-def build(selected):
-    for tab in selected:
+def build(project, selected=None):
+    for tab in selected or project.tabs:
         code = book.run_streamed(
             book.d2lbook('ipynb', 'colab', 'sagemaker', '--tab', tab),
             book.book_env(tab),
             f'[{tab}]',
+            cwd=project.root,
         )
         if code != 0:
             raise book.BuildError(f'd2lbook could not write the {tab} notebooks (exit {code})')
-        gather(tab)
-        write_zip(tab)
+        gather(project, tab)
+        write_zip(project, tab)
         book.log(
-            f'{tab}: {reader_dir("plain", tab).relative_to(book.ROOT)}, '
-            f'{zip_for(tab).relative_to(book.ROOT)}'
+            f'{tab}: {project.relative(reader_dir(project, "plain", tab))}, '
+            f'{project.relative(zip_for(project, tab))}'
         )
 
 
 def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('tabs', nargs='*')
+    parser.add_argument('--project', type=Path, default=book.ROOT)
+    args = parser.parse_args(argv)
     try:
-        build(argv or book.tabs())
+        build(Project(args.project), args.tabs)
     except book.BuildError as error:
         print(f'\nbuild failed: {error}', file=sys.stderr)
         return 1

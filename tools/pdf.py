@@ -3,7 +3,8 @@
 d2lbook builds the PDF of one tab at a time (`d2lbook build pdf --tab X`)
 into _build/pdf (the default tab) or _build/pdf_<tab>. The reader finds all
 of them in one folder: _build/pdf/<name>.pdf for the default framework and
-_build/pdf/<name>-<tab>.pdf for the others.
+_build/pdf/<name>-<tab>.pdf for the others. Every function takes the
+project (tools/project.py), so a throw-away copy builds its own PDFs.
 """
 
 import shutil
@@ -44,39 +45,41 @@ OFFLINE_ENV = {
 }
 
 
-def project_name():
-    return book.config()['project']['name']
+def project_name(project):
+    return project.config['project']['name']
 
 
-def latex_dir_for(tab):
+def latex_dir_for(project, tab):
     """Where d2lbook runs LaTeX for one tab."""
-    return book.BUILD / ('pdf' if tab == book.tabs()[0] else f'pdf_{tab}')
+    return project.build_dir / ('pdf' if tab == project.default_tab else f'pdf_{tab}')
 
 
-def pdf_for(tab):
+def pdf_for(project, tab):
     """The reader's PDF of one framework."""
-    name = project_name()
-    suffix = '' if tab == book.tabs()[0] else f'-{tab}'
-    return book.BUILD / 'pdf' / f'{name}{suffix}.pdf'
+    suffix = '' if tab == project.default_tab else f'-{tab}'
+    return project.build_dir / 'pdf' / f'{project_name(project)}{suffix}.pdf'
 
 
-def build_tab(tab):
+def build_tab(project, tab):
     env = dict(book.book_env(tab), **OFFLINE_ENV)
-    code = book.run_streamed(book.d2lbook('pdf', '--tab', tab), env, f'[pdf {tab}]')
-    built = latex_dir_for(tab) / f'{project_name()}.pdf'
+    code = book.run_streamed(
+        book.d2lbook('pdf', '--tab', tab), env, f'[pdf {tab}]', cwd=project.root
+    )
+    built = latex_dir_for(project, tab) / f'{project_name(project)}.pdf'
     if code != 0 or not built.exists():
         raise PdfError(
             f'building the {tab} PDF failed (d2lbook exited with {code}); '
-            f'LaTeX\'s log is {built.with_suffix(".log").relative_to(book.ROOT)}'
+            f'LaTeX\'s log is {project.relative(built.with_suffix(".log"))}'
         )
-    if built != pdf_for(tab):
-        pdf_for(tab).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(built, pdf_for(tab))
-    book.log(f'{tab}: {pdf_for(tab).relative_to(book.ROOT)}')
+    target = pdf_for(project, tab)
+    if built != target:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(built, target)
+    book.log(f'{tab}: {project.relative(target)}')
 
 
-def build(selected):
+def build(project, selected=None):
     # One after the other: each LaTeX run is single-threaded, but two at once
     # on the two cores would compete with the rest of a shared machine.
-    for tab in selected:
-        build_tab(tab)
+    for tab in selected or project.tabs:
+        build_tab(project, tab)

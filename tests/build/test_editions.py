@@ -124,7 +124,7 @@ def test_every_page_has_its_counterpart_in_every_edition(lang):
 
 
 def edition_pdf_text(lang, tab):
-    name = pdf.project_name()
+    name = pdf.project_name(editions.ENGLISH)
     file = f'{name}.pdf' if tab == TABS[0] else f'{name}-{tab}.pdf'
     return subprocess.run(
         ['pdftotext', str(BUILD / lang / 'pdf' / file), '-'],
