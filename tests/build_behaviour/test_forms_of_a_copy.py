@@ -5,6 +5,7 @@ import subprocess
 
 import nbformat
 import pytest
+
 from test_verbatim_outputs import PRINTED, SECTION_TEXT
 from throwaway_book import ROOT, SECTION, build_ok, copy_book, tabs
 
