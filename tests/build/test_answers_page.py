@@ -2,8 +2,8 @@
 
 import nbformat
 import pytest
-from bs4 import BeautifulSoup
 
+import rendered_page
 from book_paths import BUILD, TABS, eval_dir_for
 
 ANSWERS = 'chapter_builders-guide/custom-layer-answers'
@@ -50,18 +50,8 @@ def test_every_code_cell_of_the_answers_page_ran_in_this_tab(tab):
 
 
 def test_every_code_group_of_the_answers_page_has_code_in_the_four_tabs():
-    page = BeautifulSoup(
-        (BUILD / 'html' / f'{ANSWERS}.html').read_text(encoding='utf-8'), 'html.parser'
+    path = BUILD / 'html' / f'{ANSWERS}.html'
+    groups = rendered_page.assert_every_group_has_code_in_the_four_tabs(
+        rendered_page.read(path), path.name
     )
-    groups = [bar.parent for bar in page.select('div.mdl-tabs__tab-bar.code')]
     assert len(groups) >= 7, f'only {len(groups)} code groups'
-    for index, group in enumerate(groups):
-        names = [a.get_text(strip=True) for a in group.select('.mdl-tabs__tab-bar a')]
-        assert names == TABS, f'code group {index}: tabs {names}'
-        panels = group.find_all('div', class_='mdl-tabs__panel', recursive=False)
-        assert len(panels) == len(TABS), f'code group {index}: {len(panels)} panels'
-        for tab, panel in zip(TABS, panels):
-            code = panel.select_one('div.highlight-python pre')
-            assert code is not None and code.get_text(strip=True), (
-                f'group {index} [{tab}] has no code'
-            )

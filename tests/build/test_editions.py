@@ -7,6 +7,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
+import rendered_page
 from book_paths import BUILD, ROOT, SECTION, TABS, eval_dir_for, lib_module
 
 sys.path.insert(0, str(ROOT / 'tools'))
@@ -80,16 +81,11 @@ def test_sync_check_catches_a_paragraph_left_in_english(translated_section):
 
 @pytest.mark.parametrize('lang', LANGUAGES)
 def test_edition_renders_the_section_with_all_four_tabs(lang):
-    page = BUILD / lang / 'html' / f'{SECTION}.html'
-    soup = BeautifulSoup(page.read_text(encoding='utf-8'), 'html.parser')
+    soup = rendered_page.read(BUILD / lang / 'html' / f'{SECTION}.html')
     assert soup.html.get('lang') == lang
-    english = BeautifulSoup(
-        (BUILD / 'html' / f'{SECTION}.html').read_text(encoding='utf-8'), 'html.parser'
-    )
-    groups = soup.select('div.mdl-tabs__tab-bar.code')
-    assert len(groups) == len(english.select('div.mdl-tabs__tab-bar.code')) > 0
-    for group in groups:
-        assert [a.get_text(strip=True) for a in group.select('a')] == TABS
+    english = rendered_page.read(BUILD / 'html' / f'{SECTION}.html')
+    groups = rendered_page.assert_every_group_has_code_in_the_four_tabs(soup, f'{lang} section')
+    assert len(groups) == len(rendered_page.code_groups(english))
     assert len(soup.select('div.output pre')) == len(english.select('div.output pre'))
 
 

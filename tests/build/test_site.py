@@ -4,6 +4,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
+import rendered_page
 from book_paths import BUILD, SECTION, TABS, eval_dir_for
 
 PAGE = BUILD / 'html' / f'{SECTION}.html'
@@ -11,30 +12,11 @@ PAGE = BUILD / 'html' / f'{SECTION}.html'
 
 @pytest.fixture(scope='module')
 def code_groups():
-    page = BeautifulSoup(PAGE.read_text(encoding='utf-8'), 'html.parser')
-    groups = [bar.parent for bar in page.select('div.mdl-tabs__tab-bar.code')]
-    assert groups, f'{PAGE} has no code groups'
-    return groups
+    return rendered_page.code_groups(rendered_page.read(PAGE))
 
 
-def panels(group):
-    return group.find_all('div', class_='mdl-tabs__panel', recursive=False)
-
-
-def test_every_code_group_offers_the_four_tabs_in_order(code_groups):
-    for index, group in enumerate(code_groups):
-        names = [a.get_text(strip=True) for a in group.select('.mdl-tabs__tab-bar a')]
-        assert names == TABS, f'code group {index}: tabs {names}'
-        assert len(panels(group)) == len(TABS), f'code group {index}: {len(panels(group))} panels'
-
-
-def test_every_code_group_has_code_in_each_tab(code_groups):
-    for index, group in enumerate(code_groups):
-        for tab, panel in zip(TABS, panels(group)):
-            code = panel.select_one('div.highlight-python pre')
-            assert code is not None and code.get_text(strip=True), (
-                f'group {index} [{tab}] has no code'
-            )
+def test_every_code_group_has_code_in_the_four_tabs_in_order():
+    rendered_page.assert_every_group_has_code_in_the_four_tabs(rendered_page.read(PAGE), PAGE.name)
 
 
 def outputs_of(tab):
@@ -55,7 +37,7 @@ def test_each_tab_shows_the_outputs_of_its_evaluated_notebook(code_groups, tab):
     shown = [
         pre.get_text()
         for group in code_groups
-        for pre in panels(group)[column].select('div.output pre')
+        for pre in rendered_page.panels(group)[column].select('div.output pre')
     ]
     expected = outputs_of(tab)
     assert len(expected) >= 5, f'{tab}: only {len(expected)} outputs'
