@@ -48,3 +48,9 @@ def tests_for(d2l, array_type, to_numpy):
         ),
         'test_set_seed_repeats_the_draws': lambda: check_set_seed_repeats_the_draws(d2l, to_numpy),
     }
+
+
+def quadratic_forms(X, W):
+    """y[b, k] = x_b^T W[:, :, k] x_b for NumPy arrays, written without einsum:
+    what TensorReduction must compute, by a route of its own."""
+    return np.array([[x @ W[:, :, k] @ x for k in range(W.shape[2])] for x in X])
