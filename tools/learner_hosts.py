@@ -24,6 +24,7 @@ Runs in .venv/book (it uses nbclient):
 import argparse
 import concurrent.futures
 import configparser
+import datetime
 import glob
 import json
 import os
@@ -205,10 +206,33 @@ def seconds_of(cell):
     start, end = timing.get('iopub.execute_input'), timing.get('shell.execute_reply')
     if not (start and end):
         return None
-    from datetime import datetime
+    return (parse_time(end) - parse_time(start)).total_seconds()
 
-    parse = lambda text: datetime.fromisoformat(text.replace('Z', '+00:00'))  # noqa: E731
-    return (parse(end) - parse(start)).total_seconds()
+
+def parse_time(text):
+    return datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
+
+
+def failed_cell(notebook, failure):
+    """Where and how a run stopped: the number of the code cell (from 0),
+    its exception, and what it printed before raising."""
+    code = [cell for cell in notebook.cells if cell.cell_type == 'code']
+    for number, cell in enumerate(code):
+        errors = [o for o in cell.get('outputs', []) if o.output_type == 'error']
+        if errors:
+            printed = ''.join(o.get('text', '') for o in cell.outputs if o.output_type == 'stream')
+            return {
+                'cell': number,
+                'ename': errors[0].ename,
+                'evalue': errors[0].evalue,
+                'printed': printed[-4000:],
+            }
+    return {
+        'cell': None,
+        'ename': type(failure).__name__,
+        'evalue': str(failure)[:2000],
+        'printed': '',
+    }
 
 
 def run_notebook(path, workdir):
@@ -235,32 +259,7 @@ def run_notebook(path, workdir):
     try:
         client.execute()
     except CellExecutionError as failure:
-        failed = next(
-            (
-                i
-                for i, cell in enumerate(notebook.cells)
-                if cell.cell_type == 'code'
-                and any(o.output_type == 'error' for o in cell.get('outputs', []))
-            ),
-            None,
-        )
-        output = (
-            next((o for o in notebook.cells[failed].outputs if o.output_type == 'error'), {})
-            if failed is not None
-            else {}
-        )
-        error = {
-            'cell': failed,
-            'ename': output.get('ename', type(failure).__name__),
-            'evalue': output.get('evalue', str(failure)[:2000]),
-            'printed': ''.join(
-                o.get('text', '')
-                for o in notebook.cells[failed].outputs
-                if o.output_type == 'stream'
-            )[-4000:]
-            if failed is not None
-            else '',
-        }
+        error = failed_cell(notebook, failure)
     code = [cell for cell in notebook.cells if cell.cell_type == 'code']
     return {
         'notebook': (
