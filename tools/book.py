@@ -21,7 +21,6 @@ Usage: python3 tools/book.py {setup,check,eval,html,lib,pdf,notebooks,dist,test,
 """
 
 import argparse
-import configparser
 import hashlib
 import json
 import os
@@ -31,6 +30,9 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+
+# book.py runs as a script from tools/, where this module lives.
+from project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / '.venv'
@@ -61,17 +63,14 @@ class BuildError(Exception):
 
 
 def tabs():
-    """The framework tabs, in config.ini's order (the first is the default)."""
-    config = configparser.ConfigParser()
-    config.read(ROOT / 'config.ini', encoding='utf-8')
-    return [tab.strip() for tab in config['build']['tabs'].split(',')]
+    """The framework tabs, in config.ini's order (the first is the default),
+    as tools/project.py reads them."""
+    return Project(ROOT).tabs
 
 
 def config():
-    """config.ini, as d2lbook reads it."""
-    parser = configparser.ConfigParser()
-    parser.read(ROOT / 'config.ini', encoding='utf-8')
-    return parser
+    """config.ini, as tools/project.py (and d2lbook) reads it."""
+    return Project(ROOT).config
 
 
 def env_dir(name):
@@ -240,7 +239,6 @@ def setup(selected=None):
 
 
 def install_npm_env():
-    sys.path.insert(0, str(ROOT / 'tools'))
     import npm_env
 
     try:
@@ -565,7 +563,6 @@ def offline_check():
 
 def test():
     ensure_system_packages(TEST_APT_PACKAGES)
-    sys.path.insert(0, str(ROOT / 'tools'))
     import run_tests
 
     return run_tests.main()
@@ -605,8 +602,6 @@ def main(argv=None):
         'build throw-away copies); the environments stay in .venv/',
     )
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT / 'tools'))
-    from project import Project
 
     project = Project(args.project)
     try:

@@ -417,8 +417,7 @@ def pdf(lang):
     prepare(lang)
     name = english_pdf.project_name(ENGLISH)
     for tab in ENGLISH.tabs:
-        default = tab == ENGLISH.default_tab
-        latex_dir = BUILD / lang / ('pdf' if default else f'pdf_{tab}')
+        latex_dir = BUILD / lang / ENGLISH.tab_folder('pdf', tab)
         code = run_d2lbook(
             lang, 'pdf', '--tab', tab, env=dict(os.environ, **english_pdf.OFFLINE_ENV)
         )
@@ -428,7 +427,7 @@ def pdf(lang):
                 f'building the {lang} {tab} PDF failed (d2lbook exited with {code}); '
                 f'LaTeX\'s log is {shown(built.with_suffix(".log"))}'
             )
-        target = BUILD / lang / 'pdf' / (f'{name}.pdf' if default else f'{name}-{tab}.pdf')
+        target = BUILD / lang / 'pdf' / ENGLISH.reader_file_name(tab, '.pdf')
         if built != target:
             shutil.copy(built, target)
         print(f'[{lang}] {tab}: {shown(target)}')

@@ -41,7 +41,7 @@ VARIANTS = ('plain', 'colab', 'sagemaker')
 def d2lbook_dir(project, variant, tab):
     """Where d2lbook writes one variant of one tab."""
     name = {'plain': 'ipynb', 'colab': 'colab', 'sagemaker': 'sagemaker'}[variant]
-    return project.build_dir / (name if tab == project.default_tab else f'{name}_{tab}')
+    return project.build_dir / project.tab_folder(name, tab)
 
 
 def reader_dir(project, variant, tab):
@@ -49,9 +49,7 @@ def reader_dir(project, variant, tab):
 
 
 def zip_for(project, tab):
-    name = project.config['project']['name']
-    file = f'{name}.zip' if tab == project.default_tab else f'{name}-{tab}.zip'
-    return project.build_dir / 'notebooks' / file
+    return project.build_dir / 'notebooks' / project.reader_file_name(tab, '.zip')
 
 
 def d2l_requirement(project, tab):

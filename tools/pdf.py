@@ -51,13 +51,12 @@ def project_name(project):
 
 def latex_dir_for(project, tab):
     """Where d2lbook runs LaTeX for one tab."""
-    return project.build_dir / ('pdf' if tab == project.default_tab else f'pdf_{tab}')
+    return project.build_dir / project.tab_folder('pdf', tab)
 
 
 def pdf_for(project, tab):
     """The reader's PDF of one framework."""
-    suffix = '' if tab == project.default_tab else f'-{tab}'
-    return project.build_dir / 'pdf' / f'{project_name(project)}{suffix}.pdf'
+    return project.build_dir / 'pdf' / project.reader_file_name(tab, '.pdf')
 
 
 def build_tab(project, tab):

@@ -45,9 +45,22 @@ class Project:
     def relative(self, path):
         return Path(path).resolve().relative_to(self.root).as_posix()
 
+    def tab_folder(self, kind, tab):
+        """The name of d2lbook's folder of one kind of output (eval, pdf,
+        ipynb, colab, sagemaker, ...) for one tab: the default tab's has no
+        suffix, the others' end in _<tab>."""
+        return kind if tab == self.default_tab else f'{kind}_{tab}'
+
+    def reader_file_name(self, tab, suffix):
+        """The name of a reader's file of one framework, such as its PDF or
+        its zip of notebooks: <name><suffix> for the default tab, and
+        <name>-<tab><suffix> for the others."""
+        name = self.config['project']['name']
+        return f'{name}{suffix}' if tab == self.default_tab else f'{name}-{tab}{suffix}'
+
     def eval_dir(self, tab):
         """d2lbook's folder of evaluated notebooks for one tab."""
-        return self.build_dir / ('eval' if tab == self.default_tab else f'eval_{tab}')
+        return self.build_dir / self.tab_folder('eval', tab)
 
     def evaluated_notebook(self, source, tab):
         return self.eval_dir(tab) / Path(self.relative(source)).with_suffix('.ipynb')

@@ -12,7 +12,6 @@ from book_paths import BUILD, ROOT, SECTION, TABS, eval_dir_for, lib_module
 
 sys.path.insert(0, str(ROOT / 'tools'))
 import editions  # noqa: E402
-import pdf  # noqa: E402  (the PDF's file name)
 
 LANGUAGES = editions.LANGUAGES
 ENGLISH_SECTION = ROOT / f'{SECTION}.md'
@@ -120,8 +119,7 @@ def test_every_page_has_its_counterpart_in_every_edition(lang):
 
 
 def edition_pdf_text(lang, tab):
-    name = pdf.project_name(editions.ENGLISH)
-    file = f'{name}.pdf' if tab == TABS[0] else f'{name}-{tab}.pdf'
+    file = editions.ENGLISH.reader_file_name(tab, '.pdf')
     return subprocess.run(
         ['pdftotext', str(BUILD / lang / 'pdf' / file), '-'],
         check=True,

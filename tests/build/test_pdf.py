@@ -2,21 +2,17 @@
 outputs, and the equations typeset by LaTeX. Read with poppler's pdftotext
 and pdffonts."""
 
-import configparser
 import re
 import subprocess
 
 import nbformat
 import pytest
 
-from book_paths import BUILD, DEFAULT_TAB, ROOT, SECTION, TABS, eval_dir_for, lib_module
+from book_paths import BUILD, PROJECT, ROOT, SECTION, TABS, eval_dir_for, lib_module
 
 
 def pdf_for(tab):
-    config = configparser.ConfigParser()
-    config.read(ROOT / 'config.ini', encoding='utf-8')
-    name = config['project']['name']
-    return BUILD / 'pdf' / (f'{name}.pdf' if tab == DEFAULT_TAB else f'{name}-{tab}.pdf')
+    return BUILD / 'pdf' / PROJECT.reader_file_name(tab, '.pdf')
 
 
 def pdf_text(tab):

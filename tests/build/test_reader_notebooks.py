@@ -3,7 +3,6 @@ executed notebooks and their zip, and Colab and SageMaker variants whose
 first cell installs what the notebook needs. Running them as a learner does,
 on fresh hosts, is tests/learners/'s part."""
 
-import configparser
 import json
 import subprocess
 import zipfile
@@ -13,23 +12,13 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from book_paths import BUILD, DEFAULT_TAB, ROOT, SECTION, TABS
+from book_paths import BUILD, PROJECT, ROOT, SECTION, TABS
 
 NOTEBOOKS = BUILD / 'notebooks'
 VARIANTS = ['plain', 'colab', 'sagemaker']
 # The distribution that is "the framework" of each tab.
 FRAMEWORK = {'pytorch': 'torch', 'mxnet': 'mxnet', 'jax': 'jax', 'tensorflow': 'tensorflow'}
 SECTION_NOTEBOOK = f'{SECTION}.ipynb'
-
-
-def config():
-    parser = configparser.ConfigParser()
-    parser.read(ROOT / 'config.ini', encoding='utf-8')
-    return parser
-
-
-def project_name():
-    return config()['project']['name']
 
 
 def read(tab, variant, name=SECTION_NOTEBOOK):
@@ -57,8 +46,7 @@ def test_each_framework_has_its_executed_notebooks_and_their_zip(tab):
     outputs = [cell for cell in notebook.cells if cell.cell_type == 'code' and cell.outputs]
     assert len(outputs) >= 5, f'{tab}: the plain notebook kept only {len(outputs)} outputs'
     assert notebook.metadata['kernelspec']['name'] == 'python3'
-    name = project_name() if tab == DEFAULT_TAB else f'{project_name()}-{tab}'
-    with zipfile.ZipFile(NOTEBOOKS / f'{name}.zip') as archive:
+    with zipfile.ZipFile(NOTEBOOKS / PROJECT.reader_file_name(tab, '.zip')) as archive:
         assert SECTION_NOTEBOOK in archive.namelist()
         zipped = nbformat.reads(archive.read(SECTION_NOTEBOOK).decode(), as_version=4)
     assert zipped == notebook
@@ -75,10 +63,10 @@ def test_first_cell_installs_d2l_by_package_name_with_the_frameworks_extra(tab, 
     [line] = [line for line in first.source.splitlines() if line.startswith('requirement = ')]
     requirement = Requirement(line.split('=', 1)[1].strip().strip("'"))
     assert canonicalize_name(requirement.name) == canonicalize_name(
-        config().defaults()['d2l_package']
+        PROJECT.config.defaults()['d2l_package']
     )
     assert requirement.extras == {tab}
-    assert str(requirement.specifier) == f'=={config()["project"]["release"]}'
+    assert str(requirement.specifier) == f'=={PROJECT.config["project"]["release"]}'
     assert "'pip', 'install'" in first.source and 'pip.returncode != 0' in first.source
 
 
@@ -87,7 +75,7 @@ def test_first_cell_installs_d2l_by_package_name_with_the_frameworks_extra(tab, 
 def test_nothing_a_learner_runs_points_at_a_repository(tab, variant):
     """No code cell installs from git, nor names the placeholder publishing
     repository of config.ini."""
-    repo = config().defaults()['publish_repo']
+    repo = PROJECT.config.defaults()['publish_repo']
     for path in sorted((NOTEBOOKS / tab / variant).rglob('*.ipynb')):
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == 'code':
@@ -98,8 +86,7 @@ def test_nothing_a_learner_runs_points_at_a_repository(tab, variant):
 
 @pytest.mark.parametrize('tab', TABS)
 def test_zip_carries_the_build_versions_and_a_readme(tab):
-    name = project_name() if tab == DEFAULT_TAB else f'{project_name()}-{tab}'
-    with zipfile.ZipFile(NOTEBOOKS / f'{name}.zip') as archive:
+    with zipfile.ZipFile(NOTEBOOKS / PROJECT.reader_file_name(tab, '.zip')) as archive:
         requirements = archive.read('requirements.txt').decode().splitlines()
         readme = archive.read('README.md').decode()
     pinned = {
@@ -108,8 +95,8 @@ def test_zip_carries_the_build_versions_and_a_readme(tab):
     }
     versions = installed_versions(tab)
     for name, specifier in pinned.items():
-        if name == canonicalize_name(config().defaults()['d2l_package']):
-            assert specifier == f'=={config()["project"]["release"]}'
+        if name == canonicalize_name(PROJECT.config.defaults()['d2l_package']):
+            assert specifier == f'=={PROJECT.config["project"]["release"]}'
             continue
         built = versions.get(name) or versions.get(f'{name}-cpu')
         assert built and specifier == f'=={built.split("+")[0]}', (name, specifier, built)
@@ -122,7 +109,7 @@ def test_zip_carries_the_build_versions_and_a_readme(tab):
 def test_variant_is_the_executed_notebook_under_its_install_cell(tab, variant):
     plain, other = read(tab, 'plain'), read(tab, variant)
     assert [c.source for c in other.cells[1:]] == [c.source for c in plain.cells]
-    kernel = {'colab': 'python3', 'sagemaker': config()['sagemaker']['kernel']}[variant]
+    kernel = {'colab': 'python3', 'sagemaker': PROJECT.config['sagemaker']['kernel']}[variant]
     assert other.metadata['kernelspec']['name'] in kernel
 
 

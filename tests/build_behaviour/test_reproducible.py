@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from book_paths import TABS
+from book_paths import PROJECT, TABS
 from throwaway_book import build_ok, copy_book
 
 
@@ -32,7 +32,7 @@ def two_clean_builds(tmp_path_factory):
 @pytest.mark.parametrize('tab', TABS)
 def test_two_clean_builds_give_identical_outputs(two_clean_builds, tab):
     first, second = two_clean_builds
-    eval_dir = 'eval' if tab == TABS[0] else f'eval_{tab}'
+    eval_dir = PROJECT.tab_folder('eval', tab)
     notebooks = sorted(p.relative_to(first) for p in (first / eval_dir).rglob('*.ipynb'))
     assert notebooks, f'the first build wrote no {tab} notebook'
     outputs_seen = 0

@@ -3,7 +3,6 @@ twine accepts, complete metadata, an extra per framework whose ranges run
 from the floor the learners' hosts test to the version the book is built
 with, and a package that imports with no framework at all."""
 
-import configparser
 import subprocess
 import sys
 import zipfile
@@ -13,11 +12,10 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from book_paths import BUILD, ROOT, TABS
+from book_paths import BUILD, PROJECT, ROOT, TABS
 
 DIST = BUILD / 'dist'
-CONFIG = configparser.ConfigParser()
-CONFIG.read(ROOT / 'config.ini', encoding='utf-8')
+CONFIG = PROJECT.config
 RELEASE = CONFIG['project']['release']
 
 
