@@ -25,6 +25,7 @@ The table is printed and written to _build/bench.md. A benchmark is never a
 test: nothing fails on a number.
 """
 
+import concurrent.futures
 import configparser
 import datetime
 import json
@@ -33,7 +34,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -155,21 +155,9 @@ def plain_d2lbook_build(project):
         env['JUPYTER_PATH'] = str(book.kernel_dir_for(tab))
         quiet(book.d2lbook('eval', '--tab', tab), project, env)
 
-    errors = []
-
-    def guarded(tab):
-        try:
-            evaluate(tab)
-        except book.BuildError as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=guarded, args=(tab,)) for tab in book.tabs()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
+    # All tabs at once, as the old driver ran them; the first failure is raised.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(book.tabs())) as pool:
+        list(pool.map(evaluate, book.tabs()))
     env = book.book_env()
     env['JUPYTER_PATH'] = str(book.kernel_dir_for(book.tabs()[0]))
     quiet(book.d2lbook('html', '--tab', 'all'), project, env)

@@ -21,6 +21,7 @@ Usage: python3 tools/book.py {setup,check,eval,html,lib,pdf,notebooks,dist,test,
 """
 
 import argparse
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -28,7 +29,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 # book.py runs as a script from tools/, where this module lives.
@@ -211,18 +211,10 @@ def setup(selected=None):
     if stale:
         log(f'creating environments: {", ".join(stale)} (under .venv/)')
         outputs = {name: [] for name in stale}
-        results = {}
-        threads = [
-            threading.Thread(
-                target=lambda n=name: results.__setitem__(n, install_env(n, outputs[n]))
-            )
-            for name in stale
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        failed = [name for name in stale if not results[name]]
+        # All at once: pip mostly waits on the network and on unpacking.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(stale)) as pool:
+            installed = dict(zip(stale, pool.map(lambda n: install_env(n, outputs[n]), stale)))
+        failed = [name for name in stale if not installed[name]]
         for name in failed:
             print('\n'.join(outputs[name][-30:]), file=sys.stderr)
         if failed:
