@@ -30,7 +30,6 @@ import configparser
 import datetime
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ import time
 from pathlib import Path
 
 import book
+from project import copy_book_sources
 
 TOOLS = Path(__file__).resolve().parent
 IMPORT_ROUNDS = 7
@@ -55,15 +55,6 @@ BUILT_IN_LAYER = {
     'jax': 'nn.Dense + relu, jit',
     'tensorflow': "Dense(activation='relu')",
 }
-BOOK_SOURCES = [
-    'config.ini',
-    'index.md',
-    'references.md',
-    'references.bib',
-    'chapter_builders-guide',
-    'd2l',
-    'static',
-]
 
 
 def log(message):
@@ -112,19 +103,7 @@ def layer_times(tab):
 
 
 def copy_book(destination):
-    destination.mkdir(parents=True)
-    for name in BOOK_SOURCES:
-        source = book.ROOT / name
-        if source.is_dir():
-            shutil.copytree(
-                source, destination / name, ignore=shutil.ignore_patterns('__pycache__')
-            )
-        else:
-            shutil.copy2(source, destination / name)
-    # The book's Sphinx extension is found by walking up from the rendered
-    # conf.py to a tools/ folder: the repository's own.
-    (destination / 'tools').symlink_to(book.ROOT / 'tools')
-    return destination
+    return copy_book_sources(book.ROOT, destination)
 
 
 def timed(run):

@@ -25,7 +25,6 @@ import concurrent.futures
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -309,12 +308,18 @@ def evaluate(project, selected=None):
 
 # Run in a framework's environment: the versions of what the d2l package's
 # extra for the tab names (the editable install there carries the extras)
-# and of the requirements file's pins, by distribution name.
+# and of the requirements file's pins, by distribution name; the build's
+# own tools (ipykernel, pytest) are left out.
 VERSIONS_SCRIPT = """
 import importlib.metadata as metadata, json, re, sys
-package, tab, pins = sys.argv[1], sys.argv[2], sys.argv[3:]
-names = [re.split(r'[<>=!~;\\[ ]', line)[0] for line in metadata.requires(package)
-         if f'extra == "{tab}"' in line] + pins
+package, tab, requirements_file = sys.argv[1:]
+
+def name_of(requirement):
+    return re.split(r'[<>=!~;\\[ ]', requirement.split('#')[0].strip())[0]
+
+names = [name_of(line) for line in metadata.requires(package) if f'extra == "{tab}"' in line]
+with open(requirements_file) as lines:
+    names += [name for name in map(name_of, lines) if name and name not in {'ipykernel', 'pytest'}]
 versions = {}
 for name in names:
     for distribution in (name, name + '-cpu'):
@@ -327,8 +332,6 @@ for name in names:
         sys.exit(f'{name} is not installed in this environment')
 print(json.dumps(versions, sort_keys=True))
 """
-# In requirements/<tab>.txt for the build itself, not for running a notebook.
-BUILD_ONLY_PACKAGES = {'ipykernel', 'pytest'}
 
 
 def versions_file(build_dir, tab):
@@ -348,9 +351,6 @@ def record_versions(project, selected):
             and path.stat().st_mtime > stamp_file(tab).stat().st_mtime
         ):
             continue
-        lines = (REQUIREMENTS / f'{tab}.txt').read_text().splitlines()
-        pins = [re.split(r'[<>=!~;\[ ]', line.split('#')[0].strip())[0] for line in lines]
-        pins = [pin for pin in pins if pin and pin not in BUILD_ONLY_PACKAGES]
         result = subprocess.run(
             [
                 str(env_python(tab)),
@@ -358,7 +358,7 @@ def record_versions(project, selected):
                 VERSIONS_SCRIPT,
                 config().defaults()['d2l_package'],
                 tab,
-                *pins,
+                str(REQUIREMENTS / f'{tab}.txt'),
             ],
             capture_output=True,
             text=True,

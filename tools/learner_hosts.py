@@ -23,7 +23,6 @@ Runs in .venv/book (it uses nbclient):
 
 import argparse
 import concurrent.futures
-import configparser
 import datetime
 import glob
 import json
@@ -34,6 +33,8 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / '_build' / 'notebooks'
@@ -73,9 +74,7 @@ def python_of(version):
 
 
 def tabs():
-    config = configparser.ConfigParser()
-    config.read(ROOT / 'config.ini', encoding='utf-8')
-    return [tab.strip().lower() for tab in config['build']['tabs'].split(',')]
+    return Project(ROOT).tabs
 
 
 def plans(python=None):

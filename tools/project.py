@@ -8,7 +8,39 @@ config.ini: the repository itself, or a throw-away copy that a test builds.
 import configparser
 import glob
 import os
+import shutil
 from pathlib import Path
+
+# What a copy of the book needs to build: the tests and `make bench` build
+# throw-away copies.
+BOOK_SOURCES = [
+    'config.ini',
+    'index.md',
+    'references.md',
+    'references.bib',
+    'chapter_builders-guide',
+    'd2l',
+    'static',
+]
+
+
+def copy_book_sources(root, destination):
+    """Copy the book at root into destination, with a link to root's tools/:
+    the book's Sphinx extension is found by walking up from the rendered
+    conf.py to a tools/ folder, so the copy renders with root's tools and
+    environments."""
+    destination = Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in BOOK_SOURCES:
+        source = Path(root) / name
+        if source.is_dir():
+            shutil.copytree(
+                source, destination / name, ignore=shutil.ignore_patterns('__pycache__')
+            )
+        else:
+            shutil.copy2(source, destination / name)
+    (destination / 'tools').symlink_to(Path(root) / 'tools')
+    return destination
 
 
 class Project:

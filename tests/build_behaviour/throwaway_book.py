@@ -8,27 +8,17 @@ touch the real _build/.
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / 'tools' / 'book.py'
-SOURCES = [
-    'config.ini',
-    'index.md',
-    'references.md',
-    'references.bib',
-    'chapter_builders-guide',
-    'd2l',
-    'static',
-]
 SECTION = 'chapter_builders-guide/custom-layer.md'
 
 sys.path.insert(0, str(ROOT / 'tools'))
 import book  # noqa: E402  (the driver: its network namespace and paths)
-from project import Project  # noqa: E402
+from project import Project, copy_book_sources  # noqa: E402
 
 
 def tiny_section(body):
@@ -55,20 +45,7 @@ def copy_book(destination, section=None):
     `section` replaces the section's text; the book's other pages with code
     then become code-free stand-ins, so that only the tiny section runs.
     """
-    destination = Path(destination)
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in SOURCES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(
-                source, destination / name, ignore=shutil.ignore_patterns('__pycache__')
-            )
-        else:
-            shutil.copy2(source, destination / name)
-    # The book's Sphinx extension is found by walking up from the rendered
-    # conf.py to a tools/ folder; a link to the repository's own keeps the
-    # copy rendering with the repository's tools and environments.
-    (destination / 'tools').symlink_to(ROOT / 'tools')
+    destination = copy_book_sources(ROOT, destination)
     if section is not None:
         for page in Project(destination).notebook_sources():
             text = page.read_text(encoding='utf-8')
