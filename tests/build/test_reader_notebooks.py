@@ -13,6 +13,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from book_paths import BUILD, PROJECT, ROOT, SECTION, TABS
+from requirements_files import requirements_in
 
 NOTEBOOKS = BUILD / 'notebooks'
 VARIANTS = ['plain', 'colab', 'sagemaker']
@@ -87,12 +88,9 @@ def test_nothing_a_learner_runs_points_at_a_repository(tab, variant):
 @pytest.mark.parametrize('tab', TABS)
 def test_zip_carries_the_build_versions_and_a_readme(tab):
     with zipfile.ZipFile(NOTEBOOKS / PROJECT.reader_file_name(tab, '.zip')) as archive:
-        requirements = archive.read('requirements.txt').decode().splitlines()
+        requirements = archive.read('requirements.txt').decode()
         readme = archive.read('README.md').decode()
-    pinned = {
-        canonicalize_name(r.name): str(r.specifier)
-        for r in (Requirement(line) for line in requirements if line and not line.startswith('#'))
-    }
+    pinned = {canonicalize_name(r.name): str(r.specifier) for r in requirements_in(requirements)}
     versions = installed_versions(tab)
     for name, specifier in pinned.items():
         if name == canonicalize_name(PROJECT.config.defaults()['d2l_package']):

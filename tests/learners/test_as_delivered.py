@@ -8,11 +8,11 @@ import re
 
 import nbformat
 import pytest
-from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from book_paths import BUILD, TABS
+from requirements_files import pinned_versions, requirements_in
 
 NOTEBOOKS = BUILD / 'notebooks'
 SECTION = 'chapter_builders-guide/custom-layer.ipynb'
@@ -50,9 +50,7 @@ def ran(report, notebook):
 
 def book_versions(tab):
     """The zip's requirements.txt: the versions the book was executed with."""
-    lines = (NOTEBOOKS / tab / 'plain' / 'requirements.txt').read_text().splitlines()
-    pins = [Requirement(line) for line in lines if line and not line.startswith('#')]
-    return {canonicalize_name(pin.name): str(pin.specifier).lstrip('=') for pin in pins}
+    return pinned_versions(NOTEBOOKS / tab / 'plain' / 'requirements.txt')
 
 
 def stored_results(tab, name):
@@ -171,9 +169,7 @@ def test_section_and_answers_run_on_a_colab_like_host(host_reports, name, python
     report = host(host_reports, name)
     assert report['python'].startswith(f'Python {python}'), report['python']
     text = (BUILD.parent / 'requirements' / preinstalled).read_text()
-    for pin in (
-        Requirement(line) for line in text.splitlines() if line and not line.startswith('#')
-    ):
+    for pin in requirements_in(text):
         installed = report['before'].get(canonicalize_name(pin.name))
         assert installed and pin.specifier.contains(installed), (pin, installed)
     tab = name.rsplit('-', 1)[1]

@@ -13,6 +13,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from book_paths import BUILD, PROJECT, ROOT, TABS
+from requirements_files import pinned_versions
 
 DIST = BUILD / 'dist'
 CONFIG = PROJECT.config
@@ -38,14 +39,6 @@ def extra(tab):
         canonicalize_name(r.name): r
         for r in requirements
         if r.marker and r.marker.evaluate(marker) and not r.marker.evaluate({'extra': ''})
-    }
-
-
-def pins(path):
-    lines = path.read_text().splitlines()
-    return {
-        canonicalize_name(r.name): str(r.specifier).lstrip('=')
-        for r in (Requirement(line) for line in lines if line and not line.startswith('#'))
     }
 
 
@@ -79,7 +72,7 @@ def test_metadata_names_the_package_its_version_license_and_addresses():
     assert all(repo.split('/')[1] in url for url in urls.values()), urls
 
 
-def test_each_framework_has_an_extra_of_ranges_not_pins():
+def test_each_framework_has_an_extra_of_ranges_not_pinned_versions():
     assert set(metadata().get_all('Provides-Extra')) == set(TABS)
     for tab in TABS:
         requirements = extra(tab)
@@ -97,9 +90,9 @@ def test_each_range_runs_from_the_tested_floor_to_the_books_version(tab):
     floor file, the build's own version); the tops are the build's versions,
     read from the zip's requirements.txt."""
     requirements = extra(tab)
-    built = pins(BUILD / 'notebooks' / tab / 'plain' / 'requirements.txt')
+    built = pinned_versions(BUILD / 'notebooks' / tab / 'plain' / 'requirements.txt')
     floor_file = ROOT / 'requirements' / 'floor' / f'{tab}.txt'
-    floors = pins(floor_file) if floor_file.exists() else built
+    floors = pinned_versions(floor_file) if floor_file.exists() else built
     for name, requirement in requirements.items():
         assert bound(requirement, '>=') == floors[name].split('+')[0], (
             f'[{tab}] {requirement}: the floor tested is {name} {floors[name]}'
@@ -167,7 +160,7 @@ def test_every_keras_backend_environment_pins_the_same_keras():
     """The section's Keras 3 layer runs in the pytorch, jax and tensorflow
     environments; all three hold the same Keras, which the extras' top is."""
     keras = {
-        tab: pins(ROOT / 'requirements' / f'{tab}.txt').get('keras')
+        tab: pinned_versions(ROOT / 'requirements' / f'{tab}.txt').get('keras')
         for tab in ('pytorch', 'jax', 'tensorflow')
     }
     assert len(set(keras.values())) == 1 and None not in keras.values(), keras
