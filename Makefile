@@ -1,9 +1,13 @@
-# The book's commands. The logic lives in tools/book.py; see README.md.
+# The book's commands. The logic lives in the build package, tools/bookbuild/
+# (see README.md): `book <command>`, installed in .venv/book by `make setup`.
 PYTHON ?= python3
-BOOK := $(PYTHON) tools/book.py
+# The set-up runs on the system Python, before .venv/book exists; it needs
+# only the standard library.
+SETUP := PYTHONPATH=tools $(PYTHON) -m bookbuild
+BOOK := .venv/book/bin/book
 
 .PHONY: html setup check eval lib pdf notebooks dist lint test bench offline-check clean \
-        editions-check editions-copy-code html-ko html-pt pdf-ko pdf-pt
+        editions-check editions-copy-code html-ko html-pt pdf-ko pdf-pt watch
 
 # Set up what is missing, check the sources, run what changed, render _build/html/.
 html: setup
@@ -11,11 +15,11 @@ html: setup
 
 # Create .venv/book, .venv/<tab> and .venv/npm (and apt packages when root); idempotent.
 setup:
-	$(BOOK) setup
+	$(SETUP) setup
 
 # Check the chapter's markdown (tabs, code groups, stored outputs); runs nothing.
 check:
-	$(BOOK) check
+	$(SETUP) check
 
 # Evaluate what changed in every tab (or TABS="mxnet jax") without rendering.
 eval: setup
@@ -28,19 +32,19 @@ lib: setup
 # Render the Korean or Portuguese edition into _build/<lang>/html; the code
 # is the English code, so the outputs are the English build's, checked cell by cell.
 html-ko html-pt: html-%: html
-	.venv/book/bin/python tools/editions.py html $*
+	$(BOOK) edition-html $*
 
 # The editions' PDFs, one per framework, in _build/<lang>/pdf/ (CJK fonts from Debian).
 pdf-ko pdf-pt: pdf-%: html
-	.venv/book/bin/python tools/editions.py pdf $*
+	$(BOOK) edition-pdf $*
 
 # Check that every translation is in step with the English source.
 editions-check: setup
-	.venv/book/bin/python tools/editions.py check
+	$(BOOK) edition-check
 
 # After changing English code cells, copy them into every translation.
 editions-copy-code: setup
-	.venv/book/bin/python tools/editions.py copy-code
+	$(BOOK) edition-copy-code
 
 # One PDF per framework in _build/pdf/ (LaTeX from Debian, installed when root).
 pdf: setup
@@ -64,6 +68,11 @@ lint: setup
 # from _build/dist/).
 test: lint html html-ko html-pt pdf pdf-ko pdf-pt notebooks dist
 	$(BOOK) test
+
+# Serve the site on localhost, rebuild when a page, d2l/ or static/ is saved,
+# and reload the browser (PORT=8000).
+watch: setup
+	$(BOOK) watch --port $(or $(PORT),8000)
 
 # Time imports, layers and builds against their references; writes _build/bench.md.
 bench: setup

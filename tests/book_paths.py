@@ -1,15 +1,12 @@
 """Where the build puts things; shared by every test suite. The answers come
-from tools/project.py, the same reading of config.ini the build uses (it
-needs only the standard library, so every environment can import it)."""
+from bookbuild.project, the same reading of config.ini the build uses (it
+needs only the standard library, and `make setup` installs the build package
+into every environment)."""
 
-import sys
-from pathlib import Path
+from bookbuild.project import Project
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / 'tools'))
-from project import Project  # noqa: E402
-
-PROJECT = Project(ROOT)
+PROJECT = Project()
+ROOT = PROJECT.root
 BUILD = PROJECT.build_dir
 SECTION = 'chapter_builders-guide/custom-layer'
 TABS = PROJECT.tabs

@@ -1,11 +1,6 @@
-"""tools/build_marks.py takes d2lbook's marks out of code, and nothing else."""
+"""bookbuild/render/build_marks.py takes d2lbook's marks out of code, and nothing else."""
 
-import sys
-
-from book_paths import ROOT
-
-sys.path.insert(0, str(ROOT / 'tools'))
-import build_marks  # noqa: E402
+from bookbuild.render import build_marks
 
 
 def test_a_trailing_mark_goes_and_the_code_stays():

@@ -1,7 +1,6 @@
 """The Korean and Portuguese editions stay in step with the English source."""
 
 import subprocess
-import sys
 
 import nbformat
 import pytest
@@ -9,9 +8,7 @@ from bs4 import BeautifulSoup
 
 import rendered_page
 from book_paths import BUILD, ROOT, SECTION, TABS, eval_dir_for, lib_module
-
-sys.path.insert(0, str(ROOT / 'tools'))
-import editions  # noqa: E402
+from bookbuild import editions
 
 LANGUAGES = editions.LANGUAGES
 ENGLISH_SECTION = ROOT / f'{SECTION}.md'

@@ -6,16 +6,13 @@ them into each framework's d2l layers, in that framework's environment.
 
 import os
 import subprocess
-import sys
 
 import nbformat
 import numpy as np
 import pytest
 
-from book_paths import ROOT, SECTION, TABS, eval_dir_for
-
-sys.path.insert(0, str(ROOT / 'tools'))
-import book  # noqa: E402  (where the environments are, and how kernels start)
+from book_paths import PROJECT, ROOT, SECTION, TABS, eval_dir_for
+from bookbuild.environments import KERNEL_ENV
 
 RUN_LAYERS = ROOT / 'tests' / 'agreement' / 'run_layers.py'
 TOLERANCE = dict(rtol=1e-5, atol=1e-5)
@@ -60,12 +57,12 @@ def keras_layer_source(path):
 
 def run_in_every_framework(inputs_path, tmp_path):
     """Start the helper in each framework's environment at once; collect outputs."""
-    env = dict(os.environ, **book.KERNEL_ENV)
+    env = dict(os.environ, **KERNEL_ENV)
     keras_layer = keras_layer_source(tmp_path / 'keras_layer.py')
     processes = {}
     for tab in TABS:
         cmd = [
-            str(book.env_python(tab)),
+            str(PROJECT.env_python(tab)),
             str(RUN_LAYERS),
             tab,
             str(inputs_path),

@@ -58,7 +58,7 @@ def test_page_output_has_no_framework_log_noise(code_groups):
 @pytest.mark.parametrize('site', ['html', 'ko/html', 'pt/html'])
 def test_mxnet_colab_button_says_which_python_its_notebook_needs(site):
     """Beside the MXNet "Colab" button, and only there: the MXNet notebook
-    stops on Python 3.12 or later (tools/notebooks.py), and the page says so
+    stops on Python 3.12 or later (bookbuild/forms/notebooks.py), and the page says so
     first, in the edition's language."""
     page = rendered_page.read(BUILD / site / f'{SECTION}.html')
     notes = page.select('p.colab-note')

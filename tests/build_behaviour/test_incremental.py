@@ -10,10 +10,10 @@ import subprocess
 
 import pytest
 
+from bookbuild.project import Project
 from throwaway_book import (
     SECTION,
     actions,
-    book,
     build_ok,
     copy_book,
     edit,
@@ -120,11 +120,11 @@ def test_the_render_guard_stops_d2lbook_from_evaluating(project):
     os.utime(notebook, (0, 0))  # older than its page: d2lbook's eval wants to run it
     env = dict(
         os.environ,
-        JUPYTER_PATH=str(book.render_guard_dir()),
-        PATH=f'{book.env_dir("book") / "bin"}{os.pathsep}{os.environ["PATH"]}',
+        JUPYTER_PATH=str(Project().render_guard_dir()),
+        PATH=f'{Project().env_dir("book") / "bin"}{os.pathsep}{os.environ["PATH"]}',
     )
     result = subprocess.run(
-        [str(book.env_dir('book') / 'bin' / 'd2lbook'), 'build', 'html', '--tab', 'all'],
+        [str(Project().env_dir('book') / 'bin' / 'd2lbook'), 'build', 'html', '--tab', 'all'],
         cwd=project,
         env=env,
         text=True,

@@ -2,12 +2,13 @@
 
 import subprocess
 
-from throwaway_book import SECTION, actions, book, book_command, copy_book, executed, tabs
+from bookbuild.processes import without_network
+from throwaway_book import SECTION, actions, book_command, copy_book, executed, tabs
 
 
 def offline(cmd):
     return subprocess.run(
-        book.without_network(cmd), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        without_network(cmd), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
 
 

@@ -1,8 +1,7 @@
 """Malformed pages stop the build with `file:line` before anything runs."""
 
-# tools/ is on sys.path once throwaway_book is imported.
-import check_source  # noqa: E402
-from project import Project  # noqa: E402
+from bookbuild.project import Project
+from bookbuild.source import check as check_source
 from throwaway_book import ROOT, SECTION, build, copy_book, fence, tabs, tiny_section
 
 LOAD_TAB = "```{.python .input}\n%load_ext d2lbook.tab\ntab.interact_select(['pytorch'])\n```\n"

@@ -12,13 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BOOK = ROOT / 'tools' / 'book.py'
-SECTION = 'chapter_builders-guide/custom-layer.md'
+from bookbuild.project import Project, copy_book_sources
 
-sys.path.insert(0, str(ROOT / 'tools'))
-import book  # noqa: E402  (the driver: its network namespace and paths)
-from project import Project, copy_book_sources  # noqa: E402
+ROOT = Project().root
+# `book`, the command the Makefile runs (this suite runs in .venv/book).
+BOOK = Path(sys.executable).parent / 'book'
+SECTION = 'chapter_builders-guide/custom-layer.md'
 
 
 def tiny_section(body):
@@ -56,11 +55,11 @@ def copy_book(destination, section=None):
 
 
 def book_command(project, *command):
-    return [sys.executable, str(BOOK), *command, '--project', str(project)]
+    return [str(BOOK), *command, '--project', str(project)]
 
 
 def build(project, *command):
-    """Run `tools/book.py <command>` (default: html) on a copy; output merged."""
+    """Run `book <command>` (default: html) on a copy; output merged."""
     return subprocess.run(
         book_command(project, *(command or ['html'])),
         stdout=subprocess.PIPE,
@@ -92,7 +91,7 @@ def executed(project):
 
 
 def tabs():
-    return book.tabs()
+    return Project().tabs
 
 
 def edit(path, old, new):

@@ -1,17 +1,14 @@
 """The learners' hosts run once per test session, two at a time, and every
-test reads their reports (tools/learner_hosts.py)."""
+test reads their reports (bookbuild/testing/learner_hosts.py)."""
 
 import json
 import re
-import sys
 
 import nbformat
 import pytest
 
-from book_paths import BUILD, ROOT
-
-sys.path.insert(0, str(ROOT / 'tools'))
-import learner_hosts  # noqa: E402
+from book_paths import BUILD
+from bookbuild.testing import learner_hosts
 
 HOSTS = BUILD / 'learner-hosts'
 

@@ -1,7 +1,7 @@
 """The Colab and SageMaker notebooks run as a learner gets them: verbatim, first
 cell included, on a fresh host that has a Python and ipykernel only, or on a
 Colab-like host with the book's floor versions preinstalled. The hosts and
-their reports come from tools/learner_hosts.py (see conftest.py)."""
+their reports come from bookbuild/testing/learner_hosts.py (see conftest.py)."""
 
 import math
 import re
@@ -95,7 +95,7 @@ NUMBER = re.compile(r'-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+')
 def same_results(ran_results, book_results):
     """The same text, and the same numbers up to float32's last digit.
 
-    The book runs TensorFlow with its oneDNN rewrites off (tools/book.py,
+    The book runs TensorFlow with its oneDNN rewrites off (bookbuild/environments.py,
     KERNEL_ENV), for results that do not depend on the CPU's instruction
     set; a learner's kernel has them on, and TensorFlow's sums may then end
     one unit of float32 rounding away, which numpy prints as a different

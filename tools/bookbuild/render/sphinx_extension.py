@@ -6,7 +6,7 @@ d2lbook runs (the HTML page and each framework's PDF). It
 * takes d2lbook's build marks (`#@save`, ...) out of the code blocks, for the
   page and the PDF alike (the chapter's source keeps them);
 * serves MathJax from the site's own `_static/mathjax` (installed from npm by
-  npm_env.py) instead of a CDN;
+  bookbuild/npm.py) instead of a CDN;
 * rewrites d2lbook's `_static/d2l.js` so that the page sends no request off
   the site: the Google Analytics loader goes, and the copy button's icon is
   the book's own `static/copy-button.svg` instead of an image on GitHub;
@@ -17,12 +17,13 @@ d2lbook runs (the HTML page and each framework's PDF). It
   CJK font from Google for, say, the Korean edition's name in the language
   links); the browser draws those characters with a font of its own.
 
-config.ini's `[build] sphinx_configs` puts tools/ on Sphinx's path.
+It is a module of the build package, installed in .venv/book, so Sphinx
+imports it by name: config.ini's `sphinx_extensions` says
+`bookbuild.render.sphinx_extension`.
 """
 
 import re
 import shutil
-import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -30,12 +31,11 @@ from docutils.parsers.rst import Directive, directives
 from sphinx.errors import ExtensionError
 from sphinx.util.fileutil import copy_asset
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_marks  # noqa: E402
-import npm_env  # noqa: E402
+from .. import npm as npm_env
+from ..project import REPOSITORY
+from . import build_marks
 
-ROOT = Path(__file__).resolve().parent.parent
-COPY_ICON = ROOT / 'static' / 'copy-button.svg'
+COPY_ICON = REPOSITORY / 'static' / 'copy-button.svg'
 MATHJAX_FOLDER = 'mathjax'  # under the site's _static
 
 # Where d2lbook's copy button takes its icon from (d2lbook.sphinx_template).

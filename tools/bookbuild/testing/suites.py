@@ -12,16 +12,15 @@ those hosts are left out and the run says so.
 
 import os
 import subprocess
-import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-import book
+from ..environments import KERNEL_ENV
 
 
-def suites():
+def suites(project):
     return [('build', 'book'), ('build_behaviour', 'book'), ('learners', 'book')] + [
-        (f'framework_{tab}', tab) for tab in book.tabs()
+        (f'framework_{tab}', tab) for tab in project.tabs
     ]
 
 
@@ -29,11 +28,11 @@ def suites():
 NEEDS_PACKAGE_INDEX = 'tests/learners/test_as_delivered.py'
 
 
-def run_suite(suite, env_name, report):
+def run_suite(project, suite, env_name, report):
     """Run one pytest suite; returns (passed, failed, skipped)."""
-    env = dict(os.environ, **book.KERNEL_ENV)
+    env = dict(os.environ, **KERNEL_ENV)
     cmd = [
-        str(book.env_python(env_name)),
+        str(project.env_python(env_name)),
         '-m',
         'pytest',
         f'tests/{suite}',
@@ -50,7 +49,7 @@ def run_suite(suite, env_name, report):
             flush=True,
         )
     print(f'\n[test] {suite} (in .venv/{env_name})', flush=True)
-    subprocess.run(cmd, cwd=book.ROOT, env=env)
+    subprocess.run(cmd, cwd=project.repository, env=env)
     if not os.path.exists(report):
         return 0, 1, 0  # pytest did not even start: count the suite as failed
     counts = {'tests': 0, 'failures': 0, 'errors': 0, 'skipped': 0}
@@ -62,12 +61,13 @@ def run_suite(suite, env_name, report):
     return counts['tests'] - failed - skipped, failed, skipped
 
 
-def main():
+def main(project):
     totals = [0, 0, 0]
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
-        for suite, env_name in suites():
-            passed, failed, skipped = run_suite(suite, env_name, os.path.join(tmp, f'{suite}.xml'))
+        for suite, env_name in suites(project):
+            report = os.path.join(tmp, f'{suite}.xml')
+            passed, failed, skipped = run_suite(project, suite, env_name, report)
             totals = [t + n for t, n in zip(totals, (passed, failed, skipped))]
             if failed:
                 problems.append(f'{suite}: {failed} failed')
@@ -82,7 +82,3 @@ def main():
         print(f'[test] problem: {problem}')
     print(f'{passed} passed, {failed} failed, {skipped} skipped')
     return 1 if problems else 0
-
-
-if __name__ == '__main__':
-    sys.exit(main())

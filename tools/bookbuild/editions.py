@@ -9,35 +9,29 @@ notebooks into the translated notebooks, after checking cell by cell that the
 code that produced each output is exactly the code shown, and then lets
 d2lbook render the edition into `_build/<lang>/html`.
 
-Run with the d2lbook environment's Python (it imports d2lbook and nbformat):
-    .venv/book/bin/python tools/editions.py check
-    .venv/book/bin/python tools/editions.py copy-code   # after editing English code
-    .venv/book/bin/python tools/editions.py html ko
-    .venv/book/bin/python tools/editions.py pdf ko
+Runs in .venv/book (it imports d2lbook and nbformat), through the `book`
+command: `book edition-check`, `book edition-copy-code` (after editing
+English code), `book edition-html ko`, `book edition-pdf ko`. Every function
+takes the English project; the editions live in its <lang>/ folders.
 """
 
-import argparse
 import configparser
 import io
 import os
 import re
-import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from project import Project
+from . import environments
+from .files import write_atomic, write_if_changed
+from .report import BuildError
+from .source.cells import all_blocks
 
-ROOT = Path(__file__).resolve().parent.parent
-# The English book: its tabs, its pages and where its notebooks are.
-ENGLISH = Project(ROOT)
-BUILD = ENGLISH.build_dir
 LANGUAGES = ('ko', 'pt')
 # What an edition needs besides its own markdown, shared with the English book.
 SHARED_FILES = ('references.bib', 'static')
 
-FENCE = re.compile(r'^```')
 HEADING = re.compile(r'^(#+)\s')
 MARK = re.compile(r':(label|numref|begin_tab|cite|bibliography):`([^`]*)`')
 
@@ -57,10 +51,16 @@ class Outline:
 
 
 def outline(text):
-    """Split a d2lbook markdown file into what must match across languages."""
+    """Split a d2lbook markdown file into what must match across languages.
+    Its fenced blocks are read as the evaluator reads them (source/cells.py)."""
     code, headings, marks, paragraphs = [], [], [], []
     lines = text.split('\n')
-    block_start, paragraph, paragraph_line = None, [], 0
+    paragraph, paragraph_line = [], 0
+    block_at = {}  # the line of an opening fence: the block's last line
+    for block in all_blocks(text):
+        block_at[block.line] = block.end_line
+        code.append(Block(block.line, '\n'.join(lines[block.line - 1 : block.end_line])))
+    block_end = 0
 
     def end_paragraph():
         if paragraph:
@@ -68,14 +68,11 @@ def outline(text):
             paragraph.clear()
 
     for number, line in enumerate(lines, 1):
-        if block_start is not None:
-            if FENCE.match(line):
-                code.append(Block(block_start, '\n'.join(lines[block_start - 1 : number])))
-                block_start = None
+        if number <= block_end:
             continue
-        if FENCE.match(line):
+        if number in block_at:
             end_paragraph()
-            block_start = number
+            block_end = block_at[number]
             continue
         heading = HEADING.match(line)
         if heading:
@@ -89,8 +86,6 @@ def outline(text):
         else:
             end_paragraph()
     end_paragraph()
-    if block_start is not None:
-        raise ValueError(f'line {block_start}: code block never closed')
     # A title underlined with ==== is a heading too.
     for number, text_ in paragraphs:
         if re.fullmatch(r'.+\n=+', text_):
@@ -99,27 +94,24 @@ def outline(text):
     return Outline(code, headings, marks, paragraphs)
 
 
-def english_sources():
-    """The English notebooks, as config.ini lists them, relative to ROOT."""
-    return [Path(ENGLISH.relative(page)) for page in ENGLISH.notebook_sources()]
+def english_sources(project):
+    """The English notebooks, as config.ini lists them, relative to project.root."""
+    return [Path(project.relative(page)) for page in project.notebook_sources()]
 
 
-def shown(path):
+def shown(project, path):
     """A path as messages show it: relative to the repository when inside."""
     path = Path(path).resolve()
-    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    return path.relative_to(project.root) if path.is_relative_to(project.root) else path
 
 
-def compare(english_path, translated_path):
+def compare(project, english_path, translated_path):
     """Every way the translation has drifted from the English file."""
     problems = []
-    where = shown(translated_path)
-    try:
-        source = outline(english_path.read_text(encoding='utf-8'))
-        translation = outline(translated_path.read_text(encoding='utf-8'))
-    except ValueError as error:
-        return [f'{where}: {error}']
-    english_name = shown(english_path)
+    where = shown(project, translated_path)
+    source = outline(english_path.read_text(encoding='utf-8'))
+    translation = outline(translated_path.read_text(encoding='utf-8'))
+    english_name = shown(project, english_path)
     for index in range(max(len(source.code), len(translation.code))):
         if index >= len(translation.code):
             problems.append(
@@ -165,21 +157,21 @@ def compare(english_path, translated_path):
     return problems
 
 
-def copy_code(languages=LANGUAGES):
+def copy_code(project, languages=LANGUAGES):
     """After a code change in English, copy the English code blocks into each
     translation (block by block, so the two must have the same number of
     blocks); the prose around them is the translators' to update."""
     changed = []
     for lang in languages:
-        for relative in english_sources():
-            translated_path = ROOT / lang / relative
+        for relative in english_sources(project):
+            translated_path = project.root / lang / relative
             if not translated_path.exists():
                 continue
-            english = outline((ROOT / relative).read_text(encoding='utf-8')).code
+            english = outline((project.root / relative).read_text(encoding='utf-8')).code
             text = translated_path.read_text(encoding='utf-8')
             translated = outline(text).code
             if len(english) != len(translated):
-                raise RuntimeError(
+                raise BuildError(
                     f'{lang}/{relative}: {len(translated)} code blocks, the English '
                     f'has {len(english)}; add or remove blocks by hand first'
                 )
@@ -195,43 +187,32 @@ def copy_code(languages=LANGUAGES):
     return changed
 
 
-def check(languages=LANGUAGES):
+def check(project, languages=LANGUAGES):
     problems = []
     for lang in languages:
-        for relative in english_sources():
-            translated = ROOT / lang / relative
+        for relative in english_sources(project):
+            translated = project.root / lang / relative
             if not translated.exists():
                 problems.append(f'{lang}/{relative}: missing (the English file is {relative})')
                 continue
-            problems.extend(compare(ROOT / relative, translated))
-        sources = english_sources()
-        for extra in sorted((ROOT / lang).rglob('*.md')):
-            if extra.relative_to(ROOT / lang) not in sources:
-                problems.append(f'{extra.relative_to(ROOT)}: has no English source')
+            problems.extend(compare(project, project.root / relative, translated))
+        sources = english_sources(project)
+        for extra in sorted((project.root / lang).rglob('*.md')):
+            if extra.relative_to(project.root / lang) not in sources:
+                problems.append(f'{extra.relative_to(project.root)}: has no English source')
     return problems
 
 
 # ------------------------------------------------------------- rendering ----
 
 
-def staging_dir(lang):
-    return BUILD / f'{lang}-src'
+def staging_dir(project, lang):
+    return project.build_dir / f'{lang}-src'
 
 
-def edition_eval_dir(lang, tab):
+def edition_eval_dir(project, lang, tab):
     """Where the edition's evaluated notebooks of one tab go, named as the English ones."""
-    return BUILD / lang / ENGLISH.eval_dir(tab).name
-
-
-def write_if_changed(path, data):
-    """Keep file times still when nothing changed, so d2lbook and Sphinx
-    redo only what did."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.read_bytes() == data:
-        return
-    temporary = path.with_name(path.name + '.tmp')
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    return project.build_dir / lang / project.eval_dir(tab).name
 
 
 # How :numref: names a section, figure, table or listing, where Sphinx's own
@@ -246,25 +227,25 @@ NUMFIG_FORMAT = {
 }
 
 
-def stage(lang):
+def stage(project, lang):
     """Lay out the edition as a d2lbook project: its markdown, the shared
     files, and a config.ini derived from the English one."""
-    target = staging_dir(lang)
-    for relative in english_sources():
-        write_if_changed(target / relative, (ROOT / lang / relative).read_bytes())
+    target = staging_dir(project, lang)
+    for relative in english_sources(project):
+        write_if_changed(target / relative, (project.root / lang / relative).read_bytes())
     for name in SHARED_FILES:
-        source = ROOT / name
+        source = project.root / name
         files = [source] if source.is_file() else [p for p in source.rglob('*') if p.is_file()]
         for path in files:
-            write_if_changed(target / path.relative_to(ROOT), path.read_bytes())
+            write_if_changed(target / path.relative_to(project.root), path.read_bytes())
     config = configparser.ConfigParser()
-    config.read(ROOT / 'config.ini', encoding='utf-8')
+    config.read(project.root / 'config.ini', encoding='utf-8')
     config['project']['lang'] = lang
     config['project']['title'] = ''  # d2lbook reads it off the edition's index.md
-    config['build']['output_dir'] = os.path.relpath(BUILD / lang, target)
+    config['build']['output_dir'] = os.path.relpath(project.build_dir / lang, target)
     # d2lbook leaves Sphinx's language unset; it marks the pages (<html lang>)
     # and picks the language of Sphinx's own labels and search.
-    lines = [config['build'].get('sphinx_configs', raw=True).strip(), f"language = '{lang}'"]
+    lines = [config['build'].get('sphinx_configs', '', raw=True).strip(), f"language = '{lang}'"]
     if lang in NUMFIG_FORMAT:
         # Doubled %: the line goes into config.ini, where % interpolates.
         lines.append(f'numfig_format = {NUMFIG_FORMAT[lang]!r}'.replace('%', '%%'))
@@ -285,28 +266,25 @@ def stage(lang):
     write_if_changed(target / 'config.ini', text.getvalue().encode('utf-8'))
 
 
-def translated_notebooks(lang, tab):
+def translated_notebooks(project, lang, tab):
     """Yield (relative .ipynb path, notebook) for one tab of the edition,
     with each code cell's outputs taken from the English run of that code."""
     import nbformat
-    from d2lbook.config import Config
 
-    from evaluate import tab_notebook  # the notebook exactly as d2lbook makes it
+    from .evaluate.run import tab_notebook  # the notebook exactly as d2lbook makes it
 
-    os.chdir(ROOT)
-    config = Config(tab=tab)
-    for relative in english_sources():
+    for relative in english_sources(project):
         name = relative.with_suffix('.ipynb')
-        english_file = ENGLISH.eval_dir(tab) / name
+        english_file = project.eval_dir(tab) / name
         if not english_file.exists():
-            raise RuntimeError(
-                f'{english_file.relative_to(ROOT)} is missing: build the English book first (make)'
+            raise BuildError(
+                f'{english_file.relative_to(project.root)} is missing: build the English book first (make)'
             )
-        markdown = (ROOT / lang / relative).read_text(encoding='utf-8')
-        _, nb = tab_notebook(markdown, tab, config)
+        markdown = (project.root / lang / relative).read_text(encoding='utf-8')
+        _, nb = tab_notebook(markdown, tab, project)
         if english_file.stat().st_size == 0 or nb is None:
             if not (english_file.stat().st_size == 0 and nb is None):
-                raise RuntimeError(
+                raise BuildError(
                     f'{lang}/{relative} [{tab}]: the English and the translation '
                     'disagree on whether this tab has code'
                 )
@@ -316,13 +294,13 @@ def translated_notebooks(lang, tab):
         ours = [cell for cell in nb.cells if cell.cell_type == 'code']
         theirs = [cell for cell in english.cells if cell.cell_type == 'code']
         if len(ours) != len(theirs):
-            raise RuntimeError(
+            raise BuildError(
                 f'{lang}/{relative} [{tab}]: {len(ours)} code cells, '
                 f'the English notebook has {len(theirs)}'
             )
         for index, (cell, run) in enumerate(zip(ours, theirs), 1):
             if cell.source != run.source:
-                raise RuntimeError(
+                raise BuildError(
                     f'{lang}/{relative} [{tab}]: code cell {index} is not the code '
                     'the English build executed; rebuild English (make) and run the sync check'
                 )
@@ -332,7 +310,7 @@ def translated_notebooks(lang, tab):
         yield name, nb
 
 
-def reuse_english_outputs(lang):
+def reuse_english_outputs(project, lang):
     import nbformat
 
     # d2lbook evaluates again any notebook older than its page or than a
@@ -341,26 +319,22 @@ def reuse_english_outputs(lang):
     # another tab's code, or in settings) is not rewritten: it is marked
     # current instead, since its outputs are the English build's of the same
     # code, made after that change.
-    staged = [staging_dir(lang) / ENGLISH.relative(path) for path in ENGLISH.dependencies()]
+    staged = [
+        staging_dir(project, lang) / project.relative(path) for path in project.dependencies()
+    ]
     newest_dependency = max((path.stat().st_mtime for path in staged if path.exists()), default=0)
-    for tab in ENGLISH.tabs:
-        for name, nb in translated_notebooks(lang, tab):
+    for tab in project.tabs:
+        for name, nb in translated_notebooks(project, lang, tab):
             data = b'' if nb is None else nbformat.writes(nb).encode('utf-8')
-            path = edition_eval_dir(lang, tab) / name
+            path = edition_eval_dir(project, lang, tab) / name
             write_if_changed(path, data)
-            page = staging_dir(lang) / name.with_suffix('.md')
+            page = staging_dir(project, lang) / name.with_suffix('.md')
             if path.stat().st_mtime <= max(newest_dependency, page.stat().st_mtime):
                 os.utime(path)
 
 
-# LaTeX for the editions' PDFs, besides the English book's (tools/pdf.py):
-# Korean needs xeCJK (which loads ctexhook from the Chinese package) and a
-# font with Hangul.
-CJK_APT_PACKAGES = {
-    '/usr/share/texlive/texmf-dist/tex/xelatex/xecjk/xeCJK.sty': 'texlive-lang-cjk',
-    '/usr/share/texlive/texmf-dist/tex/latex/ctex/ctexhook.sty': 'texlive-lang-chinese',
-    '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc': 'fonts-noto-cjk',
-}
+# LaTeX for the editions' PDFs, besides the English book's (forms/pdf.py; the
+# Debian packages are environments.APT_PACKAGES['pdf-cjk']).
 LATEX_PREAMBLE = {
     # CJKspace keeps the spaces between Korean words, which xeCJK drops by
     # default (Chinese and Japanese have none); no CJKecglue, since a Korean
@@ -371,96 +345,80 @@ LATEX_PREAMBLE = {
 }
 
 
-def prepare(lang):
+def prepare(project, lang):
     """Check, stage, and fill the edition's notebooks with English outputs."""
-    problems = check([lang])
+    problems = check(project, [lang])
     if problems:
-        raise RuntimeError(
+        raise BuildError(
             'the translation is out of step with the English source:\n  ' + '\n  '.join(problems)
         )
-    stage(lang)
-    reuse_english_outputs(lang)
+    stage(project, lang)
+    reuse_english_outputs(project, lang)
 
 
-def run_d2lbook(lang, *args, env=None):
+def run_d2lbook(project, lang, *args, env=None):
     """d2lbook in the edition's staging folder. No kernel is set up for an
     edition: if d2lbook found anything to evaluate, it would fail rather than
     quietly show other outputs."""
-    book_bin = Path(sys.executable).parent
-    env = dict(env or os.environ, PATH=f'{book_bin}{os.pathsep}{os.environ["PATH"]}')
-    return subprocess.run(
-        [str(book_bin / 'd2lbook'), 'build', *args], cwd=staging_dir(lang), env=env
-    ).returncode
+    from .processes import book_env, d2lbook
+
+    env = dict(book_env(), **(env or {}))
+    return subprocess.run(d2lbook(*args), cwd=staging_dir(project, lang), env=env).returncode
 
 
-def html(lang):
-    import book
+def html(project, lang):
+    from .render import finish
+    from .render.html import full_render_if_site_inputs_changed
 
-    prepare(lang)
-    rendered = book.full_render_if_site_inputs_changed(staging_dir(lang), BUILD / lang / 'html')
-    code = run_d2lbook(lang, 'html', '--tab', 'all')
+    prepare(project, lang)
+    rendered = full_render_if_site_inputs_changed(
+        staging_dir(project, lang), project.build_dir / lang / 'html'
+    )
+    code = run_d2lbook(project, lang, 'html', '--tab', 'all')
     if code != 0:
-        raise RuntimeError(f'rendering the {lang} edition failed (d2lbook exited with {code})')
-    import rendered_pages
-
-    rendered_pages.finish_site(BUILD / lang / 'html', lang)
+        raise BuildError(f'rendering the {lang} edition failed (d2lbook exited with {code})')
+    finish.finish_site(project.build_dir / lang / 'html', lang)
     rendered()
-    print(f'[{lang}] done: open _build/{lang}/html/index.html')
+    print(f'[{lang}] done: open _build/{lang}/html/index.html', flush=True)
 
 
-def pdf(lang):
+def pdf(project, lang):
     """One PDF per framework in _build/<lang>/pdf/, as `make pdf` does for English."""
-    import book
-    import pdf as english_pdf
+    from .forms.pdf import OFFLINE_ENV
 
-    book.ensure_system_packages({**english_pdf.APT_PACKAGES, **CJK_APT_PACKAGES})
-    prepare(lang)
-    name = english_pdf.project_name(ENGLISH)
-    for tab in ENGLISH.tabs:
-        latex_dir = BUILD / lang / ENGLISH.tab_folder('pdf', tab)
-        code = run_d2lbook(
-            lang, 'pdf', '--tab', tab, env=dict(os.environ, **english_pdf.OFFLINE_ENV)
-        )
-        built = latex_dir / f'{name}.pdf'
+    environments.ensure_system_packages('pdf', 'pdf-cjk')
+    prepare(project, lang)
+    for tab in project.tabs:
+        code = run_d2lbook(project, lang, 'pdf', '--tab', tab, env=OFFLINE_ENV)
+        built = project.build_dir / lang / project.tab_folder('pdf', tab) / f'{project.name}.pdf'
         if code != 0 or not built.exists():
-            raise RuntimeError(
+            raise BuildError(
                 f'building the {lang} {tab} PDF failed (d2lbook exited with {code}); '
-                f'LaTeX\'s log is {shown(built.with_suffix(".log"))}'
+                f'LaTeX\'s log is {shown(project, built.with_suffix(".log"))}'
             )
-        target = BUILD / lang / 'pdf' / ENGLISH.reader_file_name(tab, '.pdf')
+        target = project.build_dir / lang / 'pdf' / project.reader_file_name(tab, '.pdf')
         if built != target:
-            shutil.copy(built, target)
-        print(f'[{lang}] {tab}: {shown(target)}')
+            write_atomic(target, built.read_bytes())
+        print(f'[{lang}] {tab}: {shown(project, target)}', flush=True)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('command', choices=['check', 'copy-code', 'html', 'pdf'])
-    parser.add_argument('languages', nargs='*', default=list(LANGUAGES))
-    args = parser.parse_args(argv)
-    unknown = set(args.languages) - set(LANGUAGES)
+def run(project, command, languages):
+    """`book edition-<command> [lang ...]`; yields the lines to print."""
+    unknown = set(languages) - set(LANGUAGES)
     if unknown:
-        print(f'unknown edition(s) {sorted(unknown)}; there are {list(LANGUAGES)}', file=sys.stderr)
-        return 2
-    try:
-        if args.command == 'check':
-            problems = check(args.languages)
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            if problems:
-                return 1
-            print(f'editions {", ".join(args.languages)} are in step with the English source')
-        elif args.command == 'copy-code':
-            for name in copy_code(args.languages):
-                print(f'updated the code blocks of {name}')
-        else:
-            for lang in args.languages:
-                {'html': html, 'pdf': pdf}[args.command](lang)
-    except RuntimeError as error:
-        print(f'\nedition build failed: {error}', file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == '__main__':
-    sys.exit(main())
+        raise BuildError(f'unknown edition(s) {sorted(unknown)}; there are {list(LANGUAGES)}')
+    if command == 'check':
+        problems = check(project, languages)
+        if problems:
+            raise BuildError(
+                'the translations are out of step with the English source:\n' + '\n'.join(problems)
+            )
+        yield f'editions {", ".join(languages)} are in step with the English source'
+    elif command == 'copy-code':
+        for name in copy_code(project, languages):
+            yield f'updated the code blocks of {name}'
+    elif command in ('html', 'pdf'):
+        for lang in languages:
+            {'html': html, 'pdf': pdf}[command](project, lang)
+    else:
+        raise BuildError(f'unknown edition command {command!r}')

@@ -30,11 +30,10 @@ current is also made at least as new as its page and config.ini (so that
 notebook of a page is deleted whenever one of its tab notebooks is newer,
 because `d2lbook build merge` only looks at the first tab's notebook.
 
-Runs in .venv/book (it needs d2lbook, nbclient and jupyter_client).
-Usage: .venv/book/bin/python tools/evaluate.py [--project DIR] [--jobs N] [tab ...]
+Runs in .venv/book (it needs d2lbook, nbclient and jupyter_client), called
+by `book eval`, `book html` and the other commands that need the outputs.
 """
 
-import argparse
 import asyncio
 import dataclasses
 import hashlib
@@ -43,24 +42,19 @@ import logging
 import os
 import re
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import nbformat
 from d2lbook import library, notebook
-from d2lbook.config import Config
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-import book  # the driver: how environments are built and what kernels get
-import source_cells
-from project import Project
-
-TOOLS = Path(__file__).resolve().parent
-DEFAULT_VENV = TOOLS.parent / '.venv'
+from ..environments import KERNEL_ENV, requirements_digest
+from ..files import write_atomic
+from ..source import cells as source_cells
 
 # What every kernel gets on top of its kernel spec: d2lbook's eval sets
 # PYTHONWARNINGS=ignore for its kernels, so deprecation notices never reach
@@ -94,18 +88,18 @@ def log(message):
 # ------------------------------------------------- notebooks and hashes ----
 
 
-def tab_notebook(markdown, tab, config):
+def tab_notebook(markdown, tab, project):
     """The notebook of one tab, as d2lbook's _process_and_eval_notebook makes it.
 
     Returns (split, nb): the page split into cells (for line numbers), and
     the tab's notebook, or None when the page has code but none for this tab.
     """
     split = notebook.split_markdown_cell(notebook.read_markdown(markdown))
-    nb = notebook.get_tab_notebook(split, tab, config.default_tab)
+    nb = notebook.get_tab_notebook(split, tab, project.default_tab)
     if nb is None:
         return split, None
-    if tab in config.library:
-        nb = library.replace_alias(nb, config.library[tab])
+    if project.library(tab):
+        nb = library.replace_alias(nb, project.library(tab))
     nb = library.format_code_nb(nb)
     for cell in nb.cells:
         # nbformat gives every new cell a random id; ids from the position
@@ -135,7 +129,7 @@ def code_hash(nb, environment):
 def environment_identity(project, tab):
     """Everything outside the page that a tab's code depends on, as bytes.
 
-    The environment counts by what it is built from (book.py's digest of the
+    The environment counts by what it is built from (environments.py's digest of the
     tab's requirements, setup.py and the Python version, and the kernel's
     variables), not by reading .venv/, so a job that only renders can tell
     that notebooks evaluated elsewhere are current without the frameworks.
@@ -143,8 +137,8 @@ def environment_identity(project, tab):
     parts = [
         RECIPE,
         json.dumps(EXTRA_KERNEL_ENV, sort_keys=True),
-        json.dumps(book.KERNEL_ENV, sort_keys=True),
-        book.requirements_digest(tab),
+        json.dumps(KERNEL_ENV, sort_keys=True),
+        requirements_digest(tab),
     ]
     # The tab's helper module and the helpers every tab shares; another
     # framework's module does not change what this tab runs.
@@ -181,14 +175,6 @@ def with_previous_outputs(nb, previous):
         cell.outputs = old_cell.get('outputs', [])
         cell.execution_count = old_cell.get('execution_count')
     return nb
-
-
-def write_atomically(path, data):
-    """Write through a temporary file, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 # ----------------------------------------------------------------- jobs ----
@@ -229,11 +215,11 @@ class Job:
     def save(self):
         """Write the notebook (unless unchanged) and the record of its code."""
         if not (self.target.exists() and self.target.read_bytes() == self.content):
-            write_atomically(self.target, self.content)
+            write_atomic(self.target, self.content)
         record = {'code_hash': self.hash, 'notebook_sha256': sha256(self.content)}
         data = (json.dumps(record, indent=1) + '\n').encode()
         if not (self.record.exists() and self.record.read_bytes() == data):
-            write_atomically(self.record, data)
+            write_atomic(self.record, data)
 
     def forget(self):
         """A failed run leaves neither the notebook nor its record."""
@@ -241,7 +227,7 @@ class Job:
         self.record.unlink(missing_ok=True)
 
 
-def plan(project, config, tabs):
+def plan(project, tabs):
     """Build every tab notebook and decide what has to run."""
     environments = {tab: environment_identity(project, tab) for tab in tabs}
     jobs = []
@@ -249,7 +235,7 @@ def plan(project, config, tabs):
         name = project.relative(source)
         markdown = source.read_text(encoding='utf-8')
         for tab in tabs:
-            split, nb = tab_notebook(markdown, tab, config)
+            split, nb = tab_notebook(markdown, tab, project)
             target = project.evaluated_notebook(source, tab)
             record = project.build_dir / 'eval_records' / tab / f'{name}.json'
             job = Job(source, name, tab, target, record, markdown, split, nb)
@@ -277,18 +263,18 @@ def plan(project, config, tabs):
 class Kernels:
     """Runs notebooks, at most `jobs` kernels at a time, and counts them."""
 
-    def __init__(self, project, venv, jobs):
+    def __init__(self, project, jobs):
         self.project = project
-        self.venv = venv
         self.slots = asyncio.Semaphore(jobs)
         self.running = 0
         self.peak = 0
 
     def kernel_manager(self, tab):
-        # The tab's own kernel spec (written by `tools/book.py setup`), and
-        # never a fallback to the Python that runs this script.
+        # The tab's own kernel spec (written by `book setup`), and never a
+        # fallback to the Python that runs this script.
         specs = KernelSpecManager(
-            kernel_dirs=[str(self.venv / 'kernels' / tab / 'kernels')], ensure_native_kernel=False
+            kernel_dirs=[str(self.project.kernel_dir(tab) / 'kernels')],
+            ensure_native_kernel=False,
         )
         return AsyncKernelManager(kernel_name='python3', kernel_spec_manager=specs)
 
@@ -445,9 +431,15 @@ def align_file_times(project, jobs):
 # ----------------------------------------------------------------- main ----
 
 
-def evaluate(project, tabs, venv, jobs_at_once):
-    config = Config(config_fname=str(project.root / 'config.ini'))
-    jobs = plan(project, config, tabs)
+# Notebooks run at once: one per core, at least 2.
+JOBS_AT_ONCE = max(2, os.cpu_count() or 1)
+
+
+def evaluate(project, tabs, jobs_at_once=JOBS_AT_ONCE):
+    """Evaluate what changed in tabs; 0 when every notebook is current, 1
+    after reporting the failures."""
+    logging.getLogger().setLevel(logging.WARNING)
+    jobs = plan(project, tabs)
     # The notebooks with the most code first, so the longest run does not
     # start last and keep one core busy while the other idles.
     to_run = sorted(
@@ -458,7 +450,7 @@ def evaluate(project, tabs, venv, jobs_at_once):
             log(f'{job.label()}  code unchanged, outputs reused')
         if job.action != 'execute':
             job.save()
-    kernels = Kernels(project, venv, jobs_at_once)
+    kernels = Kernels(project, jobs_at_once)
 
     async def run_all():
         await asyncio.gather(*(kernels.run(job) for job in to_run))
@@ -485,7 +477,7 @@ def evaluate(project, tabs, venv, jobs_at_once):
             for job in jobs
         ],
     }
-    write_atomically(
+    write_atomic(
         project.build_dir / 'eval_report.json', (json.dumps(report, indent=1) + '\n').encode()
     )
     counts = [(sum(job.action == action for job in jobs), action) for action in SUMMARY_ORDER]
@@ -505,39 +497,3 @@ def evaluate(project, tabs, venv, jobs_at_once):
         print('\n'.join(failure_summary(job) for job in failed), flush=True)
         return 1
     return 0
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        '--project',
-        default=TOOLS.parent,
-        type=Path,
-        help='the folder with config.ini (default: this repository)',
-    )
-    parser.add_argument(
-        '--venv',
-        default=DEFAULT_VENV,
-        type=Path,
-        help='where the tab environments and kernel specs are',
-    )
-    parser.add_argument(
-        '--jobs',
-        type=int,
-        default=max(2, os.cpu_count() or 1),
-        help='notebooks to run at once (default: the number of cores, at least 2)',
-    )
-    parser.add_argument('tabs', nargs='*', help='tabs to evaluate (default: all)')
-    args = parser.parse_args(argv)
-    project = Project(args.project)
-    unknown = set(args.tabs) - set(project.tabs)
-    if unknown:
-        parser.error(f'unknown tab(s) {sorted(unknown)}; config.ini has {project.tabs}')
-    # d2lbook's Config finds the pages relative to the working directory.
-    os.chdir(project.root)
-    logging.getLogger().setLevel(logging.WARNING)
-    return evaluate(project, args.tabs or project.tabs, args.venv.resolve(), args.jobs)
-
-
-if __name__ == '__main__':
-    sys.exit(main())

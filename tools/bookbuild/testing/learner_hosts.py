@@ -16,9 +16,11 @@ machine's two cores. A host's process writes a JSON report: the versions install
 notebooks, and for each notebook its error, if any, the `text/plain`
 results of its code cells, and how long its first cell took.
 
-Runs in .venv/book (it uses nbclient):
-  .venv/book/bin/python tools/learner_hosts.py HOST_DIR REPORT PYTHON [--preinstall FILE] NOTEBOOK ...
-  .venv/book/bin/python tools/learner_hosts.py bench REPORT   (for `make bench`)
+Runs in .venv/book (it uses nbclient). The tests' session fixture calls
+`run_plans(plans(), ...)` and `make bench` calls `first_cell_seconds`; each
+host runs in a process of its own:
+  .venv/book/bin/python -m bookbuild.testing.learner_hosts HOST_DIR REPORT PYTHON \
+      [--preinstall FILE] NOTEBOOK ...
 """
 
 import argparse
@@ -34,14 +36,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from project import Project
+from ..project import Project
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / '_build' / 'notebooks'
-DIST = ROOT / '_build' / 'dist'
-FLOORS = ROOT / 'requirements' / 'floor'
+PROJECT = Project()
+NOTEBOOKS = PROJECT.build_dir / 'notebooks'
+DIST = PROJECT.build_dir / 'dist'
+FLOORS = PROJECT.requirements / 'floor'
 # Hosts like Colab's runtime 2026.07, on its Python.
-COLAB_2026 = ROOT / 'requirements' / 'colab-2026.07'
+COLAB_2026 = PROJECT.requirements / 'colab-2026.07'
 SECTION = 'chapter_builders-guide/custom-layer.ipynb'
 ANSWERS = 'chapter_builders-guide/custom-layer-answers.ipynb'
 # A cell may download and install a framework; nothing else takes minutes.
@@ -74,7 +76,7 @@ def python_of(version):
 
 
 def tabs():
-    return Project(ROOT).tabs
+    return PROJECT.tabs
 
 
 def plans(python=None):
@@ -328,7 +330,8 @@ def run_plans(selected, folder, log=print):
         report_path.unlink(missing_ok=True)
         cmd = [
             sys.executable,
-            __file__,
+            '-m',
+            __spec__.name,
             str(host_dir),
             str(report_path),
             plan.python,
@@ -373,9 +376,10 @@ def first_cell_plans(folder):
     return result
 
 
-def bench_first_cells(report_path):
-    """{tab: [seconds with the framework there, seconds on a bare host]}."""
-    folder = report_path.parent / 'first-cell-hosts'
+def first_cell_seconds(project):
+    """For `make bench`: {tab: [seconds with the framework there, seconds on
+    a bare host]}."""
+    folder = project.build_dir / 'bench-first-cell-hosts'
     reports = run_plans(first_cell_plans(folder), folder, log=lambda message: None)
     seconds = {}
     for plan in first_cell_plans(folder):
@@ -385,15 +389,11 @@ def bench_first_cells(report_path):
                 f'{plan.name}: {report.get("setup_error") or report["notebooks"][0]["error"]}'
             )
         seconds.setdefault(plan.tab, []).append(report['notebooks'][0]['first_cell_seconds'])
-    report_path.write_text(json.dumps(seconds))
     shutil.rmtree(folder, ignore_errors=True)
+    return seconds
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ['bench']:
-        bench_first_cells(Path(argv[1]).resolve())
-        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('host_dir', type=Path)
     parser.add_argument('report', type=Path)

@@ -9,15 +9,12 @@ Catches, with `file:line: what is wrong`:
   - outputs stored in the source (`{.json .output}` blocks): the page's
     outputs must come from the build, not from whoever saved the file last.
 
-Usage: python3 tools/check_source.py [--project DIR] [file.md ...]
+Standard library only: `book check` runs before any environment is used.
 """
 
-import argparse
-import sys
 from pathlib import Path
 
-import source_cells
-from project import Project
+from . import cells as source_cells
 
 
 def problems_in(text, tabs, name='<text>'):
@@ -102,18 +99,3 @@ def check(project, files=None):
             name = str(path)
         problems.extend(problems_in(path.read_text(encoding='utf-8'), project.tabs, name))
     return problems
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--project', default=Path(__file__).resolve().parent.parent)
-    parser.add_argument('files', nargs='*')
-    args = parser.parse_args(argv)
-    problems = check(Project(args.project), args.files)
-    for problem in problems:
-        print(problem)
-    return 1 if problems else 0
-
-
-if __name__ == '__main__':
-    sys.exit(main())

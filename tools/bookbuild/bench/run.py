@@ -9,7 +9,7 @@ ratio holds even on a machine shared with other builds:
     only ever adds time, and an import's cost is what remains without it);
   - d2l's hand-written MyDense against the framework's built-in dense
     layer plus ReLU, forward and backward, the fastest of alternating rounds
-    (see tools/bench_framework.py; goal: within 10%);
+    (see bench/in_framework.py; goal: within 10%);
   - a clean build of the four tabs plus HTML against the plain d2lbook flow
     (`d2lbook build eval --tab X` for every tab, side by side as the old
     driver ran them, then `d2lbook build html --tab all`), each in its own
@@ -18,7 +18,7 @@ ratio holds even on a machine shared with other builds:
   - the first cell of each framework's Colab notebook on a fresh host that
     already has the book's versions of the framework (only d2l installs;
     goal: 15 s or less) against a bare host, where pip brings the framework
-    too (tools/learner_hosts.py; needs `make notebooks dist` first and the
+    too (testing/learner_hosts.py; needs `make notebooks dist` first and the
     package index, or pip's cache).
 
 The table is printed and written to _build/bench.md. A benchmark is never a
@@ -26,7 +26,6 @@ test: nothing fails on a number.
 """
 
 import concurrent.futures
-import configparser
 import datetime
 import json
 import os
@@ -36,8 +35,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import book
-from project import copy_book_sources
+from ..environments import KERNEL_ENV
+from ..files import write_atomic
+from ..processes import book_env, d2lbook
+from ..project import copy_book_sources
+from ..report import BuildError
+
+# The part of the bench that runs inside a framework's environment, as a
+# script (the environments hold the framework, not the build's packages).
+IN_FRAMEWORK = Path(__file__).resolve().parent / 'in_framework.py'
+# `book`, as the Makefile runs it.
+BOOK_COMMAND = Path(sys.executable).parent / 'book'
 
 TOOLS = Path(__file__).resolve().parent
 IMPORT_ROUNDS = 7
@@ -62,12 +70,12 @@ def log(message):
 
 
 def framework_env():
-    return dict(os.environ, **book.KERNEL_ENV)
+    return dict(os.environ, **KERNEL_ENV)
 
 
-def run_in(tab, *args):
+def run_in(project, tab, *args):
     result = subprocess.run(
-        [str(book.env_python(tab)), str(TOOLS / 'bench_framework.py'), *args],
+        [str(project.env_python(tab)), str(IN_FRAMEWORK), *args],
         env=framework_env(),
         capture_output=True,
         text=True,
@@ -76,34 +84,28 @@ def run_in(tab, *args):
     return result.stdout.strip().splitlines()[-1]
 
 
-def import_times(tab):
+def import_times(project, tab):
     """(seconds of d2l's import, of the framework's own imports): the fastest runs."""
-    d2l_import = f'from d2l import {module_name(tab)}'
+    d2l_import = f'from d2l import {module_name(project, tab)}'
     times = {'d2l': [], 'framework': []}
     for index in range(IMPORT_ROUNDS):
         pairs = [('d2l', d2l_import), ('framework', FRAMEWORK_IMPORTS[tab])]
         for name, statement in pairs if index % 2 == 0 else pairs[::-1]:
-            times[name].append(float(run_in(tab, 'import', statement)))
+            times[name].append(float(run_in(project, tab, 'import', statement)))
     return min(times['d2l']), min(times['framework'])
 
 
-def module_name(tab):
+def module_name(project, tab):
     """d2l's module of a tab, from config.ini (e.g. torch for pytorch)."""
-    config = configparser.ConfigParser()
-    config.read(book.ROOT / 'config.ini', encoding='utf-8')
-    return Path(config[f'library-{tab}']['lib_file']).stem
+    return project.lib_file(tab).stem
 
 
-def layer_times(tab):
-    times = json.loads(run_in(tab, 'layers', tab))
+def layer_times(project, tab):
+    times = json.loads(run_in(project, tab, 'layers', tab))
     return times['custom'], times['builtin']
 
 
 # ---------------------------------------------------------------- builds ----
-
-
-def copy_book(destination):
-    return copy_book_sources(book.ROOT, destination)
 
 
 def timed(run):
@@ -118,53 +120,47 @@ def quiet(cmd, cwd, env=None):
     )
     if result.returncode != 0:
         print(result.stdout[-3000:])
-        raise book.BuildError(f'`{" ".join(map(str, cmd))}` failed in {cwd}')
+        raise BuildError(f'`{" ".join(map(str, cmd))}` failed in {cwd}')
 
 
-def this_build(project):
-    quiet([sys.executable, str(TOOLS / 'book.py'), 'html', '--project', str(project)], project)
+def this_build(copy):
+    """`make html` of a copy: `book html`, as the Makefile runs it."""
+    quiet([str(BOOK_COMMAND), 'html', '--project', str(copy)], copy)
 
 
-def plain_d2lbook_build(project):
+def plain_d2lbook_build(project, copy):
     """The flow this project replaced: d2lbook evaluates every tab (all four
     at once), then merges and renders."""
 
     def evaluate(tab):
-        env = book.book_env()
-        env['JUPYTER_PATH'] = str(book.kernel_dir_for(tab))
-        quiet(book.d2lbook('eval', '--tab', tab), project, env)
+        env = book_env(tab)
+        quiet(d2lbook('eval', '--tab', tab), copy, env)
 
     # All tabs at once, as the old driver ran them; the first failure is raised.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=len(book.tabs())) as pool:
-        list(pool.map(evaluate, book.tabs()))
-    env = book.book_env()
-    env['JUPYTER_PATH'] = str(book.kernel_dir_for(book.tabs()[0]))
-    quiet(book.d2lbook('html', '--tab', 'all'), project, env)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(project.tabs)) as pool:
+        list(pool.map(evaluate, project.tabs))
+    quiet(d2lbook('html', '--tab', 'all'), copy, book_env(project.default_tab))
 
 
-def build_times():
+def build_times(project):
     with tempfile.TemporaryDirectory(prefix='bench-') as scratch:
-        plain = copy_book(Path(scratch) / 'plain')
-        ours = copy_book(Path(scratch) / 'ours')
+        plain = copy_book_sources(project.root, Path(scratch) / 'plain')
+        ours = copy_book_sources(project.root, Path(scratch) / 'ours')
         log('clean build, plain d2lbook flow ...')
-        plain_clean = timed(lambda: plain_d2lbook_build(plain))
+        plain_clean = timed(lambda: plain_d2lbook_build(project, plain))
         log('clean build, this build ...')
         ours_clean = timed(lambda: this_build(ours))
         log('rebuild with nothing changed, both ...')
         ours_again = timed(lambda: this_build(ours))
-        plain_again = timed(lambda: plain_d2lbook_build(plain))
+        plain_again = timed(lambda: plain_d2lbook_build(project, plain))
     return (ours_clean, plain_clean), (ours_again, plain_again)
 
 
-def first_cell_times():
+def first_cell_times(project):
     """{tab: (seconds with the framework preinstalled, seconds on a bare host)}."""
-    with tempfile.TemporaryDirectory(prefix='bench-hosts-', dir=book.BUILD) as tmp:
-        report = Path(tmp) / 'first-cells.json'
-        subprocess.run(
-            [str(book.env_python('book')), str(TOOLS / 'learner_hosts.py'), 'bench', str(report)],
-            check=True,
-        )
-        return json.loads(report.read_text())
+    from ..testing import learner_hosts
+
+    return learner_hosts.first_cell_seconds(project)
 
 
 # ----------------------------------------------------------------- table ----
@@ -179,23 +175,22 @@ def row(measure, ours, reference, unit, goal):
     )
 
 
-def main():
+def main(project):
     try:
-        return measure_and_report()
-    except (book.BuildError, subprocess.CalledProcessError) as error:
-        print(f'\nbench failed: {error}', file=sys.stderr)
-        return 1
+        return measure_and_report(project)
+    except subprocess.CalledProcessError as error:
+        raise BuildError(f'bench failed: {error}') from error
 
 
-def measure_and_report():
-    tabs = book.tabs()
+def measure_and_report(project):
+    tabs = project.tabs
     rows = []
     for tab in tabs:
-        log(f'import time of d2l.{module_name(tab)} ...')
-        ours, reference = import_times(tab)
+        log(f'import time of d2l.{module_name(project, tab)} ...')
+        ours, reference = import_times(project, tab)
         rows.append(
             row(
-                f'`import d2l.{module_name(tab)}` vs `{FRAMEWORK_IMPORTS[tab]}`',
+                f'`import d2l.{module_name(project, tab)}` vs `{FRAMEWORK_IMPORTS[tab]}`',
                 ours,
                 reference,
                 's',
@@ -204,7 +199,7 @@ def measure_and_report():
         )
     for tab in tabs:
         log(f'MyDense vs the built-in dense layer, {tab} ...')
-        ours, reference = layer_times(tab)
+        ours, reference = layer_times(project, tab)
         rows.append(
             row(
                 f'{tab}: MyDense vs {BUILT_IN_LAYER[tab]}, fwd+bwd, '
@@ -215,13 +210,13 @@ def measure_and_report():
                 '≤ 1.10',
             )
         )
-    clean, unchanged = build_times()
+    clean, unchanged = build_times(project)
     rows.append(row('clean build, 4 tabs + HTML, vs plain d2lbook', *clean, 's', '≤ 0.50'))
     rows.append(
         row('rebuild with nothing changed, vs plain d2lbook', *unchanged, 's', 'a few seconds')
     )
     log('first cell of the Colab notebooks, framework there vs a bare host ...')
-    for tab, (with_framework, bare) in first_cell_times().items():
+    for tab, (with_framework, bare) in first_cell_times(project).items():
         rows.append(
             row(
                 f'{tab}: first cell, host with the framework vs a bare host',
@@ -247,11 +242,6 @@ def measure_and_report():
         ]
     )
     print('\n' + table)
-    book.BUILD.mkdir(exist_ok=True)
-    (book.BUILD / 'bench.md').write_text(table)
-    log(f'written to {(book.BUILD / "bench.md").relative_to(book.ROOT)}')
+    write_atomic(project.build_dir / 'bench.md', table)
+    log(f'written to {project.relative(project.build_dir / "bench.md")}')
     return 0
-
-
-if __name__ == '__main__':
-    sys.exit(main())

@@ -17,23 +17,21 @@ its framework, so that pip adds the framework only where the runtime lacks a
 supported version, and it stops when pip fails. d2lbook's own install cell,
 a bare `!pip install` that goes on after a failure, is replaced.
 
-Runs in .venv/book (it reads notebooks with nbformat): book.py starts it as
-`.venv/book/bin/python tools/notebooks.py [tab ...] [--project DIR]`.
+Runs in .venv/book (it reads notebooks with nbformat): `book notebooks`.
 """
 
-import argparse
+import io
 import json
 import shutil
 import string
-import sys
 import zipfile
-from pathlib import Path
 
 import nbformat
 
-import book
-import build_marks
-from project import Project
+from ..files import write_atomic
+from ..processes import book_env, d2lbook, run_streamed
+from ..render import build_marks
+from ..report import BuildError, log
 
 VARIANTS = ('plain', 'colab', 'sagemaker')
 
@@ -44,18 +42,9 @@ def d2lbook_dir(project, variant, tab):
     return project.build_dir / project.tab_folder(name, tab)
 
 
-def reader_dir(project, variant, tab):
-    return project.build_dir / 'notebooks' / tab / variant
-
-
-def zip_for(project, tab):
-    return project.build_dir / 'notebooks' / project.reader_file_name(tab, '.zip')
-
-
 def d2l_requirement(project, tab):
     """What a notebook of this tab installs, e.g. 'd2l-custom-layers[jax]==0.1.0'."""
-    config = project.config
-    return f'{config.defaults()["d2l_package"]}[{tab}]=={config["project"]["release"]}'
+    return f'{project.d2l_package}[{tab}]=={project.release}'
 
 
 FRAMEWORK_TITLES = {
@@ -135,9 +124,9 @@ def with_install_cell(project, variant_nb, plain_nb, tab):
     added = len(variant_nb.cells) - len(plain_nb.cells)
     rest = variant_nb.cells[added:]
     if added < 0 or [c.source for c in rest] != [c.source for c in plain_nb.cells]:
-        raise book.BuildError(
+        raise BuildError(
             'd2lbook\'s Colab/SageMaker notebook is not the plain one '
-            'behind an install cell any more; see tools/notebooks.py'
+            'behind an install cell any more; see bookbuild/forms/notebooks.py'
         )
     has_code = any(cell.cell_type == 'code' for cell in rest)
     variant_nb.cells = ([install_cell(project, tab)] if has_code else []) + rest
@@ -147,7 +136,7 @@ def with_install_cell(project, variant_nb, plain_nb, tab):
 def gather(project, tab):
     """Copy one tab's notebooks from d2lbook's folders into _build/notebooks."""
     for variant in VARIANTS:
-        shutil.rmtree(reader_dir(project, variant, tab), ignore_errors=True)
+        shutil.rmtree(project.reader_notebooks(variant, tab), ignore_errors=True)
     plain_root = d2lbook_dir(project, 'plain', tab)
     for plain_path in sorted(plain_root.rglob('*.ipynb')):
         if plain_path.stat().st_size == 0:  # d2lbook's "no cell in this tab" marker
@@ -159,14 +148,14 @@ def gather(project, tab):
             variant_nb = nbformat.read(d2lbook_dir(project, variant, tab) / relative, as_version=4)
             forms[variant] = with_install_cell(project, variant_nb, plain_nb, tab)
         for variant, notebook in forms.items():
-            target = reader_dir(project, variant, tab) / relative
+            target = project.reader_notebooks(variant, tab) / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(without_build_marks(notebook), target)
     # Files the notebooks read (the bibliography), next to them.
     for resource in plain_root.rglob('*'):
         if resource.is_file() and resource.suffix != '.ipynb':
             for variant in VARIANTS:
-                target = reader_dir(project, variant, tab) / resource.relative_to(plain_root)
+                target = project.reader_notebooks(variant, tab) / resource.relative_to(plain_root)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(resource, target)
 
@@ -179,24 +168,23 @@ LEARNER_DISTRIBUTION = {'tensorflow-cpu': 'tensorflow'}
 
 def build_versions(project, tab):
     """{distribution: version} of what the tab's notebooks ran with, as the
-    evaluation recorded it (book.record_versions): in the hosted workflow the
+    evaluation recorded it (evaluate/versions.py): in the hosted workflow the
     notebooks are written where the framework's environment is not."""
-    path = book.versions_file(project.build_dir, tab)
+    path = project.versions_file(tab)
     if not path.exists():
-        raise book.BuildError(
+        raise BuildError(
             f'{project.relative(path)} is missing: evaluate the {tab} notebooks first (make eval)'
         )
     return json.loads(path.read_text())
 
 
 def requirements_txt(project, tab):
-    config = project.config
     # Without a local label such as torch's `+cpu`, which PyPI does not serve.
     versions = {
         LEARNER_DISTRIBUTION.get(name, name): version.split('+')[0]
         for name, version in build_versions(project, tab).items()
     }
-    lines = [f'{config.defaults()["d2l_package"]}=={config["project"]["release"]}']
+    lines = [f'{project.d2l_package}=={project.release}']
     lines += [f'{name}=={version}' for name, version in sorted(versions.items())]
     return '# The versions these notebooks were executed with.\n' + '\n'.join(lines) + '\n'
 
@@ -235,7 +223,7 @@ ZIP_NOTES = {
 
 def write_zip(project, tab):
     """The plain notebooks, with what a learner needs to run them locally."""
-    source = reader_dir(project, 'plain', tab)
+    source = project.reader_notebooks('plain', tab)
     (source / 'requirements.txt').write_text(requirements_txt(project, tab))
     (source / 'README.md').write_text(
         ZIP_README.substitute(
@@ -244,44 +232,27 @@ def write_zip(project, tab):
             note=ZIP_NOTES.get(tab, ''),
         )
     )
-    partial = zip_for(project, tab).with_suffix('.partial')
-    with zipfile.ZipFile(partial, 'w', zipfile.ZIP_DEFLATED) as archive:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, 'w', zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(source.rglob('*')):
             if path.is_file():
                 archive.write(path, path.relative_to(source))
-    partial.rename(zip_for(project, tab))
+    write_atomic(project.notebook_zip(tab), data.getvalue())
 
 
 def build(project, selected=None):
     for tab in selected or project.tabs:
-        code = book.run_streamed(
-            book.d2lbook('ipynb', 'colab', 'sagemaker', '--tab', tab),
-            book.book_env(tab),
+        code = run_streamed(
+            d2lbook('ipynb', 'colab', 'sagemaker', '--tab', tab),
+            book_env(tab),
             f'[{tab}]',
             cwd=project.root,
         )
         if code != 0:
-            raise book.BuildError(f'd2lbook could not write the {tab} notebooks (exit {code})')
+            raise BuildError(f'd2lbook could not write the {tab} notebooks (exit {code})')
         gather(project, tab)
         write_zip(project, tab)
-        book.log(
-            f'{tab}: {project.relative(reader_dir(project, "plain", tab))}, '
-            f'{project.relative(zip_for(project, tab))}'
+        log(
+            f'{tab}: {project.relative(project.reader_notebooks("plain", tab))}, '
+            f'{project.relative(project.notebook_zip(tab))}'
         )
-
-
-def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('tabs', nargs='*')
-    parser.add_argument('--project', type=Path, default=book.ROOT)
-    args = parser.parse_args(argv)
-    try:
-        build(Project(args.project), args.tabs)
-    except book.BuildError as error:
-        print(f'\nbuild failed: {error}', file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == '__main__':
-    sys.exit(main(sys.argv[1:]))

@@ -7,7 +7,7 @@ comes from .venv/book. `twine check --strict` then reads the metadata as the
 package index would. The new files replace _build/dist/ only once both
 passed, so a failed build leaves the last good one, or nothing.
 
-Runs in .venv/book: book.py starts it as `.venv/book/bin/python tools/dist.py`.
+Runs in .venv/book: `book dist`.
 """
 
 import shutil
@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DIST = ROOT / '_build' / 'dist'
+from ..report import BuildError
+
 # What setup.py and MANIFEST.in read, besides the package's modules.
 PACKAGE_FILES = [
     'setup.py',
@@ -29,30 +29,34 @@ PACKAGE_FILES = [
 ]
 
 
-class DistError(Exception):
-    pass
-
-
 def run(cmd, what):
     result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0:
-        raise DistError(f'{what} failed (exit {result.returncode}):\n{result.stdout[-3000:]}')
+        raise BuildError(f'{what} failed (exit {result.returncode}):\n{result.stdout[-3000:]}')
     return result.stdout
 
 
-def copy_sources(target):
-    for name in PACKAGE_FILES + [
-        p.relative_to(ROOT).as_posix() for p in sorted((ROOT / 'd2l').glob('*.py'))
-    ]:
+def copy_sources(project, target):
+    """The package's files: the project's own where it has them (config.ini,
+    d2l/), the repository's otherwise (setup.py, a throw-away copy of the
+    book has none)."""
+    names = PACKAGE_FILES + [
+        p.relative_to(project.root).as_posix() for p in sorted((project.root / 'd2l').glob('*.py'))
+    ]
+    for name in names:
+        source = project.root / name
+        if not source.exists():
+            source = project.repository / name
         (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target / name)
+        shutil.copy2(source, target / name)
 
 
-def build():
-    """Write _build/dist/ and return the paths of the wheel and the sdist."""
+def build(project):
+    """Write _build/dist/ (the project's own setup.py and d2l/)."""
+    dist = project.build_dir / 'dist'
     with tempfile.TemporaryDirectory(prefix='d2l-dist-') as tmp:
         source, out = Path(tmp) / 'source', Path(tmp) / 'dist'
-        copy_sources(source)
+        copy_sources(project, source)
         # Without --sdist/--wheel, build makes the sdist and then the wheel
         # from the unpacked sdist, so an incomplete sdist fails here.
         run(
@@ -61,28 +65,14 @@ def build():
         )
         built = sorted(out.iterdir())
         if sorted(p.suffix for p in built) != ['.gz', '.whl']:
-            raise DistError(
+            raise BuildError(
                 f'expected one wheel and one sdist, build wrote {[p.name for p in built]}'
             )
         run([sys.executable, '-m', 'twine', 'check', '--strict', *map(str, built)], 'twine check')
-        staged = DIST.with_name('dist.partial')
+        staged = dist.with_name('dist.partial')
         shutil.rmtree(staged, ignore_errors=True)
         shutil.copytree(out, staged)
-        shutil.rmtree(DIST, ignore_errors=True)
-        staged.rename(DIST)
-    return sorted(DIST.iterdir())
-
-
-def main():
-    try:
-        paths = build()
-    except DistError as error:
-        print(f'\nbuild failed: {error}', file=sys.stderr)
-        return 1
-    for path in paths:
-        print(f'[dist] {path.relative_to(ROOT)} (twine check passed)')
-    return 0
-
-
-if __name__ == '__main__':
-    sys.exit(main())
+        shutil.rmtree(dist, ignore_errors=True)
+        staged.rename(dist)
+    for path in sorted(dist.iterdir()):
+        print(f'[dist] {project.relative(path)} (twine check passed)', flush=True)

@@ -1,0 +1,242 @@
+"""`make setup`: the Debian packages, the virtual environments, the kernels.
+
+Runs on the system Python with the standard library only, because it is
+what creates the environments that hold everything else: the Makefile starts
+it as `python3 -m bookbuild setup` with tools/ on PYTHONPATH. Every
+framework gets its own virtual environment (MXNet 1.9 needs NumPy 1.23,
+TensorFlow and JAX need NumPy 2), and d2lbook gets one more, .venv/book,
+into which this package is installed editable (its `book` command is what
+the Makefile runs for everything else).
+"""
+
+import concurrent.futures
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+
+from . import npm
+from .files import Stamp, digest_of
+from .project import Project
+from .report import BuildError, log
+
+# Debian packages, keyed by the command (or a file) that shows they are
+# there, per target of `apt-packages`.
+APT_PACKAGES = {
+    # pandoc converts the notebooks' markdown for `d2lbook build rst`; npm
+    # installs the MathJax the site serves itself (npm.py).
+    'html': {'pandoc': 'pandoc', 'npm': 'npm'},
+    # Debian's LaTeX, keyed by a command or a file that each package installs
+    # (most of TeX Live has no command of its own). xelatex because d2lbook's
+    # conf.py asks for it; FreeSerif/FreeSans/FreeMono are Sphinx's xelatex
+    # fonts; xindy builds the index; rsvg-convert turns SVG figures into PDF.
+    'pdf': {
+        'xelatex': 'texlive-xetex',
+        'latexmk': 'latexmk',
+        'xindy': 'xindy',
+        'rsvg-convert': 'librsvg2-bin',
+        '/usr/share/texlive/texmf-dist/tex/latex/fancyvrb/fancyvrb.sty': 'texlive-latex-recommended',
+        '/usr/share/texlive/texmf-dist/fonts/type1/urw/helvetic/uhvr8a.pfb': 'texlive-fonts-recommended',
+        '/usr/share/texlive/texmf-dist/tex/latex/fncychap/fncychap.sty': 'texlive-latex-extra',
+        '/usr/share/texmf/fonts/enc/dvips/tex-gyre/q-ec.enc': 'tex-gyre',
+        '/usr/share/fonts/opentype/freefont/FreeSerif.otf': 'fonts-freefont-otf',
+    },
+    # The editions' PDFs, besides the English book's: Korean needs xeCJK
+    # (which loads ctexhook from the Chinese package) and a font with Hangul.
+    'pdf-cjk': {
+        '/usr/share/texlive/texmf-dist/tex/xelatex/xecjk/xeCJK.sty': 'texlive-lang-cjk',
+        '/usr/share/texlive/texmf-dist/tex/latex/ctex/ctexhook.sty': 'texlive-lang-chinese',
+        '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc': 'fonts-noto-cjk',
+    },
+    # The browser the site's tests drive, and pdftotext/pdftoppm for the PDF tests.
+    'test': {'chromium': 'chromium', 'pdftotext': 'poppler-utils'},
+}
+
+# Environment variables every framework kernel starts with.
+KERNEL_ENV = {
+    # TensorFlow's C++ log lines go to stderr, which d2lbook turns into cell
+    # output on the page. TF_CPP_MIN_LOG_LEVEL quiets most of them, but not
+    # the "oneDNN custom operations are on" notice printed before logging is
+    # set up (TF 2.21); that one goes only when the oneDNN rewrites are off,
+    # which also keeps float results free of their reordered sums.
+    'TF_CPP_MIN_LOG_LEVEL': '2',
+    'TF_ENABLE_ONEDNN_OPTS': '0',
+}
+
+
+def is_there(probe):
+    return os.path.exists(probe) if probe.startswith('/') else shutil.which(probe)
+
+
+def ensure_system_packages(*targets):
+    """Install the Debian packages of targets (keys of APT_PACKAGES) that are
+    missing: as root directly, otherwise stop with the command to run."""
+    packages = {probe: pkg for target in targets for probe, pkg in APT_PACKAGES[target].items()}
+    missing = sorted({pkg for probe, pkg in packages.items() if not is_there(probe)})
+    if not missing:
+        return
+    if os.geteuid() != 0:
+        raise BuildError(
+            'missing system packages; install them with:\n'
+            f'  sudo apt-get install --no-install-recommends {" ".join(missing)}'
+        )
+    log(f'installing system packages: {" ".join(missing)}')
+    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    for cmd in (
+        ['apt-get', 'update', '-qq'],
+        ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', *missing],
+    ):
+        if subprocess.run(cmd, env=env).returncode != 0:
+            raise BuildError(f'`{" ".join(cmd)}` failed')
+
+
+def apt_packages(targets):
+    """The Debian packages of some targets, for CI images that install them
+    up front (`sudo apt-get install $(... apt-packages html pdf test)`)."""
+    unknown = set(targets) - set(APT_PACKAGES)
+    if unknown:
+        raise BuildError(f'unknown target(s) {sorted(unknown)}; choose from {sorted(APT_PACKAGES)}')
+    return sorted(
+        {pkg for target in targets or APT_PACKAGES for pkg in APT_PACKAGES[target].values()}
+    )
+
+
+# ---------------------------------------------------------- environments ----
+
+
+def requirements_digest(name):
+    """What the packages of an environment are: its pins, setup.py for d2l
+    (in the framework environments), and the Python that runs it. The
+    evaluation re-runs a tab's notebooks when this changes."""
+    project = Project()
+    parts = [project.requirements_file(name)]
+    if name != 'book':
+        parts.append(project.repository / 'setup.py')
+    return digest_of(*parts, sys.version)
+
+
+def install_digest(name):
+    """What an installed environment was made from: its packages, and this
+    build package's metadata (installed editable into every environment)."""
+    return digest_of(requirements_digest(name), Project().repository / 'tools' / 'pyproject.toml')
+
+
+def stamp(name):
+    return Stamp(Project().env_dir(name) / '.requirements.sha256')
+
+
+def env_is_current(name):
+    return stamp(name).matches(install_digest(name))
+
+
+# The editable installs write their metadata into the source folders
+# (tools/, the repository); one at a time, although the environments are
+# installed side by side.
+EDITABLE_INSTALLS = threading.Lock()
+
+
+def install_env(name, output):
+    """Create .venv/<name> from requirements/<name>.txt; True on success."""
+    project = Project()
+    python = project.env_python(name)
+    pip = [str(python), '-m', 'pip', 'install', '--quiet']
+    steps = []
+    if not python.exists():
+        steps.append([sys.executable, '-m', 'venv', str(project.env_dir(name))])
+    steps.append([*pip, '-r', str(project.requirements_file(name))])
+    editable = []
+    # This build package, editable: the `book` command in .venv/book, and
+    # `bookbuild.project` for the tests that run in a framework's environment.
+    # .venv/book builds it offline with its pinned setuptools; the framework
+    # environments, whose pins leave setuptools alone, build it (and d2l) in
+    # pip's isolated build environment.
+    isolation = ['--no-build-isolation'] if name == 'book' else []
+    editable.append([*pip, '--no-deps', *isolation, '-e', str(project.repository / 'tools')])
+    if name != 'book':
+        # The repo's own d2l, editable, without touching the pinned packages.
+        editable.append([*pip, '--no-deps', '-e', str(project.repository)])
+    for cmd in steps + editable:
+        with EDITABLE_INSTALLS if cmd in editable else contextlib.nullcontext():
+            result = subprocess.run(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+        output.extend(
+            line
+            for line in result.stdout.splitlines()
+            if 'is ignored: it is neither a file nor a directory' not in line
+        )
+        if result.returncode != 0:
+            output.append(f'`{" ".join(cmd)}` exited with {result.returncode}')
+            return False
+    # Written last, so an interrupted install is retried on the next run.
+    stamp(name).write(install_digest(name))
+    return True
+
+
+def write_kernel_spec(jupyter_path, argv, display_name, env=None):
+    spec = {'argv': argv, 'display_name': display_name, 'language': 'python'}
+    if env:
+        spec['env'] = env
+    path = jupyter_path / 'kernels' / 'python3' / 'kernel.json'
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(spec, indent=2) + '\n')
+
+
+def write_kernels(project):
+    """A `python3` kernel per tab, which starts .venv/<tab>/bin/python; and
+    the render guard, a `python3` kernel that refuses to start, for
+    `d2lbook build html`. bookbuild.evaluate has run every notebook before
+    d2lbook renders: should d2lbook's own time-based check ever decide to
+    evaluate one again, the build fails with this message instead of
+    running it a second time."""
+    for tab in project.tabs:
+        write_kernel_spec(
+            project.kernel_dir(tab),
+            [str(project.env_python(tab)), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+            f'Python 3 ({tab})',
+            KERNEL_ENV,
+        )
+    message = (
+        'render guard: d2lbook tried to evaluate a notebook while rendering; '
+        'bookbuild.evaluate should have left every notebook current'
+    )
+    write_kernel_spec(
+        project.render_guard_dir(),
+        [sys.executable, '-c', f'import sys; sys.exit({message!r})'],
+        'render guard (never runs code)',
+    )
+
+
+def setup(selected=None):
+    """Idempotent: installs only what is missing or whose pins changed.
+    With tabs given, only their environments and .venv/book (a CI job that
+    evaluates one framework, or renders from evaluated notebooks, needs no
+    other framework)."""
+    project = Project()
+    ensure_system_packages('html')
+    names = ['book'] + [tab for tab in (selected or project.tabs) if tab != 'book']
+    stale = [name for name in names if not env_is_current(name)]
+    if stale:
+        log(f'creating environments: {", ".join(stale)} (under .venv/)')
+        outputs = {name: [] for name in stale}
+        # All at once: pip mostly waits on the network and on unpacking.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(stale)) as pool:
+            installed = dict(zip(stale, pool.map(lambda n: install_env(n, outputs[n]), stale)))
+        failed = [name for name in stale if not installed[name]]
+        for name in failed:
+            print('\n'.join(outputs[name][-30:]), file=sys.stderr)
+        if failed:
+            raise BuildError(
+                f'could not install the environments: {", ".join(failed)} '
+                "(pip's last lines are above)"
+            )
+        for name in stale:
+            log(f'environment .venv/{name} is ready')
+    write_kernels(project)
+    try:
+        npm.install(log)
+    except npm.NpmError as error:
+        raise BuildError(str(error)) from error

@@ -1,0 +1,190 @@
+"""The one reader of a book project: its config.ini and the build's layout.
+
+A project is any folder with a config.ini: the repository itself, or a
+throw-away copy that a test or `make bench` builds. `Project` answers every
+question about where things are: the tabs, the pages, each kind of output
+folder per tab, the readers' file names, and the environments and kernels
+(which stay in the repository's .venv/ whichever project is built).
+
+Standard library only: the system Python that creates the environments
+reads it too.
+"""
+
+import configparser
+import glob
+import os
+import shutil
+from pathlib import Path
+
+# The repository this package belongs to (tools/bookbuild/project.py), where
+# the environments and the pinned requirements live.
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+# What a copy of the book needs to build: the tests and `make bench` build
+# throw-away copies.
+BOOK_SOURCES = [
+    'config.ini',
+    'index.md',
+    'references.md',
+    'references.bib',
+    'chapter_builders-guide',
+    'd2l',
+    'static',
+]
+
+
+def copy_book_sources(root, destination):
+    """Copy the book's sources at root into destination (it builds with the
+    repository's build package and environments)."""
+    destination = Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in BOOK_SOURCES:
+        source = Path(root) / name
+        if source.is_dir():
+            shutil.copytree(
+                source, destination / name, ignore=shutil.ignore_patterns('__pycache__')
+            )
+        else:
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+class Project:
+    def __init__(self, root=REPOSITORY):
+        self.root = Path(root).resolve()
+        self.repository = REPOSITORY
+        self.venv = REPOSITORY / '.venv'
+        self.requirements = REPOSITORY / 'requirements'
+        self.config = configparser.ConfigParser()
+        self.config.read(self.root / 'config.ini', encoding='utf-8')
+        build = self.config['build']
+        self.tabs = [tab.strip().lower() for tab in build['tabs'].split(',')]
+        self.default_tab = self.tabs[0]
+        self.build_dir = self.root / build.get('output_dir', '_build')
+
+    def _find(self, patterns):
+        found = set()
+        for pattern in patterns.split():
+            for name in glob.glob(str(self.root / pattern), recursive=True):
+                if os.path.isfile(name):
+                    found.add(Path(name))
+        return found
+
+    def notebook_sources(self):
+        """The markdown pages d2lbook evaluates, as d2lbook finds them."""
+        build = self.config['build']
+        excluded = self._find(build.get('exclusions', '') + ' ' + build.get('non-notebooks', ''))
+        return sorted(self._find(build['notebooks']) - excluded)
+
+    def dependencies(self):
+        """Files whose change makes d2lbook treat every notebook as stale."""
+        return sorted(self._find(self.config['build'].get('dependencies', '')))
+
+    def resources(self):
+        return self.config['build'].get('resources', '').split()
+
+    def relative(self, path):
+        return Path(path).resolve().relative_to(self.root).as_posix()
+
+    def tab_folder(self, kind, tab):
+        """The name of d2lbook's folder of one kind of output (eval, pdf,
+        ipynb, colab, sagemaker, ...) for one tab: the default tab's has no
+        suffix, the others' end in _<tab>."""
+        return kind if tab == self.default_tab else f'{kind}_{tab}'
+
+    def reader_file_name(self, tab, suffix):
+        """The name of a reader's file of one framework, such as its PDF or
+        its zip of notebooks: <name><suffix> for the default tab, and
+        <name>-<tab><suffix> for the others."""
+        name = self.name
+        return f'{name}{suffix}' if tab == self.default_tab else f'{name}-{tab}{suffix}'
+
+    def eval_dir(self, tab):
+        """d2lbook's folder of evaluated notebooks for one tab."""
+        return self.build_dir / self.tab_folder('eval', tab)
+
+    def evaluated_notebook(self, source, tab):
+        return self.eval_dir(tab) / Path(self.relative(source)).with_suffix('.ipynb')
+
+    def merged_notebook(self, source):
+        """Where `d2lbook build merge` puts the notebook of all tabs."""
+        return self.build_dir / 'eval_all' / Path(self.relative(source)).with_suffix('.ipynb')
+
+    def lib_file(self, tab):
+        """The tab's module of the helper package, e.g. d2l/torch.py, if any."""
+        section = f'library-{tab}'
+        if section in self.config and 'lib_file' in self.config[section]:
+            return self.root / self.config[section]['lib_file']
+        return None
+
+    # ------------------------------------------------ environments ----
+
+    def env_dir(self, name):
+        """.venv/<name>: `book` (d2lbook and the build), or a tab's."""
+        return self.venv / name
+
+    def env_python(self, name):
+        return self.env_dir(name) / 'bin' / 'python'
+
+    def requirements_file(self, name):
+        return self.requirements / f'{name}.txt'
+
+    def kernel_dir(self, tab):
+        """The JUPYTER_PATH entry whose `python3` kernel runs in tab's env."""
+        return self.venv / 'kernels' / tab
+
+    def render_guard_dir(self):
+        """The JUPYTER_PATH entry used while d2lbook renders (a kernel that
+        refuses to start)."""
+        return self.venv / 'kernels' / 'render-guard'
+
+    # ---------------------------------------------------- outputs ----
+
+    @property
+    def html_dir(self):
+        return self.build_dir / 'html'
+
+    def versions_file(self, tab):
+        """What an evaluated tab ran with (for the notebooks' zips)."""
+        return self.build_dir / 'eval_versions' / f'{tab}.json'
+
+    def tab_dir(self, kind, tab):
+        """d2lbook's folder of one kind of output for one tab, e.g.
+        _build/pdf_jax."""
+        return self.build_dir / self.tab_folder(kind, tab)
+
+    @property
+    def name(self):
+        """The book's short name, in the PDFs' and the zips' file names."""
+        return self.config['project']['name']
+
+    @property
+    def release(self):
+        return self.config['project']['release']
+
+    def latex_pdf(self, tab):
+        """The PDF as d2lbook's LaTeX run writes it."""
+        return self.tab_dir('pdf', tab) / f'{self.name}.pdf'
+
+    def reader_pdf(self, tab):
+        """The reader's PDF of one framework: _build/pdf/<name>[-<tab>].pdf."""
+        return self.build_dir / 'pdf' / self.reader_file_name(tab, '.pdf')
+
+    def reader_notebooks(self, variant, tab):
+        """The readers' notebooks of one framework in one form (plain, colab,
+        sagemaker): _build/notebooks/<tab>/<variant>/."""
+        return self.build_dir / 'notebooks' / tab / variant
+
+    def notebook_zip(self, tab):
+        """The zip of one framework's plain notebooks."""
+        return self.build_dir / 'notebooks' / self.reader_file_name(tab, '.zip')
+
+    @property
+    def d2l_package(self):
+        """The helper package's name on the package index."""
+        return self.config.defaults()['d2l_package']
+
+    def library(self, tab):
+        """The tab's [library-<tab>] settings (d2lbook's aliases), or {}."""
+        section = f'library-{tab}'
+        return dict(self.config[section]) if section in self.config else {}
