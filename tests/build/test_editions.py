@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import rendered_page
-from book_paths import BUILD, ROOT, SECTION, TABS, eval_dir_for, lib_module
+from book_paths import BUILD, PROJECT, ROOT, SECTION, TABS, eval_dir_for, lib_module
 from bookbuild import editions
 
 LANGUAGES = editions.LANGUAGES
@@ -15,7 +15,7 @@ ENGLISH_SECTION = ROOT / f'{SECTION}.md'
 
 
 def test_every_edition_is_in_step_with_the_english_source():
-    assert editions.check() == []
+    assert editions.check(PROJECT) == []
 
 
 @pytest.fixture(params=LANGUAGES)
@@ -36,7 +36,7 @@ def edit(path, old, new):
 
 def test_sync_check_catches_a_changed_code_cell(translated_section):
     edit(translated_section, 'MyDense(5, 3)', 'MyDense(5, 4)')
-    problems = editions.compare(ENGLISH_SECTION, translated_section)
+    problems = editions.compare(PROJECT, ENGLISH_SECTION, translated_section)
     assert any('code block' in p and 'differs from' in p for p in problems), problems
     line = int(problems[0].split(':')[1])
     assert 'MyDense(5, 4)' in '\n'.join(
@@ -49,20 +49,20 @@ def test_sync_check_catches_a_dropped_code_cell(translated_section):
     start = text.index('```{.python .input}\n%%tab all')
     end = text.index('```\n', start + 3) + 4
     translated_section.write_text(text[:start] + text[end:], encoding='utf-8')
-    assert any('code block' in p for p in editions.compare(ENGLISH_SECTION, translated_section))
+    assert any('code block' in p for p in editions.compare(PROJECT, ENGLISH_SECTION, translated_section))
 
 
 def test_sync_check_catches_a_changed_heading_level(translated_section):
     text = translated_section.read_text(encoding='utf-8')
     first_h2 = next(line for line in text.split('\n') if line.startswith('## '))
     edit(translated_section, first_h2, '#' + first_h2)
-    problems = editions.compare(ENGLISH_SECTION, translated_section)
+    problems = editions.compare(PROJECT, ENGLISH_SECTION, translated_section)
     assert any('headings' in p for p in problems), problems
 
 
 def test_sync_check_catches_a_changed_label(translated_section):
     edit(translated_section, ':label:`sec_custom_layer`', ':label:`sec_custom_layers`')
-    problems = editions.compare(ENGLISH_SECTION, translated_section)
+    problems = editions.compare(PROJECT, ENGLISH_SECTION, translated_section)
     assert any('sec_custom_layers' in p for p in problems), problems
 
 
@@ -71,7 +71,7 @@ def test_sync_check_catches_a_paragraph_left_in_english(translated_section):
     translated = editions.outline(translated_section.read_text(encoding='utf-8'))
     english_text = english.paragraphs[1][1]
     edit(translated_section, translated.paragraphs[1][1], english_text)
-    problems = editions.compare(ENGLISH_SECTION, translated_section)
+    problems = editions.compare(PROJECT, ENGLISH_SECTION, translated_section)
     assert any('left in English' in p for p in problems), problems
 
 
@@ -116,7 +116,7 @@ def test_every_page_has_its_counterpart_in_every_edition(lang):
 
 
 def edition_pdf_text(lang, tab):
-    file = editions.ENGLISH.reader_file_name(tab, '.pdf')
+    file = PROJECT.reader_file_name(tab, '.pdf')
     return subprocess.run(
         ['pdftotext', str(BUILD / lang / 'pdf' / file), '-'],
         check=True,
@@ -149,11 +149,11 @@ def test_edition_notebooks_stay_current_when_their_page_or_config_is_newer(lang)
     marked current, also those whose outputs did not change."""
     import os
 
-    staging = editions.staging_dir(lang)
+    staging = editions.staging_dir(PROJECT, lang)
     notebooks = {
-        path: staging / path.relative_to(editions.edition_eval_dir(lang, tab)).with_suffix('.md')
+        path: staging / path.relative_to(editions.edition_eval_dir(PROJECT, lang, tab)).with_suffix('.md')
         for tab in TABS
-        for path in editions.edition_eval_dir(lang, tab).rglob('*.ipynb')
+        for path in editions.edition_eval_dir(PROJECT, lang, tab).rglob('*.ipynb')
     }
     assert notebooks and (staging / 'config.ini').exists(), (
         'build the edition first (make html-ko html-pt)'
@@ -162,7 +162,7 @@ def test_edition_notebooks_stay_current_when_their_page_or_config_is_newer(lang)
     past = newest - 3600
     for path in notebooks:
         os.utime(path, (past, past))
-    editions.reuse_english_outputs(lang)
+    editions.reuse_english_outputs(PROJECT, lang)
     stale = [
         path
         for path, page in notebooks.items()
