@@ -54,3 +54,10 @@ def quadratic_forms(X, W):
     """y[b, k] = x_b^T W[:, :, k] x_b for NumPy arrays, written without einsum:
     what TensorReduction must compute, by a route of its own."""
     return np.array([[x @ W[:, :, k] @ x for k in range(W.shape[2])] for x in X])
+
+
+def fourier_half_reference(X):
+    """The first d // 2 coefficients of each row's discrete Fourier
+    transform, from NumPy's FFT: what FourierHalf must return."""
+    X = np.asarray(X)
+    return np.fft.fft(X)[:, : X.shape[1] // 2]

@@ -49,7 +49,9 @@ def test_sync_check_catches_a_dropped_code_cell(translated_section):
     start = text.index('```{.python .input}\n%%tab all')
     end = text.index('```\n', start + 3) + 4
     translated_section.write_text(text[:start] + text[end:], encoding='utf-8')
-    assert any('code block' in p for p in editions.compare(PROJECT, ENGLISH_SECTION, translated_section))
+    assert any(
+        'code block' in p for p in editions.compare(PROJECT, ENGLISH_SECTION, translated_section)
+    )
 
 
 def test_sync_check_catches_a_changed_heading_level(translated_section):
@@ -151,7 +153,8 @@ def test_edition_notebooks_stay_current_when_their_page_or_config_is_newer(lang)
 
     staging = editions.staging_dir(PROJECT, lang)
     notebooks = {
-        path: staging / path.relative_to(editions.edition_eval_dir(PROJECT, lang, tab)).with_suffix('.md')
+        path: staging
+        / path.relative_to(editions.edition_eval_dir(PROJECT, lang, tab)).with_suffix('.md')
         for tab in TABS
         for path in editions.edition_eval_dir(PROJECT, lang, tab).rglob('*.ipynb')
     }

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from d2l import torch as d2l
-from helper_checks import quadratic_forms
+from helper_checks import fourier_half_reference, quadratic_forms
 
 
 def test_tensor_reduction_maps_width_d_to_m_outputs_with_a_d_d_m_weight():
@@ -55,4 +55,4 @@ def test_fourier_half_matches_numpy_fft(d):
     torch.manual_seed(0)
     X = torch.rand(3, d)
     Z = d2l.FourierHalf()(X).numpy()
-    np.testing.assert_allclose(Z, np.fft.fft(X.numpy())[:, : d // 2], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(Z, fourier_half_reference(X.numpy()), rtol=1e-5, atol=1e-5)

@@ -1,6 +1,6 @@
-"""The measurements of tools/bench.py that run inside one framework's venv.
+"""The measurements of bench/run.py that run inside one framework's venv.
 
-  python bench_framework.py import 'import torch'
+  python in_framework.py import 'import torch'
       seconds that the statement takes in this fresh interpreter
   python bench_framework.py layers pytorch
       JSON: seconds per forward+backward step of d2l's MyDense and of the

@@ -83,7 +83,7 @@ print('Installed', requirement)""")
 # MXNet 1.9.1, the last MXNet, imports only beside NumPy < 1.24, and NumPy
 # 1.23 has no wheels for Python 3.12 or later: pip would try to compile it
 # and fail after minutes with a compiler error. The cell says why at once,
-# before installing anything; the page says the same (tools/rendered_pages.py).
+# before installing anything; the page says the same (render/finish.py).
 MXNET_PYTHON_CHECK = """
 if sys.version_info >= (3, 12):
     raise RuntimeError(

@@ -5,13 +5,13 @@
   written them (to every page that has none yet), so the note goes into the
   files too, right after that button's tooltip, once per page. It says in
   short what the MXNet notebooks' first cell says when it stops on Python
-  3.12 or later (tools/notebooks.py), in the language of the edition.
+  3.12 or later (forms/notebooks.py), in the language of the edition.
 - In the Korean and Portuguese editions, the labels that d2lbook's theme and
   buttons write in English (the table of contents, previous and next, the
   search field, the Colab tooltip, Sphinx's permalink title where its
   catalogue has none) in the edition's language.
 
-Standard library only: book.py and editions.py call `finish_site` after
+Standard library only: render/html.py and editions.py call `finish_site` after
 rendering; running it twice changes nothing.
 """
 
