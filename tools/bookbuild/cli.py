@@ -47,7 +47,7 @@ def evaluate(project, selected=None):
     """Run what changed, in each tab's own kernel (see evaluate/run.py)."""
     from .evaluate import run, versions
 
-    if run.evaluate(project, selected or project.tabs) != 0:
+    if run.evaluate(project, selected or project.tabs):
         raise AlreadyReported()
     versions.record_versions(project, selected or project.tabs)
 

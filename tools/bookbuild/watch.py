@@ -131,8 +131,9 @@ class Preview:
             raise BuildError('\n'.join(problems))
 
     def _evaluate(self):
-        if evaluate_run.evaluate(self.project, self.project.tabs) != 0:
-            raise BuildError('a cell failed; its report is above')
+        failures = evaluate_run.evaluate(self.project, self.project.tabs)
+        if failures:
+            raise BuildError('\n'.join(failures))
         versions.record_versions(self.project, self.project.tabs)
 
     def _rst(self):
@@ -247,7 +248,8 @@ class ReloadChannel(tornado.websocket.WebSocketHandler):
     def open(self):
         ReloadChannel.pages.add(self)
         if ReloadChannel.last_error:
-            self.write_message(json.dumps({'error': ReloadChannel.last_error}))
+            # A page opened while the last rebuild had failed.
+            self.write_message(json.dumps({'error': ReloadChannel.last_error, 'on_open': True}))
 
     def on_close(self):
         ReloadChannel.pages.discard(self)

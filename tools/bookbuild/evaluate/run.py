@@ -436,8 +436,9 @@ JOBS_AT_ONCE = max(2, os.cpu_count() or 1)
 
 
 def evaluate(project, tabs, jobs_at_once=JOBS_AT_ONCE):
-    """Evaluate what changed in tabs; 0 when every notebook is current, 1
-    after reporting the failures."""
+    """Evaluate what changed in tabs. Returns the summaries of the cells
+    that failed, after printing their reports (none: every notebook is
+    current)."""
     logging.getLogger().setLevel(logging.WARNING)
     jobs = plan(project, tabs)
     # The notebooks with the most code first, so the longest run does not
@@ -495,5 +496,4 @@ def evaluate(project, tabs, jobs_at_once=JOBS_AT_ONCE):
             print(job.failure['details'], flush=True)
         print(flush=True)
         print('\n'.join(failure_summary(job) for job in failed), flush=True)
-        return 1
-    return 0
+    return [failure_summary(job) for job in failed]
