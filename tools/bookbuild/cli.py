@@ -53,11 +53,19 @@ def evaluate(project, selected=None):
 
 
 def html(project):
-    from .render import html as render_html
+    from .render.html import build_inputs_digest, build_stamp
 
+    stamp = build_stamp(project)
+    if stamp.matches(build_inputs_digest(project)):
+        log(f'nothing changed since the last build: {project.html_dir / SECTION_PAGE}')
+        return
+    stamp.remove()  # until this build has succeeded
     check_sources(project)
     evaluate(project)
-    render_html.render(project)
+    from .render.html import render
+
+    render(project)
+    stamp.write(build_inputs_digest(project))
     log(f'done: open {project.html_dir / SECTION_PAGE} in a browser')
 
 

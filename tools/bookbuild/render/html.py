@@ -1,8 +1,10 @@
 """Render the site: d2lbook merges the tabs' evaluated notebooks and Sphinx
 turns them into _build/html/, then finish.py adds what d2lbook cannot."""
 
+import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from ..files import Stamp, digest_of
@@ -33,6 +35,47 @@ def full_render_if_site_inputs_changed(root, html_dir):
     if not stamp.matches(digest):
         shutil.rmtree(html_dir, ignore_errors=True)
     return lambda: stamp.write(digest)
+
+
+# The build package's own code: a change to it may change any output.
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def build_inputs_digest(project):
+    """Everything `book html` reads, and the state of what it wrote: the
+    pages, the helpers, the static files, the configuration, the pins and
+    kernel settings of every environment, this package's code, and the
+    evaluated notebooks and site as they are on disk (a deleted or edited
+    output counts as a change). Standard library only and quick, so that
+    `make` with nothing changed stops here, before d2lbook is imported."""
+    from ..environments import KERNEL_ENV, requirements_digest
+
+    root = project.root
+    sources = {
+        *project.notebook_sources(),
+        *project.dependencies(),
+        *(root / name for name in project.resources()),
+        *(p for folder in ('d2l', 'static') for p in (root / folder).rglob('*') if p.is_file()),
+        *PACKAGE.rglob('*.py'),
+    }
+    outputs = [
+        project.evaluated_notebook(page, tab)
+        for page in project.notebook_sources()
+        for tab in project.tabs
+    ]
+    outputs += [project.html_dir / 'index.html', project.html_dir / '.site-inputs']
+    state = [
+        (str(p), p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else str(p) for p in outputs
+    ]
+    return digest_of(
+        *sorted(p for p in sources if '__pycache__' not in p.parts),
+        *(requirements_digest(tab) for tab in project.tabs),
+        json.dumps([KERNEL_ENV, state, sys.version]),
+    )
+
+
+def build_stamp(project):
+    return Stamp(project.build_dir / '.html-inputs')
 
 
 def render(project):
