@@ -3,7 +3,7 @@
 import subprocess
 
 from bookbuild.processes import without_network
-from throwaway_book import SECTION, actions, book_command, copy_book, executed, tabs
+from throwaway_book import SECTION, actions, executed, tabs
 
 
 def offline(cmd):
@@ -19,9 +19,9 @@ def test_the_namespace_has_only_the_loopback_device():
     assert devices == ['lo'], result.stdout
 
 
-def test_a_clean_build_of_the_book_succeeds_with_the_network_cut(tmp_path):
-    project = copy_book(tmp_path)
-    result = offline(book_command(project, 'html'))
+def test_a_clean_build_of_the_book_succeeds_with_the_network_cut(two_clean_builds):
+    """The second of the two clean builds (conftest.py) ran without a network."""
+    _, project, result = two_clean_builds
     assert result.returncode == 0, result.stdout[-3000:]
     assert {(SECTION, tab) for tab in tabs()} <= set(executed(project))
     assert 'failed' not in actions(project).values()
