@@ -384,11 +384,12 @@ def html(project, lang):
 
 def pdf(project, lang):
     """One PDF per framework in _build/<lang>/pdf/, as `make pdf` does for English."""
-    from .forms.pdf import OFFLINE_ENV
+    from .forms.pdf import OFFLINE_ENV, build_each
 
     environments.ensure_system_packages('pdf', 'pdf-cjk')
     prepare(project, lang)
-    for tab in project.tabs:
+
+    def build_one(tab):
         code = run_d2lbook(project, lang, 'pdf', '--tab', tab, env=OFFLINE_ENV)
         built = project.build_dir / lang / project.tab_folder('pdf', tab) / f'{project.name}.pdf'
         if code != 0 or not built.exists():
@@ -400,6 +401,8 @@ def pdf(project, lang):
         if built != target:
             write_atomic(target, built.read_bytes())
         print(f'[{lang}] {tab}: {shown(project, target)}', flush=True)
+
+    build_each(project.tabs, build_one)
 
 
 def run(project, command, languages):

@@ -8,6 +8,9 @@ project (project.py), so a throw-away copy builds its own PDFs. The Debian
 packages LaTeX needs are in environments.APT_PACKAGES['pdf'].
 """
 
+import concurrent.futures
+import os
+
 from ..files import write_atomic
 from ..processes import book_env, d2lbook, run_streamed
 from ..report import BuildError, log
@@ -40,8 +43,19 @@ def build_tab(project, tab):
     log(f'{tab}: {project.relative(target)}')
 
 
+# Tabs built at once: each LaTeX run is single-threaded, and each tab has
+# folders of its own (rst_<tab>, pdf_<tab>); one per core, at most two, so
+# that a build leaves a shared machine some room.
+AT_ONCE = min(2, os.cpu_count() or 1)
+
+
+def build_each(tabs, build_one):
+    """build_one(tab) for every tab, AT_ONCE at a time; the first failure
+    is raised once the others have finished."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        for result in [pool.submit(build_one, tab) for tab in tabs]:
+            result.result()
+
+
 def build(project, selected=None):
-    # One after the other: each LaTeX run is single-threaded, but two at once
-    # on the two cores would compete with the rest of a shared machine.
-    for tab in selected or project.tabs:
-        build_tab(project, tab)
+    build_each(selected or project.tabs, lambda tab: build_tab(project, tab))
