@@ -2,6 +2,7 @@
 
 import pytest
 
+from bookbuild.project import Project
 from throwaway_book import SECTION, build, copy_book, fence, tiny_section
 
 FAILING_FIRST_LINE = 'received_width = 3'
@@ -21,7 +22,7 @@ SECTION_TEXT = tiny_section(
 def failed_build(tmp_path_factory):
     project = copy_book(tmp_path_factory.mktemp('failing'), SECTION_TEXT)
     # A notebook left by an earlier, successful run must not survive a failure.
-    stale = project / '_build' / 'eval_jax' / SECTION.replace('.md', '.ipynb')
+    stale = Project(project).eval_dir('jax') / SECTION.replace('.md', '.ipynb')
     stale.parent.mkdir(parents=True)
     stale.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
     return project, build(project)
@@ -62,7 +63,7 @@ def test_nothing_is_printed_after_the_exception(failed_build):
 
 def test_the_failing_tab_leaves_no_notebook_and_nothing_is_rendered(failed_build):
     project, _ = failed_build
-    build_dir = project / '_build'
+    build_dir = Project(project).build_dir
     assert not (build_dir / 'eval_jax' / SECTION.replace('.md', '.ipynb')).exists()
     assert not (build_dir / 'html').exists()
     # The other tabs finished: their results are kept for the next build.

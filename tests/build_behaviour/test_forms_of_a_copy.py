@@ -6,14 +6,15 @@ import subprocess
 import nbformat
 import pytest
 
+from bookbuild.project import Project
 from test_verbatim_outputs import PRINTED, SECTION_TEXT
-from throwaway_book import ROOT, SECTION, build_ok, copy_book, tabs
+from throwaway_book import SECTION, build_ok, copy_book, tabs
 
 
 @pytest.fixture(scope='module')
 def copy_with_forms(tmp_path_factory):
     project = copy_book(tmp_path_factory.mktemp('forms'), SECTION_TEXT)
-    stamp = {path: path.stat().st_mtime for path in (ROOT / '_build' / 'pdf').glob('*.pdf')}
+    stamp = {path: path.stat().st_mtime for path in (Project().build_dir / 'pdf').glob('*.pdf')}
     build_ok(project, 'pdf')
     build_ok(project, 'notebooks')
     return project, stamp
@@ -21,7 +22,7 @@ def copy_with_forms(tmp_path_factory):
 
 def test_the_copy_gets_a_pdf_per_framework_with_the_printed_text(copy_with_forms):
     project, _ = copy_with_forms
-    pdfs = sorted((project / '_build' / 'pdf').glob('*.pdf'))
+    pdfs = sorted((Project(project).build_dir / 'pdf').glob('*.pdf'))
     assert len(pdfs) == len(tabs()), pdfs
     for path in pdfs:
         text = subprocess.run(
@@ -35,7 +36,7 @@ def test_the_copy_gets_a_pdf_per_framework_with_the_printed_text(copy_with_forms
 def test_the_copy_gets_its_notebooks_and_the_repository_keeps_its_own(copy_with_forms):
     project, stamp = copy_with_forms
     for tab in tabs():
-        colab = project / '_build' / 'notebooks' / tab / 'colab' / SECTION.replace('.md', '.ipynb')
+        colab = Project(project).reader_notebooks('colab', tab) / SECTION.replace('.md', '.ipynb')
         notebook = nbformat.read(colab, as_version=4)
         assert "requirement = 'd2l-custom-layers[" in notebook.cells[0].source
         assert any('loss *before* step' in cell.source for cell in notebook.cells)

@@ -59,7 +59,7 @@ def re_rendered(result):
 
 
 def page(project):
-    return project / '_build' / 'html' / SECTION.replace('.md', '.html')
+    return Project(project).html_dir / SECTION.replace('.md', '.html')
 
 
 def test_a_clean_build_runs_each_tab_of_the_section_side_by_side(tmp_path):
@@ -73,7 +73,7 @@ def test_a_clean_build_runs_each_tab_of_the_section_side_by_side(tmp_path):
 
 
 def test_nothing_changed_executes_nothing_and_renders_nothing(project):
-    outputs = [page(project), project / '_build' / 'eval_report.json']
+    outputs = [page(project), Project(project).build_dir / 'eval_report.json']
     before = [path.stat().st_mtime_ns for path in outputs]
     result = build_ok(project)
     # The build stops at its inputs' stamp, before d2lbook or a kernel starts.
@@ -86,7 +86,7 @@ def test_touching_every_source_like_a_fresh_clone_executes_nothing(project):
     touch_every_source(project)
     # Without the stamp (as after an interrupted build) the build goes through
     # every step; d2lbook's time-based checks still find nothing to evaluate.
-    (project / '_build' / '.html-inputs').unlink()
+    (Project(project).build_dir / '.html-inputs').unlink()
     result = build_ok(project)  # the render guard fails the build if d2lbook evaluates
     assert '[eval]' in result.stdout
     assert executed(project) == []
@@ -122,7 +122,7 @@ def test_a_change_to_one_frameworks_helper_module_executes_only_that_tab(project
 
 def test_the_render_guard_stops_d2lbook_from_evaluating(project):
     """The guard the tests above rely on does fire when d2lbook would evaluate."""
-    notebook = project / '_build' / 'eval_jax' / SECTION.replace('.md', '.ipynb')
+    notebook = Project(project).eval_dir('jax') / SECTION.replace('.md', '.ipynb')
     os.utime(notebook, (0, 0))  # older than its page: d2lbook's eval wants to run it
     env = dict(
         os.environ,
@@ -147,5 +147,5 @@ def test_a_changed_stylesheet_reaches_the_site_and_executes_nothing(project):
     stylesheet.write_text(stylesheet.read_text() + '\n/* a rule added by the test */\n')
     build_ok(project)
     assert executed(project) == []
-    site_css = (project / '_build' / 'html' / '_static' / 'd2l.css').read_text()
+    site_css = (Project(project).html_dir / '_static' / 'd2l.css').read_text()
     assert 'a rule added by the test' in site_css

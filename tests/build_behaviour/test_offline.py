@@ -3,6 +3,7 @@
 import subprocess
 
 from bookbuild.processes import without_network
+from bookbuild.project import Project
 from throwaway_book import SECTION, actions, executed, tabs
 
 
@@ -25,4 +26,4 @@ def test_a_clean_build_of_the_book_succeeds_with_the_network_cut(two_clean_build
     assert result.returncode == 0, result.stdout[-3000:]
     assert {(SECTION, tab) for tab in tabs()} <= set(executed(project))
     assert 'failed' not in actions(project).values()
-    assert (project / '_build' / 'html' / SECTION.replace('.md', '.html')).exists()
+    assert (Project(project).html_dir / SECTION.replace('.md', '.html')).exists()

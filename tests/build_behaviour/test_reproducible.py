@@ -5,6 +5,7 @@ import nbformat
 import pytest
 
 from book_paths import PROJECT, TABS
+from bookbuild.project import Project
 
 
 def normalized(path):
@@ -21,7 +22,7 @@ def normalized(path):
 
 @pytest.mark.parametrize('tab', TABS)
 def test_two_clean_builds_give_identical_outputs(two_clean_builds, tab):
-    first, second = (project / '_build' for project in two_clean_builds[:2])
+    first, second = (Project(project).build_dir for project in two_clean_builds[:2])
     assert two_clean_builds[2].returncode == 0, two_clean_builds[2].stdout[-3000:]
     eval_dir = PROJECT.tab_folder('eval', tab)
     notebooks = sorted(p.relative_to(first) for p in (first / eval_dir).rglob('*.ipynb'))

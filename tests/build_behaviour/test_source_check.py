@@ -103,4 +103,4 @@ def test_a_bad_page_stops_the_build_before_any_kernel_starts(tmp_path):
         f'{SECTION}:{line_of(bad, "%%tab pytorch, mxnet, jax") - 1}: '
         'this code group has no tensorflow cell'
     ), tail
-    assert not list((project / '_build').glob('eval*')), 'something was evaluated'
+    assert not list(Project(project).build_dir.glob('eval*')), 'something was evaluated'

@@ -7,6 +7,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
+from bookbuild.project import Project
 from throwaway_book import SECTION, build_ok, copy_book, fence, tiny_section
 
 # Each would be markup, or a markup error, if the output were read as
@@ -40,9 +41,7 @@ def page(tmp_path_factory):
     project = copy_book(tmp_path_factory.mktemp('verbatim'), SECTION_TEXT)
     result = build_ok(project)
     assert 'WARNING' not in result.stdout, result.stdout[-3000:]
-    html = (project / '_build' / 'html' / SECTION.replace('.md', '.html')).read_text(
-        encoding='utf-8'
-    )
+    html = (Project(project).html_dir / SECTION.replace('.md', '.html')).read_text(encoding='utf-8')
     return BeautifulSoup(html, 'html.parser')
 
 

@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 from tornado.websocket import websocket_connect
 
+from bookbuild.project import Project
 from throwaway_book import BOOK, SECTION, copy_book, edit, fence, tiny_section
 
 SECTION_TEXT = tiny_section(
@@ -74,7 +75,7 @@ def message_after(watch, change):
 def test_the_served_page_is_the_built_page_with_the_reload_script(watch):
     project, address = watch
     served = fetch(address, PAGE)
-    built = (project / '_build' / 'html' / PAGE).read_text(encoding='utf-8')
+    built = (Project(project).html_dir / PAGE).read_text(encoding='utf-8')
     assert 'The watch test reads this sentence.' in served
     assert (
         served.replace(served[served.index('<script>\n(function () {') :], '')

@@ -76,7 +76,7 @@ def build_ok(project, *command):
 
 def report(project):
     """What the last evaluation did with each (page, tab)."""
-    return json.loads((Path(project) / '_build' / 'eval_report.json').read_text())
+    return json.loads((Project(project).build_dir / 'eval_report.json').read_text())
 
 
 def actions(project):
@@ -102,6 +102,7 @@ def edit(path, old, new):
 
 def touch_every_source(project):
     """What a fresh clone looks like: every source newer than the build."""
+    build_dir = Project(project).build_dir
     for path in Path(project).rglob('*'):
-        if path.is_file() and '_build' not in path.parts:
+        if path.is_file() and build_dir not in path.parents:
             os.utime(path)
