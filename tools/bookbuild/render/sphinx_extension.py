@@ -86,7 +86,7 @@ def make_d2l_js_local(js):
     js, loaders = analytics_loader_pattern().subn(
         "\n// d2lbook's Google Analytics loader was removed here: the book sends\n"
         '// no request off its own site. tagClick and captureOutboundLink, which\n'
-        "// the loader used to define, come from static/remember-framework.js.\n",
+        "// the loader used to define, come from static/frameworks.js.\n",
         js,
     )
     if loaders != 1:

@@ -1,0 +1,141 @@
+"""The built site in a real browser, for the browser tests of tests/build:
+Debian's headless Chromium, driven by Playwright, reading _build/ from a
+server on 127.0.0.1 (so that the links between the editions work).
+
+Every request the pages make is recorded; requests to any other host are
+recorded and blocked, so they never leave the machine and still fail a test.
+"""
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+from book_paths import BUILD, PROJECT, SECTION
+
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+]
+SITE = BUILD / 'html'
+# The English site and the editions' sites, as folders under the server's root.
+EDITIONS = {'en': 'html', 'ko': 'ko/html', 'pt': 'pt/html'}
+SCREENSHOTS = BUILD / 'screenshots'
+SECTION_PAGE = f'{SECTION}.html'
+# Every page of the book (the editions have the same paths).
+PAGES = [
+    str(Path(PROJECT.relative(page)).with_suffix('.html')) for page in PROJECT.notebook_sources()
+]
+LOCAL_HOST = '127.0.0.1'
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class LocalSite(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # the browser hung up early (a page left mid-download): not a site error
+
+
+class Reader:
+    """One browser profile (fresh storage) and what its pages did."""
+
+    def __init__(self, browser, site_url, edition='en', **context_options):
+        self.site_url = f'{site_url}/{EDITIONS[edition]}'
+        options = {'viewport': {'width': 1280, 'height': 900}, **context_options}
+        self.context = browser.new_context(**options)
+        self.requests = []
+        self.failed = []
+        self.errors = []
+        self.context.route('**/*', self._local_only)
+        self.page = self.context.new_page()
+        self.page.on('console', self._console)
+        self.page.on('pageerror', lambda error: self.errors.append(f'uncaught: {error}'))
+        self.page.on('requestfailed', self._request_failed)
+        self.page.on('response', self._response)
+
+    def _local_only(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        if urlparse(url).hostname == LOCAL_HOST:
+            route.continue_()
+        else:
+            route.abort()
+
+    def _console(self, message):
+        if message.type == 'error':
+            self.errors.append(f'console: {message.text}')
+
+    def _request_failed(self, request):
+        # ERR_ABORTED: the page was left before the request finished (the
+        # favicon, typically), which says nothing about the site.
+        if request.failure != 'net::ERR_ABORTED' or urlparse(request.url).hostname != LOCAL_HOST:
+            self.failed.append(f'{request.url} ({request.failure})')
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.failed.append(f'{response.url} (HTTP {response.status})')
+
+    def open(self, path):
+        self.page.goto(f'{self.site_url}/{path}', wait_until='load')
+        self.wait_for_mathjax()
+
+    def wait_for_mathjax(self):
+        if self.page.locator('span.math').count():
+            self.page.wait_for_function(
+                'window.MathJax && MathJax.startup && MathJax.startup.promise'
+            )
+            self.page.evaluate('MathJax.startup.promise')
+
+    def remote_requests(self):
+        return [url for url in self.requests if urlparse(url).hostname != LOCAL_HOST]
+
+    def active_tabs(self):
+        """The framework shown by each code group, in page order."""
+        return self.page.evaluate('''() => Array.from(document.querySelectorAll('.mdl-tabs')).map(
+            group => {
+                const names = Array.from(group.querySelectorAll('.mdl-tabs__tab')).map(a => a.textContent.trim());
+                const panels = Array.from(group.querySelectorAll(':scope > .mdl-tabs__panel'));
+                const shown = panels.map(p => p.classList.contains('is-active') && p.offsetHeight > 0);
+                return shown.filter(Boolean).length === 1 ? names[shown.indexOf(true)] : null;
+            })''')
+
+    def click_tab(self, name, group=-1):
+        tab = (
+            self.page.locator('.mdl-tabs__tab-bar')
+            .nth(group)
+            .locator('.mdl-tabs__tab', has_text=name)
+        )
+        tab.scroll_into_view_if_needed()
+        tab.click()
+
+    def screenshot_whole_page(self, path):
+        """The theme scrolls its content pane, not the page, so a full-page
+        screenshot would stop at the window: grow the window to fit first."""
+        height = self.page.evaluate(
+            "Math.max(...Array.from(document.querySelectorAll('.mdl-layout__content, body'))"
+            ".map(e => e.scrollHeight))"
+        )
+        size = self.page.viewport_size
+        self.page.set_viewport_size({'width': size['width'], 'height': min(height + 100, 20000)})
+        self.page.screenshot(path=str(path), full_page=True)
+        self.page.set_viewport_size(size)
+
+    def close(self):
+        self.context.close()
+
+
+def serve(directory):
+    """A server of directory on 127.0.0.1; returns (server, its URL)."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = LocalSite((LOCAL_HOST, 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f'http://{LOCAL_HOST}:{server.server_address[1]}'
