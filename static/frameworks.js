@@ -208,6 +208,7 @@ function shownColumns() {
 
 function showColumns(shown) {
   storeValue(COLUMNS_STORAGE_KEY, shown ? JSON.stringify(shown) : null);
+  document.body.classList.toggle('framework-columns-on', !!shown);
   var names = frameworkNames();
   codeGroups().forEach(function (group) {
     group.classList.toggle('side-by-side', !!shown);

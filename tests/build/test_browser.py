@@ -27,7 +27,7 @@ def test_pages_request_nothing_from_other_hosts(reader):
 def test_mathjax_and_the_copy_icon_are_served_by_the_site(reader):
     reader.open(SECTION_PAGE)
     local_paths = [urlparse(url).path for url in reader.requests]
-    assert '/_static/mathjax/tex-mml-chtml.js' in local_paths
+    assert any(path.endswith('/_static/mathjax/tex-mml-chtml.js') for path in local_paths)
     icons = reader.page.locator('a.copybtn img')
     assert icons.count() > 0, 'no copy buttons on the section'
     for src, width in icons.evaluate_all('imgs => imgs.map(i => [i.src, i.naturalWidth])'):

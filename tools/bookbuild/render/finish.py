@@ -10,6 +10,7 @@
   buttons write in English (the table of contents, previous and next, the
   search field, the Colab tooltip, Sphinx's permalink title where its
   catalogue has none) in the edition's language.
+- The theme's "previous" and "next" links lose their misspelt ARIA role.
 
 Standard library only: render/html.py and editions.py call `finish_site` after
 rendering; running it twice changes nothing.
@@ -81,11 +82,18 @@ def in_language(page, lang):
     return page
 
 
+# d2lbook's theme gives its "previous" and "next" links role="botton", which
+# is no ARIA role (screen readers and axe-core reject it); as links they
+# need no role at all.
+MISSPELT_ROLE = ' role="botton"'
+
+
 def finish_site(html_dir, lang='en'):
-    """The note and the edition's labels on every page of a rendered site."""
+    """The note, the edition's labels and valid roles on every page of a
+    rendered site."""
     for path in sorted(Path(html_dir).rglob('*.html')):
         page = path.read_text(encoding='utf-8')
-        finished = in_language(page, lang)
+        finished = in_language(page, lang).replace(MISSPELT_ROLE, '')
         if 'Colab_[mxnet]' in page:
             finished = with_note(finished, lang)
             if f'class="{NOTE_CLASS}"' not in finished:
