@@ -234,7 +234,11 @@ def page_weights(sites):
                     page = context.new_page()
                     page.route('**/*', route)
                     loaded = []
-                    page.on('requestfinished', loaded.append)
+
+                    def record(request, loaded=loaded):
+                        loaded.append(request)
+
+                    page.on('requestfinished', record)
                     page.goto(
                         f'http://127.0.0.1:{server.server_address[1]}/{SECTION_PAGE}',
                         wait_until='load',
