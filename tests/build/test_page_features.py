@@ -46,8 +46,8 @@ def test_a_link_to_a_framework_opens_every_code_group_on_it_and_remembers_it(
     assert len(reader.active_tabs()) >= 5
 
 
-def test_an_unknown_framework_in_a_link_is_ignored(browser, site_url):
-    reader = open_reader(browser, site_url, 'en')
+def test_an_unknown_framework_in_a_link_is_ignored(browser, site_url, edition):
+    reader = open_reader(browser, site_url, edition)
     reader.open(f'{SECTION_PAGE}?framework=cobol')
     assert set(reader.active_tabs()) == {TABS[0]}
     assert reader.page.evaluate("localStorage.getItem('custom-layers:framework')") is None
@@ -55,8 +55,12 @@ def test_an_unknown_framework_in_a_link_is_ignored(browser, site_url):
     reader.close()
 
 
-def test_the_link_button_copies_a_link_that_opens_on_the_selected_framework(browser, site_url):
-    reader = open_reader(browser, site_url, 'en', permissions=['clipboard-read', 'clipboard-write'])
+def test_the_link_button_copies_a_link_that_opens_on_the_selected_framework(
+    browser, site_url, edition
+):
+    reader = open_reader(
+        browser, site_url, edition, permissions=['clipboard-read', 'clipboard-write']
+    )
     reader.open(SECTION_PAGE)
     reader.click_tab('mxnet', group=2)
     button = reader.page.locator('.framework-link').nth(2)
@@ -65,7 +69,7 @@ def test_the_link_button_copies_a_link_that_opens_on_the_selected_framework(brow
     assert copied.endswith(f'/{SECTION_PAGE}?framework=mxnet'), copied
     assert 'mxnet' in reader.page.locator('.framework-link-status').nth(2).inner_text()
     reader.close()
-    stranger = open_reader(browser, site_url, 'en')  # a fresh profile
+    stranger = open_reader(browser, site_url, edition)  # a fresh profile
     stranger.page.goto(copied, wait_until='load')
     assert set(stranger.active_tabs()) == {'mxnet'}
     stranger.close()
@@ -162,7 +166,8 @@ def focused(reader):
     )
 
 
-def test_the_keyboard_moves_between_tabs_and_selects_one(reader):
+def test_the_keyboard_moves_between_tabs_and_selects_one(browser, site_url, edition):
+    reader = open_reader(browser, site_url, edition)
     reader.open(SECTION_PAGE)
     first_tab = reader.page.locator('.mdl-tabs__tab').first
     first_tab.focus()
@@ -183,6 +188,7 @@ def test_the_keyboard_moves_between_tabs_and_selects_one(reader):
     reader.page.keyboard.press('ArrowLeft')
     reader.page.keyboard.press('Home')
     assert focused(reader)[0] == TABS[0]
+    reader.close()
 
 
 def serious_violations(reader):
