@@ -17,6 +17,25 @@ def set_seed(seed):
     npx.random.seed(seed)
 
 
+def check_tensor_reduction(layer):
+    """Check an answer to the section's first exercise: `layer` (a class or
+    an instance) must compute y_k = sum over i, j of W_ijk x_i x_j with a
+    parameter W of shape (d, d, m). Prints what passed; raises CheckFailed
+    with a hint at the first problem."""
+    from d2l import _checks
+
+    _checks.check_tensor_reduction(_checks.MXNet(), layer)
+
+
+def check_fourier_half(layer):
+    """Check an answer to the section's second exercise: `layer` (a class or
+    an instance) must return the first d // 2 DFT coefficients of its input's
+    last axis (complex, or a pair of real and imaginary parts)."""
+    from d2l import _checks
+
+    _checks.check_fourier_half(_checks.MXNet(), layer)
+
+
 #################   WARNING   ################
 # The below part is generated automatically through:
 #    d2lbook build lib

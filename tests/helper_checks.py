@@ -61,3 +61,29 @@ def fourier_half_reference(X):
     transform, from NumPy's FFT: what FourierHalf must return."""
     X = np.asarray(X)
     return np.fft.fft(X)[:, : X.shape[1] // 2]
+
+
+def failure_of(check, layer):
+    """The CheckFailed that a d2l.check_* function raises for a wrong layer."""
+    import pytest
+
+    from d2l._checks import CheckFailed
+
+    with pytest.raises(CheckFailed) as caught:
+        check(layer)
+    return caught.value
+
+
+def assert_each_fails_its_own_way(check, cases):
+    """cases: {name: (layer, words of the problem, words of the hint)}. Each
+    wrong layer fails with its own problem, and the message teaches: it
+    names the problem, shows expected and actual, and gives the hint."""
+    problems = {}
+    for name, (layer, problem, hint) in cases.items():
+        failure = failure_of(check, layer)
+        message = str(failure)
+        assert problem in failure.problem, (name, message)
+        assert hint in message, (name, message)
+        assert 'expected:' in message and 'actual:' in message, (name, message)
+        problems[name] = message.split('\n  expected:')[0] + message.split('hint:')[1]
+    assert len(set(problems.values())) == len(problems), problems
