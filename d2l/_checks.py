@@ -216,12 +216,154 @@ def check_fourier_half(adapter, layer):
                 if Z.shape == second_half.shape and np.allclose(Z, second_half, **TOLERANCE)
                 else 'z_k = sum over n of x_n exp(-2 pi i k n / d), along the last axis'
             )
-            raise CheckFailed(
-                'the coefficients differ from NumPy\'s np.fft.fft', want, got, hint
-            )
+            raise CheckFailed('the coefficients differ from NumPy\'s np.fft.fft', want, got, hint)
         passed('values', f'match np.fft.fft(X)[:, :{d // 2}] for width {d}')
     check_gradients(adapter, instance, X, adapter.parameters(instance))
     check_compiled(adapter, instance, X, Z)
+
+
+# ------------------------------------------------------------ exercise 3 ----
+
+SAVING = f'"One Keras Layer for Three Backends" in {SECTION}'
+
+
+def relu_of_affine(X, kernel, bias):
+    Y = X @ kernel + (0 if bias is None else bias)
+    return np.maximum(Y, 0)
+
+
+def optional_bias_instances(layer, units, make):
+    """(instance, use_bias) pairs: both settings for a class, the instance's
+    own for an object."""
+    if not isinstance(layer, type):
+        return [(layer, bool(getattr(layer, 'use_bias', True)))]
+    pairs = []
+    for use_bias in (True, False):
+        try:
+            pairs.append((make(layer, units, use_bias), use_bias))
+        except (TypeError, ValueError) as error:  # Keras says ValueError
+            raise CheckFailed(
+                'the layer takes no use_bias setting',
+                f'{layer.__name__}({units}, use_bias={use_bias}) to make a layer',
+                f'{type(error).__name__}: {str(error).splitlines()[0]}',
+                'give __init__ a parameter use_bias=True and keep it as an attribute',
+            ) from error
+    return pairs
+
+
+def check_weight_count(weights, use_bias, hint):
+    want = 2 if use_bias else 1
+    if len(weights) != want:
+        raise CheckFailed(
+            f'with use_bias={use_bias} the layer holds {len(weights)} weight(s)',
+            f'{want}: the weight' + (' and the bias' if use_bias else ' alone'),
+            ', '.join(f'{name} {shape}' for name, shape in weights) or 'none',
+            hint,
+        )
+
+
+def check_optional_bias_keras(layer, units=3, width=5):
+    """Exercise 3, for a Keras 3 layer (any backend): MyKerasDense with a
+    setting use_bias that get_config keeps."""
+    import keras
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((4, width)).astype(np.float32)
+
+    def make(cls, units, use_bias):
+        return cls(units, use_bias=use_bias)
+
+    for instance, use_bias in optional_bias_instances(layer, units, make):
+        Y = keras.ops.convert_to_numpy(instance(X))
+        weights = [(w.path, tuple(w.shape)) for w in instance.trainable_weights]
+        check_weight_count(
+            weights,
+            use_bias,
+            'build should call add_weight for the bias only when use_bias is true',
+        )
+        passed('weights', f'use_bias={use_bias}: {", ".join(name for name, _ in weights)}')
+        arrays = [keras.ops.convert_to_numpy(w) for w in instance.trainable_weights]
+        kernel = next(a for a in arrays if a.ndim == 2)
+        bias = next((a for a in arrays if a.ndim == 1), None)
+        expected = relu_of_affine(X, kernel, bias)
+        if Y.shape != expected.shape or not np.allclose(Y, expected, **TOLERANCE):
+            want, got = (
+                first_difference(expected, Y)
+                if Y.shape == expected.shape
+                else (str(expected.shape), str(Y.shape))
+            )
+            raise CheckFailed(
+                f'with use_bias={use_bias} the values differ from ReLU of X @ W'
+                + (' + b' if use_bias else ''),
+                want,
+                got,
+                'call adds the bias only when the layer has one, then applies ReLU',
+            )
+        passed('values', f'use_bias={use_bias}: ReLU of X @ W' + (' + b' if use_bias else ''))
+        config = instance.get_config()
+        if config.get('use_bias') != use_bias:
+            raise CheckFailed(
+                'get_config does not return use_bias',
+                f"'use_bias': {use_bias} in the configuration",
+                f'the keys {sorted(config)}',
+                'Keras rebuilds a loaded layer from get_config, and a setting missing '
+                f'there comes back as its default; see {SAVING}',
+            )
+        rebuilt = type(instance).from_config(config)
+        rebuilt(X)
+        if len(rebuilt.trainable_weights) != len(weights):
+            raise CheckFailed(
+                'a layer rebuilt from get_config holds another number of weights',
+                str(len(weights)),
+                str(len(rebuilt.trainable_weights)),
+                f'__init__ must take every setting that get_config returns; see {SAVING}',
+            )
+        passed('configuration', f'use_bias={use_bias} survives get_config and from_config')
+
+
+def check_optional_bias_gluon(layer, units=3, width=5):
+    """Exercise 3 in MXNet, which Keras 3 does not run on: a Gluon block
+    (such as nn.Dense) whose setting use_bias leaves the bias out."""
+    from mxnet import np as mnp
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((4, width)).astype(np.float32)
+
+    def make(cls, units, use_bias):
+        block = cls(units, use_bias=use_bias)
+        block.initialize()
+        return block
+
+    for instance, use_bias in optional_bias_instances(layer, units, make):
+        Y = instance(mnp.array(X)).asnumpy()
+        parameters = instance.collect_params()
+        weights = [(name, p.shape) for name, p in parameters.items()]
+        check_weight_count(
+            weights, use_bias, 'create the bias parameter only when use_bias is true'
+        )
+        passed('weights', f'use_bias={use_bias}: {", ".join(name for name, _ in weights)}')
+        arrays = [p.data().asnumpy() for p in parameters.values()]
+        kernel = next(a for a in arrays if a.ndim == 2).T  # Gluon stores (units, width)
+        bias = next((a for a in arrays if a.ndim == 1), None)
+        affine = X @ kernel + (0 if bias is None else bias)
+        if not (
+            np.allclose(Y, affine, **TOLERANCE)
+            or np.allclose(Y, np.maximum(affine, 0), **TOLERANCE)
+        ):
+            want, got = first_difference(affine, Y)
+            raise CheckFailed(
+                f'with use_bias={use_bias} the values differ from X @ W'
+                + (' + b' if use_bias else ''),
+                want,
+                got,
+                'forward adds the bias only when the block has one',
+            )
+        passed('values', f'use_bias={use_bias}: X @ W' + (' + b' if use_bias else ''))
+    passed(
+        'configuration',
+        'not checked: Gluon saves parameters, not settings; the code that makes the block '
+        'gives use_bias again',
+    )
 
 
 # ------------------------------------------------------------- adapters ----
@@ -338,7 +480,9 @@ class TensorFlow:
         return to_complex(layer(tf.constant(X)), lambda t: np.asarray(t))
 
     def parameters(self, layer):
-        return {w.path if hasattr(w, 'path') else w.name: w.numpy() for w in layer.trainable_weights}
+        return {
+            w.path if hasattr(w, 'path') else w.name: w.numpy() for w in layer.trainable_weights
+        }
 
     def gradients(self, layer, X):
         import tensorflow as tf

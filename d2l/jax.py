@@ -53,6 +53,15 @@ def check_fourier_half(layer):
     _checks.check_fourier_half(_checks.Jax(), layer)
 
 
+def check_optional_bias(layer):
+    """Check an answer to the section's third exercise: `layer` (a Keras
+    layer class, or an instance) must hold no bias when made with
+    use_bias=False, and get_config must keep the setting."""
+    from d2l import _checks
+
+    _checks.check_optional_bias_keras(layer)
+
+
 #################   WARNING   ################
 # The below part is generated automatically through:
 #    d2lbook build lib

@@ -36,6 +36,15 @@ def check_fourier_half(layer):
     _checks.check_fourier_half(_checks.MXNet(), layer)
 
 
+def check_optional_bias(layer):
+    """Check an answer to the section's third exercise in MXNet, which Keras
+    does not run on: `layer` (a Gluon block class such as nn.Dense, or an
+    instance) must hold no bias when made with use_bias=False."""
+    from d2l import _checks
+
+    _checks.check_optional_bias_gluon(layer)
+
+
 #################   WARNING   ################
 # The below part is generated automatically through:
 #    d2lbook build lib

@@ -87,3 +87,58 @@ def assert_each_fails_its_own_way(check, cases):
         assert 'expected:' in message and 'actual:' in message, (name, message)
         problems[name] = message.split('\n  expected:')[0] + message.split('hint:')[1]
     assert len(set(problems.values())) == len(problems), problems
+
+
+def optional_bias_layers(keras):
+    """For exercise 3, on the Keras of the calling suite's backend: a
+    correct MyKerasDense with use_bias, and {name: (wrong layer, words of
+    the problem, words of the hint)} for assert_each_fails_its_own_way."""
+    ops = keras.ops
+
+    def dense(always_bias=False, keep_setting=True, takes_setting=True):
+        class Dense(keras.Layer):
+            def __init__(self, units, use_bias=True, **kwargs):
+                super().__init__(**kwargs)
+                self.units, self.use_bias = units, use_bias
+
+            def build(self, input_shape):
+                self.weight = self.add_weight(shape=(input_shape[-1], self.units))
+                has_bias = self.use_bias or always_bias
+                self.bias = self.add_weight(shape=(self.units,)) if has_bias else None
+
+            def call(self, X):
+                Y = ops.matmul(X, self.weight)
+                return keras.activations.relu(Y if self.bias is None else Y + self.bias)
+
+            def get_config(self):
+                extra = {'use_bias': self.use_bias} if keep_setting else {}
+                return {**super().get_config(), 'units': self.units, **extra}
+
+        if not takes_setting:
+
+            class Fixed(Dense):
+                def __init__(self, units, **kwargs):  # no use_bias: Keras refuses it
+                    keras.Layer.__init__(self, **kwargs)
+                    self.units, self.use_bias = units, True
+
+            return Fixed
+        return Dense
+
+    wrong = {
+        'no use_bias setting': (
+            dense(takes_setting=False),
+            'takes no use_bias setting',
+            '__init__',
+        ),
+        'bias added anyway': (
+            dense(always_bias=True),
+            'with use_bias=False the layer holds 2 weight(s)',
+            'only when use_bias is true',
+        ),
+        'setting left out of get_config': (
+            dense(keep_setting=False),
+            'get_config does not return use_bias',
+            'comes back as its default',
+        ),
+    }
+    return dense(), wrong

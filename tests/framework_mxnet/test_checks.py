@@ -130,3 +130,42 @@ def test_each_wrong_fourier_half_fails_its_own_way():
             ),
         },
     )
+
+
+class AlwaysBiased(nn.Block):
+    """Wrong: ignores use_bias."""
+
+    def __init__(self, units, use_bias=True):
+        super().__init__()
+        self.dense = nn.Dense(units)
+
+    def forward(self, X):
+        return self.dense(X)
+
+
+def test_exercise_3_checks_gluons_use_bias(capsys):
+    d2l.check_optional_bias(nn.Dense)
+    assert 'use_bias=False: X @ W' in capsys.readouterr().out
+    assert_each_fails_its_own_way(
+        d2l.check_optional_bias,
+        {
+            'bias added anyway': (
+                AlwaysBiased,
+                'with use_bias=False the layer holds 2 weight(s)',
+                'only when use_bias is true',
+            )
+        },
+    )
+
+
+def test_importing_the_helpers_loads_no_check_until_one_is_called():
+    import subprocess
+    import sys
+
+    code = (
+        'import sys; from d2l import mxnet; print(sorted(m for m in sys.modules if "_checks" in m))'
+    )
+    result = subprocess.run(
+        [sys.executable, '-c', code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == '[]'
