@@ -128,7 +128,28 @@ var d2lbookSelectTab = select_tab;
 select_tab = function (index) {
   d2lbookSelectTab(index);
   markSelected(index);
+  focusScrollables();
 };
+
+// A code or output box wider than its column scrolls sideways; keyboard
+// users reach it with Tab and scroll it with the arrow keys.
+function focusScrollables() {
+  document.querySelectorAll('.highlight pre').forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight) {
+      box.tabIndex = 0;
+    } else {
+      box.removeAttribute('tabindex');
+    }
+  });
+}
+
+window.addEventListener('resize', focusScrollables);
+// Sizes settle once the fonts and MathJax have loaded.
+window.addEventListener('load', function () {
+  focusScrollables();
+  if (document.fonts) document.fonts.ready.then(focusScrollables);
+  if (window.MathJax && MathJax.startup) MathJax.startup.promise.then(focusScrollables);
+});
 
 function onTabKey(event) {
   var tabs = tabsOf(event.currentTarget.closest('.mdl-tabs'));
@@ -222,6 +243,7 @@ function showColumns(shown) {
       box.checked = !!shown && shown.indexOf(box.value) >= 0;
     });
   });
+  focusScrollables();
 }
 
 function addTools(group) {
@@ -311,4 +333,5 @@ $(document).ready(function () {
   if (groups.length) {
     showColumns(shownColumns());
   }
+  focusScrollables();
 });
