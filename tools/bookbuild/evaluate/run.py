@@ -66,7 +66,7 @@ EXTRA_KERNEL_ENV = {'PYTHONWARNINGS': 'ignore'}
 CELL_TIMEOUT = 20 * 60
 # Change this when the way notebooks are executed or post-processed changes,
 # so that every notebook built the old way runs again.
-RECIPE = 'evaluate.py 1'
+RECIPE = 'evaluate.py 2'  # 2: printed text in one block per run
 
 # The actions of the report, in the order the summary line names them.
 SUMMARY_ORDER = [
@@ -152,7 +152,8 @@ def environment_identity(project, tab):
 
 
 def finish(nb):
-    """Post-process an executed notebook the way d2lbook's _job does."""
+    """Post-process an executed notebook the way d2lbook's _job does, and
+    join the consecutive pieces of printed text."""
     for cell in code_cells(nb):
         outputs = []
         for out in cell.get('outputs', []):
@@ -160,6 +161,11 @@ def finish(nb):
                 continue  # a tqdm progress bar, which the page cannot show
             if out.get('name') == 'stderr':
                 out['name'] = 'stdout'
+            if outputs and out.get('output_type') == 'stream' == outputs[-1].get('output_type'):
+                # One block per run of printed text: how the kernel cut it into
+                # messages depends on timing, and would differ between builds.
+                outputs[-1]['text'] += out['text']
+                continue
             outputs.append(out)
         cell['outputs'] = outputs
     nb.metadata.update({'language_info': {'name': 'python'}})
