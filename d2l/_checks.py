@@ -378,7 +378,16 @@ def to_complex(output, to_numpy):
     return to_numpy(output)
 
 
-class PyTorch:
+class Adapter:
+    """What a framework's adapter shares: its hints, by kind of problem."""
+
+    HINTS = {}
+
+    def hint(self, key):
+        return self.HINTS[key]
+
+
+class PyTorch(Adapter):
     compiler = 'nothing'
 
     HINTS = {
@@ -390,9 +399,6 @@ class PyTorch:
         'no_grad_fn': 'the output has no gradient function: did forward use .data or '
         f'.detach(), or run under torch.no_grad()? See {LAYER_TRAINS}',
     }
-
-    def hint(self, key):
-        return self.HINTS[key]
 
     def make(self, layer, **widths):
         from torch import nn
@@ -444,7 +450,7 @@ class PyTorch:
         )
 
 
-class TensorFlow:
+class TensorFlow(Adapter):
     compiler = 'tf.function'
 
     HINTS = {
@@ -456,9 +462,6 @@ class TensorFlow:
         'compiled': 'tf.function traces call into a graph: use TensorFlow operations on the '
         'tensors, not .numpy(), NumPy functions or Python decisions on their values',
     }
-
-    def hint(self, key):
-        return self.HINTS[key]
 
     def make(self, layer, **widths):
         import tensorflow as tf
@@ -507,7 +510,7 @@ class TensorFlow:
         return [to_complex(function(tf.constant(X)), lambda t: np.asarray(t)) for X in inputs]
 
 
-class Jax:
+class Jax(Adapter):
     compiler = 'jax.jit'
 
     HINTS = {
@@ -519,9 +522,6 @@ class Jax:
         'compiled': 'jax.jit traces __call__ with abstract values: use jnp operations, '
         'not NumPy on the arrays, .item() or Python decisions on their values',
     }
-
-    def hint(self, key):
-        return self.HINTS[key]
 
     def make(self, layer, **widths):
         from flax import linen
@@ -583,7 +583,7 @@ class Jax:
         return [to_complex(apply(variables, jnp.asarray(X)), np.asarray) for X in inputs]
 
 
-class MXNet:
+class MXNet(Adapter):
     compiler = 'hybridize'
 
     HINTS = {
@@ -595,9 +595,6 @@ class MXNet:
         'compiled': 'a hybridized block runs hybrid_forward on symbols: use F.np operations '
         'on its inputs, not .asnumpy() or Python decisions on their values',
     }
-
-    def hint(self, key):
-        return self.HINTS[key]
 
     def make(self, layer, **widths):
         from mxnet.gluon import nn

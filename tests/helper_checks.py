@@ -142,3 +142,30 @@ def optional_bias_layers(keras):
         ),
     }
     return dense(), wrong
+
+
+def loaded_check_modules(module):
+    """The modules named *_checks* loaded by `from d2l import <module>` in a
+    fresh interpreter (the checks must load only when one is called)."""
+    import subprocess
+    import sys
+
+    code = f'import sys; from d2l import {module}; print(sorted(m for m in sys.modules if "_checks" in m))'
+    result = subprocess.run(
+        [sys.executable, '-c', code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def run_exercise_3_on_keras(d2l, backend):
+    """d2l.check_optional_bias on Keras 3 with `backend`: the correct layer
+    passes as a class and as an object, and each wrong one fails its own way."""
+    import os
+
+    os.environ['KERAS_BACKEND'] = backend
+    import keras
+
+    correct, wrong = optional_bias_layers(keras)
+    d2l.check_optional_bias(correct)
+    d2l.check_optional_bias(correct(4, use_bias=False))
+    assert_each_fails_its_own_way(d2l.check_optional_bias, wrong)

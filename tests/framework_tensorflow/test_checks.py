@@ -2,13 +2,15 @@
 the book's answers and other correct ones pass; each kind of wrong layer
 fails with its own message."""
 
-import os
-
 import numpy as np
 import tensorflow as tf
 
 from d2l import tensorflow as d2l
-from helper_checks import assert_each_fails_its_own_way
+from helper_checks import (
+    assert_each_fails_its_own_way,
+    loaded_check_modules,
+    run_exercise_3_on_keras,
+)
 
 
 class LoopReduction(tf.keras.layers.Layer):
@@ -129,24 +131,9 @@ def test_each_wrong_fourier_half_fails_its_own_way():
 
 
 def test_exercise_3_checks_the_use_bias_setting_and_the_configuration(capsys):
-    os.environ['KERAS_BACKEND'] = 'tensorflow'
-    import keras
-
-    from helper_checks import optional_bias_layers
-
-    correct, wrong = optional_bias_layers(keras)
-    d2l.check_optional_bias(correct)
-    d2l.check_optional_bias(correct(4, use_bias=False))
+    run_exercise_3_on_keras(d2l, 'tensorflow')
     assert 'use_bias=False survives get_config and from_config' in capsys.readouterr().out
-    assert_each_fails_its_own_way(d2l.check_optional_bias, wrong)
 
 
 def test_importing_the_helpers_loads_no_check_until_one_is_called():
-    import subprocess
-    import sys
-
-    code = 'import sys; from d2l import tensorflow; print(sorted(m for m in sys.modules if "_checks" in m))'
-    result = subprocess.run(
-        [sys.executable, '-c', code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == '[]'
+    assert loaded_check_modules('tensorflow') == '[]'

@@ -53,7 +53,8 @@ def evaluate(project, selected=None):
 
 
 def html(project):
-    from .render.html import build_inputs_digest, build_stamp
+    # Standard library only: a build with nothing changed imports no d2lbook.
+    from .render.html import build_inputs_digest, build_stamp, render
 
     stamp = build_stamp(project)
     if stamp.matches(build_inputs_digest(project)):
@@ -62,8 +63,6 @@ def html(project):
     stamp.remove()  # until this build has succeeded
     check_sources(project)
     evaluate(project)
-    from .render.html import render
-
     render(project)
     stamp.write(build_inputs_digest(project))
     log(f'done: open {project.html_dir / SECTION_PAGE} in a browser')

@@ -371,7 +371,7 @@ def html(project, lang):
     from .render.html import full_render_if_site_inputs_changed
 
     prepare(project, lang)
-    rendered = full_render_if_site_inputs_changed(
+    _, rendered = full_render_if_site_inputs_changed(
         staging_dir(project, lang), project.build_dir / lang / 'html'
     )
     code = run_d2lbook(project, lang, 'html', '--tab', 'all')

@@ -50,7 +50,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 from .evaluate import run as evaluate_run
 from .evaluate import versions
 from .render import finish
-from .render.html import full_render_if_site_inputs_changed, site_inputs_digest
+from .render.html import full_render_if_site_inputs_changed
 from .report import BuildError, log
 from .source import check
 
@@ -149,11 +149,12 @@ class Preview:
         """A changed config.ini, static file or rendering code renders the
         whole site again, as in `book html`; here it also takes a new Sphinx
         application, which reads the new conf.py and extension."""
-        html_dir = self.project.html_dir
-        stamp = html_dir / '.site-inputs'
-        if not stamp.exists() or stamp.read_text().strip() != site_inputs_digest(self.project.root):
+        changed, stamp = full_render_if_site_inputs_changed(
+            self.project.root, self.project.html_dir
+        )
+        if changed:
             self._close_sphinx()
-        return full_render_if_site_inputs_changed(self.project.root, html_dir)
+        return stamp
 
     def _open_sphinx(self):
         # sphinx-build wraps its one build in these two; an application that

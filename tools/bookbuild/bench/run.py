@@ -48,7 +48,6 @@ IN_FRAMEWORK = Path(__file__).resolve().parent / 'in_framework.py'
 # `book`, as the Makefile runs it.
 BOOK_COMMAND = Path(sys.executable).parent / 'book'
 
-TOOLS = Path(__file__).resolve().parent
 IMPORT_ROUNDS = 7
 # What d2l/<module>.py imports from its framework: the import a reader pays
 # anyway. The ratio is the price of the helpers on top of it.

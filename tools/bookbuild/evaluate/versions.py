@@ -4,6 +4,7 @@ tests that compare the learners' hosts with the build."""
 
 import subprocess
 
+from .. import environments
 from ..files import write_atomic
 from ..report import BuildError
 
@@ -48,7 +49,7 @@ def record_versions(project, selected):
     is kept as it is."""
     for tab in selected:
         path = project.versions_file(tab)
-        stamp = project.env_dir(tab) / '.requirements.sha256'
+        stamp = environments.stamp(tab).path
         if not project.env_python(tab).exists() or (
             path.exists() and stamp.exists() and path.stat().st_mtime > stamp.stat().st_mtime
         ):

@@ -29,12 +29,13 @@ def full_render_if_site_inputs_changed(root, html_dir):
     it stops before copying the static files: a new logo, stylesheet or
     script would never reach the site. When those inputs changed since the
     last render, the old site goes, so that Sphinx renders everything.
-    Returns what to call once the render succeeded."""
+    Returns (whether they changed, what to call once the render succeeded)."""
     digest = site_inputs_digest(root)
     stamp = Stamp(html_dir / '.site-inputs')
-    if not stamp.matches(digest):
+    changed = not stamp.matches(digest)
+    if changed:
         shutil.rmtree(html_dir, ignore_errors=True)
-    return lambda: stamp.write(digest)
+    return changed, lambda: stamp.write(digest)
 
 
 # The build package's own code: a change to it may change any output.
@@ -85,7 +86,7 @@ def render(project):
     the notebooks current that step finds nothing to do; the render guard
     kernel makes sure of it, because it fails any kernel d2lbook starts.
     """
-    rendered = full_render_if_site_inputs_changed(project.root, project.html_dir)
+    _, rendered = full_render_if_site_inputs_changed(project.root, project.html_dir)
     env = book_env()
     env['JUPYTER_PATH'] = str(project.render_guard_dir())
     process = subprocess.run(
