@@ -100,13 +100,12 @@ def notebook_repos(project):
     hosted workflow's matrix, each with the name of its deploy key's secret."""
     targets = []
     for variant in ('colab', 'sagemaker'):
-        for line in project.config[variant]['github_repo'].strip().splitlines():
-            tab, repo = (part.strip() for part in line.split(','))
+        for tab in project.tabs:
             targets.append(
                 {
                     'tab': tab,
                     'variant': variant,
-                    'repo': repo,
+                    'repo': project.notebook_repository(variant, tab),
                     'secret': f'DEPLOY_KEY_{variant}_{tab}'.upper(),
                 }
             )

@@ -59,6 +59,14 @@ def outline(text):
     block_at = {}  # the line of an opening fence: the block's last line
     for block in all_blocks(text):
         block_at[block.line] = block.end_line
+        if 'eval_rst' in block.classes:
+            # reStructuredText for Sphinx, such as the references page's
+            # heading: its words are prose, which the translation translates.
+            for number in range(block.line + 1, block.end_line):
+                line = lines[number - 1].strip()
+                if line and not line.startswith('..') and not re.fullmatch(r'(\W)\1*', line):
+                    paragraphs.append((number, line))
+            continue
         code.append(Block(block.line, '\n'.join(lines[block.line - 1 : block.end_line])))
     block_end = 0
 

@@ -179,6 +179,22 @@ class Project:
         """The zip of one framework's plain notebooks."""
         return self.build_dir / 'notebooks' / self.reader_file_name(tab, '.zip')
 
+    def notebook_repository(self, variant, tab):
+        """'owner/name' of the repository that publishes one framework's
+        Colab or SageMaker notebooks (config.ini's github_repo lines)."""
+        for line in self.config[variant]['github_repo'].strip().splitlines():
+            name, repository = (part.strip() for part in line.split(','))
+            if name == tab:
+                return repository
+        raise KeyError(f'config.ini [{variant}] github_repo names no repository for {tab}')
+
+    @property
+    def published_site(self):
+        """The site's address on GitHub Pages, made from publish_repo; the
+        English edition is its html/, the others <lang>/html/."""
+        owner, name = self.config.defaults()['publish_repo'].split('/')
+        return f'https://{owner}.github.io/{name}/'
+
     @property
     def d2l_package(self):
         """The helper package's name on the package index."""

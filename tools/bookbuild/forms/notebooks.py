@@ -22,24 +22,164 @@ Runs in .venv/book (it reads notebooks with nbformat): `book notebooks`.
 
 import io
 import json
+import os
 import shutil
 import string
 import zipfile
+from pathlib import PurePosixPath
 
 import nbformat
 
+from .. import editions
 from ..files import write_atomic
 from ..processes import book_env, d2lbook, run_streamed
 from ..render import build_marks
 from ..report import BuildError, log
+from . import notebook_text
 
 VARIANTS = ('plain', 'colab', 'sagemaker')
 
 
-def d2lbook_dir(project, variant, tab):
-    """Where d2lbook writes one variant of one tab."""
-    name = {'plain': 'ipynb', 'colab': 'colab', 'sagemaker': 'sagemaker'}[variant]
-    return project.build_dir / project.tab_folder(name, tab)
+class Edition:
+    """Where one edition's notebooks come from and go: the English book's
+    under _build/notebooks/, an edition's under _build/<lang>/notebooks/,
+    made by d2lbook from its staged sources (editions.py)."""
+
+    def __init__(self, project, lang='en'):
+        self.project = project
+        self.lang = lang
+        english = lang == 'en'
+        self.build_dir = project.build_dir if english else project.build_dir / lang
+        self.source_root = project.root if english else editions.staging_dir(project, lang)
+        self.prefix = '' if english else f'{lang}/'  # in the published addresses
+        self.book = None  # notebook_text.Book, read once the sources are staged
+
+    def d2lbook_dir(self, variant, tab):
+        """Where d2lbook writes one variant of one tab."""
+        name = {'plain': 'ipynb', 'colab': 'colab', 'sagemaker': 'sagemaker'}[variant]
+        return self.build_dir / self.project.tab_folder(name, tab)
+
+    def notebooks(self, variant, tab):
+        return self.build_dir / 'notebooks' / tab / variant
+
+    def zip(self, tab):
+        return self.build_dir / 'notebooks' / self.project.reader_file_name(tab, '.zip')
+
+    # Published addresses, made from config.ini's publish_repo: the page on
+    # GitHub Pages, and each framework's Colab and SageMaker repositories,
+    # which hold an edition's notebooks under <lang>/.
+    def page_address(self, page, tab, anchor=None):
+        address = f'{self.project.published_site}{self.prefix}html/{page}.html?framework={tab}'
+        return address + (f'#{anchor}' if anchor else '')
+
+    def colab_address(self, page, tab):
+        repository = self.project.notebook_repository('colab', tab)
+        return (
+            f'https://colab.research.google.com/github/{repository}/blob/master/'
+            f'{self.prefix}{page}.ipynb'
+        )
+
+    def sagemaker_address(self, page, tab):
+        repository = self.project.notebook_repository('sagemaker', tab)
+        return f'https://github.com/{repository}/blob/master/{self.prefix}{page}.ipynb'
+
+
+def link_maker(edition, variant, tab, page):
+    """How a reference from `page` reaches a notebook_text.Target: the sibling
+    notebook in the plain form, the published page in the others."""
+    if variant == 'plain':
+        folder = PurePosixPath(page).parent.as_posix()
+
+        def link(target):
+            address = os.path.relpath(f'{target.page}.ipynb', folder)
+            return address + (f'#{target.notebook_anchor}' if target.notebook_anchor else '')
+
+    else:
+
+        def link(target):
+            return edition.page_address(target.page, tab, target.anchor)
+
+    return link
+
+
+def header_cell(edition, variant, tab, page):
+    """The notebook's first cell: where the learner is, the same section in
+    the other frameworks' notebooks, the page, and (Colab, SageMaker) a badge."""
+    project = edition.project
+    address = edition.sagemaker_address if variant == 'sagemaker' else edition.colab_address
+    others = [
+        (FRAMEWORK_TITLES[other], address(page, other))
+        for other in project.tabs
+        if other != tab and has_notebook(project, other, page)
+    ]
+    badge = None
+    if variant != 'plain':
+        badge = f'[![Open In Colab]({COLAB_BADGE})]({edition.colab_address(page, tab)})'
+    text = edition.book.header(
+        page, FRAMEWORK_TITLES[tab], others, edition.page_address(page, tab), badge
+    )
+    return nbformat.v4.new_markdown_cell(text, metadata={'header': True})
+
+
+COLAB_BADGE = 'https://colab.research.google.com/assets/colab-badge.svg'
+
+
+def has_notebook(project, tab, page):
+    """Whether the tab has a notebook of the page (d2lbook leaves an empty
+    file where a page has no code of that tab)."""
+    path = project.eval_dir(tab) / f'{page}.ipynb'
+    return path.exists() and path.stat().st_size > 0
+
+
+def readable_markdown(edition, notebook, variant, tab, page):
+    """Every markdown cell without the book's roles, and a References cell
+    at the end when the notebook cites anything."""
+    cited = []
+    link = link_maker(edition, variant, tab, page)
+    is_bibliography = any(
+        ':bibliography:' in cell.source for cell in notebook.cells if cell.cell_type == 'markdown'
+    )
+    for cell in notebook.cells:
+        if cell.cell_type == 'markdown':
+            cell.source, keys = edition.book.convert(cell.source, page, link)
+            cited += keys
+    if cited and not is_bibliography:
+        notebook.cells.append(
+            nbformat.v4.new_markdown_cell(
+                edition.book.references_cell(cited), metadata={'references': True}
+            )
+        )
+    return notebook
+
+
+def kernel_metadata(project, variant, tab, page):
+    """What Jupyter, Colab and SageMaker read: the kernel, the language, and
+    for Colab the notebook's name and an open table of contents."""
+    kernel = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}
+    if variant == 'sagemaker':
+        name = dict(
+            (part.strip() for part in line.split(','))
+            for line in project.config['sagemaker']['kernel'].strip().splitlines()
+        )[tab]
+        kernel = {'name': name, 'display_name': name, 'language': 'python'}
+    metadata = {
+        'kernelspec': kernel,
+        'language_info': {
+            'name': 'python',
+            'mimetype': 'text/x-python',
+            'file_extension': '.py',
+            'pygments_lexer': 'ipython3',
+            'codemirror_mode': {'name': 'ipython', 'version': 3},
+            'nbconvert_exporter': 'python',
+        },
+    }
+    if variant == 'colab':
+        metadata['colab'] = {
+            'name': f'{PurePosixPath(page).name}.ipynb',
+            'provenance': [],
+            'toc_visible': True,
+        }
+    return metadata
 
 
 def d2l_requirement(project, tab):
@@ -106,12 +246,6 @@ def install_cell(project, tab):
     return nbformat.v4.new_code_cell(source)
 
 
-def with_python_kernel(notebook):
-    """The executed notebooks name no kernel; Jupyter would ask for one."""
-    notebook.metadata.setdefault('kernelspec', {'name': 'python3', 'display_name': 'Python 3'})
-    return notebook
-
-
 def without_build_marks(notebook):
     for cell in notebook.cells:
         if cell.cell_type == 'code':
@@ -133,29 +267,35 @@ def with_install_cell(project, variant_nb, plain_nb, tab):
     return variant_nb
 
 
-def gather(project, tab):
-    """Copy one tab's notebooks from d2lbook's folders into _build/notebooks."""
+def gather(edition, tab):
+    """One tab's notebooks, from d2lbook's folders into <build>/notebooks/."""
     for variant in VARIANTS:
-        shutil.rmtree(project.reader_notebooks(variant, tab), ignore_errors=True)
-    plain_root = d2lbook_dir(project, 'plain', tab)
+        shutil.rmtree(edition.notebooks(variant, tab), ignore_errors=True)
+    plain_root = edition.d2lbook_dir('plain', tab)
     for plain_path in sorted(plain_root.rglob('*.ipynb')):
         if plain_path.stat().st_size == 0:  # d2lbook's "no cell in this tab" marker
             continue
         relative = plain_path.relative_to(plain_root)
+        page = relative.with_suffix('').as_posix()
         plain_nb = nbformat.read(plain_path, as_version=4)
-        forms = {'plain': with_python_kernel(plain_nb)}
+        forms = {'plain': plain_nb}
         for variant in ('colab', 'sagemaker'):
-            variant_nb = nbformat.read(d2lbook_dir(project, variant, tab) / relative, as_version=4)
-            forms[variant] = with_install_cell(project, variant_nb, plain_nb, tab)
+            variant_nb = nbformat.read(edition.d2lbook_dir(variant, tab) / relative, as_version=4)
+            forms[variant] = with_install_cell(edition.project, variant_nb, plain_nb, tab)
         for variant, notebook in forms.items():
-            target = project.reader_notebooks(variant, tab) / relative
+            notebook = readable_markdown(edition, without_build_marks(notebook), variant, tab, page)
+            notebook.cells.insert(0, header_cell(edition, variant, tab, page))
+            notebook.metadata = kernel_metadata(edition.project, variant, tab, page)
+            target = edition.notebooks(variant, tab) / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(without_build_marks(notebook), target)
-    # Files the notebooks read (the bibliography), next to them.
+            nbformat.write(notebook, target)
+    # Files the notebooks read, such as data files, next to them; the
+    # bibliography is not one: the notebooks carry their references.
+    bibliography = edition.project.config['pdf'].get('bibfile')
     for resource in plain_root.rglob('*'):
-        if resource.is_file() and resource.suffix != '.ipynb':
+        if resource.is_file() and resource.suffix != '.ipynb' and resource.name != bibliography:
             for variant in VARIANTS:
-                target = project.reader_notebooks(variant, tab) / resource.relative_to(plain_root)
+                target = edition.notebooks(variant, tab) / resource.relative_to(plain_root)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(resource, target)
 
@@ -189,7 +329,9 @@ def requirements_txt(project, tab):
     return '# The versions these notebooks were executed with.\n' + '\n'.join(lines) + '\n'
 
 
-ZIP_README = string.Template("""\
+# The zip's README, in each edition's language.
+ZIP_README = {
+    'en': string.Template("""\
 # The $framework notebooks of *$title*
 
 These notebooks were executed with the versions in `requirements.txt`, and
@@ -207,52 +349,138 @@ jupyter lab
 ```
 
 Then open `chapter_builders-guide/custom-layer.ipynb` and run all cells.
-$note""")
+$note"""),
+    'ko': string.Template("""\
+# *$title*의 $framework 노트북
+
+이 노트북들은 `requirements.txt`에 적힌 버전으로 실행되었고, 노트북 안의 출력은
+모두 그 실행에서 나온 것이다. 각 노트북의 첫머리에서 난수 시드를 고정하므로, 같은
+버전으로 다시 실행하면 같은 숫자가 나온다.
+
+자신의 컴퓨터에서 실행하려면 (빌드와 같은 Python 3.11로):
+
+```bash
+python3 -m venv .venv
+. .venv/bin/activate
+pip install -r requirements.txt jupyterlab
+jupyter lab
+```
+
+그런 다음 `chapter_builders-guide/custom-layer.ipynb`를 열고 모든 셀을 실행한다.
+$note"""),
+    'pt': string.Template("""\
+# Os notebooks de $framework de *$title*
+
+Estes notebooks foram executados com as versões de `requirements.txt`, e
+todas as saídas neles vêm dessa execução. As sementes aleatórias são fixadas
+no início de cada notebook; executá-lo de novo com essas versões dá os mesmos
+números.
+
+Para executá-los na sua máquina, com Python 3.11 (o da compilação):
+
+```bash
+python3 -m venv .venv
+. .venv/bin/activate
+pip install -r requirements.txt jupyterlab
+jupyter lab
+```
+
+Depois abra `chapter_builders-guide/custom-layer.ipynb` e execute todas as células.
+$note"""),
+}
 
 ZIP_NOTES = {
-    'pytorch': (
-        '\nOn Linux, PyPI\'s `torch` is a build for NVIDIA GPUs of several GB; '
-        'for the CPU-only build, add\n`--extra-index-url '
-        'https://download.pytorch.org/whl/cpu` to the `pip install` line.\n'
-    ),
-    'mxnet': (
-        '\nMXNet 1.9 needs NumPy older than 1.24, which has no wheels for Python 3.12 or later.\n'
-    ),
+    'en': {
+        'pytorch': (
+            '\nOn Linux, PyPI\'s `torch` is a build for NVIDIA GPUs of several GB; '
+            'for the CPU-only build, add\n`--extra-index-url '
+            'https://download.pytorch.org/whl/cpu` to the `pip install` line.\n'
+        ),
+        'mxnet': (
+            '\nMXNet 1.9 needs NumPy older than 1.24, which has no wheels for Python 3.12 '
+            'or later.\n'
+        ),
+    },
+    'ko': {
+        'pytorch': (
+            '\nLinux에서 PyPI의 `torch`는 NVIDIA GPU용 빌드로, 크기가 수 GB이다. CPU 전용 '
+            '빌드를 받으려면\n`pip install` 줄에 `--extra-index-url '
+            'https://download.pytorch.org/whl/cpu`를 덧붙인다.\n'
+        ),
+        'mxnet': (
+            '\nMXNet 1.9에는 1.24보다 오래된 NumPy가 필요한데, 그 NumPy에는 Python 3.12 '
+            '이상용 휠이 없다.\n'
+        ),
+    },
+    'pt': {
+        'pytorch': (
+            '\nNo Linux, o `torch` do PyPI é uma versão para GPUs NVIDIA, de vários GB; '
+            'para a versão só de CPU,\nacrescente `--extra-index-url '
+            'https://download.pytorch.org/whl/cpu` à linha do `pip install`.\n'
+        ),
+        'mxnet': (
+            '\nO MXNet 1.9 precisa de um NumPy anterior ao 1.24, que não tem wheels para '
+            'Python 3.12 ou posterior.\n'
+        ),
+    },
 }
 
 
-def write_zip(project, tab):
+def write_zip(edition, tab):
     """The plain notebooks, with what a learner needs to run them locally."""
-    source = project.reader_notebooks('plain', tab)
+    project = edition.project
+    source = edition.notebooks('plain', tab)
     (source / 'requirements.txt').write_text(requirements_txt(project, tab))
     (source / 'README.md').write_text(
-        ZIP_README.substitute(
-            title=project.config['project']['title'],
+        ZIP_README[edition.lang].substitute(
+            title=edition.book.pages[project.config['build'].get('index', 'index')].title,
             framework=FRAMEWORK_TITLES[tab],
-            note=ZIP_NOTES.get(tab, ''),
-        )
+            note=ZIP_NOTES[edition.lang].get(tab, ''),
+        ),
+        encoding='utf-8',
     )
     data = io.BytesIO()
     with zipfile.ZipFile(data, 'w', zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(source.rglob('*')):
             if path.is_file():
                 archive.write(path, path.relative_to(source))
-    write_atomic(project.notebook_zip(tab), data.getvalue())
+    write_atomic(edition.zip(tab), data.getvalue())
 
 
-def build(project, selected=None):
-    for tab in selected or project.tabs:
-        code = run_streamed(
-            d2lbook('ipynb', 'colab', 'sagemaker', '--tab', tab),
-            book_env(tab),
-            f'[{tab}]',
-            cwd=project.root,
-        )
+def build_edition(edition, tabs):
+    """d2lbook's notebooks of each tab, made readable and gathered."""
+    project = edition.project
+    for tab in tabs:
+        if edition.lang == 'en':
+            code = run_streamed(
+                d2lbook('ipynb', 'colab', 'sagemaker', '--tab', tab),
+                book_env(tab),
+                f'[{tab}]',
+                cwd=project.root,
+            )
+        else:
+            code = editions.run_d2lbook(
+                project, edition.lang, 'ipynb', 'colab', 'sagemaker', '--tab', tab
+            )
         if code != 0:
-            raise BuildError(f'd2lbook could not write the {tab} notebooks (exit {code})')
-        gather(project, tab)
-        write_zip(project, tab)
+            raise BuildError(
+                f'd2lbook could not write the {edition.lang} {tab} notebooks (exit {code})'
+            )
+        gather(edition, tab)
+        write_zip(edition, tab)
         log(
-            f'{tab}: {project.relative(project.reader_notebooks("plain", tab))}, '
-            f'{project.relative(project.notebook_zip(tab))}'
+            f'{edition.lang} {tab}: {project.relative(edition.notebooks("plain", tab))}, '
+            f'{project.relative(edition.zip(tab))}'
         )
+
+
+def build(project, selected=None, languages=('en', *editions.LANGUAGES)):
+    """The English notebooks, then each edition's, whose code and outputs
+    are the English build's (checked cell by cell by editions.prepare)."""
+    tabs = selected or project.tabs
+    for lang in languages:
+        edition = Edition(project, lang)
+        if lang != 'en':
+            editions.prepare(project, lang)
+        edition.book = notebook_text.Book(edition.source_root, lang)
+        build_edition(edition, tabs)

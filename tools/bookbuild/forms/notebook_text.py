@@ -1,0 +1,457 @@
+"""The notebooks' markdown, as a learner's notebook shows it.
+
+Jupyter, Colab and SageMaker read a markdown cell as plain Markdown, so the
+book's Sphinx roles and d2lbook's blocks would show as stray code. This
+module turns them into text and links (forms/notebooks.py applies it to every
+markdown cell of every form):
+
+    :label:`x`              removed (its line too, when it stands alone)
+    :numref:`x`             "Section 1.2 (Title)", a link to the section
+    :ref:`x`                the section's title, as a link
+    :eqlabel:`x`            \\tag{1.1.1} in the equation above it
+    :eqref:`x`              "(1.1.1)", a link to the equation's section
+    :cite:`a,b`             "(A et al., 2019; B, 2020)"; :citet: "A et al. (2019)"
+    :bibliography:`f.bib`   every entry of the bibliography
+    ```eval_rst .. only:: html + a heading```   that heading
+    d2lbook's table of contents     numbered titles, as links
+
+A cited notebook ends with a References cell that lists the entries it cites.
+Links go to the sibling notebook in the plain form (and its zip), and to the
+published page in the Colab and SageMaker forms. Any other role fails the
+build with its file and line (`unknown_roles`), as does a target the book
+does not define.
+
+Numbers follow Sphinx's: the root page's numbered tables of contents number
+the pages beneath them, and a page's headings number its subsections.
+"""
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..project import Project
+from ..report import BuildError
+from ..source.cells import all_blocks
+
+# Roles this module turns into text, and d2lbook's marks that it removes
+# before the notebooks are written (`:begin_tab:` / `:end_tab:` around prose
+# of one framework, which d2lbook resolves per tab).
+CONVERTED = {'label', 'numref', 'ref', 'eqlabel', 'eqref', 'cite', 'citet', 'citep', 'bibliography'}
+D2LBOOK_MARKS = {'begin_tab', 'end_tab'}
+ROLE = re.compile(r':([A-Za-z][\w-]*):`([^`]*)`')
+# What a reader of a notebook must never see: a role, or d2lbook's marks
+# without a target (`:end_tab:`), or a reST block.
+RAW = re.compile(r':[A-Za-z][\w-]*:`[^`]*`|^:(?:begin|end)_tab:|```eval_rst|```toc', re.M)
+
+HEADING = re.compile(r'^(#{1,6})\s+(.*?)\s*#*\s*$')
+TOC_OPTION = re.compile(r'^:(\w+):')
+
+# The words a notebook's own text needs, per edition. Section numbers read
+# as each edition's page reads them (Sphinx's own catalogues for en and ko;
+# editions.NUMFIG_FORMAT for pt).
+WORDS = {
+    'en': {
+        'section': 'Section {number}',
+        'references': 'References',
+        'notebook': '*{book}*, {framework} notebook.',
+        'others': 'This notebook in the other frameworks: {links}. '
+        'The same page on the web: [{title}]({page}).',
+    },
+    'ko': {
+        'section': '제 {number} 절',
+        'references': '참고 문헌',
+        'notebook': '*{book}*, {framework} 노트북.',
+        'others': '다른 프레임워크로 된 이 노트북: {links}. 웹에서 보는 같은 페이지: [{title}]({page}).',
+    },
+    'pt': {
+        'section': 'Seção {number}',
+        'references': 'Referências',
+        'notebook': '*{book}*, notebook de {framework}.',
+        'others': 'Este notebook nos outros frameworks: {links}. '
+        'A mesma página na web: [{title}]({page}).',
+    },
+}
+
+
+@dataclass
+class Target:
+    """Where a label points: a page, and a heading or an equation on it."""
+
+    page: str  # the page's path without suffix, e.g. 'chapter_builders-guide/custom-layer'
+    title: str
+    number: str | None
+    anchor: str | None  # the page's HTML id for it; None for the page's title
+    notebook_anchor: str | None = None  # Jupyter's id for a heading of the notebook
+
+
+@dataclass
+class Page:
+    path: str
+    source: Path
+    title: str = ''
+    number: str | None = None
+    tocs: list = field(default_factory=list)  # [(numbered, [page paths])]
+
+
+def html_id(label):
+    """The HTML id Sphinx gives a label (docutils' make_id)."""
+    return re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')
+
+
+def prose_lines(text):
+    """(line number, line) of a page's text outside its fenced blocks."""
+    inside = set()
+    for block in all_blocks(text):
+        inside.update(range(block.line, block.end_line + 1))
+    return [(n, line) for n, line in enumerate(text.split('\n'), 1) if n not in inside]
+
+
+def unknown_roles(text, name):
+    """'name:line: ...' for each role that the notebooks could not show."""
+    problems = []
+    for number, line in prose_lines(text):
+        for role, _ in ROLE.findall(line):
+            if role not in CONVERTED | D2LBOOK_MARKS:
+                problems.append(
+                    f'{name}:{number}: the role :{role}: has no form in the notebooks '
+                    f'(bookbuild/forms/notebook_text.py knows {", ".join(sorted(CONVERTED))})'
+                )
+    for block in all_blocks(text):
+        if 'eval_rst' in block.classes and rst_heading(block.source) is None:
+            problems.append(
+                f'{name}:{block.line}: an eval_rst block the notebooks cannot show: only '
+                '".. only:: html" around a heading has a Markdown form'
+            )
+    return problems
+
+
+def page_title(text):
+    """A page's title: its first heading, `# Title` or underlined with = or -,
+    or else the heading of its eval_rst block (the references page)."""
+    lines = prose_lines(text)
+    for (number, line), (next_number, next_line) in zip(lines, lines[1:] + [(0, '')]):
+        heading = HEADING.match(line)
+        if heading:
+            return heading[2]
+        if line.strip() and next_number == number + 1 and re.fullmatch(r'=+|-+', next_line):
+            return line.strip()
+    for block in all_blocks(text):
+        if 'eval_rst' in block.classes and rst_heading(block.source):
+            return rst_heading(block.source)
+    return ''
+
+
+def rst_heading(rst):
+    """The title of an eval_rst block that holds only `.. only:: html` and a
+    heading (a page's title on the web page but not in the PDF), else None."""
+    lines = [line.strip() for line in rst.split('\n') if line.strip()]
+    if (
+        len(lines) == 3
+        and lines[0] == '.. only:: html'
+        and re.fullmatch(r'([=\-~^"#*+])\1*', lines[2])
+        and len(lines[2]) >= len(lines[1])
+    ):
+        return lines[1]
+    return None
+
+
+class Book:
+    """What the notebooks' text refers to, read from one edition's sources:
+    the pages with their titles and numbers, the labels, the equations, and
+    the bibliography."""
+
+    def __init__(self, root, lang='en'):
+        self.project = Project(root)
+        self.lang = lang
+        self.words = WORDS[lang]
+        root = self.project.root
+        self.pages = {}
+        problems = []
+        for source in self.project.notebook_sources():
+            path = PurePosixPath(self.project.relative(source)).with_suffix('').as_posix()
+            text = source.read_text(encoding='utf-8')
+            problems += unknown_roles(text, self.project.relative(source))
+            self.pages[path] = Page(path, source)
+        if problems:
+            raise BuildError('\n'.join(problems))
+        index = self.project.config['build'].get('index', 'index')
+        self.labels, self.equations = {}, {}
+        for page in self.pages.values():
+            self._read_page(page)
+        if index in self.pages:
+            self._number(index, None, False)
+        for page in self.pages.values():
+            self._read_labels(page)
+        bibfile = (
+            self.project.config['pdf'].get('bibfile', '') if 'pdf' in self.project.config else ''
+        )
+        self.bibliography = load_bibliography(root / bibfile) if bibfile else {}
+
+    # -------------------------------------------------------- reading ----
+
+    def _read_page(self, page):
+        text = page.source.read_text(encoding='utf-8')
+        page.title = page_title(text)
+        for block in all_blocks(text):
+            if 'toc' in block.classes:
+                options = [
+                    TOC_OPTION.match(line)[1] for line in block.lines if TOC_OPTION.match(line)
+                ]
+                entries = [
+                    line.strip()
+                    for line in block.lines
+                    if line.strip() and not TOC_OPTION.match(line.strip())
+                ]
+                folder = PurePosixPath(page.path).parent
+                children = [(folder / entry).as_posix().removeprefix('./') for entry in entries]
+                page.tocs.append(('numbered' in options, children))
+
+    def _number(self, path, number, numbered):
+        """Number the pages under `path` as Sphinx does: a numbered table of
+        contents numbers its entries and everything beneath them."""
+        page = self.pages[path]
+        page.number = number
+        count = 0
+        for toc_numbered, children in page.tocs:
+            for child in children:
+                if child not in self.pages:
+                    raise BuildError(
+                        f'{self.project.relative(page.source)}: the table of contents lists '
+                        f'{child}, which is not a page of the book'
+                    )
+                if numbered or toc_numbered:
+                    count += 1
+                    self._number(child, f'{number}.{count}' if number else str(count), True)
+                else:
+                    self._number(child, None, False)
+
+    def _read_labels(self, page):
+        """Labels follow the heading they name; equation labels the $$ block."""
+        text = page.source.read_text(encoding='utf-8')
+        counters = []  # per heading level below the title
+        current = Target(page.path, page.title, page.number, None)
+        equations = 0
+        where = self.project.relative(page.source)
+        for number, line in prose_lines(text):
+            heading = HEADING.match(line)
+            if heading and heading[2] != page.title:
+                depth = len(heading[1]) - 1
+                counters = counters[:depth] + [0] * max(0, depth - len(counters))
+                counters[depth - 1] += 1
+                numbered = page.number and all(counters)
+                current = Target(
+                    page.path,
+                    heading[2],
+                    '.'.join([page.number, *map(str, counters)]) if numbered else None,
+                    None,
+                )
+            for role, target in ROLE.findall(line):
+                if role == 'label':
+                    self._define(self.labels, target, where, number)
+                    is_title = current.title == page.title
+                    self.labels[target] = Target(
+                        current.page,
+                        current.title,
+                        current.number,
+                        None if is_title else html_id(target),
+                        None if is_title else current.title.replace(' ', '-'),
+                    )
+                elif role == 'eqlabel':
+                    equations += 1
+                    self._define(self.equations, target, where, number)
+                    self.equations[target] = Target(
+                        page.path,
+                        page.title,
+                        f'{page.number}.{equations}' if page.number else str(equations),
+                        f'equation-{html_id(target)}',
+                    )
+
+    @staticmethod
+    def _define(table, label, where, line):
+        if label in table:
+            raise BuildError(f'{where}:{line}: the label {label} is defined twice')
+
+    # ----------------------------------------------------- converting ----
+
+    def section_name(self, target):
+        if target.number:
+            return f'{self.words["section"].format(number=target.number)} ({target.title})'
+        return target.title
+
+    def convert(self, markdown, page, link):
+        """One markdown cell of `page`, roles made text; returns the text and
+        the citation keys it uses. `link(target)` is where a reference to a
+        Target leads in this form."""
+        cited = []
+        where = self.project.relative(self.pages[page].source)
+
+        def target_of(table, label, role):
+            if label not in table:
+                raise BuildError(
+                    f'{where}:{line_of(label)}: :{role}:`{label}` names no label of the book'
+                )
+            return table[label]
+
+        def line_of(needle):
+            text = self.pages[page].source.read_text(encoding='utf-8')
+            return next((n for n, line in enumerate(text.split('\n'), 1) if needle in line), '?')
+
+        def role(match):
+            name, value = match[1], match[2]
+            if name == 'label':
+                return ''
+            if name == 'eqlabel':
+                return ''
+            if name in ('numref', 'ref'):
+                text, label = split_explicit(value)
+                target = target_of(self.labels, label, name)
+                if text is None:
+                    text = self.section_name(target) if name == 'numref' else target.title
+                else:
+                    text = text.replace('%s', target.number or '').replace(
+                        '{number}', target.number or ''
+                    )
+                    text = text.replace('{name}', target.title)
+                return f'[{text}]({link(target)})'
+            if name == 'eqref':
+                target = target_of(self.equations, value, name)
+                return f'[({target.number})]({link(target)})'
+            if name in ('cite', 'citet', 'citep'):
+                keys = [key.strip() for key in value.split(',') if key.strip()]
+                labels = []
+                for key in keys:
+                    if key not in self.bibliography:
+                        raise BuildError(
+                            f'{where}:{line_of(key)}: :{name}:`{value}` cites {key}, '
+                            'which the bibliography does not have'
+                        )
+                    cited.append(key)
+                    labels.append(self.bibliography[key].label)
+                if name == 'citet':
+                    return '; '.join('{} ({})'.format(*label.rsplit(', ', 1)) for label in labels)
+                return '(' + '; '.join(labels) + ')'
+            if name == 'bibliography':
+                cited.extend(self.bibliography)
+                return reference_list(self.bibliography.values())
+            raise BuildError(f'{where}:{line_of(match[0])}: the role :{name}: has no form here')
+
+        text = self._equation_tags(markdown)
+        text = EVAL_RST.sub(lambda m: self._rst_block(m, where, line_of), text)
+        text = TOC.sub(lambda m: self._toc(m, page, link), text)
+        # A label alone on its line goes with its line.
+        text = re.sub(r'^[ \t]*:(?:label|eqlabel):`[^`]*`[ \t]*\n?', '', text, flags=re.M)
+        text = ROLE.sub(role, text)
+        raw = RAW.search(text)
+        if raw:
+            raise BuildError(
+                f'{where}:{line_of(raw[0].strip())}: {raw[0]!r} would reach a notebook as it is'
+            )
+        return text, cited
+
+    def _equation_tags(self, markdown):
+        """Number each labelled equation inside its $$ block, as the page does."""
+
+        def tag(match):
+            target = self.equations.get(match[2])
+            if target is None:
+                return match[0]
+            return f'{match[1].rstrip()} \\tag{{{target.number}}}$$\n'
+
+        return re.sub(r'(\$\$[^$]+?)\$\$[ \t]*\n[ \t]*:eqlabel:`([^`]*)`[ \t]*\n?', tag, markdown)
+
+    def _rst_block(self, match, where, line_of):
+        title = rst_heading(match[1])
+        if title is None:
+            raise BuildError(
+                f'{where}:{line_of("eval_rst")}: an eval_rst block the notebooks cannot show'
+            )
+        return f'# {title}'
+
+    def _toc(self, match, page, link):
+        """d2lbook's table of contents: one line per page, with its number."""
+        lines = []
+        folder = PurePosixPath(page).parent
+        for entry in TOC_ENTRY.finditer(match[1]):
+            child = (folder / entry[1]).as_posix().removeprefix('./')
+            child = PurePosixPath(child).with_suffix('').as_posix()
+            target = self.pages.get(child)
+            if target is None:
+                raise BuildError(f'{page}: the table of contents lists {entry[1]}, not a page')
+            label = f'{target.number} {target.title}' if target.number else target.title
+            lines.append(f'- [{label}]({link(Target(child, target.title, target.number, None))})')
+        return '\n'.join(lines)
+
+    def references_cell(self, keys):
+        """The References cell of a notebook that cites `keys`."""
+        entries = [self.bibliography[key] for key in dict.fromkeys(keys)]
+        return f'## {self.words["references"]}\n\n' + reference_list(entries)
+
+    # -------------------------------------------------------- header ----
+
+    def header(self, page, framework, other_links, page_link, badge=None):
+        """The notebook's first cell: the book, the section, the framework,
+        the same section in the other frameworks, the page, and a badge."""
+        index = self.pages[self.project.config['build'].get('index', 'index')]
+        here = self.pages[page]
+        line = self.words['notebook'].format(book=index.title, framework=framework)
+        if page != index.path:
+            where = self.section_name(Target(page, here.title, here.number, None))
+            line = f'**{where}** — {line}'
+        links = ', '.join(f'[{name}]({address})' for name, address in other_links)
+        lines = [
+            line,
+            '',
+            self.words['others'].format(links=links, title=here.title, page=page_link),
+        ]
+        if badge:
+            lines += ['', badge]
+        return '\n'.join(lines)
+
+
+EVAL_RST = re.compile(r'^```eval_rst[ \t]*\n(.*?)^```[ \t]*$', re.M | re.S)
+TOC = re.compile(r'^:begin_tab:toc[ \t]*\n(.*?)^:end_tab:[ \t]*$', re.M | re.S)
+TOC_ENTRY = re.compile(r'^\s*-\s*\[[^\]]*\]\(([^)]+)\)', re.M)
+
+
+def split_explicit(value):
+    """`text <label>` gives (text, label); a bare label (None, label)."""
+    explicit = re.fullmatch(r'(.*?)\s*<([^>]+)>', value, re.S)
+    return (explicit[1], explicit[2]) if explicit else (None, value.strip())
+
+
+@dataclass
+class Reference:
+    key: str
+    label: str  # "Paszke et al., 2019", as the page cites it
+    text: str  # the full entry, in Markdown
+
+
+def load_bibliography(path):
+    """{key: Reference} in the page's style (sphinxcontrib-bibtex's APA with
+    author-year labels, as d2lbook sets it), rendered as Markdown."""
+    if not path.exists():
+        raise BuildError(f'{path.name}: the bibliography config.ini names is missing')
+    with warnings.catch_warnings():
+        # pybtex's plugin finder still imports pkg_resources, which warns.
+        warnings.simplefilter('ignore', UserWarning)
+        from pybtex.database import parse_file
+        from pybtex.plugin import find_plugin
+
+        data = parse_file(str(path))
+        style = find_plugin('pybtex.style.formatting', 'apa')()
+        markdown = find_plugin('pybtex.backends', 'markdown')()
+    references = {}
+    for entry in style.format_entries(data.entries.values()):
+        text = ' '.join(entry.text.render(markdown).split())
+        # pybtex escapes every character Markdown might read; in the middle
+        # of a line these read as themselves, and the source stays legible.
+        text = re.sub(r'\\([.()+\-])', r'\1', text).replace('&amp;', '&')
+        references[entry.key] = Reference(entry.key, entry.label, text)
+    return references
+
+
+def reference_list(references):
+    return '\n'.join(
+        f'- {reference.text}' for reference in sorted(references, key=lambda r: r.label)
+    )
