@@ -26,6 +26,10 @@ def read(tab, variant, name=SECTION_NOTEBOOK):
     return nbformat.read(NOTEBOOKS / tab / variant / name, as_version=4)
 
 
+def code_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == 'code']
+
+
 def installed_versions(tab):
     """{distribution name: version} in the framework's environment."""
     script = (
@@ -59,8 +63,8 @@ def test_first_cell_installs_d2l_by_package_name_with_the_frameworks_extra(tab, 
     """The first cell asks pip for the released package with its framework's
     extra, and nothing else: pip adds the framework only where the runtime
     lacks a supported one (tests/learners run it on fresh hosts)."""
-    first = read(tab, variant).cells[0]
-    assert first.cell_type == 'code' and first.source.lstrip().startswith('#')
+    first = code_cells(read(tab, variant))[0]
+    assert first.source.lstrip().startswith('#')
     [line] = [line for line in first.source.splitlines() if line.startswith('requirement = ')]
     requirement = Requirement(line.split('=', 1)[1].strip().strip("'"))
     assert canonicalize_name(requirement.name) == canonicalize_name(
@@ -105,10 +109,16 @@ def test_zip_carries_the_build_versions_and_a_readme(tab):
 @pytest.mark.parametrize('tab', TABS)
 @pytest.mark.parametrize('variant', ['colab', 'sagemaker'])
 def test_variant_is_the_executed_notebook_under_its_install_cell(tab, variant):
+    """The same code and outputs, one install cell more; the prose differs
+    only where its links lead (tests/build/test_notebook_text.py)."""
     plain, other = read(tab, 'plain'), read(tab, variant)
-    assert [c.source for c in other.cells[1:]] == [c.source for c in plain.cells]
-    kernel = {'colab': 'python3', 'sagemaker': PROJECT.config['sagemaker']['kernel']}[variant]
-    assert other.metadata['kernelspec']['name'] in kernel
+    code = [(c.source, c.outputs) for c in code_cells(plain)]
+    assert [(c.source, c.outputs) for c in code_cells(other)[1:]] == code
+    assert [c.cell_type for c in other.cells if 'origin_pos' not in c.metadata] == [
+        'markdown',
+        'code',
+    ], 'besides the header and the install cell, the cells come from the page'
+    assert [c.cell_type for c in plain.cells if 'origin_pos' not in c.metadata] == ['markdown']
 
 
 @pytest.mark.parametrize('tab', TABS)

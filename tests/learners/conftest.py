@@ -19,7 +19,7 @@ def pip_fails_plan(folder):
     notebook = nbformat.read(
         learner_hosts.NOTEBOOKS / 'jax' / 'colab' / learner_hosts.SECTION, as_version=4
     )
-    first = notebook.cells[0]
+    first = next(cell for cell in notebook.cells if cell.cell_type == 'code')
     first.source, replaced = re.subn(r"(requirement = '[^=]+)==[^']+'", r"\1==0.0.0'", first.source)
     assert replaced == 1, first.source
     path = folder / 'pip-fails.ipynb'

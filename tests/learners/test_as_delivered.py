@@ -141,7 +141,11 @@ def test_colab_and_sagemaker_first_cells_are_the_same(tab):
     """Why one bare host may run both: the SageMaker notebook's setup is the
     Colab notebook's, on a host the Colab notebook already set up."""
     first = {
-        variant: nbformat.read(NOTEBOOKS / tab / variant / SECTION, as_version=4).cells[0]
+        variant: next(
+            cell
+            for cell in nbformat.read(NOTEBOOKS / tab / variant / SECTION, as_version=4).cells
+            if cell.cell_type == 'code'
+        )
         for variant in ('colab', 'sagemaker')
     }
     assert first['colab'].source == first['sagemaker'].source

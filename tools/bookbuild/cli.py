@@ -40,7 +40,9 @@ def check_sources(project):
             f"the chapter's source has {len(problems)} problem(s); nothing was run:\n"
             + '\n'.join(problems)
         )
-    log(f'checked {len(project.notebook_sources())} pages: tabs, code groups, no stored outputs')
+    log(
+        f'checked {len(project.notebook_sources())} pages: tabs, code groups, no stored outputs, roles the notebooks can show'
+    )
 
 
 def evaluate(project, selected=None):

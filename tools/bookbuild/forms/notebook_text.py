@@ -33,16 +33,7 @@ from pathlib import Path, PurePosixPath
 from ..project import Project
 from ..report import BuildError
 from ..source.cells import all_blocks
-
-# Roles this module turns into text, and d2lbook's marks that it removes
-# before the notebooks are written (`:begin_tab:` / `:end_tab:` around prose
-# of one framework, which d2lbook resolves per tab).
-CONVERTED = {'label', 'numref', 'ref', 'eqlabel', 'eqref', 'cite', 'citet', 'citep', 'bibliography'}
-D2LBOOK_MARKS = {'begin_tab', 'end_tab'}
-ROLE = re.compile(r':([A-Za-z][\w-]*):`([^`]*)`')
-# What a reader of a notebook must never see: a role, or d2lbook's marks
-# without a target (`:end_tab:`), or a reST block.
-RAW = re.compile(r':[A-Za-z][\w-]*:`[^`]*`|^:(?:begin|end)_tab:|```eval_rst|```toc', re.M)
+from ..source.roles import RAW, ROLE, prose_lines, rst_heading, unknown_roles
 
 HEADING = re.compile(r'^(#{1,6})\s+(.*?)\s*#*\s*$')
 TOC_OPTION = re.compile(r'^:(\w+):')
@@ -99,33 +90,6 @@ def html_id(label):
     return re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')
 
 
-def prose_lines(text):
-    """(line number, line) of a page's text outside its fenced blocks."""
-    inside = set()
-    for block in all_blocks(text):
-        inside.update(range(block.line, block.end_line + 1))
-    return [(n, line) for n, line in enumerate(text.split('\n'), 1) if n not in inside]
-
-
-def unknown_roles(text, name):
-    """'name:line: ...' for each role that the notebooks could not show."""
-    problems = []
-    for number, line in prose_lines(text):
-        for role, _ in ROLE.findall(line):
-            if role not in CONVERTED | D2LBOOK_MARKS:
-                problems.append(
-                    f'{name}:{number}: the role :{role}: has no form in the notebooks '
-                    f'(bookbuild/forms/notebook_text.py knows {", ".join(sorted(CONVERTED))})'
-                )
-    for block in all_blocks(text):
-        if 'eval_rst' in block.classes and rst_heading(block.source) is None:
-            problems.append(
-                f'{name}:{block.line}: an eval_rst block the notebooks cannot show: only '
-                '".. only:: html" around a heading has a Markdown form'
-            )
-    return problems
-
-
 def page_title(text):
     """A page's title: its first heading, `# Title` or underlined with = or -,
     or else the heading of its eval_rst block (the references page)."""
@@ -140,20 +104,6 @@ def page_title(text):
         if 'eval_rst' in block.classes and rst_heading(block.source):
             return rst_heading(block.source)
     return ''
-
-
-def rst_heading(rst):
-    """The title of an eval_rst block that holds only `.. only:: html` and a
-    heading (a page's title on the web page but not in the PDF), else None."""
-    lines = [line.strip() for line in rst.split('\n') if line.strip()]
-    if (
-        len(lines) == 3
-        and lines[0] == '.. only:: html'
-        and re.fullmatch(r'([=\-~^"#*+])\1*', lines[2])
-        and len(lines[2]) >= len(lines[1])
-    ):
-        return lines[1]
-    return None
 
 
 class Book:
@@ -171,7 +121,7 @@ class Book:
         for source in self.project.notebook_sources():
             path = PurePosixPath(self.project.relative(source)).with_suffix('').as_posix()
             text = source.read_text(encoding='utf-8')
-            problems += unknown_roles(text, self.project.relative(source))
+            problems += unknown_roles(text, self.shown(source))
             self.pages[path] = Page(path, source)
         if problems:
             raise BuildError('\n'.join(problems))
@@ -187,6 +137,11 @@ class Book:
             self.project.config['pdf'].get('bibfile', '') if 'pdf' in self.project.config else ''
         )
         self.bibliography = load_bibliography(root / bibfile) if bibfile else {}
+
+    def shown(self, source):
+        """A page as messages name it: an edition's under its <lang>/ folder."""
+        prefix = '' if self.lang == 'en' else f'{self.lang}/'
+        return prefix + self.project.relative(source)
 
     # -------------------------------------------------------- reading ----
 
@@ -217,7 +172,7 @@ class Book:
             for child in children:
                 if child not in self.pages:
                     raise BuildError(
-                        f'{self.project.relative(page.source)}: the table of contents lists '
+                        f'{self.shown(page.source)}: the table of contents lists '
                         f'{child}, which is not a page of the book'
                     )
                 if numbered or toc_numbered:
@@ -232,7 +187,7 @@ class Book:
         counters = []  # per heading level below the title
         current = Target(page.path, page.title, page.number, None)
         equations = 0
-        where = self.project.relative(page.source)
+        where = self.shown(page.source)
         for number, line in prose_lines(text):
             heading = HEADING.match(line)
             if heading and heading[2] != page.title:
@@ -284,7 +239,7 @@ class Book:
         the citation keys it uses. `link(target)` is where a reference to a
         Target leads in this form."""
         cited = []
-        where = self.project.relative(self.pages[page].source)
+        where = self.shown(self.pages[page].source)
 
         def target_of(table, label, role):
             if label not in table:

@@ -1,4 +1,4 @@
-"""`make notebooks`: the notebooks readers download, per framework.
+"""`make notebooks`: the notebooks readers download, per framework and edition.
 
 d2lbook writes them tab by tab (`d2lbook build ipynb colab sagemaker --tab X`)
 into _build/ipynb[_<tab>], _build/colab[_<tab>] and _build/sagemaker[_<tab>].
@@ -10,12 +10,21 @@ This module gathers the reader's copies under _build/notebooks/:
     _build/notebooks/<name>[-<tab>].zip  the plain notebooks of one framework,
                                        with requirements.txt and README.md
 
-Code cells lose d2lbook's build marks (`#@save`). The first cell of a Colab or
-SageMaker notebook is the learner's whole setup (see `install_cell`): it
-installs the book's `d2l` by its package name and release with the extra of
-its framework, so that pip adds the framework only where the runtime lacks a
-supported version, and it stops when pip fails. d2lbook's own install cell,
-a bare `!pip install` that goes on after a failure, is replaced.
+and each edition's the same way under _build/<lang>/notebooks/, from its
+staged sources (editions.py), with the English build's code and outputs.
+
+Every form reads as Markdown: the book's roles become text and links
+(forms/notebook_text.py), a header cell says where the learner is and links
+the other frameworks' notebooks and the page, and the metadata names the
+kernel each host opens (and, for Colab, the notebook and its table of
+contents). Code cells lose d2lbook's build marks (`#@save`).
+
+The first code cell of a Colab or SageMaker notebook is the learner's whole
+setup (see `install_cell`): it installs the book's `d2l` by its package name
+and release with the extra of its framework, so that pip adds the framework
+only where the runtime lacks a supported version, and it stops when pip
+fails. d2lbook's own install cell, a bare `!pip install` that goes on after a
+failure, is replaced.
 
 Runs in .venv/book (it reads notebooks with nbformat): `book notebooks`.
 """
@@ -474,10 +483,12 @@ def build_edition(edition, tabs):
         )
 
 
-def build(project, selected=None, languages=('en', *editions.LANGUAGES)):
+def build(project, selected=None):
     """The English notebooks, then each edition's, whose code and outputs
-    are the English build's (checked cell by cell by editions.prepare)."""
+    are the English build's (checked cell by cell by editions.prepare). A
+    copy of the book without translations has the English ones only."""
     tabs = selected or project.tabs
+    languages = ['en'] + [lang for lang in editions.LANGUAGES if (project.root / lang).is_dir()]
     for lang in languages:
         edition = Edition(project, lang)
         if lang != 'en':

@@ -15,6 +15,7 @@ Standard library only: `book check` runs before any environment is used.
 from pathlib import Path
 
 from . import cells as source_cells
+from .roles import unknown_roles
 
 
 def problems_in(text, tabs, name='<text>'):
@@ -57,7 +58,9 @@ def problems_in(text, tabs, name='<text>'):
                     )
         if source_cells.LOAD_TAB_EXTENSION not in cell.source:
             group.append(cell)
-    return [f'{name}:{line}: {message}' for line, message in sorted(problems)]
+    found = [f'{name}:{line}: {message}' for line, message in sorted(problems)]
+    # Roles the notebooks could not show (source/roles.py).
+    return found + unknown_roles(text, name)
 
 
 def _missing_frameworks(group, tabs):
