@@ -8,7 +8,7 @@ Runs in .venv/book (nbformat, nbconvert and Playwright)."""
 
 import html
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
 import nbformat
