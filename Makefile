@@ -50,7 +50,8 @@ editions-copy-code: setup
 pdf: setup
 	$(BOOK) pdf
 
-# Executed, Colab and SageMaker notebooks per framework, and zips, in _build/notebooks/.
+# Executed, Colab and SageMaker notebooks per framework, and zips, in
+# _build/notebooks/ (the editions' in _build/<lang>/notebooks/).
 notebooks: setup
 	$(BOOK) notebooks
 

@@ -135,3 +135,20 @@ def test_notebooks_go_to_every_repository_config_ini_names():
     [checkout] = steps_using(push, 'actions/checkout')
     assert checkout['with']['repository'] == '${{ matrix.repo }}'
     assert checkout['with']['ssh-key'] == '${{ secrets[matrix.secret] }}'
+
+
+def test_the_editions_notebooks_go_under_their_language_in_each_repository():
+    """The editions' headers link <repository>/blob/master/<lang>/...; the
+    push job puts each edition's notebooks of the matrix's form there."""
+    render = jobs()['render']
+    [editions] = [
+        s
+        for s in steps_using(render, 'actions/upload-artifact')
+        if s['with']['name'] == 'edition-notebooks'
+    ]
+    assert editions['with']['path'].split() == ['_build/ko/notebooks/', '_build/pt/notebooks/']
+    push = jobs()['push-notebooks']
+    names = [s['with']['name'] for s in steps_using(push, 'actions/download-artifact')]
+    assert names == ['notebooks', 'edition-notebooks']
+    script = ' '.join(step.get('run', '') for step in push['steps'])
+    assert '"$edition/notebooks/${{ matrix.tab }}/${{ matrix.variant }}"/. "target/$lang/"' in script

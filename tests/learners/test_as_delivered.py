@@ -12,6 +12,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from book_paths import BUILD, TABS
+from bookbuild.testing import learner_hosts
 from requirements_files import pinned_versions, requirements_in
 
 NOTEBOOKS = BUILD / 'notebooks'
@@ -114,6 +115,18 @@ def same_results(ran_results, book_results):
 
 
 @pytest.mark.parametrize('tab', TABS)
+def test_an_edition_notebook_runs_as_delivered_on_a_bare_host(host_reports, tab):
+    """One edition notebook per framework (EDITION_NOTEBOOKS): its prose is
+    translated, its code is the English, and it runs on the same host."""
+    lang, form = learner_hosts.EDITION_NOTEBOOKS[tab]
+    path = BUILD / lang / 'notebooks' / tab / form / SECTION
+    english = nbformat.read(NOTEBOOKS / tab / form / SECTION, as_version=4)
+    notebook = nbformat.read(path, as_version=4)
+    assert notebook.cells[0].source != english.cells[0].source, 'the header is not translated'
+    ran(host(host_reports, f'bare-{tab}'), f'{lang}/notebooks/{tab}/{form}/{SECTION}')
+
+
+@pytest.mark.parametrize('tab', TABS)
 def test_bare_host_gets_the_books_versions_and_its_outputs(host_reports, tab):
     """With nothing preinstalled, pip takes the top of each supported range,
     which is the build's own version: the seeded outputs are the page's."""
@@ -125,14 +138,21 @@ def test_bare_host_gets_the_books_versions_and_its_outputs(host_reports, tab):
         assert name in installed and Version(installed[name]).public == Version(version).public, (
             f'bare {tab} host got {name} {installed.get(name)}, the book ran {version}'
         )
-    for variant, name in [('colab', SECTION), ('sagemaker', SECTION), ('colab', ANSWERS)]:
-        results = ran(report, f'{tab}/{variant}/{name}')['results']
+    lang, form = learner_hosts.EDITION_NOTEBOOKS[tab]
+    for notebook, name in [
+        (f'{tab}/colab/{SECTION}', SECTION),
+        (f'{tab}/sagemaker/{SECTION}', SECTION),
+        (f'{tab}/colab/{ANSWERS}', ANSWERS),
+        # The edition's notebook, under its translated prose, is the book's code.
+        (f'{lang}/notebooks/{tab}/{form}/{SECTION}', SECTION),
+    ]:
+        results = ran(report, notebook)['results']
         expected = stored_results(tab, name)
         assert any(expected), 'the notebook shows no results to compare'
         assert len(results) == len(expected) + 1, 'the notebook is not the book\'s under one cell'
         for index, (got, book) in enumerate(zip(results[1:], expected)):
             assert same_results(got, book), (
-                f'{tab}/{variant}/{name}, code cell {index + 1}: {got} differs from the book\'s {book}'
+                f'{notebook}, code cell {index + 1}: {got} differs from the book\'s {book}'
             )
 
 

@@ -46,6 +46,30 @@ FLOORS = PROJECT.requirements / 'floor'
 COLAB_2026 = PROJECT.requirements / 'colab-2026.07'
 SECTION = 'chapter_builders-guide/custom-layer.ipynb'
 ANSWERS = 'chapter_builders-guide/custom-layer-answers.ipynb'
+# The editions' notebooks that the bare hosts run too, one per framework,
+# in both editions and both hosted forms: (edition, form) per framework.
+EDITION_NOTEBOOKS = {
+    'pytorch': ('ko', 'colab'),
+    'mxnet': ('pt', 'sagemaker'),
+    'jax': ('pt', 'colab'),
+    'tensorflow': ('ko', 'sagemaker'),
+}
+
+
+def edition_notebook(tab):
+    lang, variant = EDITION_NOTEBOOKS[tab]
+    return PROJECT.build_dir / lang / 'notebooks' / tab / variant / SECTION
+
+
+def report_name(path):
+    """How a report names a notebook: under _build/notebooks/ for English
+    (`jax/colab/...`), under _build/ for an edition (`ko/notebooks/...`)."""
+    for root in (NOTEBOOKS, PROJECT.build_dir):
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return path.name
+
+
 # A cell may download and install a framework; nothing else takes minutes.
 CELL_TIMEOUT = 1200
 
@@ -83,7 +107,8 @@ def plans(python=None):
     """Every host the learners' tests run.
 
     - bare-<tab>: the Colab notebook, then the SageMaker one (their first
-      cells are the same, which a test checks), then the Colab answers page;
+      cells are the same, which a test checks), then the Colab answers page,
+      then the section in one edition (EDITION_NOTEBOOKS);
     - floor-<tab>, for each framework with a floor file: the section and the
       answers page at the floor versions (Colab 2025.07's, on Python 3.11),
       where the first cell must install no framework;
@@ -104,6 +129,7 @@ def plans(python=None):
                     NOTEBOOKS / tab / 'colab' / SECTION,
                     NOTEBOOKS / tab / 'sagemaker' / SECTION,
                     NOTEBOOKS / tab / 'colab' / ANSWERS,
+                    *([edition_notebook(tab)] if tab in EDITION_NOTEBOOKS else []),
                 ),
             )
         )
@@ -267,9 +293,7 @@ def run_notebook(path, workdir):
         error = failed_cell(notebook, failure)
     code = [cell for cell in notebook.cells if cell.cell_type == 'code']
     return {
-        'notebook': (
-            path.relative_to(NOTEBOOKS).as_posix() if path.is_relative_to(NOTEBOOKS) else path.name
-        ),
+        'notebook': report_name(path),
         'seconds': round(time.monotonic() - started, 1),
         'error': error,
         'ran': [bool(cell.get('execution_count')) for cell in code],
