@@ -151,4 +151,6 @@ def test_the_editions_notebooks_go_under_their_language_in_each_repository():
     names = [s['with']['name'] for s in steps_using(push, 'actions/download-artifact')]
     assert names == ['notebooks', 'edition-notebooks']
     script = ' '.join(step.get('run', '') for step in push['steps'])
-    assert '"$edition/notebooks/${{ matrix.tab }}/${{ matrix.variant }}"/. "target/$lang/"' in script
+    assert (
+        '"$edition/notebooks/${{ matrix.tab }}/${{ matrix.variant }}"/. "target/$lang/"' in script
+    )

@@ -18,7 +18,7 @@ from book_paths import BUILD, PROJECT, TABS
 from browser_reader import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
 MATHJAX_SVG = PROJECT.venv / 'npm' / 'node_modules' / 'mathjax' / 'es5' / 'tex-svg.js'
-EDITIONS = {'en': BUILD, 'ko': BUILD / 'ko', 'pt': BUILD / 'pt'}
+EDITIONS = {lang: PROJECT.edition_build_dir(lang) for lang in ('en', 'ko', 'pt')}
 VARIANTS = ['plain', 'colab', 'sagemaker']
 PAGES = [
     PurePosixPath(PROJECT.relative(page)).with_suffix('').as_posix()
@@ -35,7 +35,7 @@ REFERENCES_WORD = {'en': 'References', 'ko': '참고 문헌', 'pt': 'Referência
 
 
 def notebook_path(lang, tab, variant, page):
-    return EDITIONS[lang] / 'notebooks' / tab / variant / f'{page}.ipynb'
+    return PROJECT.reader_notebooks(variant, tab, lang) / f'{page}.ipynb'
 
 
 def every_notebook():
@@ -132,7 +132,7 @@ def link_target(lang, tab, variant, page, address):
                 edition, path = path[0], path[1:]
             else:
                 edition = 'en'
-            return EDITIONS[edition] / 'notebooks' / other / kind / '/'.join(path), anchor
+            return PROJECT.reader_notebooks(kind, other, edition) / '/'.join(path), anchor
     return None, None
 
 
@@ -333,9 +333,7 @@ def test_edition_zip_has_a_readme_in_its_language(lang):
     import zipfile
 
     for tab in TABS:
-        with zipfile.ZipFile(
-            EDITIONS[lang] / 'notebooks' / PROJECT.reader_file_name(tab, '.zip')
-        ) as archive:
+        with zipfile.ZipFile(PROJECT.notebook_zip(tab, lang)) as archive:
             readme = archive.read('README.md').decode()
             names = archive.namelist()
         assert heading_of(lang, 'index') in readme and FRAMEWORK_NAMES[tab] in readme

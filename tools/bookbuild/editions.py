@@ -220,7 +220,7 @@ def staging_dir(project, lang):
 
 def edition_eval_dir(project, lang, tab):
     """Where the edition's evaluated notebooks of one tab go, named as the English ones."""
-    return project.build_dir / lang / project.eval_dir(tab).name
+    return project.edition_build_dir(lang) / project.eval_dir(tab).name
 
 
 # How :numref: names a section, figure, table or listing, where Sphinx's own
@@ -250,7 +250,7 @@ def stage(project, lang):
     config.read(project.root / 'config.ini', encoding='utf-8')
     config['project']['lang'] = lang
     config['project']['title'] = ''  # d2lbook reads it off the edition's index.md
-    config['build']['output_dir'] = os.path.relpath(project.build_dir / lang, target)
+    config['build']['output_dir'] = os.path.relpath(project.edition_build_dir(lang), target)
     # d2lbook leaves Sphinx's language unset; it marks the pages (<html lang>)
     # and picks the language of Sphinx's own labels and search.
     lines = [config['build'].get('sphinx_configs', '', raw=True).strip(), f"language = '{lang}'"]
@@ -380,12 +380,12 @@ def html(project, lang):
 
     prepare(project, lang)
     _, rendered = full_render_if_site_inputs_changed(
-        staging_dir(project, lang), project.build_dir / lang / 'html'
+        staging_dir(project, lang), project.edition_build_dir(lang) / 'html'
     )
     code = run_d2lbook(project, lang, 'html', '--tab', 'all')
     if code != 0:
         raise BuildError(f'rendering the {lang} edition failed (d2lbook exited with {code})')
-    finish.finish_site(project.build_dir / lang / 'html', lang)
+    finish.finish_site(project.edition_build_dir(lang) / 'html', lang)
     rendered()
     print(f'[{lang}] done: open _build/{lang}/html/index.html', flush=True)
 
@@ -399,13 +399,15 @@ def pdf(project, lang):
 
     def build_one(tab):
         code = run_d2lbook(project, lang, 'pdf', '--tab', tab, env=OFFLINE_ENV)
-        built = project.build_dir / lang / project.tab_folder('pdf', tab) / f'{project.name}.pdf'
+        built = (
+            project.edition_build_dir(lang) / project.tab_folder('pdf', tab) / f'{project.name}.pdf'
+        )
         if code != 0 or not built.exists():
             raise BuildError(
                 f'building the {lang} {tab} PDF failed (d2lbook exited with {code}); '
                 f'LaTeX\'s log is {shown(project, built.with_suffix(".log"))}'
             )
-        target = project.build_dir / lang / 'pdf' / project.reader_file_name(tab, '.pdf')
+        target = project.edition_build_dir(lang) / 'pdf' / project.reader_file_name(tab, '.pdf')
         if built != target:
             write_atomic(target, built.read_bytes())
         print(f'[{lang}] {tab}: {shown(project, target)}', flush=True)

@@ -170,14 +170,18 @@ class Project:
         """The reader's PDF of one framework: _build/pdf/<name>[-<tab>].pdf."""
         return self.build_dir / 'pdf' / self.reader_file_name(tab, '.pdf')
 
-    def reader_notebooks(self, variant, tab):
-        """The readers' notebooks of one framework in one form (plain, colab,
-        sagemaker): _build/notebooks/<tab>/<variant>/."""
-        return self.build_dir / 'notebooks' / tab / variant
+    def edition_build_dir(self, lang='en'):
+        """Where an edition's forms go: _build/ for English, _build/<lang>/."""
+        return self.build_dir if lang == 'en' else self.build_dir / lang
 
-    def notebook_zip(self, tab):
+    def reader_notebooks(self, variant, tab, lang='en'):
+        """The readers' notebooks of one framework in one form (plain, colab,
+        sagemaker): _build/[<lang>/]notebooks/<tab>/<variant>/."""
+        return self.edition_build_dir(lang) / 'notebooks' / tab / variant
+
+    def notebook_zip(self, tab, lang='en'):
         """The zip of one framework's plain notebooks."""
-        return self.build_dir / 'notebooks' / self.reader_file_name(tab, '.zip')
+        return self.edition_build_dir(lang) / 'notebooks' / self.reader_file_name(tab, '.zip')
 
     def notebook_repository(self, variant, tab):
         """'owner/name' of the repository that publishes one framework's

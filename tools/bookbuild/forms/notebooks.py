@@ -58,7 +58,7 @@ class Edition:
         self.project = project
         self.lang = lang
         english = lang == 'en'
-        self.build_dir = project.build_dir if english else project.build_dir / lang
+        self.build_dir = project.edition_build_dir(lang)
         self.source_root = project.root if english else editions.staging_dir(project, lang)
         self.prefix = '' if english else f'{lang}/'  # in the published addresses
         self.book = None  # notebook_text.Book, read once the sources are staged
@@ -69,10 +69,10 @@ class Edition:
         return self.build_dir / self.project.tab_folder(name, tab)
 
     def notebooks(self, variant, tab):
-        return self.build_dir / 'notebooks' / tab / variant
+        return self.project.reader_notebooks(variant, tab, self.lang)
 
     def zip(self, tab):
-        return self.build_dir / 'notebooks' / self.project.reader_file_name(tab, '.zip')
+        return self.project.notebook_zip(tab, self.lang)
 
     # Published addresses, made from config.ini's publish_repo: the page on
     # GitHub Pages, and each framework's Colab and SageMaker repositories,
@@ -277,10 +277,11 @@ def with_install_cell(project, variant_nb, plain_nb, tab):
 
 
 def gather(edition, tab):
-    """One tab's notebooks, from d2lbook's folders into <build>/notebooks/."""
-    for variant in VARIANTS:
-        shutil.rmtree(edition.notebooks(variant, tab), ignore_errors=True)
+    """One tab's notebooks, from d2lbook's folders into <build>/notebooks/.
+    Every notebook is converted before the old ones are removed, so that a
+    reference the book lacks leaves the last good notebooks in place."""
     plain_root = edition.d2lbook_dir('plain', tab)
+    written = {}  # path under the variant's folder: notebook
     for plain_path in sorted(plain_root.rglob('*.ipynb')):
         if plain_path.stat().st_size == 0:  # d2lbook's "no cell in this tab" marker
             continue
@@ -295,9 +296,12 @@ def gather(edition, tab):
             notebook = readable_markdown(edition, without_build_marks(notebook), variant, tab, page)
             notebook.cells.insert(0, header_cell(edition, variant, tab, page))
             notebook.metadata = kernel_metadata(edition.project, variant, tab, page)
-            target = edition.notebooks(variant, tab) / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(notebook, target)
+            written[edition.notebooks(variant, tab) / relative] = notebook
+    for variant in VARIANTS:
+        shutil.rmtree(edition.notebooks(variant, tab), ignore_errors=True)
+    for target, notebook in written.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, target)
     # Files the notebooks read, such as data files, next to them; the
     # bibliography is not one: the notebooks carry their references.
     bibliography = edition.project.config['pdf'].get('bibfile')
