@@ -173,6 +173,25 @@ def test_every_link_of_every_notebook_leads_to_a_page_or_notebook_of_the_build()
 
 
 @pytest.mark.parametrize('lang', EDITIONS)
+def test_the_pages_colab_buttons_open_the_editions_own_notebooks(lang):
+    """render/finish.py points an edition's buttons at its <lang>/ notebooks."""
+    opened = 0
+    for page in PAGES:
+        for address in set(
+            re.findall(
+                r'href="(https://colab\.research\.google\.com/[^"]+)"', page_html(lang, page)
+            )
+        ):
+            target, _ = link_target(lang, 'pytorch', 'colab', page, address)
+            assert target is not None and target.exists(), (lang, page, address)
+            assert target.is_relative_to(
+                PROJECT.reader_notebooks('colab', 'pytorch', lang).parents[1]
+            )
+            opened += 1
+    assert opened >= len(TABS), f'the {lang} pages have {opened} Colab buttons'
+
+
+@pytest.mark.parametrize('lang', EDITIONS)
 def test_references_read_as_the_page_numbers_and_names_them(lang):
     """`:numref:` reads as the page's own words for the number, with the
     title of the page it leads to, in the plain and the published forms."""

@@ -11,6 +11,8 @@
   search field, the Colab tooltip, Sphinx's permalink title where its
   catalogue has none) in the edition's language.
 - The theme's "previous" and "next" links lose their misspelt ARIA role.
+- In an edition, the "Colab" buttons open the edition's own notebooks, which
+  sit under <lang>/ in each framework's Colab repository (forms/notebooks.py).
 
 Standard library only: render/html.py and editions.py call `finish_site` after
 rendering; running it twice changes nothing.
@@ -88,12 +90,23 @@ def in_language(page, lang):
 MISSPELT_ROLE = ' role="botton"'
 
 
+def colab_in_language(page, lang):
+    """An edition's "Colab" buttons, pointed at its <lang>/ notebooks (once)."""
+    if lang == 'en':
+        return page
+    return re.sub(
+        rf'(https://colab\.research\.google\.com/github/[^/"\']+/[^/"\']+/blob/master/)(?!{lang}/)',
+        rf'\g<1>{lang}/',
+        page,
+    )
+
+
 def finish_site(html_dir, lang='en'):
-    """The note, the edition's labels and valid roles on every page of a
-    rendered site."""
+    """The note, the edition's labels and Colab links, and valid roles on
+    every page of a rendered site."""
     for path in sorted(Path(html_dir).rglob('*.html')):
         page = path.read_text(encoding='utf-8')
-        finished = in_language(page, lang).replace(MISSPELT_ROLE, '')
+        finished = colab_in_language(in_language(page, lang), lang).replace(MISSPELT_ROLE, '')
         if 'Colab_[mxnet]' in page:
             finished = with_note(finished, lang)
             if f'class="{NOTE_CLASS}"' not in finished:
