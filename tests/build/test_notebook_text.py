@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from book_paths import BUILD, PROJECT, TABS
-from browser_reader import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from browser_reader import SCREENSHOTS
 
 MATHJAX_SVG = PROJECT.venv / 'npm' / 'node_modules' / 'mathjax' / 'es5' / 'tex-svg.js'
 EDITIONS = {lang: PROJECT.edition_build_dir(lang) for lang in ('en', 'ko', 'pt')}
@@ -361,18 +361,8 @@ def test_edition_zip_has_a_readme_in_its_language(lang):
         assert 'references.bib' not in names
 
 
-@pytest.fixture(scope='module')
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize('lang', EDITIONS)
-def test_notebook_rendered_by_nbconvert_shows_text_and_links(chromium, lang):
+def test_notebook_rendered_by_nbconvert_shows_text_and_links(browser, lang):
     """Jupyter's own rendering (nbconvert's HTML exporter, as the classic
     notebook and GitHub draw Markdown), with no request leaving the machine:
     the answers notebook shows no role, its reference is a link with the
@@ -382,7 +372,7 @@ def test_notebook_rendered_by_nbconvert_shows_text_and_links(chromium, lang):
     page = 'chapter_builders-guide/custom-layer-answers'
     notebook = read(lang, 'pytorch', 'colab', page)
     body, _ = HTMLExporter(template_name='lab').from_notebook_node(notebook)
-    context = chromium.new_context(viewport={'width': 1100, 'height': 1400})
+    context = browser.new_context(viewport={'width': 1100, 'height': 1400})
     remote = []
 
     def local_only(route):

@@ -342,7 +342,14 @@ def requirements_txt(project, tab):
     return '# The versions these notebooks were executed with.\n' + '\n'.join(lines) + '\n'
 
 
-# The zip's README, in each edition's language.
+# The zip's README, in each edition's language, around the same commands.
+ZIP_COMMANDS = """\
+```bash
+python3 -m venv .venv
+. .venv/bin/activate
+pip install -r requirements.txt jupyterlab
+jupyter lab
+```"""
 ZIP_README = {
     'en': string.Template("""\
 # The $framework notebooks of *$title*
@@ -354,12 +361,7 @@ numbers.
 
 To run them on your own machine, with Python 3.11 (the build's):
 
-```bash
-python3 -m venv .venv
-. .venv/bin/activate
-pip install -r requirements.txt jupyterlab
-jupyter lab
-```
+$commands
 
 Then open `chapter_builders-guide/custom-layer.ipynb` and run all cells.
 $note"""),
@@ -372,12 +374,7 @@ $note"""),
 
 자신의 컴퓨터에서 실행하려면 (빌드와 같은 Python 3.11로):
 
-```bash
-python3 -m venv .venv
-. .venv/bin/activate
-pip install -r requirements.txt jupyterlab
-jupyter lab
-```
+$commands
 
 그런 다음 `chapter_builders-guide/custom-layer.ipynb`를 열고 모든 셀을 실행한다.
 $note"""),
@@ -391,12 +388,7 @@ números.
 
 Para executá-los na sua máquina, com Python 3.11 (o da compilação):
 
-```bash
-python3 -m venv .venv
-. .venv/bin/activate
-pip install -r requirements.txt jupyterlab
-jupyter lab
-```
+$commands
 
 Depois abra `chapter_builders-guide/custom-layer.ipynb` e execute todas as células.
 $note"""),
@@ -448,6 +440,7 @@ def write_zip(edition, tab):
         ZIP_README[edition.lang].substitute(
             title=edition.book.pages[project.config['build'].get('index', 'index')].title,
             framework=FRAMEWORK_TITLES[tab],
+            commands=ZIP_COMMANDS,
             note=ZIP_NOTES[edition.lang].get(tab, ''),
         ),
         encoding='utf-8',
