@@ -306,6 +306,26 @@ def test_header_numbers_a_section_as_the_page_does():
 
 
 @pytest.mark.parametrize('lang', EDITIONS)
+def test_converting_again_gives_the_same_bytes(lang):
+    """The notebooks on disk are what the conversion makes from d2lbook's
+    output, byte for byte, every time (no random cell id, no date), and so
+    are their zips."""
+    from bookbuild.forms.notebooks import Edition, reader_forms, zip_of
+
+    edition = Edition(PROJECT, lang).read_book()
+    compared = 0
+    for tab in TABS:
+        # The zip is the plain folder's, with fixed dates in place of the files'.
+        plain = PROJECT.reader_notebooks('plain', tab, lang)
+        assert PROJECT.notebook_zip(tab, lang).read_bytes() == zip_of(plain)
+        for path, notebook in reader_forms(edition, tab).items():
+            # nbformat.write ends the file with a newline that writes() lacks.
+            assert nbformat.writes(notebook) + '\n' == path.read_text(encoding='utf-8'), path
+            compared += 1
+    assert compared == len(TABS) * len(VARIANTS) * len(PAGES)
+
+
+@pytest.mark.parametrize('lang', EDITIONS)
 def test_metadata_names_the_kernel_each_host_opens(lang):
     sagemaker_kernels = dict(
         (part.strip() for part in line.split(','))

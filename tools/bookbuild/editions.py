@@ -392,7 +392,8 @@ def html(project, lang):
 
 def pdf(project, lang):
     """One PDF per framework in _build/<lang>/pdf/, as `make pdf` does for English."""
-    from .forms.pdf import OFFLINE_ENV, build_each
+    from .forms.pdf import OFFLINE_ENV
+    from .processes import build_each
 
     environments.ensure_system_packages('pdf', 'pdf-cjk')
     prepare(project, lang)

@@ -2,6 +2,7 @@
 whose output streams to the terminal, and commands cut off from the network.
 Standard library only."""
 
+import concurrent.futures
 import os
 import subprocess
 
@@ -51,3 +52,17 @@ def without_network(cmd):
     """
     namespace = '-n' if os.geteuid() == 0 else '-rn'
     return ['unshare', namespace, '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', *cmd]
+
+
+# Tabs built at once (the PDFs' LaTeX runs, the notebooks' d2lbook runs):
+# each tab has folders of its own (rst_<tab>, pdf_<tab>, ipynb_<tab>, ...);
+# one per core, at most two, so that a build leaves a shared machine some room.
+AT_ONCE = min(2, os.cpu_count() or 1)
+
+
+def build_each(tabs, build_one):
+    """build_one(tab) for every tab, AT_ONCE at a time; the first failure
+    is raised once the others have finished."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        for result in [pool.submit(build_one, tab) for tab in tabs]:
+            result.result()

@@ -41,7 +41,7 @@ import nbformat
 
 from .. import editions
 from ..files import write_atomic
-from ..processes import book_env, d2lbook, run_streamed
+from ..processes import book_env, build_each, d2lbook, run_streamed
 from ..render import build_marks
 from ..report import BuildError, log
 from . import notebook_text
@@ -62,6 +62,11 @@ class Edition:
         self.source_root = project.root if english else editions.staging_dir(project, lang)
         self.prefix = '' if english else f'{lang}/'  # in the published addresses
         self.book = None  # notebook_text.Book, read once the sources are staged
+
+    def read_book(self):
+        """What the edition's text refers to (its sources staged, if not English)."""
+        self.book = notebook_text.Book(self.source_root, self.lang)
+        return self
 
     def d2lbook_dir(self, variant, tab):
         """Where d2lbook writes one variant of one tab."""
@@ -127,7 +132,9 @@ def header_cell(edition, variant, tab, page):
     text = edition.book.header(
         page, FRAMEWORK_TITLES[tab], others, edition.page_address(page, tab), badge
     )
-    return nbformat.v4.new_markdown_cell(text, metadata={'header': True})
+    # Fixed cell ids (nbformat would draw random ones), so that every build
+    # writes the same bytes.
+    return nbformat.v4.new_markdown_cell(text, metadata={'header': True}, id='header')
 
 
 COLAB_BADGE = 'https://colab.research.google.com/assets/colab-badge.svg'
@@ -155,7 +162,7 @@ def readable_markdown(edition, notebook, variant, tab, page):
     if cited and not is_bibliography:
         notebook.cells.append(
             nbformat.v4.new_markdown_cell(
-                edition.book.references_cell(cited), metadata={'references': True}
+                edition.book.references_cell(cited), metadata={'references': True}, id='references'
             )
         )
     return notebook
@@ -252,7 +259,7 @@ def install_cell(project, tab):
         requirement=d2l_requirement(project, tab),
         python_check=MXNET_PYTHON_CHECK if tab == 'mxnet' else '',
     )
-    return nbformat.v4.new_code_cell(source)
+    return nbformat.v4.new_code_cell(source, id='install')
 
 
 def without_build_marks(notebook):
@@ -276,12 +283,11 @@ def with_install_cell(project, variant_nb, plain_nb, tab):
     return variant_nb
 
 
-def gather(edition, tab):
-    """One tab's notebooks, from d2lbook's folders into <build>/notebooks/.
-    Every notebook is converted before the old ones are removed, so that a
-    reference the book lacks leaves the last good notebooks in place."""
+def reader_forms(edition, tab):
+    """{path under <build>/notebooks/: notebook} of one tab's notebooks in
+    every form, made from d2lbook's folders (nothing is written)."""
     plain_root = edition.d2lbook_dir('plain', tab)
-    written = {}  # path under the variant's folder: notebook
+    forms_of_tab = {}
     for plain_path in sorted(plain_root.rglob('*.ipynb')):
         if plain_path.stat().st_size == 0:  # d2lbook's "no cell in this tab" marker
             continue
@@ -296,7 +302,16 @@ def gather(edition, tab):
             notebook = readable_markdown(edition, without_build_marks(notebook), variant, tab, page)
             notebook.cells.insert(0, header_cell(edition, variant, tab, page))
             notebook.metadata = kernel_metadata(edition.project, variant, tab, page)
-            written[edition.notebooks(variant, tab) / relative] = notebook
+            forms_of_tab[edition.notebooks(variant, tab) / relative] = notebook
+    return forms_of_tab
+
+
+def gather(edition, tab):
+    """One tab's notebooks into <build>/notebooks/. Every notebook is
+    converted before the old ones are removed, so that a reference the book
+    lacks leaves the last good notebooks in place."""
+    written = reader_forms(edition, tab)
+    plain_root = edition.d2lbook_dir('plain', tab)
     for variant in VARIANTS:
         shutil.rmtree(edition.notebooks(variant, tab), ignore_errors=True)
     for target, notebook in written.items():
@@ -445,18 +460,31 @@ def write_zip(edition, tab):
         ),
         encoding='utf-8',
     )
+    write_atomic(edition.zip(tab), zip_of(source))
+
+
+# Every entry of a zip gets this date, not its file's: the same notebooks
+# make the same zip on every build.
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+
+def zip_of(folder):
     data = io.BytesIO()
     with zipfile.ZipFile(data, 'w', zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(source.rglob('*')):
+        for path in sorted(folder.rglob('*')):
             if path.is_file():
-                archive.write(path, path.relative_to(source))
-    write_atomic(edition.zip(tab), data.getvalue())
+                entry = zipfile.ZipInfo(path.relative_to(folder).as_posix(), ZIP_DATE)
+                entry.external_attr = 0o644 << 16
+                archive.writestr(entry, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    return data.getvalue()
 
 
 def build_edition(edition, tabs):
-    """d2lbook's notebooks of each tab, made readable and gathered."""
+    """d2lbook's notebooks of each tab, made readable and gathered; two tabs
+    at a time, each in folders of its own."""
     project = edition.project
-    for tab in tabs:
+
+    def one_tab(tab):
         if edition.lang == 'en':
             code = run_streamed(
                 d2lbook('ipynb', 'colab', 'sagemaker', '--tab', tab),
@@ -479,6 +507,8 @@ def build_edition(edition, tabs):
             f'{project.relative(edition.zip(tab))}'
         )
 
+    build_each(tabs, one_tab)
+
 
 def build(project, selected=None):
     """The English notebooks, then each edition's, whose code and outputs
@@ -490,5 +520,4 @@ def build(project, selected=None):
         edition = Edition(project, lang)
         if lang != 'en':
             editions.prepare(project, lang)
-        edition.book = notebook_text.Book(edition.source_root, lang)
-        build_edition(edition, tabs)
+        build_edition(edition.read_book(), tabs)

@@ -8,11 +8,8 @@ project (project.py), so a throw-away copy builds its own PDFs. The Debian
 packages LaTeX needs are in environments.APT_PACKAGES['pdf'].
 """
 
-import concurrent.futures
-import os
-
 from ..files import write_atomic
-from ..processes import book_env, d2lbook, run_streamed
+from ..processes import book_env, build_each, d2lbook, run_streamed
 from ..report import BuildError, log
 
 # The PDF build must not fetch anything (d2lbook would download `latex_url`
@@ -41,20 +38,6 @@ def build_tab(project, tab):
     if built != target:
         write_atomic(target, built.read_bytes())
     log(f'{tab}: {project.relative(target)}')
-
-
-# Tabs built at once: each LaTeX run is single-threaded, and each tab has
-# folders of its own (rst_<tab>, pdf_<tab>); one per core, at most two, so
-# that a build leaves a shared machine some room.
-AT_ONCE = min(2, os.cpu_count() or 1)
-
-
-def build_each(tabs, build_one):
-    """build_one(tab) for every tab, AT_ONCE at a time; the first failure
-    is raised once the others have finished."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
-        for result in [pool.submit(build_one, tab) for tab in tabs]:
-            result.result()
 
 
 def build(project, selected=None):
