@@ -259,9 +259,27 @@ def test_citations_read_as_the_page_and_their_entries_end_the_notebook(lang):
     assert len([line for line in cells[1].splitlines() if line.startswith('- ')]) == len(entries)
 
 
-def test_a_notebook_that_cites_nothing_has_no_references_cell():
-    cells = markdown_of(read('en', 'pytorch', 'plain', 'chapter_builders-guide/custom-layer'))
-    assert not any(cell.startswith('## References') for cell in cells)
+@pytest.mark.parametrize('lang', EDITIONS)
+def test_every_citation_of_every_notebook_has_its_entry_in_that_notebook(lang):
+    """Whichever page cites: each author-year the references page knows,
+    wherever it appears in a notebook's prose, is listed in that notebook's
+    References cell; a notebook that cites nothing has no such cell."""
+    entries, _ = page_citations(lang)
+    citing = 0
+    for key in every_notebook():
+        if key[0] != lang or key[3] == 'references':
+            continue
+        cells = markdown_of(read(*key))
+        has_cell = cells[-1].startswith(f'## {REFERENCES_WORD[lang]}\n')
+        prose = ' '.join(' '.join(cells[1 : -1 if has_cell else None]).split())
+        cited = [label for label in entries if label in prose]
+        assert has_cell == bool(cited), (key, cited)
+        if cited:
+            citing += 1
+            listed = ' '.join(cells[-1].replace('*', '').split())
+            for label in cited:
+                assert entries[label] in listed, (key, label)
+    assert citing, 'no notebook cites anything'
 
 
 @pytest.mark.parametrize('lang', EDITIONS)
