@@ -242,7 +242,7 @@ def test_make_notebooks_stops_at_the_role_before_running_anything(tmp_path):
     project = copy_book(tmp_path)
     section = project / SECTION
     lines = section.read_text(encoding='utf-8').split('\n')
-    at = lines.index('') + 1  # the first blank line of the section
+    at = lines.index('') + 1  # just after the section's first blank line
     lines.insert(at, 'See :doc:`../index`.')
     section.write_text('\n'.join(lines), encoding='utf-8')
     result = build(project, 'notebooks')
