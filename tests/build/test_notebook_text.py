@@ -345,10 +345,6 @@ def test_converting_again_gives_the_same_bytes(lang):
 
 @pytest.mark.parametrize('lang', EDITIONS)
 def test_metadata_names_the_kernel_each_host_opens(lang):
-    sagemaker_kernels = dict(
-        (part.strip() for part in line.split(','))
-        for line in PROJECT.config['sagemaker']['kernel'].strip().splitlines()
-    )
     for tab in TABS:
         for variant in VARIANTS:
             for page in PAGES:
@@ -358,7 +354,11 @@ def test_metadata_names_the_kernel_each_host_opens(lang):
                     kernel['language'] == 'python' and metadata['language_info']['name'] == 'python'
                 )
                 if variant == 'sagemaker':
-                    assert kernel['name'] == kernel['display_name'] == sagemaker_kernels[tab]
+                    assert (
+                        kernel['name']
+                        == kernel['display_name']
+                        == PROJECT.per_tab('sagemaker', 'kernel', tab)
+                    )
                 else:
                     assert kernel['name'] == 'python3'
                 if variant == 'colab':

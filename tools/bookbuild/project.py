@@ -183,14 +183,19 @@ class Project:
         """The zip of one framework's plain notebooks."""
         return self.edition_build_dir(lang) / 'notebooks' / self.reader_file_name(tab, '.zip')
 
+    def per_tab(self, section, key, tab):
+        """One framework's value of a setting written a line per framework,
+        `<tab>, <value>`, as d2lbook's [colab] and [sagemaker] settings are."""
+        for line in self.config[section][key].strip().splitlines():
+            name, value = (part.strip() for part in line.split(',', 1))
+            if name == tab:
+                return value
+        raise KeyError(f'config.ini [{section}] {key} has no line for {tab}')
+
     def notebook_repository(self, variant, tab):
         """'owner/name' of the repository that publishes one framework's
-        Colab or SageMaker notebooks (config.ini's github_repo lines)."""
-        for line in self.config[variant]['github_repo'].strip().splitlines():
-            name, repository = (part.strip() for part in line.split(','))
-            if name == tab:
-                return repository
-        raise KeyError(f'config.ini [{variant}] github_repo names no repository for {tab}')
+        Colab or SageMaker notebooks."""
+        return self.per_tab(variant, 'github_repo', tab)
 
     @property
     def published_site(self):

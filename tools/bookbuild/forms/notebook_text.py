@@ -80,6 +80,7 @@ class Target:
 class Page:
     path: str
     source: Path
+    text: str  # the page's markdown, read once
     title: str = ''
     number: str | None = None
     tocs: list = field(default_factory=list)  # [(numbered, [page paths])]
@@ -122,15 +123,15 @@ class Book:
             path = PurePosixPath(self.project.relative(source)).with_suffix('').as_posix()
             text = source.read_text(encoding='utf-8')
             problems += unknown_roles(text, self.shown(source))
-            self.pages[path] = Page(path, source)
+            self.pages[path] = Page(path, source, text)
         if problems:
             raise BuildError('\n'.join(problems))
-        index = self.project.config['build'].get('index', 'index')
+        self.index = self.project.config['build'].get('index', 'index')
         self.labels, self.equations = {}, {}
         for page in self.pages.values():
             self._read_page(page)
-        if index in self.pages:
-            self._number(index, None, False)
+        if self.index in self.pages:
+            self._number(self.index, None, False)
         for page in self.pages.values():
             self._read_labels(page)
         bibfile = (
@@ -146,9 +147,8 @@ class Book:
     # -------------------------------------------------------- reading ----
 
     def _read_page(self, page):
-        text = page.source.read_text(encoding='utf-8')
-        page.title = page_title(text)
-        for block in all_blocks(text):
+        page.title = page_title(page.text)
+        for block in all_blocks(page.text):
             if 'toc' in block.classes:
                 options = [
                     TOC_OPTION.match(line)[1] for line in block.lines if TOC_OPTION.match(line)
@@ -183,12 +183,11 @@ class Book:
 
     def _read_labels(self, page):
         """Labels follow the heading they name; equation labels the $$ block."""
-        text = page.source.read_text(encoding='utf-8')
         counters = []  # per heading level below the title
         current = Target(page.path, page.title, page.number, None)
         equations = 0
         where = self.shown(page.source)
-        for number, line in prose_lines(text):
+        for number, line in prose_lines(page.text):
             heading = HEADING.match(line)
             if heading and heading[2] != page.title:
                 depth = len(heading[1]) - 1
@@ -249,14 +248,12 @@ class Book:
             return table[label]
 
         def line_of(needle):
-            text = self.pages[page].source.read_text(encoding='utf-8')
-            return next((n for n, line in enumerate(text.split('\n'), 1) if needle in line), '?')
+            lines = self.pages[page].text.split('\n')
+            return next((n for n, line in enumerate(lines, 1) if needle in line), '?')
 
         def role(match):
             name, value = match[1], match[2]
-            if name == 'label':
-                return ''
-            if name == 'eqlabel':
+            if name in ('label', 'eqlabel'):  # a label within a line of prose
                 return ''
             if name in ('numref', 'ref'):
                 text, label = split_explicit(value)
@@ -347,7 +344,7 @@ class Book:
     def header(self, page, framework, other_links, page_link, badge=None):
         """The notebook's first cell: the book, the section, the framework,
         the same section in the other frameworks, the page, and a badge."""
-        index = self.pages[self.project.config['build'].get('index', 'index')]
+        index = self.pages[self.index]
         here = self.pages[page]
         line = self.words['notebook'].format(book=index.title, framework=framework)
         if page != index.path:

@@ -173,10 +173,7 @@ def kernel_metadata(project, variant, tab, page):
     for Colab the notebook's name and an open table of contents."""
     kernel = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}
     if variant == 'sagemaker':
-        name = dict(
-            (part.strip() for part in line.split(','))
-            for line in project.config['sagemaker']['kernel'].strip().splitlines()
-        )[tab]
+        name = project.per_tab('sagemaker', 'kernel', tab)
         kernel = {'name': name, 'display_name': name, 'language': 'python'}
     metadata = {
         'kernelspec': kernel,
@@ -453,7 +450,7 @@ def write_zip(edition, tab):
     (source / 'requirements.txt').write_text(requirements_txt(project, tab))
     (source / 'README.md').write_text(
         ZIP_README[edition.lang].substitute(
-            title=edition.book.pages[project.config['build'].get('index', 'index')].title,
+            title=edition.book.pages[edition.book.index].title,
             framework=FRAMEWORK_TITLES[tab],
             commands=ZIP_COMMANDS,
             note=ZIP_NOTES[edition.lang].get(tab, ''),
