@@ -54,15 +54,24 @@ def without_network(cmd):
     return ['unshare', namespace, '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', *cmd]
 
 
-# Tabs built at once (the PDFs' LaTeX runs, the notebooks' d2lbook runs):
-# each tab has folders of its own (rst_<tab>, pdf_<tab>, ipynb_<tab>, ...);
-# one per core, at most two, so that a build leaves a shared machine some room.
-AT_ONCE = min(2, os.cpu_count() or 1)
+def at_once(heavy=False):
+    """How many of the build's processes run side by side: the one rule for
+    the whole package.
+
+    Light work (a notebook's kernel, a pandoc conversion) runs one per core,
+    and at least two, since a kernel spends part of its time waiting. Heavy
+    work runs one per core and at most two, whatever the machine: a tab's
+    whole d2lbook or LaTeX build (each tab has folders of its own: rst_<tab>,
+    pdf_<tab>, ...), or a learner's host that installs frameworks of several
+    GB. Those share memory, the disk and the network, which do not grow
+    with the cores, and a build should leave a shared machine some room."""
+    cores = os.cpu_count() or 1
+    return min(2, cores) if heavy else max(2, cores)
 
 
 def build_each(tabs, build_one):
-    """build_one(tab) for every tab, AT_ONCE at a time; the first failure
-    is raised once the others have finished."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+    """build_one(tab) for every tab, as many at once as heavy work may run;
+    the first failure is raised once the others have finished."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=at_once(heavy=True)) as pool:
         for result in [pool.submit(build_one, tab) for tab in tabs]:
             result.result()

@@ -49,6 +49,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from .evaluate import run as evaluate_run
 from .evaluate import versions
+from .processes import at_once
 from .render import finish
 from .render.html import full_render_if_site_inputs_changed
 from .report import BuildError, log
@@ -205,7 +206,7 @@ class Preview:
         pandoc only for the cells it changed."""
         merged = sorted((self.project.build_dir / 'eval_all').rglob('*.ipynb'))
         notebooks = [nbformat.read(path, as_version=4) for path in merged if path.stat().st_size]
-        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=at_once()) as pool:
             for nb in notebooks:
                 pool.submit(d2lbook_rst.convert_notebook, nb, {'unique_key': 'watch'})
 

@@ -54,6 +54,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from ..environments import KERNEL_ENV, requirements_digest
 from ..files import write_atomic
+from ..processes import at_once
 from ..source import cells as source_cells
 
 # What every kernel gets on top of its kernel spec: d2lbook's eval sets
@@ -437,14 +438,12 @@ def align_file_times(project, jobs):
 # ----------------------------------------------------------------- main ----
 
 
-# Notebooks run at once: one per core, at least 2.
-JOBS_AT_ONCE = max(2, os.cpu_count() or 1)
-
-
-def evaluate(project, tabs, jobs_at_once=JOBS_AT_ONCE):
-    """Evaluate what changed in tabs. Returns the summaries of the cells
-    that failed, after printing their reports (none: every notebook is
+def evaluate(project, tabs):
+    """Evaluate what changed in tabs, a kernel per core at once (at least
+    two: processes.at_once). Returns the summaries of the cells that
+    failed, after printing their reports (none: every notebook is
     current)."""
+    jobs_at_once = at_once()
     logging.getLogger().setLevel(logging.WARNING)
     jobs = plan(project, tabs)
     # The notebooks with the most code first, so the longest run does not
