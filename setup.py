@@ -19,30 +19,22 @@ CONFIG.read(HERE / 'config.ini', encoding='utf-8')
 PUBLISH_REPO = CONFIG.defaults()['publish_repo']
 VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / 'd2l' / '__init__.py').read_text())[1]
 
-# The versions the book supports, from the oldest it runs on to the one it is
-# built with: the floors are preinstalled on the hosts of the learners' tests
-# (requirements/floor/<tab>.txt), the tops are the build's own pins
-# (requirements/<tab>.txt), and a test keeps all three in step. A runtime with
-# a version in between keeps it; a host without one gets the build's, with
-# the outputs the page shows. NumPy follows the framework, up to its next
-# major release.
+# The versions the book supports. Each floor is the oldest version that one
+# of the hosts learners use preinstalls (requirements/hosts/, copied from the
+# hosts' own manifests), and the learners' tests run the notebooks on a
+# replica of each of those hosts; a test keeps the floors equal to the
+# oldest version there. There is no cap at the version the book is built
+# with: a runtime with a newer release keeps it. The one cap is MXNet's NumPy.
 EXTRAS = {
-    # PyPI has a CPU build of torch only from 2.13 on, here; older releases
-    # come as CUDA builds of several GB that the book's machines cannot test.
+    # Colab 2025.07's torch and Keras; SageMaker Distribution's NumPy 1.26.
     # The answers page imports NumPy, which torch does not require; the
     # section's Keras 3 layer runs on the torch backend.
-    'pytorch': ['torch>=2.13.0,<=2.13.0', 'keras>=3.8.0,<=3.15.1', 'numpy>=2.0.2,<3'],
+    'pytorch': ['torch>=2.6.0', 'keras>=3.8.0', 'numpy>=1.26.4'],
     # MXNet 1.9.1 is the last release; it still uses np.bool, which NumPy 1.24
     # removed, and NumPy 1.23 has no wheels for Python 3.12 or later.
-    'mxnet': ['mxnet>=1.9.1,<=1.9.1', 'numpy>=1.23.5,<1.24'],
-    'jax': [
-        'jax>=0.5.2,<=0.10.2',
-        'flax>=0.10.6,<=0.12.8',
-        'optax>=0.2.4,<=0.2.8',
-        'keras>=3.8.0,<=3.15.1',
-        'numpy>=2.0.2,<3',
-    ],
-    'tensorflow': ['tensorflow>=2.18.0,<=2.21.0', 'keras>=3.8.0,<=3.15.1', 'numpy>=2.0.2,<3'],
+    'mxnet': ['mxnet>=1.9.1', 'numpy>=1.23.5,<1.24'],
+    'jax': ['jax>=0.5.2', 'flax>=0.10.6', 'optax>=0.2.5', 'keras>=3.8.0', 'numpy>=1.26.4'],
+    'tensorflow': ['tensorflow>=2.18.0', 'keras>=3.8.0', 'numpy>=1.26.4'],
 }
 
 setup(

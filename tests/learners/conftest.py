@@ -1,5 +1,6 @@
-"""The learners' hosts run once per test session, two at a time, and every
-test reads their reports (bookbuild/testing/learner_hosts.py)."""
+"""The learners' hosts run once per test session, as many at once as the
+build's heavy work may, and every test reads their reports
+(bookbuild/testing/learner_hosts.py)."""
 
 import json
 import re
@@ -30,15 +31,18 @@ def pip_fails_plan(folder):
 
 @pytest.fixture(scope='session')
 def host_reports():
-    plans = learner_hosts.plans() + [pip_fails_plan(HOSTS / 'notebooks')]
+    plans = learner_hosts.plans() + learner_hosts.selected([pip_fails_plan(HOSTS / 'notebooks')])
     reports = learner_hosts.run_plans(plans, HOSTS)
+    # How long each host took, for the README's figures and the bench.
     (HOSTS / 'summary.json').write_text(
         json.dumps(
             {
                 name: {
+                    'replica_seconds': report.get('replica_seconds'),
                     'setup_seconds': report.get('setup_seconds'),
                     'notebooks': [
-                        (n['notebook'], n['seconds']) for n in report.get('notebooks', [])
+                        (n['notebook'], n['seconds'], n['first_cell_seconds'])
+                        for n in report.get('notebooks', [])
                     ],
                 }
                 for name, report in reports.items()

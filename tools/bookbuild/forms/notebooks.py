@@ -213,24 +213,66 @@ FRAMEWORK_NAMES = {
     'jax': 'JAX, Flax, Optax and Keras',
     'tensorflow': 'TensorFlow and Keras',
 }
+# What the install cell keeps at the runtime's own versions: the
+# distributions of the framework's extra (setup.py; a test keeps the two in
+# step), jaxlib with jax. pip leaves a supported version in place by itself,
+# but a package it adds may ask for a newer one of these: Flax for a newer
+# jax, or the newest jax for NumPy 2 on a runtime built on NumPy 1.26.
+KEPT = {
+    'pytorch': ('torch', 'keras', 'numpy'),
+    'mxnet': ('mxnet', 'numpy'),
+    'jax': ('jax', 'jaxlib', 'flax', 'optax', 'keras', 'numpy'),
+    'tensorflow': ('tensorflow', 'keras', 'numpy'),
+}
 
 # The first cell of a Colab or SageMaker notebook. `%pip install` would go on
 # to the next cell after a failure, so the cell runs pip itself and raises
-# with pip's messages.
+# with pip's messages. Colab imports NumPy when its kernel starts, and a
+# module that is already loaded stays the old one until the kernel restarts:
+# the cell says so if pip had to replace one (MXNet on a NumPy 2 runtime).
 INSTALL_CELL = string.Template("""\
 # Sets up this runtime: installs the book's d2l helpers and, unless the
 # runtime already has versions the book supports, $frameworks.
+# What the runtime already has of these, NumPy included, stays as it is.
 # If pip fails, the notebook stops here with pip's messages.
+import importlib
 import subprocess
 import sys
+from importlib import metadata
 $python_check
 requirement = '$requirement'
-pip = subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet', requirement],
-                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def installed():
+    return {(d.metadata['Name'] or '').lower(): d.version for d in metadata.distributions()}
+
+
+def pip_install(*requirements):
+    return subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet', *requirements],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+packages = $kept
+before = installed()
+kept = {name: before[name] for name in packages if name in before}
+# Asking for the installed versions too makes pip add only what is missing.
+pip = pip_install(requirement, *[f'{name}=={version}' for name, version in kept.items()])
+if pip.returncode != 0 and kept:
+    # One of them is a version the book does not support: pip replaces it.
+    pip = pip_install(requirement)
 print(pip.stdout, end='')
 if pip.returncode != 0:
     raise RuntimeError(f'pip could not install {requirement} (exit status '
                        f'{pip.returncode}); its messages are above.')
+importlib.invalidate_caches()
+after = installed()
+replaced = [name for name, version in kept.items() if after.get(name) != version]
+for name in replaced:
+    print(f'pip replaced {name} {kept[name]} with {after.get(name)}')
+if any(name in sys.modules for name in replaced):
+    raise RuntimeError('pip replaced a package this runtime had already loaded. Restart '
+                       'the runtime (on Colab: Runtime > "Restart session"), then run '
+                       'this notebook again from the top.')
 print('Installed', requirement)""")
 
 # MXNet 1.9.1, the last MXNet, imports only beside NumPy < 1.24, and NumPy
@@ -254,6 +296,7 @@ def install_cell(project, tab):
     source = INSTALL_CELL.substitute(
         frameworks=FRAMEWORK_NAMES[tab],
         requirement=d2l_requirement(project, tab),
+        kept=repr(KEPT[tab]),
         python_check=MXNET_PYTHON_CHECK if tab == 'mxnet' else '',
     )
     return nbformat.v4.new_code_cell(source, id='install')

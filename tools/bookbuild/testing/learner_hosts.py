@@ -1,49 +1,68 @@
 """Fresh hosts on which the learners' notebooks run as delivered.
 
-A host is a new virtual environment with a Python and ipykernel, nothing
-else (a bare host, like a new Jupyter or SageMaker kernel), or with the
-book's floor versions of a framework preinstalled, or Colab 2026.07's on
-Python 3.12 (Colab-like hosts, as Colab preinstalls its own;
-requirements/floor/ and requirements/colab-2026.07/). Each notebook runs
-verbatim, top to bottom and first cell included, in a kernel of the host's
-Python. The one redirection: pip also looks in _build/dist/ for the d2l
-package, which is not on the package index yet (PIP_FIND_LINKS, added to the
-machine's own find-links).
+Two kinds of host:
+- a bare host: a new virtual environment with the machine's Python and
+  ipykernel, nothing else, like a new Jupyter kernel on a laptop;
+- a replica of a host learners use (Colab's runtimes, SageMaker
+  Distribution, Kaggle): the framework stack that host preinstalls, copied
+  from its own published manifest (requirements/hosts/<name>.txt, read by
+  host_manifest.py), on the manifest's Python (pyenv's, on the book's
+  machines). A replica is built once per manifest under .venv/hosts/<name>/
+  and reused while the manifest is unchanged; each framework's notebooks
+  run on a hard-link copy of it, so that what one notebook installs never
+  reaches the next. A Colab-like replica's kernel imports NumPy when it
+  starts, as Colab's does.
+
+Each notebook runs verbatim, top to bottom and first cell included, in a
+kernel of the host's Python. If its first cell asks for a restart (it had to
+replace a package the kernel had loaded), the notebook runs once more in a
+new kernel, as a learner would after restarting. The one redirection: pip
+also looks in _build/dist/ for the d2l package, which is not on the package
+index yet (PIP_FIND_LINKS, added to the machine's own find-links). Every
+host uses the machine's one pip cache.
 
 The tests (tests/learners/) run the hosts of `plans()`, and `make bench`
-those of `first_cell_plans()`: one process per host, two at a time on this
-machine's two cores. A host's process writes a JSON report: the versions installed before and after the
-notebooks, and for each notebook its error, if any, the `text/plain`
-results of its code cells, and how long its first cell took.
+those of `first_cell_plans()`: one process per host, as many at once as
+processes.at_once allows for heavy work. LEARNER_HOSTS, comma-separated
+fnmatch patterns over the hosts' names (`bare-jax`, `sagemaker-4.4-*`),
+selects some of them. A host's process writes a JSON report: the versions
+installed before and after the notebooks, and for each notebook its error,
+if any, the `text/plain` results of its code cells, how long its first cell
+took and whether it ran again after a restart.
 
 Runs in .venv/book (it uses nbclient). The tests' session fixture calls
 `run_plans(plans(), ...)` and `make bench` calls `first_cell_seconds`; each
 host runs in a process of its own:
   .venv/book/bin/python -m bookbuild.testing.learner_hosts HOST_DIR REPORT PYTHON \
-      [--preinstall FILE] NOTEBOOK ...
+      [--preinstall FILE | --replica DIR] [--import-at-start MODULE] NOTEBOOK ...
 """
 
 import argparse
 import concurrent.futures
 import datetime
+import fnmatch
 import glob
+import itertools
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..processes import at_once
 from ..project import Project
+from . import host_manifest
 
 PROJECT = Project()
 NOTEBOOKS = PROJECT.build_dir / 'notebooks'
 DIST = PROJECT.build_dir / 'dist'
-FLOORS = PROJECT.requirements / 'floor'
-# Hosts like Colab's runtime 2026.07, on its Python.
-COLAB_2026 = PROJECT.requirements / 'colab-2026.07'
+# The hosts' manifests, and where their replicas are built.
+MANIFESTS = PROJECT.requirements / 'hosts'
+REPLICAS = PROJECT.env_dir('hosts')
 SECTION = 'chapter_builders-guide/custom-layer.ipynb'
 ANSWERS = 'chapter_builders-guide/custom-layer-answers.ipynb'
 # The editions' notebooks that the bare hosts run too, one per framework,
@@ -76,19 +95,20 @@ CELL_TIMEOUT = 1200
 
 @dataclass(frozen=True)
 class HostPlan:
-    """One fresh host and the notebooks it runs, in order."""
+    """One fresh host and the notebooks it runs, in order: a bare host, one
+    with `preinstall` installed, or a copy of a replica's environment."""
 
     name: str
     tab: str
     python: str
     notebooks: tuple
     preinstall: Path = None
+    replica: host_manifest.HostManifest = None
 
 
 def python_of(version):
     """An interpreter of this version ('3.12'), or None: pyenv's, or one on
-    PATH that runs. Colab runs Python 3.12 and later, so hosts of it run
-    there, and the MXNet notebooks must refuse it."""
+    PATH that runs. The replicas run on their hosts' Python."""
     candidates = sorted(
         glob.glob(os.path.expanduser(f'~/.pyenv/versions/{version}*/bin/python{version}'))
     )
@@ -103,62 +123,60 @@ def tabs():
     return PROJECT.tabs
 
 
+def replicas():
+    """The hosts learners use, from their manifests."""
+    return host_manifest.hosts(MANIFESTS)
+
+
+def hosted(form, tab):
+    """The section and the answers page in one hosted form."""
+    return (NOTEBOOKS / tab / form / SECTION, NOTEBOOKS / tab / form / ANSWERS)
+
+
 def plans(python=None):
-    """Every host the learners' tests run.
+    """Every host the learners' tests run (those LEARNER_HOSTS selects):
 
     - bare-<tab>: the Colab notebook, then the SageMaker one (their first
       cells are the same, which a test checks), then the Colab answers page,
       then the section in one edition (EDITION_NOTEBOOKS);
-    - floor-<tab>, for each framework with a floor file: the section and the
-      answers page at the floor versions (Colab 2025.07's, on Python 3.11),
-      where the first cell must install no framework;
-    - colab-2026.07-<tab>: the same on Python 3.12 with what Colab's runtime
-      2026.07 preinstalls;
-    - mxnet-python3.12: the MXNet notebook must stop in its first cell.
+    - <replica>-<tab>, for each host's manifest and each framework: the
+      section and the answers page in the form that host opens (its `form`),
+      on a copy of the replica.
     """
     python = python or sys_python()
-    python312 = python_of('3.12') or ''
-    result = []
-    for tab in tabs():
-        result.append(
-            HostPlan(
-                f'bare-{tab}',
-                tab,
-                python,
-                (
-                    NOTEBOOKS / tab / 'colab' / SECTION,
-                    NOTEBOOKS / tab / 'sagemaker' / SECTION,
-                    NOTEBOOKS / tab / 'colab' / ANSWERS,
-                    *([edition_notebook(tab)] if tab in EDITION_NOTEBOOKS else []),
-                ),
-            )
+    result = [
+        HostPlan(
+            f'bare-{tab}',
+            tab,
+            python,
+            (
+                NOTEBOOKS / tab / 'colab' / SECTION,
+                NOTEBOOKS / tab / 'sagemaker' / SECTION,
+                NOTEBOOKS / tab / 'colab' / ANSWERS,
+                *([edition_notebook(tab)] if tab in EDITION_NOTEBOOKS else []),
+            ),
         )
-        section_and_answers = (
-            NOTEBOOKS / tab / 'colab' / SECTION,
-            NOTEBOOKS / tab / 'colab' / ANSWERS,
-        )
-        for name, folder, interpreter in [
-            ('floor', FLOORS, python),
-            ('colab-2026.07', COLAB_2026, python312),
-        ]:
-            preinstall = folder / f'{tab}.txt'
-            if preinstall.exists():
-                result.append(
-                    HostPlan(
-                        f'{name}-{tab}',
-                        tab,
-                        interpreter,
-                        section_and_answers,
-                        preinstall=preinstall,
-                    )
+        for tab in tabs()
+    ]
+    for host in replicas():
+        interpreter = python_of(host.python) or ''
+        for tab in tabs():
+            result.append(
+                HostPlan(
+                    f'{host.name}-{tab}', tab, interpreter, hosted(host.form, tab), replica=host
                 )
-    if 'mxnet' in tabs():
-        result.append(
-            HostPlan(
-                'mxnet-python3.12', 'mxnet', python312, (NOTEBOOKS / 'mxnet' / 'colab' / SECTION,)
             )
-        )
-    return result
+    return selected(result)
+
+
+def is_selected(name):
+    """Whether LEARNER_HOSTS selects this host (every host without it)."""
+    patterns = [p.strip() for p in os.environ.get('LEARNER_HOSTS', '').split(',') if p.strip()]
+    return not patterns or any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def selected(all_plans):
+    return [plan for plan in all_plans if is_selected(plan.name)]
 
 
 def sys_python():
@@ -198,29 +216,87 @@ def installed(python):
     return json.loads(result.stdout)
 
 
-def make_host(folder, python, preinstall=None):
-    """A new virtual environment with ipykernel (and the preinstalled
-    packages), and a kernel spec that starts its Python."""
-    shutil.rmtree(folder, ignore_errors=True)
-    subprocess.run([python, '-m', 'venv', str(folder / 'env')], check=True)
-    host_python = folder / 'env' / 'bin' / 'python'
-    packages = ['ipykernel'] + (['-r', str(preinstall)] if preinstall else [])
+def make_env(folder, python, packages):
+    """A new virtual environment at folder with ipykernel and packages;
+    returns its Python."""
+    subprocess.run([python, '-m', 'venv', str(folder)], check=True)
+    host_python = folder / 'bin' / 'python'
     # --no-compile: Python compiles what the notebooks import when they
     # import it, which is a small part of a framework; compiling all of it up
     # front took about 40% of a host's set-up. (The notebooks' own first
     # cell installs with pip's defaults, as a learner's does.)
     pip = subprocess.run(
-        [str(host_python), '-m', 'pip', 'install', '--quiet', '--no-compile', *packages],
+        [str(host_python), '-m', 'pip', 'install', '--quiet', '--no-compile', 'ipykernel']
+        + list(packages),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     if pip.returncode != 0:
         raise RuntimeError(f'setting up the host failed:\n{pip.stdout[-3000:]}')
+    return host_python
+
+
+def python_version(python):
+    return subprocess.run(
+        [str(python), '--version'], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def build_replica(host, python):
+    """The replica of a host: its manifest's packages in an environment of
+    its Python, under .venv/hosts/<name>/. It is built once and reused while
+    the manifest and the Python are the same (replica.json says what it was
+    built from); a new one is built beside it and moved in place when
+    complete, so that an interrupted build never looks like a replica.
+    Returns (folder, seconds spent building: 0 when reused)."""
+    folder = REPLICAS / host.name
+    built_from = json.dumps(
+        {'python': python_version(python), 'packages': list(host.requirements)}, indent=1
+    )
+    stamp = folder / 'replica.json'
+    if stamp.exists() and stamp.read_text() == built_from:
+        return folder, 0.0
+    started = time.monotonic()
+    partial = folder.with_name(f'{host.name}.partial')
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    make_env(partial / 'env', python, host.requirements)
+    (partial / 'replica.json').write_text(built_from)
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+    return folder, round(time.monotonic() - started, 1)
+
+
+def copy_replica(replica, folder):
+    """A pristine copy of a replica's environment at folder/env: hard links
+    to its files (pip and Python replace files, never write into them), and
+    its scripts pointed at the copy's Python. Returns that Python."""
+    env = folder / 'env'
+    subprocess.run(['cp', '-al', str(replica / 'env'), str(env)], check=True)
+    host_python = env / 'bin' / 'python'
+    for script in (env / 'bin').iterdir():
+        if script.is_symlink() or not script.is_file():
+            continue
+        text = script.read_bytes()
+        first, newline, rest = text.partition(b'\n')
+        if first.startswith(b'#!') and b'/bin/python' in first:
+            mode = script.stat().st_mode
+            script.unlink()  # a new file: the replica's stays as it is
+            script.write_bytes(b'#!' + bytes(host_python) + newline + rest)
+            script.chmod(mode)
+    return host_python
+
+
+def write_kernel_spec(folder, host_python, import_at_start=()):
+    """A kernel spec under folder/kernels that starts the host's Python,
+    importing import_at_start first (Colab's kernel imports NumPy)."""
     spec_dir = folder / 'kernels' / 'kernels' / 'python3'
     spec_dir.mkdir(parents=True)
+    argv = [str(host_python), '-m', 'ipykernel_launcher', '-f', '{connection_file}']
+    argv += [f'--InteractiveShellApp.exec_lines=import {module}' for module in import_at_start]
     spec = {
-        'argv': [str(host_python), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+        'argv': argv,
         'display_name': f'Python 3 ({folder.name})',
         'language': 'python',
         'env': {
@@ -229,7 +305,6 @@ def make_host(folder, python, preinstall=None):
         },
     }
     (spec_dir / 'kernel.json').write_text(json.dumps(spec, indent=2))
-    return host_python
 
 
 def seconds_of(cell):
@@ -309,13 +384,23 @@ def run_notebook(path, workdir):
     }
 
 
-def run_host(folder, python, notebooks, preinstall=None):
+# What the first cell raises when it replaced a package the kernel had
+# loaded (forms/notebooks.py): a learner restarts and runs the notebook again.
+RESTART = 'Restart the runtime'
+
+
+def run_host(folder, python, notebooks, preinstall=None, replica=None, import_at_start=()):
     started = time.monotonic()
-    host_python = make_host(folder, python, preinstall)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    if replica:
+        host_python = copy_replica(replica, folder)
+    else:
+        packages = ['-r', str(preinstall)] if preinstall else []
+        host_python = make_env(folder / 'env', python, packages)
+    write_kernel_spec(folder, host_python, import_at_start)
     report = {
-        'python': subprocess.run(
-            [str(host_python), '--version'], capture_output=True, text=True
-        ).stdout.strip(),
+        'python': python_version(host_python),
         'setup_seconds': round(time.monotonic() - started, 1),
         'before': installed(host_python),
         'notebooks': [],
@@ -325,8 +410,11 @@ def run_host(folder, python, notebooks, preinstall=None):
         workdir = folder / 'work'
         shutil.rmtree(workdir, ignore_errors=True)
         workdir.mkdir()
-        report['notebooks'].append(run_notebook(path, workdir))
-        if report['notebooks'][-1]['error']:
+        run = run_notebook(path, workdir)
+        if run['error'] and run['error']['cell'] == 0 and RESTART in run['error']['evalue']:
+            run = dict(run_notebook(path, workdir), restarted_after=run)
+        report['notebooks'].append(run)
+        if run['error']:
             break
     report['after'] = installed(host_python)
     return report
@@ -347,15 +435,31 @@ def learner_environment():
 
 
 def run_plans(selected, folder, log=print):
-    """Run each plan's host in its own process, two at a time; return
-    {name: report}. A host that could not even start reports why."""
+    """Run each plan's host in its own process, as many at once as
+    processes.at_once allows for heavy work; return {name: report}. A
+    replica is built (or found built) before the first of its plans runs. A
+    host that could not even start reports why."""
     folder.mkdir(parents=True, exist_ok=True)
+    building = {plan.replica.name: threading.Lock() for plan in selected if plan.replica}
 
     def one(plan):
         if not plan.python:
             return plan.name, {'setup_error': 'no interpreter for this host on this machine'}
         host_dir, report_path = folder / plan.name, folder / f'{plan.name}.json'
         report_path.unlink(missing_ok=True)
+        started = time.monotonic()
+        host = []
+        if plan.replica:
+            try:
+                with building[plan.replica.name]:
+                    replica, replica_seconds = build_replica(plan.replica, plan.python)
+            except (RuntimeError, subprocess.CalledProcessError) as failure:
+                return plan.name, {'setup_error': f'building the replica failed: {failure}'}
+            host = ['--replica', str(replica)]
+            if plan.replica.form == 'colab':
+                host += ['--import-at-start', 'numpy']
+        elif plan.preinstall:
+            host = ['--preinstall', str(plan.preinstall)]
         cmd = [
             sys.executable,
             '-m',
@@ -363,10 +467,9 @@ def run_plans(selected, folder, log=print):
             str(host_dir),
             str(report_path),
             plan.python,
-            *(['--preinstall', str(plan.preinstall)] if plan.preinstall else []),
+            *host,
             *map(str, plan.notebooks),
         ]
-        started = time.monotonic()
         result = subprocess.run(
             cmd,
             stdout=subprocess.PIPE,
@@ -378,11 +481,19 @@ def run_plans(selected, folder, log=print):
         if result.returncode != 0 or not report_path.exists():
             return plan.name, {'setup_error': result.stdout[-4000:]}
         shutil.rmtree(host_dir, ignore_errors=True)  # several GB of frameworks each
-        return plan.name, json.loads(report_path.read_text())
+        report = json.loads(report_path.read_text())
+        if plan.replica:
+            report['replica_seconds'] = replica_seconds
+        return plan.name, report
 
-    # The hosts that install TensorFlow take longest: start them first.
-    ordered = sorted(selected, key=lambda plan: plan.tab != 'tensorflow')
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+    # Each host's first plan before any host's second, so that the hosts'
+    # replicas are built side by side, not one after another; TensorFlow,
+    # which takes longest to install on a bare host, first.
+    by_host = {}
+    for plan in sorted(selected, key=lambda plan: plan.tab != 'tensorflow'):
+        by_host.setdefault(plan.replica.name if plan.replica else plan.name, []).append(plan)
+    ordered = [plan for row in itertools.zip_longest(*by_host.values()) for plan in row if plan]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=at_once(heavy=True)) as pool:
         return dict(pool.map(one, ordered))
 
 
@@ -426,7 +537,10 @@ def main(argv=None):
     parser.add_argument('host_dir', type=Path)
     parser.add_argument('report', type=Path)
     parser.add_argument('python')
-    parser.add_argument('--preinstall', type=Path)
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument('--preinstall', type=Path)
+    where.add_argument('--replica', type=Path)
+    parser.add_argument('--import-at-start', action='append', default=[])
     parser.add_argument('notebooks', nargs='+', type=Path)
     args = parser.parse_args(argv)
     report = run_host(
@@ -434,6 +548,8 @@ def main(argv=None):
         args.python,
         [path.resolve() for path in args.notebooks],
         args.preinstall,
+        args.replica,
+        args.import_at_start,
     )
     args.report.write_text(json.dumps(report, indent=1))
     return 0
