@@ -1,15 +1,19 @@
 """The hosted-CI workflow: actionlint finds nothing wrong with it, and it
 evaluates every framework of config.ini in a job of its own before one job
-renders everything from the evaluated notebooks."""
+renders everything from the evaluated notebooks; weekly, the learners'
+notebooks run on today's hosts, and a failure opens or updates one issue."""
 
+import fnmatch
 import json
 import os
+import shlex
 import subprocess
 
 import pytest
 import yaml
 
 from book_paths import PROJECT, ROOT, TABS
+from bookbuild.testing import host_manifest
 
 WORKFLOWS = sorted((ROOT / '.github' / 'workflows').glob('*.yml'))
 BOOK_WORKFLOW = ROOT / '.github' / 'workflows' / 'book.yml'
@@ -154,3 +158,113 @@ def test_the_editions_notebooks_go_under_their_language_in_each_repository():
     assert (
         '"$edition/notebooks/${{ matrix.tab }}/${{ matrix.variant }}"/. "target/$lang/"' in script
     )
+
+
+# ----------------------------------------- the learners' hosts, weekly ----
+
+
+def learners_step(name_part):
+    [step] = [s for s in jobs()['learners']['steps'] if name_part in s.get('name', '')]
+    return step
+
+
+def test_the_learners_notebooks_run_weekly_on_todays_hosts():
+    """Once a week (and when asked), after the build: the bare hosts and the
+    replica of Colab's current runtime, each selected by LEARNER_HOSTS."""
+    on = yaml.safe_load(BOOK_WORKFLOW.read_text())[True]
+    [schedule] = on['schedule']
+    minute, hour, day, month, weekday = schedule['cron'].split()
+    assert minute.isdigit() and hour.isdigit() and day == month == '*' and weekday in '0123456'
+    assert on['workflow_dispatch']['inputs']['learners']['type'] == 'boolean'
+    learners = jobs()['learners']
+    assert learners['if'] == "github.event_name == 'schedule' || inputs.learners"
+    assert set(learners['needs']) == {'render', 'dist'}
+    hosts = learners['strategy']['matrix']['hosts']
+    assert hosts == ['bare', 'colab-current']
+    pattern = learners['env']['LEARNER_HOSTS']
+    for host in hosts:
+        selects = pattern.replace('${{ matrix.hosts }}', host)
+        assert all(fnmatch.fnmatchcase(f'{host}-{tab}', selects) for tab in TABS)
+    downloaded = {
+        s['with']['name']: s['with']['path']
+        for s in steps_using(learners, 'actions/download-artifact')
+    }
+    assert downloaded == {
+        'notebooks': '_build/notebooks/',
+        'edition-notebooks': '_build/',
+        'dist': '_build/dist/',
+    }
+    commands = [step.get('run', '') for step in learners['steps']]
+    assert '.venv/book/bin/python -m pytest tests/learners -p no:cacheprovider' in commands
+
+
+def test_the_colab_replica_comes_from_backend_info_at_run_time_through_the_converter():
+    """The step clones googlecolab/backend-info and hands its freeze to
+    host_manifest's command line, whose parser accepts the step's arguments;
+    it writes requirements/hosts/colab-current.txt, the host the matrix
+    names, before the tests and the Python install read it."""
+    fetch = learners_step("Colab's current manifest")
+    assert fetch['if'] == "matrix.hosts == 'colab-current'"
+    script = fetch['run'].replace('\\\n', ' ')
+    assert 'git clone --quiet --depth 1 https://github.com/googlecolab/backend-info.git' in script
+    [command] = [line for line in script.splitlines() if 'bookbuild.testing.host_manifest' in line]
+    words = shlex.split(command)
+    assert words[:3] == ['.venv/book/bin/python', '-m', 'bookbuild.testing.host_manifest']
+    args = host_manifest.parser().parse_args(words[3:])
+    assert (args.kind, args.name, args.output) == ('colab', 'colab-current', None)
+    assert args.manifest.name == 'pip-freeze.txt' and args.os_info.name == 'os-info.txt'
+    assert args.source.startswith('https://github.com/googlecolab/backend-info/blob/$commit/')
+    steps = jobs()['learners']['steps']
+    python = learners_step('Install the Python')
+    assert 'requirements/hosts/colab-current.txt' in python['run']
+    tests = learners_step("Run the learners' notebooks")
+    assert steps.index(fetch) < steps.index(python) < steps.index(tests)
+
+
+def issue_script_calls(tmp_path, open_issue):
+    """Run the issue step's script with a stand-in `gh` that answers `issue
+    list` with open_issue's number (or nothing) and records every call."""
+    [step] = jobs()['learners-issue']['steps']
+    fake = tmp_path / 'bin' / 'gh'
+    fake.parent.mkdir(parents=True)
+    fake.write_text(
+        '#!/bin/sh\n'
+        'printf "%s\\0" "$*" >> "$GH_CALLS"\n'
+        'if [ "$1 $2" = "issue list" ]; then printf "%s" "$OPEN_ISSUE"; fi\n'
+    )
+    fake.chmod(0o755)
+    env = {key: value for key, value in step['env'].items() if '${{' not in value}
+    env.update(
+        PATH=f'{fake.parent}{os.pathsep}{os.environ["PATH"]}',
+        GH_CALLS=str(tmp_path / 'calls'),
+        OPEN_ISSUE=open_issue,
+        GITHUB_REPOSITORY='owner/book',
+        GITHUB_SHA='0' * 40,
+        RUN_URL='https://github.com/owner/book/actions/runs/1',
+    )
+    subprocess.run(
+        ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', step['run']],
+        env=env,
+        check=True,
+    )
+    return (tmp_path / 'calls').read_text().split('\0')[:-1]  # the body has lines
+
+
+def test_a_failed_weekly_run_opens_one_issue_or_comments_on_it(tmp_path):
+    """Only when the run failed, only on the weekly (or asked-for) run, and
+    with the one permission it needs: no other job may write issues."""
+    issue = jobs()['learners-issue']
+    assert issue['needs'] == 'learners'
+    assert issue['if'] == "failure() && (github.event_name == 'schedule' || inputs.learners)"
+    assert issue['permissions'] == {'issues': 'write'}
+    assert yaml.safe_load(BOOK_WORKFLOW.read_text())['permissions'] == {'contents': 'read'}
+    others = [name for name, job in jobs().items() if 'issues' in job.get('permissions', {})]
+    assert others == ['learners-issue']
+    assert 'permissions' not in jobs()['learners']  # the workflow's: contents: read
+
+    first = issue_script_calls(tmp_path / 'first', '')
+    assert first[0].startswith('issue list --repo owner/book --state open')
+    assert first[1].startswith("issue create --repo owner/book --title Weekly run: the learners'")
+    again = issue_script_calls(tmp_path / 'again', '42')
+    assert again[1].startswith('issue comment 42 --repo owner/book --body The weekly run https://')
+    assert len(first) == len(again) == 2
