@@ -111,7 +111,9 @@ def colab_in_language(page, lang):
 
 
 # The launch and download links, in each edition's language: the link's
-# text, and its accessible name, which says the framework.
+# text, and its accessible name, which says the framework and holds the
+# text as whole words (screen-reader users speak the visible text; axe-core
+# checks it).
 LAUNCH_WORDS = {
     'en': {
         'studiolab': ('Studio Lab', 'Open the {framework} notebook in SageMaker Studio Lab'),
@@ -119,8 +121,8 @@ LAUNCH_WORDS = {
         'download': ('Download', 'Download the {framework} notebook (.ipynb)'),
     },
     'ko': {
-        'studiolab': ('Studio Lab', '{framework} 노트북을 SageMaker Studio Lab에서 열기'),
-        'kaggle': ('Kaggle', '{framework} 노트북을 Kaggle에서 열기'),
+        'studiolab': ('Studio Lab', '{framework} 노트북 열기: SageMaker Studio Lab'),
+        'kaggle': ('Kaggle', '{framework} 노트북 열기: Kaggle'),
         'download': ('내려받기', '{framework} 노트북(.ipynb) 내려받기'),
     },
     'pt': {
