@@ -173,10 +173,20 @@ def launch_links(project, page, tab, lang):
     return block
 
 
+# What with_launch_links wrote before: Sphinx re-renders only the pages
+# whose text changed, so a page may keep the links and line of an earlier
+# build, whose versions and date may be out of date.
+WRITTEN_LINKS = re.compile(
+    rf'<span class="{LAUNCH_CLASS}" data-framework="\w+">.*?</span>'
+    rf'(?:<span class="{OUTPUTS_CLASS}" data-framework="\w+">[^<]*</span>)?',
+    re.S,
+)
+
+
 def with_launch_links(project, page_html, page, lang):
-    """The page's HTML with each framework's links after its Colab button (once)."""
-    if f'class="{LAUNCH_CLASS}"' in page_html:
-        return page_html
+    """The page's HTML with each framework's links after its Colab button,
+    written afresh from the current records."""
+    page_html = WRITTEN_LINKS.sub('', page_html)
 
     def with_links(box):
         tab = box.group(1)
