@@ -15,6 +15,9 @@
  *     and tabpanel roles, aria-selected and aria-controls; the arrow keys,
  *     Home and End move between tabs, and Enter or Space selects one.
  *
+ * Once all of that is in place, <html> gets data-ready="true": the browser
+ * tests wait for it before they click (tests/browser_reader.py).
+ *
  * Appended to _static/d2l.js through config.ini's [html] include_js, after
  * d2lbook's own script. (No wrapping (function () {...})(): d2lbook's last
  * statement before this file has no semicolon.)
@@ -334,4 +337,5 @@ $(document).ready(function () {
     showColumns(shownColumns());
   }
   focusScrollables();
+  document.documentElement.setAttribute('data-ready', 'true');
 });

@@ -85,7 +85,28 @@ class Reader:
             self.failed.append(f'{response.url} (HTTP {response.status})')
 
     def open(self, path):
-        self.page.goto(f'{self.site_url}/{path}', wait_until='load')
+        self.goto(f'{self.site_url}/{path}')
+
+    def goto(self, url):
+        """Open a page and wait until it is ready to be used."""
+        self.page.goto(url, wait_until='load')
+        self.wait_until_ready()
+
+    def reload(self):
+        self.page.reload(wait_until='load')
+        self.wait_until_ready()
+
+    def follow(self, link, url_pattern):
+        """Click a link to another page, and wait until that page is ready."""
+        link.click()
+        self.page.wait_for_url(url_pattern, wait_until='load')
+        self.wait_until_ready()
+
+    def wait_until_ready(self):
+        """Until static/frameworks.js has set up the page (its handlers
+        attached, the reader's framework selected): it marks <html> with
+        data-ready. MathJax typesets on its own time: wait for it too."""
+        self.page.locator('html[data-ready="true"]').wait_for(state='attached')
         self.wait_for_mathjax()
 
     def wait_for_mathjax(self):

@@ -56,7 +56,7 @@ def test_a_click_on_a_tab_switches_every_code_group(reader):
 def test_the_chosen_framework_survives_a_reload(reader):
     reader.open(SECTION_PAGE)
     reader.click_tab('jax')
-    reader.page.reload(wait_until='load')
+    reader.reload()
     assert set(reader.active_tabs()) == {'jax'}
 
 
@@ -64,12 +64,13 @@ def test_the_chosen_framework_survives_a_change_of_page(reader):
     reader.open(SECTION_PAGE)
     reader.click_tab('tensorflow')
     # Leave by a link on the page, and come back by another.
-    reader.page.locator('a[href="../index.html"]').filter(visible=True).first.click()
-    reader.page.wait_for_load_state('load')
-    assert reader.page.url.endswith('/index.html')
-    reader.page.locator(f'a[href="{SECTION_PAGE}"]').filter(visible=True).first.click()
-    reader.page.wait_for_load_state('load')
-    assert reader.page.url.endswith(SECTION_PAGE)
+    reader.follow(
+        reader.page.locator('a[href="../index.html"]').filter(visible=True).first, '**/index.html'
+    )
+    reader.follow(
+        reader.page.locator(f'a[href="{SECTION_PAGE}"]').filter(visible=True).first,
+        f'**/{SECTION_PAGE}',
+    )
     assert set(reader.active_tabs()) == {'tensorflow'}
     assert not reader.errors, reader.errors
 

@@ -7,12 +7,14 @@ against the build's own page, not against the converter's idea of it.
 Runs in .venv/book (nbformat, nbconvert and Playwright)."""
 
 import html
+import json
 import re
 from pathlib import PurePosixPath
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 
 from book_paths import BUILD, PROJECT, TABS
 from browser_reader import SCREENSHOTS
@@ -25,6 +27,8 @@ PAGES = [
     for page in PROJECT.notebook_sources()
 ]
 FRAMEWORK_NAMES = {'pytorch': 'PyTorch', 'mxnet': 'MXNet', 'jax': 'JAX', 'tensorflow': 'TensorFlow'}
+# The distribution that is "the framework" of each tab.
+FRAMEWORK = {'pytorch': 'torch', 'mxnet': 'mxnet', 'jax': 'jax', 'tensorflow': 'tensorflow'}
 # Anything a reader would see as an unrendered role or d2lbook block: written
 # here afresh, so that the converter's own pattern is not the one tested.
 RAW_ROLE = re.compile(r':[a-z][a-z_-]*:`[^`]*`|^\s*:(begin|end)_tab:|```(eval_rst|toc)', re.M)
@@ -114,26 +118,45 @@ def link_target(lang, tab, variant, page, address):
         query = dict(part.split('=') for part in parsed.query.split('&') if part)
         assert query.get('framework') == tab, f'{address} does not open on {tab}'
         return BUILD / rest, anchor
-    for host, kind in [
-        ('colab.research.google.com', 'colab'),
-        ('github.com', 'sagemaker'),
-    ]:
-        if parsed.netloc == host:
-            parts = parsed.path.strip('/').split('/')
-            if host == 'colab.research.google.com':
-                parts = parts[1:]  # 'github/owner/repo/blob/master/...'
-            repository, path = '/'.join(parts[:2]), parts[4:]
-            other = next(
-                (t for t in TABS if PROJECT.notebook_repository(kind, t) == repository), None
-            )
-            if other is None:
-                return None, None  # another project on GitHub
-            if path[0] in ('ko', 'pt'):
-                edition, path = path[0], path[1:]
-            else:
-                edition = 'en'
-            return PROJECT.reader_notebooks(kind, other, edition) / '/'.join(path), anchor
-    return None, None
+    published = published_notebook(address)
+    if published is None:
+        return None, None
+    variant, other, edition, path = published
+    return PROJECT.reader_notebooks(variant, other, edition) / path, anchor
+
+
+# Hosts that open a notebook published on GitHub, and where their address
+# holds the notebook's GitHub path 'owner/repo/blob/master/<file>'.
+def github_path(parsed):
+    parts = parsed.path.strip('/').split('/')
+    if parsed.netloc == 'github.com':
+        return parts
+    if parsed.netloc == 'colab.research.google.com' and parts[0] == 'github':
+        return parts[1:]
+    if parsed.netloc == 'studiolab.sagemaker.aws' and parts[:2] == ['import', 'github']:
+        return parts[2:]
+    if parsed.netloc == 'www.kaggle.com' and parsed.path == '/kernels/welcome':
+        source = urlparse(parse_qs(parsed.query)['src'][0])
+        assert source.netloc == 'github.com', parsed.geturl()
+        return source.path.strip('/').split('/')
+    return None
+
+
+def published_notebook(address):
+    """(variant, tab, edition, path in that form's folder) of a notebook of
+    the book's Colab or SageMaker repositories, from any address that opens
+    it; None for anything else."""
+    parts = github_path(urlparse(address))
+    if parts is None:
+        return None
+    repository, branch, path = '/'.join(parts[:2]), parts[2:4], parts[4:]
+    for variant in ('colab', 'sagemaker'):
+        for tab in TABS:
+            if PROJECT.notebook_repository(variant, tab) == repository:
+                assert branch == ['blob', 'master'], f'{address}: not the pushed branch'
+                edition = path[0] if path[0] in ('ko', 'pt') else 'en'
+                return variant, tab, edition, '/'.join(path[edition != 'en' :])
+    return None  # another project on GitHub
 
 
 def anchors_of(path):
@@ -172,23 +195,107 @@ def test_every_link_of_every_notebook_leads_to_a_page_or_notebook_of_the_build()
     assert checked >= len(list(every_notebook())) * 4, checked
 
 
+def button_boxes(lang, page):
+    """{tab: the box of d2lbook's "Colab" button of that framework and the
+    links render/finish.py puts beside it} of a rendered page."""
+    soup = BeautifulSoup(page_html(lang, page), 'html.parser')
+    boxes = {}
+    for box in soup.select('div.d2l-tabs__tab'):
+        button = box.select_one('button[id^="Colab_["]')
+        boxes[button['id'].removeprefix('Colab_[').removesuffix(']')] = box
+    return boxes
+
+
+# Which form of the notebooks each button opens, and in which repository.
+BUTTON_FORMS = {'colab': 'colab', 'studiolab': 'sagemaker', 'kaggle': 'colab'}
+
+
 @pytest.mark.parametrize('lang', EDITIONS)
-def test_the_pages_colab_buttons_open_the_editions_own_notebooks(lang):
-    """render/finish.py points an edition's buttons at its <lang>/ notebooks."""
-    opened = 0
+def test_every_button_of_every_page_opens_that_pages_notebook_of_its_framework(lang):
+    """Colab, Studio Lab and Kaggle open the notebook that the hosted
+    workflow publishes from the build (the edition's own, under <lang>/);
+    the download link fetches the plain notebook that the site serves,
+    which is the one `make notebooks` writes."""
+    followed, pages_with_buttons = 0, 0
     for page in PAGES:
-        for address in set(
-            re.findall(
-                r'href="(https://colab\.research\.google\.com/[^"]+)"', page_html(lang, page)
-            )
-        ):
-            target, _ = link_target(lang, 'pytorch', 'colab', page, address)
-            assert target is not None and target.exists(), (lang, page, address)
-            assert target.is_relative_to(
-                PROJECT.reader_notebooks('colab', 'pytorch', lang).parents[1]
-            )
-            opened += 1
-    assert opened >= len(TABS), f'the {lang} pages have {opened} Colab buttons'
+        boxes = button_boxes(lang, page)
+        if not any(recorded_outputs(tab, page) for tab in TABS):
+            # d2lbook gives a page without code no buttons; nor does finish.py.
+            assert not boxes and 'notebook-launch' not in page_html(lang, page), (lang, page)
+            continue
+        pages_with_buttons += 1
+        assert sorted(boxes) == sorted(TABS), (lang, page, sorted(boxes))
+        for tab, box in boxes.items():
+            where = f'{lang} {page} {tab}'
+            addresses = {
+                'colab': box.select_one('a:has(> button[id^="Colab_["])')['href'],
+                'studiolab': box.select_one('a.notebook-launch__studiolab')['href'],
+                'kaggle': box.select_one('a.notebook-launch__kaggle')['href'],
+            }
+            for kind, address in addresses.items():
+                published = published_notebook(address)
+                assert published == (BUTTON_FORMS[kind], tab, lang, f'{page}.ipynb'), (
+                    where,
+                    kind,
+                    address,
+                )
+                assert (
+                    PROJECT.reader_notebooks(BUTTON_FORMS[kind], tab, lang)
+                    .joinpath(f'{page}.ipynb')
+                    .exists()
+                ), (where, kind, address)
+                followed += 1
+            download = box.select_one('a.notebook-launch__download')
+            assert download.has_attr('download'), where
+            served = (EDITIONS[lang] / 'html' / page).parent / download['href']
+            assert served.resolve() == PROJECT.site_notebook(tab, page, lang), (where, served)
+            plain = notebook_path(lang, tab, 'plain', page)
+            assert served.read_bytes() == plain.read_bytes(), f'{where}: not the plain notebook'
+            followed += 1
+    assert pages_with_buttons >= 2, pages_with_buttons
+    assert followed == pages_with_buttons * len(TABS) * 4, followed
+
+
+def recorded_outputs(tab, page):
+    """What the evaluation recorded for a page's notebook in one tab: the
+    framework's release, Python's major.minor, and the date of its outputs
+    (None for a notebook without code)."""
+    record = json.loads((BUILD / 'eval_records' / tab / f'{page}.md.json').read_text())
+    if 'evaluated' not in record:
+        return None
+    versions = json.loads((BUILD / 'eval_versions' / f'{tab}.json').read_text())
+    distributions = versions['distributions']
+    framework = distributions.get(FRAMEWORK[tab]) or distributions[f'{FRAMEWORK[tab]}-cpu']
+    python = '.'.join(versions['python'].split('.')[:2])
+    return framework.split('+')[0], python, record['evaluated']
+
+
+# The line's words, per edition (the versions and the date come from the records).
+OUTPUTS_WORDS = {'en': 'Outputs from', 'ko': '만든 출력', 'pt': 'Saídas de'}
+
+
+def assert_says_what_ran(text, lang, tab, page, where):
+    version, python, date = recorded_outputs(tab, page)
+    assert re.fullmatch(r'\d{4}-\d{2}-\d{2}', date), (where, date)
+    for part in (OUTPUTS_WORDS[lang], f'{FRAMEWORK_NAMES[tab]} {version} (CPU)'):
+        assert part in text, (where, part, text)
+    assert f'Python {python}' in text and date in text, (where, text)
+    if lang != 'en':
+        assert 'Outputs from' not in text, (where, text)
+
+
+@pytest.mark.parametrize('lang', EDITIONS)
+def test_every_page_says_which_versions_made_each_frameworks_outputs(lang):
+    said = 0
+    for page in PAGES:
+        for tab, box in button_boxes(lang, page).items():
+            line = box.select_one('.outputs-from')
+            if recorded_outputs(tab, page) is None:
+                assert line is None, f'{lang} {page} {tab}: a line for a notebook with no code'
+                continue
+            assert_says_what_ran(line.get_text(), lang, tab, page, f'{lang} {page} {tab}')
+            said += 1
+    assert said >= 2 * len(TABS), said
 
 
 @pytest.mark.parametrize('lang', EDITIONS)
@@ -304,6 +411,10 @@ def test_header_says_where_the_learner_is_in_the_editions_language(lang):
                     '[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]'
                 )
                 assert (badge in text) == (variant != 'plain'), where
+                if recorded_outputs(tab, page) is None:
+                    assert OUTPUTS_WORDS[lang] not in text, where
+                else:
+                    assert_says_what_ran(text, lang, tab, page, where)
 
 
 def test_header_numbers_a_section_as_the_page_does():
@@ -336,7 +447,8 @@ def test_converting_again_gives_the_same_bytes(lang):
         # The zip is the plain folder's, with fixed dates in place of the files'.
         plain = PROJECT.reader_notebooks('plain', tab, lang)
         assert PROJECT.notebook_zip(tab, lang).read_bytes() == zip_of(plain)
-        for path, notebook in reader_forms(edition, tab).items():
+        for (variant, relative), notebook in reader_forms(edition, tab).items():
+            path = edition.notebooks(variant, tab) / relative
             # nbformat.write ends the file with a newline that writes() lacks.
             assert nbformat.writes(notebook) + '\n' == path.read_text(encoding='utf-8'), path
             compared += 1

@@ -4,7 +4,9 @@ groups side by side, tabs for keyboards and screen readers, no serious
 accessibility violation in light or dark mode, and a page that fits a phone.
 """
 
+import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from book_paths import BUILD, SECTION, TABS
 from browser_reader import EDITIONS, PAGES, SCREENSHOTS, SECTION_PAGE, Reader
@@ -63,16 +65,59 @@ def test_the_link_button_copies_a_link_that_opens_on_the_selected_framework(
     )
     reader.open(SECTION_PAGE)
     reader.click_tab('mxnet', group=2)
+    expect(reader.page.locator('.mdl-tabs__tab[aria-selected="true"]').first).to_have_text('mxnet')
     button = reader.page.locator('.framework-link').nth(2)
     button.click()
+    # The status says so once the clipboard holds the link.
+    expect(reader.page.locator('.framework-link-status').nth(2)).to_contain_text(
+        f'/{SECTION_PAGE}?framework=mxnet'
+    )
     copied = reader.page.evaluate('navigator.clipboard.readText()')
     assert copied.endswith(f'/{SECTION_PAGE}?framework=mxnet'), copied
-    assert 'mxnet' in reader.page.locator('.framework-link-status').nth(2).inner_text()
+    assert copied == button.get_attribute('data-link')
     reader.close()
     stranger = open_reader(browser, site_url, edition)  # a fresh profile
-    stranger.page.goto(copied, wait_until='load')
+    stranger.goto(copied)
     assert set(stranger.active_tabs()) == {'mxnet'}
     stranger.close()
+
+
+def test_the_notebook_links_follow_the_framework_and_the_download_fetches_its_notebook(
+    browser, site_url, edition, tmp_path
+):
+    """Beside the "Colab" button: Studio Lab, Kaggle and a download, for the
+    selected framework only; the keyboard reaches them (the focus shows) and
+    Enter on the download saves that framework's notebook, from the site."""
+    reader = open_reader(browser, site_url, edition)
+    reader.open(f'{SECTION_PAGE}?framework=jax')
+    shown = reader.page.locator('.notebook-launch').filter(visible=True)
+    expect(shown).to_have_count(1)
+    assert shown.get_attribute('data-framework') == 'jax'
+    assert (
+        reader.page.locator('.outputs-from').filter(visible=True).get_attribute('data-framework')
+        == 'jax'
+    )
+    reader.click_tab('tensorflow', group=0)
+    expect(shown).to_have_attribute('data-framework', 'tensorflow')
+    download = shown.locator('a.notebook-launch__download')
+    kaggle = shown.locator('a.notebook-launch__kaggle')
+    kaggle.focus()
+    reader.page.keyboard.press('Tab')  # from the keyboard, so that the focus shows
+    expect(download).to_be_focused()
+    outline = reader.page.evaluate('getComputedStyle(document.activeElement).outlineStyle')
+    assert outline != 'none', outline
+    with reader.page.expect_download() as downloading:
+        reader.page.keyboard.press('Enter')
+    saved = tmp_path / downloading.value.suggested_filename
+    downloading.value.save_as(saved)
+    assert saved.name == 'custom-layer-tensorflow.ipynb', saved.name
+    assert downloading.value.url.startswith(site_url), downloading.value.url
+    notebook = nbformat.read(saved, as_version=4)
+    nbformat.validate(notebook)
+    assert 'TensorFlow' in notebook.cells[0].source
+    assert any('tf.' in cell.source for cell in notebook.cells if cell.cell_type == 'code')
+    assert not reader.errors and not reader.failed, (reader.errors, reader.failed)
+    reader.close()
 
 
 def columns(reader):
@@ -115,7 +160,7 @@ def test_side_by_side_shows_labelled_columns_remembered_across_pages(browser, si
     # Remembered on another page, and after a reload.
     reader.open('chapter_builders-guide/custom-layer-answers.html')
     assert {tuple(group['labels']) for group in columns(reader)} == {tuple(chosen)}
-    reader.page.reload(wait_until='load')
+    reader.reload()
     assert all(group['sideBySide'] for group in columns(reader))
     # Back to tabs.
     reader.page.locator('.side-by-side-toggle').first.click()

@@ -107,6 +107,28 @@ def test_zip_carries_the_build_versions_and_a_readme(tab):
 
 
 @pytest.mark.parametrize('tab', TABS)
+def test_the_versions_record_names_the_python_and_framework_the_environment_has(tab):
+    """The record that the pages' and headers' "Outputs from" lines read
+    (evaluate/versions.py) is what the tab's kernel really runs."""
+    record = json.loads(PROJECT.versions_file(tab).read_text())
+    python = subprocess.run(
+        [
+            str(ROOT / '.venv' / tab / 'bin' / 'python'),
+            '-c',
+            'import platform; print(platform.python_version())',
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    assert record['python'] == python
+    installed = installed_versions(tab)
+    framework = FRAMEWORK[tab]
+    name = framework if framework in installed else f'{framework}-cpu'
+    assert record['distributions'][name] == installed[name], (name, record['distributions'])
+
+
+@pytest.mark.parametrize('tab', TABS)
 @pytest.mark.parametrize('variant', ['colab', 'sagemaker'])
 def test_variant_is_the_executed_notebook_under_its_install_cell(tab, variant):
     """The same code and outputs, one install cell more; the prose differs

@@ -66,8 +66,16 @@ def html(project):
     check_sources(project)
     evaluate(project)
     render(project)
+    write_site_notebooks(project)
     stamp.write(build_inputs_digest(project))
     log(f'done: open {project.html_dir / SECTION_PAGE} in a browser')
+
+
+def write_site_notebooks(project, lang='en'):
+    """The notebooks that the pages' download links fetch, in the site."""
+    from .forms import notebooks as notebook_forms
+
+    notebook_forms.write_site_notebooks(project, lang)
 
 
 def lib(project):
@@ -135,8 +143,12 @@ def offline_check(project):
 def edition(project, command, languages):
     from . import editions
 
-    for problem_or_line in editions.run(project, command, languages or list(editions.LANGUAGES)):
+    languages = languages or list(editions.LANGUAGES)
+    for problem_or_line in editions.run(project, command, languages):
         print(problem_or_line, flush=True)
+    if command == 'html':
+        for lang in languages:
+            write_site_notebooks(project, lang)
 
 
 def run(args, project):

@@ -385,7 +385,7 @@ def html(project, lang):
     code = run_d2lbook(project, lang, 'html', '--tab', 'all')
     if code != 0:
         raise BuildError(f'rendering the {lang} edition failed (d2lbook exited with {code})')
-    finish.finish_site(project.edition_build_dir(lang) / 'html', lang)
+    finish.finish_site(project, lang)
     rendered()
     print(f'[{lang}] done: open _build/{lang}/html/index.html', flush=True)
 

@@ -33,6 +33,43 @@ BOOK_SOURCES = [
 ]
 
 
+# The branch the hosted workflow pushes the notebooks to (each notebook
+# repository's default branch), in every published notebook's address.
+PUBLISHED_BRANCH = 'master'
+
+# Each host that opens a published notebook: which repository it reads (the
+# Colab notebooks install d2l in a cell and open the `python3` kernel; the
+# SageMaker ones are the same for SageMaker's kernels) and its address, with
+# the notebook's GitHub path `owner/name/blob/<branch>/<file>` or whole URL.
+NOTEBOOK_HOSTS = {
+    'colab': ('colab', 'https://colab.research.google.com/github/{path}'),
+    'studiolab': ('sagemaker', 'https://studiolab.sagemaker.aws/import/github/{path}'),
+    'kaggle': ('colab', 'https://www.kaggle.com/kernels/welcome?src={url}'),
+}
+
+
+# The frameworks by tab: the name readers know, and the distribution whose
+# version says which release ran (TensorFlow's may be tensorflow-cpu).
+FRAMEWORK_TITLES = {
+    'pytorch': 'PyTorch',
+    'mxnet': 'MXNet',
+    'jax': 'JAX',
+    'tensorflow': 'TensorFlow',
+}
+FRAMEWORK_DISTRIBUTIONS = {
+    'pytorch': 'torch',
+    'mxnet': 'mxnet',
+    'jax': 'jax',
+    'tensorflow': 'tensorflow',
+}
+
+
+def language_prefix(lang):
+    """What an edition adds to a published address: nothing for English,
+    <lang>/ for the others."""
+    return '' if lang == 'en' else f'{lang}/'
+
+
 def copy_book_sources(root, destination):
     """Copy the book's sources at root into destination (it builds with the
     repository's build package and environments)."""
@@ -106,6 +143,17 @@ class Project:
     def evaluated_notebook(self, source, tab):
         return self.eval_dir(tab) / Path(self.relative(source)).with_suffix('.ipynb')
 
+    def eval_record(self, source, tab):
+        """What the evaluation wrote about one tab's notebook of a page: the
+        hash of the code it ran, and the date its outputs were made."""
+        return self.build_dir / 'eval_records' / tab / f'{self.relative(source)}.json'
+
+    def has_notebook(self, tab, page):
+        """Whether the tab has a notebook of the page (path without suffix):
+        d2lbook leaves an empty file where a page has no cell of that tab."""
+        path = self.eval_dir(tab) / f'{page}.ipynb'
+        return path.exists() and path.stat().st_size > 0
+
     def merged_notebook(self, source):
         """Where `d2lbook build merge` puts the notebook of all tabs."""
         return self.build_dir / 'eval_all' / Path(self.relative(source)).with_suffix('.ipynb')
@@ -174,10 +222,22 @@ class Project:
         """Where an edition's forms go: _build/ for English, _build/<lang>/."""
         return self.build_dir if lang == 'en' else self.build_dir / lang
 
+    def html_dir_of(self, lang='en'):
+        """An edition's site: _build/html/, _build/<lang>/html/."""
+        return self.edition_build_dir(lang) / 'html'
+
     def reader_notebooks(self, variant, tab, lang='en'):
         """The readers' notebooks of one framework in one form (plain, colab,
         sagemaker): _build/[<lang>/]notebooks/<tab>/<variant>/."""
         return self.edition_build_dir(lang) / 'notebooks' / tab / variant
+
+    def site_notebooks(self, tab, lang='en'):
+        """Where the site serves one framework's plain executed notebooks,
+        which the pages' download links fetch: _build/[<lang>/]html/notebooks/<tab>/."""
+        return self.edition_build_dir(lang) / 'html' / 'notebooks' / tab
+
+    def site_notebook(self, tab, page, lang='en'):
+        return self.site_notebooks(tab, lang) / f'{page}.ipynb'
 
     def notebook_zip(self, tab, lang='en'):
         """The zip of one framework's plain notebooks."""
@@ -203,6 +263,32 @@ class Project:
         English edition is its html/, the others <lang>/html/."""
         owner, name = self.config.defaults()['publish_repo'].split('/')
         return f'https://{owner}.github.io/{name}/'
+
+    # Published addresses, all made from publish_repo: the pages, and the
+    # notebooks in each framework's Colab and SageMaker repositories, where
+    # an edition's notebooks sit under <lang>/ (the hosted workflow pushes
+    # them there). render/finish.py (the page's buttons) and
+    # forms/notebooks.py (the notebooks' headers and links) both ask here.
+
+    def published_page(self, page, tab, lang='en', anchor=None):
+        """A page of an edition on the web, opening on one framework."""
+        address = f'{self.published_site}{language_prefix(lang)}html/{page}.html?framework={tab}'
+        return address + (f'#{anchor}' if anchor else '')
+
+    def notebook_on_github(self, variant, tab, page, lang='en'):
+        """Where GitHub shows one of the published Colab or SageMaker notebooks."""
+        repository = self.notebook_repository(variant, tab)
+        return (
+            f'https://github.com/{repository}/blob/{PUBLISHED_BRANCH}/'
+            f'{language_prefix(lang)}{page}.ipynb'
+        )
+
+    def launch_address(self, host, tab, page, lang='en'):
+        """The address that opens a published notebook on a host (one of
+        NOTEBOOK_HOSTS): the host imports it from GitHub."""
+        variant, template = NOTEBOOK_HOSTS[host]
+        on_github = self.notebook_on_github(variant, tab, page, lang)
+        return template.format(path=on_github.removeprefix('https://github.com/'), url=on_github)
 
     @property
     def d2l_package(self):

@@ -17,7 +17,8 @@ cells that did not change. A rebuild does what `book html` does, in order:
      notebook changed to rst (d2lbook decides by file times, which the
      evaluator keeps right), and write conf.py;
   4. Sphinx.build(): read and write the changed documents;
-  5. d2lbook's Colab buttons and render/finish.py.
+  5. d2lbook's Colab buttons and render/finish.py, and the notebooks the
+     pages' download links fetch (forms/notebooks.py, about a second).
 
 d2lbook's ipynb, colab and sagemaker folders are left alone (the page is not
 made from them), and with them its eval step: nothing here can evaluate
@@ -49,6 +50,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from .evaluate import run as evaluate_run
 from .evaluate import versions
+from .forms import notebooks as notebook_forms
 from .processes import at_once
 from .render import finish
 from .render.html import full_render_if_site_inputs_changed
@@ -198,7 +200,8 @@ class Preview:
 
     def _finish(self, stamp_site_inputs):
         self.builder._colab.add_button(str(self.project.html_dir))
-        finish.finish_site(self.project.html_dir)
+        finish.finish_site(self.project)
+        notebook_forms.write_site_notebooks(self.project)  # what the download links fetch
         stamp_site_inputs()
 
     def prime_pandoc(self):

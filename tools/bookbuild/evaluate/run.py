@@ -36,6 +36,7 @@ by `book eval`, `book html` and the other commands that need the outputs.
 
 import asyncio
 import dataclasses
+import datetime
 import hashlib
 import json
 import logging
@@ -112,6 +113,10 @@ def tab_notebook(markdown, tab, project):
 
 def code_cells(nb):
     return [cell for cell in nb.cells if cell.cell_type == 'code']
+
+
+def utc_date(seconds):
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC).date().isoformat()
 
 
 def sha256(data):
@@ -204,6 +209,7 @@ class Job:
     content: bytes = b''
     failure: dict = None
     seconds: float = 0.0
+    evaluated: str = None  # the UTC date the outputs were made, YYYY-MM-DD
 
     def label(self):
         return f'{self.tab:<10} {self.name}'
@@ -217,6 +223,9 @@ class Job:
             return None
         if record.get('code_hash') != self.hash or record.get('notebook_sha256') != sha256(data):
             return None
+        # The outputs keep the date they were made. A record from before
+        # dates were kept has the date it was last written, at the latest.
+        self.evaluated = record.get('evaluated') or utc_date(self.record.stat().st_mtime)
         return nbformat.reads(data.decode(), as_version=4)
 
     def save(self):
@@ -224,6 +233,8 @@ class Job:
         if not (self.target.exists() and self.target.read_bytes() == self.content):
             write_atomic(self.target, self.content)
         record = {'code_hash': self.hash, 'notebook_sha256': sha256(self.content)}
+        if self.evaluated:
+            record['evaluated'] = self.evaluated
         data = (json.dumps(record, indent=1) + '\n').encode()
         if not (self.record.exists() and self.record.read_bytes() == data):
             write_atomic(self.record, data)
@@ -244,7 +255,7 @@ def plan(project, tabs):
         for tab in tabs:
             split, nb = tab_notebook(markdown, tab, project)
             target = project.evaluated_notebook(source, tab)
-            record = project.build_dir / 'eval_records' / tab / f'{name}.json'
+            record = project.eval_record(source, tab)
             job = Job(source, name, tab, target, record, markdown, split, nb)
             if nb is None:
                 job.action, job.content = 'no cell in this tab', b''  # d2lbook's empty marker
@@ -329,6 +340,7 @@ class Kernels:
                 )
                 job.content = finish(job.nb)
                 job.action = 'executed'
+                job.evaluated = utc_date(time.time())
             except Exception as error:  # any failure is reported, not raised
                 job.failure = describe_failure(job, error, failing, kernel_log)
                 job.action = 'failed'

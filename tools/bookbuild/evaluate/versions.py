@@ -1,11 +1,18 @@
-"""What each evaluated tab ran with: _build/eval_versions/<tab>.json, read by
-the notebooks' zips (forms/notebooks.py: their requirements.txt) and by the
-tests that compare the learners' hosts with the build."""
+"""What each evaluated tab ran with: _build/eval_versions/<tab>.json, the
+Python version and {distribution: version}, read by the notebooks' zips
+(forms/notebooks.py: their requirements.txt), by the tests that compare the
+learners' hosts with the build, and by `outputs_line`: the line on each page
+(render/finish.py) and in each notebook's header (forms/notebooks.py) that
+says which versions made the outputs, and when.
 
+Standard library only: render/finish.py reads it."""
+
+import json
 import subprocess
 
 from .. import environments
 from ..files import write_atomic
+from ..project import FRAMEWORK_DISTRIBUTIONS, FRAMEWORK_TITLES
 from ..report import BuildError
 
 # Run in a framework's environment: the versions of what the d2l package's
@@ -38,7 +45,8 @@ for name in names:
             pass
     else:
         sys.exit(f'{name} is not installed in this environment')
-print(json.dumps(versions, sort_keys=True))
+python = '.'.join(map(str, sys.version_info[:3]))
+print(json.dumps({'python': python, 'distributions': versions}, sort_keys=True))
 """
 
 
@@ -46,12 +54,15 @@ def record_versions(project, selected):
     """Write what each evaluated tab ran with. A tab whose environment is
     not on this machine, as in the hosted render job, keeps the record its
     evaluation job made; one made since the environment was last installed
-    is kept as it is."""
+    is kept as it is, unless it is from before the records named Python."""
     for tab in selected:
         path = project.versions_file(tab)
         stamp = environments.stamp(tab).path
         if not project.env_python(tab).exists() or (
-            path.exists() and stamp.exists() and path.stat().st_mtime > stamp.stat().st_mtime
+            path.exists()
+            and stamp.exists()
+            and path.stat().st_mtime > stamp.stat().st_mtime
+            and 'python' in json.loads(path.read_text())
         ):
             continue
         result = subprocess.run(
@@ -69,3 +80,64 @@ def record_versions(project, selected):
         if result.returncode != 0:
             raise BuildError(f'could not read the versions of .venv/{tab}: {result.stderr.strip()}')
         write_atomic(path, result.stdout)
+
+
+def read_versions(project, tab):
+    """{'python': '3.11.7', 'distributions': {name: version}}: what the tab's
+    notebooks ran with, as the evaluation recorded it (in the hosted
+    workflow, the framework's job; its environment is not where the forms
+    are made)."""
+    path = project.versions_file(tab)
+    record = json.loads(path.read_text()) if path.exists() else {}
+    if 'python' not in record:
+        raise BuildError(
+            f'{project.relative(path)} is missing or from an older build: evaluate the '
+            f'{tab} notebooks (make eval TABS={tab})'
+        )
+    return record
+
+
+def evaluation_date(project, page, tab):
+    """The date the outputs of a page's notebook in one tab were made (the
+    evaluation's record), or None when that notebook has no code."""
+    path = project.eval_record(project.root / f'{page}.md', tab)
+    if not path.exists():
+        return None
+    return json.loads(path.read_text()).get('evaluated')
+
+
+# The line that says which versions made a notebook's outputs, and when, in
+# each edition's language: on the page beside the framework's buttons, and
+# in the notebook's header.
+OUTPUTS_LINE = {
+    'en': 'Outputs from {framework} {version} (CPU), Python {python}, {date}',
+    'ko': '{framework} {version} (CPU), Python {python}에서 {date}에 만든 출력',
+    'pt': 'Saídas de {framework} {version} (CPU), Python {python}, {date}',
+}
+
+
+def framework_version(record, tab):
+    """The framework's release, without a local label such as torch's +cpu."""
+    distributions = record['distributions']
+    name = FRAMEWORK_DISTRIBUTIONS[tab]
+    version = distributions.get(name) or distributions.get(f'{name}-cpu')
+    if version is None:
+        raise BuildError(f'the versions record of {tab} has no {name}')
+    return version.split('+')[0]
+
+
+def outputs_line(project, page, tab, lang='en'):
+    """'Outputs from PyTorch 2.13.0 (CPU), Python 3.11, 2026-12-01' for a
+    page's notebook in one tab (None when it has no code, so no outputs).
+    The date is the evaluation's, so that rendering again without
+    evaluating writes the same bytes."""
+    date = evaluation_date(project, page, tab)
+    if date is None:
+        return None
+    record = read_versions(project, tab)
+    return OUTPUTS_LINE[lang].format(
+        framework=FRAMEWORK_TITLES[tab],
+        version=framework_version(record, tab),
+        python='.'.join(record['python'].split('.')[:2]),
+        date=date,
+    )

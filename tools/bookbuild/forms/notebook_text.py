@@ -341,9 +341,11 @@ class Book:
 
     # -------------------------------------------------------- header ----
 
-    def header(self, page, framework, other_links, page_link, badge=None):
+    def header(self, page, framework, other_links, page_link, badge=None, outputs=None):
         """The notebook's first cell: the book, the section, the framework,
-        the same section in the other frameworks, the page, and a badge."""
+        the line on the versions that made its outputs (evaluate/versions.py,
+        in this edition's language), the same section in the other
+        frameworks, the page, and a badge."""
         index = self.pages[self.index]
         here = self.pages[page]
         line = self.words['notebook'].format(book=index.title, framework=framework)
@@ -351,9 +353,10 @@ class Book:
             where = self.section_name(Target(page, here.title, here.number, None))
             line = f'**{where}** — {line}'
         links = ', '.join(f'[{name}]({address})' for name, address in other_links)
-        lines = [
-            line,
-            '',
+        lines = [line, '']
+        if outputs:
+            lines += [outputs, '']
+        lines += [
             self.words['others'].format(links=links, title=here.title, page=page_link),
         ]
         if badge:

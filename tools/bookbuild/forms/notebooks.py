@@ -30,7 +30,6 @@ Runs in .venv/book (it reads notebooks with nbformat): `book notebooks`.
 """
 
 import io
-import json
 import os
 import shutil
 import string
@@ -40,8 +39,10 @@ from pathlib import PurePosixPath
 import nbformat
 
 from .. import editions
+from ..evaluate import versions
 from ..files import write_atomic
 from ..processes import book_env, build_each, d2lbook, run_streamed
+from ..project import FRAMEWORK_TITLES
 from ..render import build_marks
 from ..report import BuildError, log
 from . import notebook_text
@@ -60,7 +61,6 @@ class Edition:
         english = lang == 'en'
         self.build_dir = project.edition_build_dir(lang)
         self.source_root = project.root if english else editions.staging_dir(project, lang)
-        self.prefix = '' if english else f'{lang}/'  # in the published addresses
         self.book = None  # notebook_text.Book, read once the sources are staged
 
     def read_book(self):
@@ -79,23 +79,15 @@ class Edition:
     def zip(self, tab):
         return self.project.notebook_zip(tab, self.lang)
 
-    # Published addresses, made from config.ini's publish_repo: the page on
-    # GitHub Pages, and each framework's Colab and SageMaker repositories,
-    # which hold an edition's notebooks under <lang>/.
+    # Published addresses: project.py makes them from publish_repo.
     def page_address(self, page, tab, anchor=None):
-        address = f'{self.project.published_site}{self.prefix}html/{page}.html?framework={tab}'
-        return address + (f'#{anchor}' if anchor else '')
+        return self.project.published_page(page, tab, self.lang, anchor)
 
     def colab_address(self, page, tab):
-        repository = self.project.notebook_repository('colab', tab)
-        return (
-            f'https://colab.research.google.com/github/{repository}/blob/master/'
-            f'{self.prefix}{page}.ipynb'
-        )
+        return self.project.launch_address('colab', tab, page, self.lang)
 
     def sagemaker_address(self, page, tab):
-        repository = self.project.notebook_repository('sagemaker', tab)
-        return f'https://github.com/{repository}/blob/master/{self.prefix}{page}.ipynb'
+        return self.project.notebook_on_github('sagemaker', tab, page, self.lang)
 
 
 def link_maker(edition, variant, tab, page):
@@ -124,13 +116,18 @@ def header_cell(edition, variant, tab, page):
     others = [
         (FRAMEWORK_TITLES[other], address(page, other))
         for other in project.tabs
-        if other != tab and has_notebook(project, other, page)
+        if other != tab and project.has_notebook(other, page)
     ]
     badge = None
     if variant != 'plain':
         badge = f'[![Open In Colab]({COLAB_BADGE})]({edition.colab_address(page, tab)})'
     text = edition.book.header(
-        page, FRAMEWORK_TITLES[tab], others, edition.page_address(page, tab), badge
+        page,
+        FRAMEWORK_TITLES[tab],
+        others,
+        edition.page_address(page, tab),
+        badge,
+        versions.outputs_line(project, page, tab, edition.lang),
     )
     # Fixed cell ids (nbformat would draw random ones), so that every build
     # writes the same bytes.
@@ -138,13 +135,6 @@ def header_cell(edition, variant, tab, page):
 
 
 COLAB_BADGE = 'https://colab.research.google.com/assets/colab-badge.svg'
-
-
-def has_notebook(project, tab, page):
-    """Whether the tab has a notebook of the page (d2lbook leaves an empty
-    file where a page has no code of that tab)."""
-    path = project.eval_dir(tab) / f'{page}.ipynb'
-    return path.exists() and path.stat().st_size > 0
 
 
 def readable_markdown(edition, notebook, variant, tab, page):
@@ -200,12 +190,6 @@ def d2l_requirement(project, tab):
     return f'{project.d2l_package}[{tab}]=={project.release}'
 
 
-FRAMEWORK_TITLES = {
-    'pytorch': 'PyTorch',
-    'mxnet': 'MXNet',
-    'jax': 'JAX',
-    'tensorflow': 'TensorFlow',
-}
 # What the install cell says it brings, besides d2l.
 FRAMEWORK_NAMES = {
     'pytorch': 'PyTorch and Keras',
@@ -323,9 +307,10 @@ def with_install_cell(project, variant_nb, plain_nb, tab):
     return variant_nb
 
 
-def reader_forms(edition, tab):
-    """{path under <build>/notebooks/: notebook} of one tab's notebooks in
-    every form, made from d2lbook's folders (nothing is written)."""
+def reader_forms(edition, tab, variants=VARIANTS):
+    """{(variant, path under the variant's folder): notebook} of one tab's
+    notebooks in the forms asked for, made from d2lbook's folders (nothing
+    is written)."""
     plain_root = edition.d2lbook_dir('plain', tab)
     forms_of_tab = {}
     for plain_path in sorted(plain_root.rglob('*.ipynb')):
@@ -335,14 +320,19 @@ def reader_forms(edition, tab):
         page = relative.with_suffix('').as_posix()
         plain_nb = nbformat.read(plain_path, as_version=4)
         forms = {'plain': plain_nb}
-        for variant in ('colab', 'sagemaker'):
-            variant_nb = nbformat.read(edition.d2lbook_dir(variant, tab) / relative, as_version=4)
-            forms[variant] = with_install_cell(edition.project, variant_nb, plain_nb, tab)
-        for variant, notebook in forms.items():
-            notebook = readable_markdown(edition, without_build_marks(notebook), variant, tab, page)
+        for variant in variants:
+            if variant != 'plain':
+                variant_nb = nbformat.read(
+                    edition.d2lbook_dir(variant, tab) / relative, as_version=4
+                )
+                forms[variant] = with_install_cell(edition.project, variant_nb, plain_nb, tab)
+        for variant in variants:
+            notebook = readable_markdown(
+                edition, without_build_marks(forms[variant]), variant, tab, page
+            )
             notebook.cells.insert(0, header_cell(edition, variant, tab, page))
             notebook.metadata = kernel_metadata(edition.project, variant, tab, page)
-            forms_of_tab[edition.notebooks(variant, tab) / relative] = notebook
+            forms_of_tab[variant, relative] = notebook
     return forms_of_tab
 
 
@@ -354,7 +344,8 @@ def gather(edition, tab):
     plain_root = edition.d2lbook_dir('plain', tab)
     for variant in VARIANTS:
         shutil.rmtree(edition.notebooks(variant, tab), ignore_errors=True)
-    for target, notebook in written.items():
+    for (variant, relative), notebook in written.items():
+        target = edition.notebooks(variant, tab) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)
     # Files the notebooks read, such as data files, next to them; the
@@ -368,6 +359,56 @@ def gather(edition, tab):
                 shutil.copy(resource, target)
 
 
+def d2lbook_notebooks(edition, tab, *kinds):
+    """d2lbook's folders of one tab (ipynb, colab, sagemaker) for an edition,
+    from the evaluated notebooks, which it finds current."""
+    project = edition.project
+    if edition.lang == 'en':
+        code = run_streamed(
+            d2lbook(*kinds, '--tab', tab), book_env(tab), f'[{tab}]', cwd=project.root
+        )
+    else:
+        code = editions.run_d2lbook(project, edition.lang, *kinds, '--tab', tab)
+    if code != 0:
+        raise BuildError(
+            f'd2lbook could not write the {edition.lang} {tab} notebooks (exit {code})'
+        )
+
+
+def d2lbook_ipynb(edition, tab):
+    """What `d2lbook build ipynb --tab <tab>` writes, done in this process:
+    d2lbook copies the evaluated notebooks and turns their tables of
+    contents into links. Starting d2lbook costs seconds per tab, and its
+    own step would only check that the notebooks the site was just rendered
+    from are current."""
+    from d2lbook.build import update_ipynb_toc
+
+    evaluated = edition.build_dir / edition.project.tab_folder('eval', tab)
+    target = edition.d2lbook_dir('plain', tab)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(evaluated, target)
+    update_ipynb_toc(str(target))
+
+
+def write_site_notebooks(project, lang='en'):
+    """The notebooks the pages' download links serve: each framework's plain
+    executed notebooks, as `make notebooks` writes them, under the edition's
+    html/notebooks/<tab>/ (project.site_notebooks), so that the site alone
+    offers them. Runs after the edition's site is rendered."""
+    edition = Edition(project, lang).read_book()
+    for tab in project.tabs:
+        d2lbook_ipynb(edition, tab)
+        written = reader_forms(edition, tab, variants=('plain',))
+        folder = project.site_notebooks(tab, lang)
+        shutil.rmtree(folder, ignore_errors=True)
+        for (_, relative), notebook in written.items():
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(notebook, target)
+    folder = project.site_notebooks(project.default_tab, lang).parent
+    log(f"{lang}: the pages' download notebooks in {project.relative(folder)}/")
+
+
 # The distributions the build ran on, by the name a learner installs: the
 # build uses TensorFlow's CPU-only wheel, which has no macOS build; the same
 # release of `tensorflow` runs the same code.
@@ -376,14 +417,8 @@ LEARNER_DISTRIBUTION = {'tensorflow-cpu': 'tensorflow'}
 
 def build_versions(project, tab):
     """{distribution: version} of what the tab's notebooks ran with, as the
-    evaluation recorded it (evaluate/versions.py): in the hosted workflow the
-    notebooks are written where the framework's environment is not."""
-    path = project.versions_file(tab)
-    if not path.exists():
-        raise BuildError(
-            f'{project.relative(path)} is missing: evaluate the {tab} notebooks first (make eval)'
-        )
-    return json.loads(path.read_text())
+    evaluation recorded it (evaluate/versions.py)."""
+    return versions.read_versions(project, tab)['distributions']
 
 
 def requirements_txt(project, tab):
@@ -525,21 +560,7 @@ def build_edition(edition, tabs):
     project = edition.project
 
     def one_tab(tab):
-        if edition.lang == 'en':
-            code = run_streamed(
-                d2lbook('ipynb', 'colab', 'sagemaker', '--tab', tab),
-                book_env(tab),
-                f'[{tab}]',
-                cwd=project.root,
-            )
-        else:
-            code = editions.run_d2lbook(
-                project, edition.lang, 'ipynb', 'colab', 'sagemaker', '--tab', tab
-            )
-        if code != 0:
-            raise BuildError(
-                f'd2lbook could not write the {edition.lang} {tab} notebooks (exit {code})'
-            )
+        d2lbook_notebooks(edition, tab, 'ipynb', 'colab', 'sagemaker')
         gather(edition, tab)
         write_zip(edition, tab)
         log(

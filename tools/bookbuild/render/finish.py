@@ -13,14 +13,23 @@
 - The theme's "previous" and "next" links lose their misspelt ARIA role.
 - In an edition, the "Colab" buttons open the edition's own notebooks, which
   sit under <lang>/ in each framework's Colab repository (forms/notebooks.py).
+- Beside each framework's "Colab" button, in the same box (so that they
+  follow the selected framework as it does): links that open the notebook
+  on SageMaker Studio Lab and on Kaggle, and one that downloads it from the
+  site itself (forms/notebooks.py writes it there); under them, the line
+  that says which versions made the outputs, and when (evaluate/versions.py).
 
-Standard library only: render/html.py and editions.py call `finish_site` after
-rendering; running it twice changes nothing.
+Standard library only: render/html.py, editions.py and watch.py call
+`finish_site` after rendering; running it twice changes nothing.
 """
 
 import html
+import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from ..evaluate.versions import outputs_line
+from ..project import FRAMEWORK_TITLES
 
 # d2lbook's tooltip of the MXNet button (d2lbook/colab.py, _get_colab_html).
 MXNET_TOOLTIP = re.compile(r'<div class="mdl-tooltip" data-mdl-for="Colab_\[mxnet\]">[^<]*</div>')
@@ -101,9 +110,98 @@ def colab_in_language(page, lang):
     )
 
 
-def finish_site(html_dir, lang='en'):
-    """The note, the edition's labels and Colab links, and valid roles on
-    every page of a rendered site."""
+# The launch and download links, in each edition's language: the link's
+# text, and its accessible name, which says the framework and holds the
+# text as whole words (screen-reader users speak the visible text; axe-core
+# checks it).
+LAUNCH_WORDS = {
+    'en': {
+        'studiolab': ('Studio Lab', 'Open the {framework} notebook in SageMaker Studio Lab'),
+        'kaggle': ('Kaggle', 'Open the {framework} notebook in Kaggle'),
+        'download': ('Download', 'Download the {framework} notebook (.ipynb)'),
+    },
+    'ko': {
+        'studiolab': ('Studio Lab', '{framework} 노트북 열기: SageMaker Studio Lab'),
+        'kaggle': ('Kaggle', '{framework} 노트북 열기: Kaggle'),
+        'download': ('내려받기', '{framework} 노트북(.ipynb) 내려받기'),
+    },
+    'pt': {
+        'studiolab': ('Studio Lab', 'Abrir o notebook de {framework} no SageMaker Studio Lab'),
+        'kaggle': ('Kaggle', 'Abrir o notebook de {framework} no Kaggle'),
+        'download': ('Baixar', 'Baixar o notebook de {framework} (.ipynb)'),
+    },
+}
+LAUNCH_CLASS = 'notebook-launch'
+OUTPUTS_CLASS = 'outputs-from'
+# One framework's box of d2lbook's buttons, up to the end of its tooltip and
+# of the MXNet note, if any: the links go after it.
+BUTTON_BOX = re.compile(
+    r'<div class="d2l-tabs__tab"><a href="[^"]*"[^>]*>.*?</a>'
+    r'<div class="mdl-tooltip" data-mdl-for="Colab_\[(\w+)\]">[^<]*</div>'
+    rf'(?:<p class="{NOTE_CLASS}"[^>]*>[^<]*</p>)?',
+    re.S,
+)
+
+
+def launch_links(project, page, tab, lang):
+    """The Studio Lab, Kaggle and download links of one framework, and the
+    line on the versions that made its outputs, as HTML."""
+    words = LAUNCH_WORDS[lang]
+    framework = FRAMEWORK_TITLES[tab]
+    download = os.path.relpath(
+        project.site_notebook(tab, page, lang), (project.html_dir_of(lang) / page).parent
+    )
+    links = [
+        ('studiolab', project.launch_address('studiolab', tab, page, lang), ''),
+        ('kaggle', project.launch_address('kaggle', tab, page, lang), ''),
+        (
+            'download',
+            PurePosixPath(*Path(download).parts).as_posix(),
+            f' download="{PurePosixPath(page).name}-{tab}.ipynb"',
+        ),
+    ]
+    anchors = ''.join(
+        f'<a class="{LAUNCH_CLASS}__{kind}" href="{html.escape(address)}"{extra}'
+        f' aria-label="{html.escape(words[kind][1].format(framework=framework))}">'
+        f'{html.escape(words[kind][0])}</a>'
+        for kind, address, extra in links
+    )
+    block = f'<span class="{LAUNCH_CLASS}" data-framework="{tab}">{anchors}</span>'
+    line = outputs_line(project, page, tab, lang)
+    if line:
+        block += f'<span class="{OUTPUTS_CLASS}" data-framework="{tab}">{html.escape(line)}</span>'
+    return block
+
+
+# What with_launch_links wrote before: Sphinx re-renders only the pages
+# whose text changed, so a page may keep the links and line of an earlier
+# build, whose versions and date may be out of date.
+WRITTEN_LINKS = re.compile(
+    rf'<span class="{LAUNCH_CLASS}" data-framework="\w+">.*?</span>'
+    rf'(?:<span class="{OUTPUTS_CLASS}" data-framework="\w+">[^<]*</span>)?',
+    re.S,
+)
+
+
+def with_launch_links(project, page_html, page, lang):
+    """The page's HTML with each framework's links after its Colab button,
+    written afresh from the current records."""
+    page_html = WRITTEN_LINKS.sub('', page_html)
+
+    def with_links(box):
+        tab = box.group(1)
+        if not project.has_notebook(tab, page):
+            return box.group(0)
+        return box.group(0) + launch_links(project, page, tab, lang)
+
+    return BUTTON_BOX.sub(with_links, page_html)
+
+
+def finish_site(project, lang='en'):
+    """The note, the edition's labels and Colab links, the launch and
+    download links, and valid roles on every page of a rendered site."""
+    html_dir = project.html_dir_of(lang)
+    pages = set(project.notebook_sources())
     for path in sorted(Path(html_dir).rglob('*.html')):
         page = path.read_text(encoding='utf-8')
         finished = colab_in_language(in_language(page, lang), lang).replace(MISSPELT_ROLE, '')
@@ -113,6 +211,14 @@ def finish_site(html_dir, lang='en'):
                 raise RuntimeError(
                     f'{path}: d2lbook\'s MXNet "Colab" button has no tooltip any '
                     'more, so the note on its Python version has nowhere to go'
+                )
+        name = path.relative_to(html_dir).with_suffix('').as_posix()
+        if 'id="Colab_[' in page and (project.root / f'{name}.md') in pages:
+            finished = with_launch_links(project, finished, name, lang)
+            if f'class="{LAUNCH_CLASS}"' not in finished:
+                raise RuntimeError(
+                    f'{path}: d2lbook\'s "Colab" buttons changed shape, so the Studio Lab, '
+                    'Kaggle and download links have nowhere to go (render/finish.py, BUTTON_BOX)'
                 )
         if finished != page:
             path.write_text(finished, encoding='utf-8')

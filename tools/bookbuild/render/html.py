@@ -65,6 +65,7 @@ def build_inputs_digest(project):
         for tab in project.tabs
     ]
     outputs += [project.html_dir / 'index.html', project.html_dir / '.site-inputs']
+    outputs += [project.site_notebooks(tab) for tab in project.tabs]  # the download links
     state = [
         (str(p), p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else str(p) for p in outputs
     ]
@@ -104,7 +105,7 @@ def render(project):
             f'rendering the HTML failed (d2lbook exited with {process.returncode}); '
             'its last lines are above'
         )
-    finish.finish_site(project.html_dir)
+    finish.finish_site(project)
     rendered()
     # d2lbook logs "Convert _build/eval_all/<page>.ipynb to _build/rst_all/<page>.rst".
     converted = [
