@@ -216,18 +216,23 @@ def installed(python):
     return json.loads(result.stdout)
 
 
-def make_env(folder, python, packages):
+def make_env(folder, python, packages, compile_all=False):
     """A new virtual environment at folder with ipykernel and packages;
-    returns its Python."""
+    returns its Python.
+
+    Without compile_all, pip installs with --no-compile: Python compiles
+    what the notebooks import when they import it, which is a small part of
+    a framework, and compiling all of it up front took about 40% of a bare
+    host's set-up. A replica compiles everything once, since each of its
+    copies would otherwise compile its framework's imports again. (The
+    notebooks' own first cell installs with pip's defaults, as a learner's
+    does.)"""
     subprocess.run([python, '-m', 'venv', str(folder)], check=True)
     host_python = folder / 'bin' / 'python'
-    # --no-compile: Python compiles what the notebooks import when they
-    # import it, which is a small part of a framework; compiling all of it up
-    # front took about 40% of a host's set-up. (The notebooks' own first
-    # cell installs with pip's defaults, as a learner's does.)
     pip = subprocess.run(
-        [str(host_python), '-m', 'pip', 'install', '--quiet', '--no-compile', 'ipykernel']
-        + list(packages),
+        [str(host_python), '-m', 'pip', 'install', '--quiet']
+        + ([] if compile_all else ['--no-compile'])
+        + ['ipykernel', *packages],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -252,7 +257,8 @@ def build_replica(host, python):
     Returns (folder, seconds spent building: 0 when reused)."""
     folder = REPLICAS / host.name
     built_from = json.dumps(
-        {'python': python_version(python), 'packages': list(host.requirements)}, indent=1
+        {'python': python_version(python), 'packages': list(host.requirements), 'compiled': True},
+        indent=1,
     )
     stamp = folder / 'replica.json'
     if stamp.exists() and stamp.read_text() == built_from:
@@ -261,7 +267,7 @@ def build_replica(host, python):
     partial = folder.with_name(f'{host.name}.partial')
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    make_env(partial / 'env', python, host.requirements)
+    make_env(partial / 'env', python, host.requirements, compile_all=True)
     (partial / 'replica.json').write_text(built_from)
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
