@@ -7,10 +7,11 @@ Two kinds of host:
   Distribution, Kaggle): the framework stack that host preinstalls, copied
   from its own published manifest (requirements/hosts/<name>.txt, read by
   host_manifest.py), on the manifest's Python (pyenv's, on the book's
-  machines). A replica is built once per manifest under .venv/hosts/<name>/
-  and reused while the manifest is unchanged; each framework's notebooks
-  run on a hard-link copy of it, so that what one notebook installs never
-  reaches the next. A Colab-like replica's kernel imports NumPy when it
+  machines). A replica is built once per manifest, in the machine's cache
+  beside pip's (`replica_cache()`), and reused by every clone of the book
+  while the manifest is unchanged; each framework's notebooks run on a
+  hard-link copy of it, so that what one notebook installs never reaches
+  the next. A Colab-like replica's kernel imports NumPy when it
   starts, as Colab's does.
 
 Each notebook runs verbatim, top to bottom and first cell included, in a
@@ -19,7 +20,7 @@ replace a package the kernel had loaded), the notebook runs once more in a
 new kernel, as a learner would after restarting. The one redirection: pip
 also looks in _build/dist/ for the d2l package, which is not on the package
 index yet (PIP_FIND_LINKS, added to the machine's own find-links). Every
-host uses the machine's one pip cache.
+host's pip uses the machine's one pip cache.
 
 The tests (tests/learners/) run the hosts of `plans()`, and `make bench`
 those of `first_cell_plans()`: one process per host, as many at once as
@@ -42,9 +43,11 @@ import concurrent.futures
 import datetime
 import fnmatch
 import glob
+import hashlib
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,9 +63,8 @@ from . import host_manifest
 PROJECT = Project()
 NOTEBOOKS = PROJECT.build_dir / 'notebooks'
 DIST = PROJECT.build_dir / 'dist'
-# The hosts' manifests, and where their replicas are built.
+# The hosts' manifests.
 MANIFESTS = PROJECT.requirements / 'hosts'
-REPLICAS = PROJECT.env_dir('hosts')
 SECTION = 'chapter_builders-guide/custom-layer.ipynb'
 ANSWERS = 'chapter_builders-guide/custom-layer-answers.ipynb'
 # The editions' notebooks that the bare hosts run too, one per framework,
@@ -248,29 +250,53 @@ def python_version(python):
     ).stdout.strip()
 
 
+def replica_cache():
+    """Where the replicas are kept: in the machine's cache, beside pip's
+    ($XDG_CACHE_HOME/bookbuild/hosts, ~/.cache by default), so that every
+    clone of the book on the machine reuses them, as it reuses pip's."""
+    base = os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache')
+    return Path(base) / 'bookbuild' / 'hosts'
+
+
+# Changes with the way a replica is built, so that a new way builds anew.
+REPLICA_RECIPE = 'ipykernel and the manifest, compiled; 1'
+
+
 def build_replica(host, python):
     """The replica of a host: its manifest's packages in an environment of
-    its Python, under .venv/hosts/<name>/. It is built once and reused while
-    the manifest and the Python are the same (replica.json says what it was
-    built from); a new one is built beside it and moved in place when
-    complete, so that an interrupted build never looks like a replica.
+    its Python, in replica_cache()/<name>-<digest>/, where the digest is that
+    of what it is built from (the Python's version, the manifest's packages,
+    REPLICA_RECIPE; replica.json holds them). It is built once and reused
+    while those stay the same; a new one is built beside it and moved in
+    place when complete, so that an interrupted build never looks like a
+    replica, and the host's older replicas are removed.
     Returns (folder, seconds spent building: 0 when reused)."""
-    folder = REPLICAS / host.name
     built_from = json.dumps(
-        {'python': python_version(python), 'packages': list(host.requirements), 'compiled': True},
+        {
+            'python': python_version(python),
+            'packages': list(host.requirements),
+            'recipe': REPLICA_RECIPE,
+        },
         indent=1,
     )
-    stamp = folder / 'replica.json'
-    if stamp.exists() and stamp.read_text() == built_from:
+    digest = hashlib.sha256(built_from.encode()).hexdigest()[:12]
+    folder = replica_cache() / f'{host.name}-{digest}'
+    if (folder / 'replica.json').exists():
         return folder, 0.0
     started = time.monotonic()
-    partial = folder.with_name(f'{host.name}.partial')
+    partial = folder.with_name(f'{folder.name}.partial-{os.getpid()}')
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     make_env(partial / 'env', python, host.requirements, compile_all=True)
     (partial / 'replica.json').write_text(built_from)
-    shutil.rmtree(folder, ignore_errors=True)
-    partial.rename(folder)
+    if (folder / 'replica.json').exists():  # another build finished first
+        shutil.rmtree(partial)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)
+    for old in replica_cache().glob(f'{host.name}-*'):
+        if old != folder and re.fullmatch(rf'{re.escape(host.name)}-[0-9a-f]{{12}}', old.name):
+            shutil.rmtree(old, ignore_errors=True)
     return folder, round(time.monotonic() - started, 1)
 
 
@@ -279,7 +305,10 @@ def copy_replica(replica, folder):
     to its files (pip and Python replace files, never write into them), and
     its scripts pointed at the copy's Python. Returns that Python."""
     env = folder / 'env'
-    subprocess.run(['cp', '-al', str(replica / 'env'), str(env)], check=True)
+    linked = subprocess.run(['cp', '-al', str(replica / 'env'), str(env)], capture_output=True)
+    if linked.returncode != 0:  # the cache is on another file system: copy
+        shutil.rmtree(env, ignore_errors=True)
+        subprocess.run(['cp', '-a', str(replica / 'env'), str(env)], check=True)
     host_python = env / 'bin' / 'python'
     for script in (env / 'bin').iterdir():
         if script.is_symlink() or not script.is_file():
