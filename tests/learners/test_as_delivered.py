@@ -6,6 +6,7 @@ bookbuild/testing/learner_hosts.py (see conftest.py)."""
 
 import math
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -191,6 +192,19 @@ def test_replica_has_exactly_its_hosts_frameworks(host_reports, plan):
             f'{plan.name}: the manifest lists {pin}, the replica had {installed}'
         )
     assert D2L not in report['before']
+
+
+@pytest.mark.skipif(not REPLICA_PLANS, reason='LEARNER_HOSTS selects no replica')
+def test_replicas_stay_pristine_under_their_copies(host_reports):
+    """What the notebooks installed went into their copies only: each
+    replica still has its manifest's versions and no d2l."""
+    replicas = {host_reports[plan.name]['replica']: plan.replica for plan in REPLICA_PLANS}
+    for folder, manifest in replicas.items():
+        installed = learner_hosts.installed(Path(folder) / 'env' / 'bin' / 'python')
+        assert D2L not in installed, f'{folder} has d2l: a copy wrote into the replica'
+        for pin in requirements_in('\n'.join(manifest.requirements)):
+            version = installed.get(canonicalize_name(pin.name))
+            assert version and pin.specifier.contains(version), (folder, pin, version)
 
 
 @pytest.mark.parametrize(

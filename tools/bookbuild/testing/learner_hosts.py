@@ -518,7 +518,7 @@ def run_plans(selected, folder, log=print):
         shutil.rmtree(host_dir, ignore_errors=True)  # several GB of frameworks each
         report = json.loads(report_path.read_text())
         if plan.replica:
-            report['replica_seconds'] = replica_seconds
+            report['replica'], report['replica_seconds'] = str(replica), replica_seconds
         return plan.name, report
 
     # Each host's first plan before any host's second, so that the hosts'
