@@ -174,7 +174,7 @@ def test_the_learners_notebooks_run_weekly_on_todays_hosts():
     on = yaml.safe_load(BOOK_WORKFLOW.read_text())[True]
     [schedule] = on['schedule']
     minute, hour, day, month, weekday = schedule['cron'].split()
-    assert minute.isdigit() and hour.isdigit() and day == month == '*' and weekday in '0123456'
+    assert minute.isdigit() and hour.isdigit() and day == month == '*' and weekday in set('0123456')
     assert on['workflow_dispatch']['inputs']['learners']['type'] == 'boolean'
     learners = jobs()['learners']
     assert learners['if'] == "github.event_name == 'schedule' || inputs.learners"

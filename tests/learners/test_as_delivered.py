@@ -198,7 +198,7 @@ def test_replica_has_exactly_its_hosts_frameworks(host_reports, plan):
 def test_replicas_stay_pristine_under_their_copies(host_reports):
     """What the notebooks installed went into their copies only: each
     replica still has its manifest's versions and no d2l."""
-    replicas = {host_reports[plan.name]['replica']: plan.replica for plan in REPLICA_PLANS}
+    replicas = {host(host_reports, plan.name)['replica']: plan.replica for plan in REPLICA_PLANS}
     for folder, manifest in replicas.items():
         installed = learner_hosts.installed(Path(folder) / 'env' / 'bin' / 'python')
         assert D2L not in installed, f'{folder} has d2l: a copy wrote into the replica'

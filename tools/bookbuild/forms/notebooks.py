@@ -217,8 +217,9 @@ KEPT = {
 INSTALL_CELL = string.Template("""\
 # Sets up this runtime: installs the book's d2l helpers and, unless the
 # runtime already has versions the book supports, $frameworks.
-# What the runtime already has of these, NumPy included, stays as it is.
-# If pip fails, the notebook stops here with pip's messages.
+# What the runtime already has of these, NumPy included, stays as it is
+# where the book supports it. If pip fails, the notebook stops here with
+# pip's messages.
 import importlib
 import subprocess
 import sys
@@ -227,8 +228,12 @@ $python_check
 requirement = '$requirement'
 
 
-def installed():
-    return {(d.metadata['Name'] or '').lower(): d.version for d in metadata.distributions()}
+def installed(name):
+    \"\"\"The version of name that Python imports, or None.\"\"\"
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def pip_install(*requirements):
@@ -237,22 +242,24 @@ def pip_install(*requirements):
 
 
 packages = $kept
-before = installed()
-kept = {name: before[name] for name in packages if name in before}
+kept = {name: installed(name) for name in packages if installed(name)}
 # Asking for the installed versions too makes pip add only what is missing.
 pip = pip_install(requirement, *[f'{name}=={version}' for name, version in kept.items()])
 if pip.returncode != 0 and kept:
-    # One of them is a version the book does not support: pip replaces it.
+    # pip could not keep them all, most likely because one is a version the
+    # book does not support: let it replace what it must (said below).
+    first = pip
     pip = pip_install(requirement)
+    if pip.returncode != 0:
+        print(first.stdout, end='')
 print(pip.stdout, end='')
 if pip.returncode != 0:
     raise RuntimeError(f'pip could not install {requirement} (exit status '
                        f'{pip.returncode}); its messages are above.')
 importlib.invalidate_caches()
-after = installed()
-replaced = [name for name, version in kept.items() if after.get(name) != version]
+replaced = [name for name, version in kept.items() if installed(name) != version]
 for name in replaced:
-    print(f'pip replaced {name} {kept[name]} with {after.get(name)}')
+    print(f'pip replaced {name} {kept[name]} with {installed(name)}')
 if any(name in sys.modules for name in replaced):
     raise RuntimeError('pip replaced a package this runtime had already loaded. Restart '
                        'the runtime (on Colab: Runtime > "Restart session"), then run '

@@ -29,7 +29,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from ..evaluate.versions import outputs_line
-from ..project import FRAMEWORK_TITLES
+from ..project import FRAMEWORK_TITLES, PUBLISHED_BRANCH
 
 # d2lbook's tooltip of the MXNet button (d2lbook/colab.py, _get_colab_html).
 MXNET_TOOLTIP = re.compile(r'<div class="mdl-tooltip" data-mdl-for="Colab_\[mxnet\]">[^<]*</div>')
@@ -104,7 +104,8 @@ def colab_in_language(page, lang):
     if lang == 'en':
         return page
     return re.sub(
-        rf'(https://colab\.research\.google\.com/github/[^/"\']+/[^/"\']+/blob/master/)(?!{lang}/)',
+        rf'(https://colab\.research\.google\.com/github/[^/"\']+/[^/"\']+/blob/'
+        rf'{re.escape(PUBLISHED_BRANCH)}/)(?!{lang}/)',
         rf'\g<1>{lang}/',
         page,
     )

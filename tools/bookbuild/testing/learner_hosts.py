@@ -41,6 +41,7 @@ host runs in a process of its own:
 import argparse
 import concurrent.futures
 import datetime
+import fcntl
 import fnmatch
 import glob
 import hashlib
@@ -168,13 +169,23 @@ def plans(python=None):
                     f'{host.name}-{tab}', tab, interpreter, hosted(host.form, tab), replica=host
                 )
             )
+    for pattern in patterns():
+        if not any(fnmatch.fnmatchcase(name, pattern) for name in [p.name for p in result] + EXTRA):
+            raise ValueError(f'LEARNER_HOSTS: {pattern!r} names no host ({len(result)} hosts)')
     return selected(result)
+
+
+# The hosts the tests add to plans(): a first cell that pip fails.
+EXTRA = ['pip-fails']
+
+
+def patterns():
+    return [p.strip() for p in os.environ.get('LEARNER_HOSTS', '').split(',') if p.strip()]
 
 
 def is_selected(name):
     """Whether LEARNER_HOSTS selects this host (every host without it)."""
-    patterns = [p.strip() for p in os.environ.get('LEARNER_HOSTS', '').split(',') if p.strip()]
-    return not patterns or any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+    return not patterns() or any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns())
 
 
 def selected(all_plans):
@@ -260,6 +271,8 @@ def replica_cache():
 
 # Changes with the way a replica is built, so that a new way builds anew.
 REPLICA_RECIPE = 'ipykernel and the manifest, compiled; 1'
+# A replica's folder after its host's name: the digest, and `.partial` while it is built.
+REPLICA_NAME = re.compile(r'[0-9a-f]{12}(\.partial)?')
 
 
 def build_replica(host, python):
@@ -268,9 +281,11 @@ def build_replica(host, python):
     of what it is built from (the Python's version, the manifest's packages,
     REPLICA_RECIPE; replica.json holds them). It is built once and reused
     while those stay the same; a new one is built beside it and moved in
-    place when complete, so that an interrupted build never looks like a
-    replica, and the host's older replicas are removed.
-    Returns (folder, seconds spent building: 0 when reused)."""
+    place when complete, so that a failed or interrupted build never looks
+    like a replica. A lock on the host's name keeps two clones of the book
+    from building it at once. The host's replicas that no run has used for
+    a week are removed. Returns (folder, seconds spent building: 0 when
+    reused)."""
     built_from = json.dumps(
         {
             'python': python_version(python),
@@ -281,23 +296,31 @@ def build_replica(host, python):
     )
     digest = hashlib.sha256(built_from.encode()).hexdigest()[:12]
     folder = replica_cache() / f'{host.name}-{digest}'
-    if (folder / 'replica.json').exists():
-        return folder, 0.0
-    started = time.monotonic()
-    partial = folder.with_name(f'{folder.name}.partial-{os.getpid()}')
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    make_env(partial / 'env', python, host.requirements, compile_all=True)
-    (partial / 'replica.json').write_text(built_from)
-    if (folder / 'replica.json').exists():  # another build finished first
-        shutil.rmtree(partial)
-    else:
-        shutil.rmtree(folder, ignore_errors=True)
-        partial.rename(folder)
-    for old in replica_cache().glob(f'{host.name}-*'):
-        if old != folder and re.fullmatch(rf'{re.escape(host.name)}-[0-9a-f]{{12}}', old.name):
-            shutil.rmtree(old, ignore_errors=True)
-    return folder, round(time.monotonic() - started, 1)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(replica_cache() / f'{host.name}.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        seconds = 0.0
+        if not (folder / 'replica.json').exists():
+            started = time.monotonic()
+            partial = folder.with_name(f'{folder.name}.partial')
+            shutil.rmtree(partial, ignore_errors=True)
+            try:
+                partial.mkdir()
+                make_env(partial / 'env', python, host.requirements, compile_all=True)
+                (partial / 'replica.json').write_text(built_from)
+                shutil.rmtree(folder, ignore_errors=True)
+                partial.rename(folder)
+            finally:
+                shutil.rmtree(partial, ignore_errors=True)
+            seconds = round(time.monotonic() - started, 1)
+        os.utime(folder / 'replica.json')  # when a run last used it
+        week_ago = time.time() - 7 * 24 * 3600
+        for old in replica_cache().glob(f'{host.name}-*'):
+            stamp = old / 'replica.json'
+            unused = not stamp.exists() or stamp.stat().st_mtime < week_ago
+            if old != folder and REPLICA_NAME.fullmatch(old.name[len(host.name) + 1 :]) and unused:
+                shutil.rmtree(old, ignore_errors=True)
+    return folder, seconds
 
 
 def copy_replica(replica, folder):
@@ -307,6 +330,7 @@ def copy_replica(replica, folder):
     env = folder / 'env'
     linked = subprocess.run(['cp', '-al', str(replica / 'env'), str(env)], capture_output=True)
     if linked.returncode != 0:  # the cache is on another file system: copy
+        print(f'cannot hard-link {replica} into {folder}: copying it', file=sys.stderr)
         shutil.rmtree(env, ignore_errors=True)
         subprocess.run(['cp', '-a', str(replica / 'env'), str(env)], check=True)
     host_python = env / 'bin' / 'python'
@@ -469,13 +493,13 @@ def learner_environment():
     }
 
 
-def run_plans(selected, folder, log=print):
+def run_plans(to_run, folder, log=print):
     """Run each plan's host in its own process, as many at once as
     processes.at_once allows for heavy work; return {name: report}. A
     replica is built (or found built) before the first of its plans runs. A
     host that could not even start reports why."""
     folder.mkdir(parents=True, exist_ok=True)
-    building = {plan.replica.name: threading.Lock() for plan in selected if plan.replica}
+    building = {plan.replica.name: threading.Lock() for plan in to_run if plan.replica}
 
     def one(plan):
         if not plan.python:
@@ -525,7 +549,7 @@ def run_plans(selected, folder, log=print):
     # replicas are built side by side, not one after another; TensorFlow,
     # which takes longest to install on a bare host, first.
     by_host = {}
-    for plan in sorted(selected, key=lambda plan: plan.tab != 'tensorflow'):
+    for plan in sorted(to_run, key=lambda plan: plan.tab != 'tensorflow'):
         by_host.setdefault(plan.replica.name if plan.replica else plan.name, []).append(plan)
     ordered = [plan for row in itertools.zip_longest(*by_host.values()) for plan in row if plan]
     with concurrent.futures.ThreadPoolExecutor(max_workers=at_once(heavy=True)) as pool:
