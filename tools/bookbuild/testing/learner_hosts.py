@@ -295,9 +295,10 @@ def build_replica(host, python):
         indent=1,
     )
     digest = hashlib.sha256(built_from.encode()).hexdigest()[:12]
-    folder = replica_cache() / f'{host.name}-{digest}'
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with open(replica_cache() / f'{host.name}.lock', 'w') as lock:
+    cache = replica_cache()
+    folder = cache / f'{host.name}-{digest}'
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / f'{host.name}.lock', 'w') as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         seconds = 0.0
         if not (folder / 'replica.json').exists():
@@ -315,7 +316,7 @@ def build_replica(host, python):
             seconds = round(time.monotonic() - started, 1)
         os.utime(folder / 'replica.json')  # when a run last used it
         week_ago = time.time() - 7 * 24 * 3600
-        for old in replica_cache().glob(f'{host.name}-*'):
+        for old in cache.glob(f'{host.name}-*'):
             stamp = old / 'replica.json'
             unused = not stamp.exists() or stamp.stat().st_mtime < week_ago
             if old != folder and REPLICA_NAME.fullmatch(old.name[len(host.name) + 1 :]) and unused:
