@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from book_paths import PROJECT, ROOT, SECTION, TABS, eval_dir_for
-from bookbuild.environments import KERNEL_ENV
+from bookbuild.identity import KERNEL_ENV
 
 RUN_LAYERS = ROOT / 'tests' / 'agreement' / 'run_layers.py'
 TOLERANCE = dict(rtol=1e-5, atol=1e-5)

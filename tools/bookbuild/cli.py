@@ -81,7 +81,7 @@ def write_site_notebooks(project, lang='en'):
 def lib(project):
     from .processes import book_env, d2lbook, run_streamed
 
-    code = run_streamed(d2lbook('lib'), book_env(), '[lib]', project.root)
+    code = run_streamed(d2lbook(project, 'lib'), book_env(project), '[lib]', project.root)
     if code != 0:
         raise BuildError(f'`d2lbook build lib` exited with {code}')
 
@@ -155,7 +155,7 @@ def run(args, project):
     """Carry out one subcommand; returns the exit code."""
     command = args.command
     if command == 'setup':
-        environments.setup(args.names)
+        environments.setup(project, args.names)
     elif command == 'apt-packages':
         print(' '.join(environments.apt_packages(args.names)))
     elif command == 'notebook-repos':

@@ -370,8 +370,10 @@ def run_d2lbook(project, lang, *args, env=None):
     quietly show other outputs."""
     from .processes import book_env, d2lbook
 
-    env = dict(book_env(), **(env or {}))
-    return subprocess.run(d2lbook(*args), cwd=staging_dir(project, lang), env=env).returncode
+    env = dict(book_env(project), **(env or {}))
+    return subprocess.run(
+        d2lbook(project, *args), cwd=staging_dir(project, lang), env=env
+    ).returncode
 
 
 def html(project, lang):

@@ -19,8 +19,7 @@ import sys
 import threading
 
 from . import npm
-from .files import Stamp, digest_of
-from .project import Project
+from .identity import KERNEL_ENV, env_is_current, env_stamp, install_digest
 from .report import BuildError, log
 
 # Debian packages, keyed by the command (or a file) that shows they are
@@ -53,17 +52,6 @@ APT_PACKAGES = {
     },
     # The browser the site's tests drive, and pdftotext/pdftoppm for the PDF tests.
     'test': {'chromium': 'chromium', 'pdftotext': 'poppler-utils'},
-}
-
-# Environment variables every framework kernel starts with.
-KERNEL_ENV = {
-    # TensorFlow's C++ log lines go to stderr, which d2lbook turns into cell
-    # output on the page. TF_CPP_MIN_LOG_LEVEL quiets most of them, but not
-    # the "oneDNN custom operations are on" notice printed before logging is
-    # set up (TF 2.21); that one goes only when the oneDNN rewrites are off,
-    # which also keeps float results free of their reordered sums.
-    'TF_CPP_MIN_LOG_LEVEL': '2',
-    'TF_ENABLE_ONEDNN_OPTS': '0',
 }
 
 
@@ -107,40 +95,14 @@ def apt_packages(targets):
 # ---------------------------------------------------------- environments ----
 
 
-def requirements_digest(name):
-    """What the packages of an environment are: its pins, setup.py for d2l
-    (in the framework environments), and the Python that runs it. The
-    evaluation re-runs a tab's notebooks when this changes."""
-    project = Project()
-    parts = [project.requirements_file(name)]
-    if name != 'book':
-        parts.append(project.repository / 'setup.py')
-    return digest_of(*parts, sys.version)
-
-
-def install_digest(name):
-    """What an installed environment was made from: its packages, and this
-    build package's metadata (installed editable into every environment)."""
-    return digest_of(requirements_digest(name), Project().repository / 'tools' / 'pyproject.toml')
-
-
-def stamp(name):
-    return Stamp(Project().env_dir(name) / '.requirements.sha256')
-
-
-def env_is_current(name):
-    return stamp(name).matches(install_digest(name))
-
-
 # The editable installs write their metadata into the source folders
 # (tools/, the repository); one at a time, although the environments are
 # installed side by side.
 EDITABLE_INSTALLS = threading.Lock()
 
 
-def install_env(name, output):
+def install_env(project, name, output):
     """Create .venv/<name> from requirements/<name>.txt; True on success."""
-    project = Project()
     python = project.env_python(name)
     pip = [str(python), '-m', 'pip', 'install', '--quiet']
     steps = []
@@ -172,7 +134,7 @@ def install_env(name, output):
             output.append(f'`{" ".join(cmd)}` exited with {result.returncode}')
             return False
     # Written last, so an interrupted install is retried on the next run.
-    stamp(name).write(install_digest(name))
+    env_stamp(project, name).write(install_digest(project, name))
     return True
 
 
@@ -210,21 +172,22 @@ def write_kernels(project):
     )
 
 
-def setup(selected=None):
+def setup(project, selected=None):
     """Idempotent: installs only what is missing or whose pins changed.
     With tabs given, only their environments and .venv/book (a CI job that
     evaluates one framework, or renders from evaluated notebooks, needs no
     other framework)."""
-    project = Project()
     ensure_system_packages('html')
     names = ['book'] + [tab for tab in (selected or project.tabs) if tab != 'book']
-    stale = [name for name in names if not env_is_current(name)]
+    stale = [name for name in names if not env_is_current(project, name)]
     if stale:
         log(f'creating environments: {", ".join(stale)} (under .venv/)')
         outputs = {name: [] for name in stale}
         # All at once: pip mostly waits on the network and on unpacking.
         with concurrent.futures.ThreadPoolExecutor(max_workers=len(stale)) as pool:
-            installed = dict(zip(stale, pool.map(lambda n: install_env(n, outputs[n]), stale)))
+            installed = dict(
+                zip(stale, pool.map(lambda n: install_env(project, n, outputs[n]), stale))
+            )
         failed = [name for name in stale if not installed[name]]
         for name in failed:
             print('\n'.join(outputs[name][-30:]), file=sys.stderr)
@@ -237,6 +200,6 @@ def setup(selected=None):
             log(f'environment .venv/{name} is ready')
     write_kernels(project)
     try:
-        npm.install(log)
+        npm.install(project, log)
     except npm.NpmError as error:
         raise BuildError(str(error)) from error

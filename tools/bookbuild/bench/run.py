@@ -36,8 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..environments import KERNEL_ENV
 from ..files import write_atomic
+from ..identity import KERNEL_ENV
 from ..processes import book_env, d2lbook
 from ..project import copy_book_sources
 from ..report import BuildError
@@ -133,13 +133,13 @@ def plain_d2lbook_build(project, copy):
     at once), then merges and renders."""
 
     def evaluate(tab):
-        env = book_env(tab)
-        quiet(d2lbook('eval', '--tab', tab), copy, env)
+        env = book_env(project, tab)
+        quiet(d2lbook(project, 'eval', '--tab', tab), copy, env)
 
     # All tabs at once, as the old driver ran them; the first failure is raised.
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(project.tabs)) as pool:
         list(pool.map(evaluate, project.tabs))
-    quiet(d2lbook('html', '--tab', 'all'), copy, book_env(project.default_tab))
+    quiet(d2lbook(project, 'html', '--tab', 'all'), copy, book_env(project, project.default_tab))
 
 
 def as_plain_d2lbook(copy):
@@ -171,7 +171,7 @@ def build_times(project):
         plain_again = timed(lambda: plain_d2lbook_build(project, plain))
         log('the section page in headless Chromium, both ...')
         weights = page_weights(
-            {'ours': ours / '_build' / 'html', 'plain': plain / '_build' / 'html'}
+            project, {'ours': ours / '_build' / 'html', 'plain': plain / '_build' / 'html'}
         )
     return (ours_clean, plain_clean), (ours_again, plain_again), weights
 
@@ -185,7 +185,7 @@ MATHJAX_CDN = '/npm/mathjax@3/es5/'
 PAGE_ROUNDS = 3
 
 
-def page_weights(sites):
+def page_weights(project, sites):
     """{name: (bytes, seconds)} of the section page of each site: every byte
     it loads (MathJax included, from this machine for both), and the time
     from the start of navigation until MathJax has typeset the page; the
@@ -196,8 +196,6 @@ def page_weights(sites):
     from urllib.parse import urlparse
 
     from playwright.sync_api import sync_playwright
-
-    from .. import npm
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -216,7 +214,7 @@ def page_weights(sites):
         if url.hostname == '127.0.0.1':
             route.continue_()
         elif MATHJAX_CDN in url.path:
-            local = npm.MATHJAX_ES5 / url.path.split(MATHJAX_CDN, 1)[1]
+            local = project.mathjax_dir / url.path.split(MATHJAX_CDN, 1)[1]
             route.fulfill(path=str(local)) if local.exists() else route.abort()
         else:
             route.abort()

@@ -53,8 +53,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from ..environments import KERNEL_ENV, requirements_digest
 from ..files import write_atomic
+from ..identity import KERNEL_ENV, requirements_digest
 from ..processes import at_once
 from ..source import cells as source_cells
 
@@ -135,7 +135,7 @@ def code_hash(nb, environment):
 def environment_identity(project, tab):
     """Everything outside the page that a tab's code depends on, as bytes.
 
-    The environment counts by what it is built from (environments.py's digest of the
+    The environment counts by what it is built from (identity.py's digest of the
     tab's requirements, setup.py and the Python version, and the kernel's
     variables), not by reading .venv/, so a job that only renders can tell
     that notebooks evaluated elsewhere are current without the frameworks.
@@ -144,7 +144,7 @@ def environment_identity(project, tab):
         RECIPE,
         json.dumps(EXTRA_KERNEL_ENV, sort_keys=True),
         json.dumps(KERNEL_ENV, sort_keys=True),
-        requirements_digest(tab),
+        requirements_digest(project, tab),
     ]
     # The tab's helper module and the helpers every tab shares; another
     # framework's module does not change what this tab runs.

@@ -10,8 +10,8 @@ Standard library only: render/finish.py reads it."""
 import json
 import subprocess
 
-from .. import environments
 from ..files import write_atomic
+from ..identity import env_stamp
 from ..project import FRAMEWORK_DISTRIBUTIONS, FRAMEWORK_TITLES
 from ..report import BuildError
 
@@ -57,7 +57,7 @@ def record_versions(project, selected):
     is kept as it is, unless it is from before the records named Python."""
     for tab in selected:
         path = project.versions_file(tab)
-        stamp = environments.stamp(tab).path
+        stamp = env_stamp(project, tab).path
         if not project.env_python(tab).exists() or (
             path.exists()
             and stamp.exists()

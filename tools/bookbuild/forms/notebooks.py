@@ -372,7 +372,10 @@ def d2lbook_notebooks(edition, tab, *kinds):
     project = edition.project
     if edition.lang == 'en':
         code = run_streamed(
-            d2lbook(*kinds, '--tab', tab), book_env(tab), f'[{tab}]', cwd=project.root
+            d2lbook(project, *kinds, '--tab', tab),
+            book_env(project, tab),
+            f'[{tab}]',
+            cwd=project.root,
         )
     else:
         code = editions.run_d2lbook(project, edition.lang, *kinds, '--tab', tab)

@@ -26,8 +26,10 @@ OFFLINE_ENV = {
 
 
 def build_tab(project, tab):
-    env = dict(book_env(tab), **OFFLINE_ENV)
-    code = run_streamed(d2lbook('pdf', '--tab', tab), env, f'[pdf {tab}]', cwd=project.root)
+    env = dict(book_env(project, tab), **OFFLINE_ENV)
+    code = run_streamed(
+        d2lbook(project, 'pdf', '--tab', tab), env, f'[pdf {tab}]', cwd=project.root
+    )
     built = project.latex_pdf(tab)
     if code != 0 or not built.exists():
         raise BuildError(

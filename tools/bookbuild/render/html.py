@@ -49,7 +49,7 @@ def build_inputs_digest(project):
     evaluated notebooks and site as they are on disk (a deleted or edited
     output counts as a change). Standard library only and quick, so that
     `make` with nothing changed stops here, before d2lbook is imported."""
-    from ..environments import KERNEL_ENV, requirements_digest
+    from ..identity import KERNEL_ENV, requirements_digest
 
     root = project.root
     sources = {
@@ -71,7 +71,7 @@ def build_inputs_digest(project):
     ]
     return digest_of(
         *sorted(p for p in sources if '__pycache__' not in p.parts),
-        *(requirements_digest(tab) for tab in project.tabs),
+        *(requirements_digest(project, tab) for tab in project.tabs),
         json.dumps([KERNEL_ENV, state, sys.version]),
     )
 
@@ -88,10 +88,10 @@ def render(project):
     kernel makes sure of it, because it fails any kernel d2lbook starts.
     """
     _, rendered = full_render_if_site_inputs_changed(project.root, project.html_dir)
-    env = book_env()
+    env = book_env(project)
     env['JUPYTER_PATH'] = str(project.render_guard_dir())
     process = subprocess.run(
-        d2lbook('html', '--tab', 'all'),
+        d2lbook(project, 'html', '--tab', 'all'),
         cwd=project.root,
         env=env,
         stdout=subprocess.PIPE,

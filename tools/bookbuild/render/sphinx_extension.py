@@ -31,8 +31,8 @@ from docutils.parsers.rst import Directive, directives
 from sphinx.errors import ExtensionError
 from sphinx.util.fileutil import copy_asset
 
-from .. import npm as npm_env
-from ..project import REPOSITORY
+from ..npm import MATHJAX_ENTRY
+from ..project import REPOSITORY, Project
 from . import build_marks
 
 COPY_ICON = REPOSITORY / 'static' / 'copy-button.svg'
@@ -68,7 +68,7 @@ def strip_build_marks(app, doctree):
 
 def use_local_mathjax(app, config):
     # A relative mathjax_path is relative to the site's _static folder.
-    config.mathjax_path = f'{MATHJAX_FOLDER}/{npm_env.MATHJAX_ENTRY}'
+    config.mathjax_path = f'{MATHJAX_FOLDER}/{MATHJAX_ENTRY}'
 
 
 def analytics_loader_pattern():
@@ -127,9 +127,12 @@ def finish_html(app, exception):
         if REMOTE_FONT_FACE.search(css):
             stylesheet.write_text(without_remote_fonts(css), encoding='utf-8')
     shutil.copy(COPY_ICON, static / COPY_ICON.name)
-    if not (npm_env.MATHJAX_ES5 / npm_env.MATHJAX_ENTRY).exists():
-        raise ExtensionError(f'MathJax is missing from {npm_env.MATHJAX_ES5}; run `make setup`')
-    copy_asset(str(npm_env.MATHJAX_ES5), str(static / MATHJAX_FOLDER))
+    # d2lbook runs Sphinx in the book's folder (the repository, a staged
+    # edition or a throw-away copy); every book uses the repository's .venv/npm.
+    mathjax = Project(Path.cwd()).mathjax_dir
+    if not (mathjax / MATHJAX_ENTRY).exists():
+        raise ExtensionError(f'MathJax is missing from {mathjax}; run `make setup`')
+    copy_asset(str(mathjax), str(static / MATHJAX_FOLDER))
 
 
 class VerbatimOutput(Directive):

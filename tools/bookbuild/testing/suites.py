@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 
-from ..environments import KERNEL_ENV
+from ..identity import KERNEL_ENV
 
 
 def suites(project):
