@@ -37,10 +37,12 @@ import time
 from pathlib import Path
 
 from ..files import write_atomic
+from ..frameworks import framework
 from ..identity import KERNEL_ENV
 from ..processes import book_env, d2lbook
 from ..project import copy_book_sources
 from ..report import BuildError
+from ..source import cells as source_cells
 
 # The part of the bench that runs inside a framework's environment, as a
 # script (the environments hold the framework, not the build's packages).
@@ -49,20 +51,6 @@ IN_FRAMEWORK = Path(__file__).resolve().parent / 'in_framework.py'
 BOOK_COMMAND = Path(sys.executable).parent / 'book'
 
 IMPORT_ROUNDS = 7
-# What d2l/<module>.py imports from its framework: the import a reader pays
-# anyway. The ratio is the price of the helpers on top of it.
-FRAMEWORK_IMPORTS = {
-    'pytorch': 'import torch; from torch import nn; from torch.nn import functional',
-    'mxnet': 'from mxnet import init, np, npx; from mxnet.gluon import nn',
-    'jax': 'import jax; from flax import linen; from jax import numpy',
-    'tensorflow': 'import tensorflow',
-}
-BUILT_IN_LAYER = {
-    'pytorch': 'nn.Linear + ReLU',
-    'mxnet': "nn.Dense(activation='relu')",
-    'jax': 'nn.Dense + relu, jit',
-    'tensorflow': "Dense(activation='relu')",
-}
 
 
 def log(message):
@@ -89,7 +77,7 @@ def import_times(project, tab):
     d2l_import = f'from d2l import {module_name(project, tab)}'
     times = {'d2l': [], 'framework': []}
     for index in range(IMPORT_ROUNDS):
-        pairs = [('d2l', d2l_import), ('framework', FRAMEWORK_IMPORTS[tab])]
+        pairs = [('d2l', d2l_import), ('framework', framework(tab).imports)]
         for name, statement in pairs if index % 2 == 0 else pairs[::-1]:
             times[name].append(float(run_in(project, tab, 'import', statement)))
     return min(times['d2l']), min(times['framework'])
@@ -158,7 +146,7 @@ def as_plain_d2lbook(copy):
 
 def build_times(project):
     """((this build, plain d2lbook) clean, (the same) with nothing changed),
-    and {'ours'/'plain': (bytes, seconds)} of the section page they render."""
+    and {'ours'/'plain': (bytes, seconds)} of the bench's page as they render it."""
     with tempfile.TemporaryDirectory(prefix='bench-') as scratch:
         plain = as_plain_d2lbook(copy_book_sources(project.root, Path(scratch) / 'plain'))
         ours = copy_book_sources(project.root, Path(scratch) / 'ours')
@@ -169,7 +157,7 @@ def build_times(project):
         log('rebuild with nothing changed, both ...')
         ours_again = timed(lambda: this_build(ours))
         plain_again = timed(lambda: plain_d2lbook_build(project, plain))
-        log('the section page in headless Chromium, both ...')
+        log(f'the page {bench_page(project)} in headless Chromium, both ...')
         weights = page_weights(
             project, {'ours': ours / '_build' / 'html', 'plain': plain / '_build' / 'html'}
         )
@@ -178,7 +166,6 @@ def build_times(project):
 
 # ------------------------------------------------------------ page weight ----
 
-SECTION_PAGE = 'chapter_builders-guide/custom-layer.html'
 # Where plain d2lbook's page takes MathJax from (Sphinx's default); the bench
 # serves those files from the same MathJax release on this machine.
 MATHJAX_CDN = '/npm/mathjax@3/es5/'
@@ -186,7 +173,7 @@ PAGE_ROUNDS = 3
 
 
 def page_weights(project, sites):
-    """{name: (bytes, seconds)} of the section page of each site: every byte
+    """{name: (bytes, seconds)} of the bench's page (bench_page) of each site: every byte
     it loads (MathJax included, from this machine for both), and the time
     from the start of navigation until MathJax has typeset the page; the
     fastest of alternating rounds. Any other remote request is refused."""
@@ -237,7 +224,7 @@ def page_weights(project, sites):
 
                     page.on('requestfinished', record)
                     page.goto(
-                        f'http://127.0.0.1:{server.server_address[1]}/{SECTION_PAGE}',
+                        f'http://127.0.0.1:{server.server_address[1]}/{bench_page(project)}.html',
                         wait_until='load',
                     )
                     seconds = page.evaluate(
@@ -261,16 +248,45 @@ def page_weights(project, sites):
 
 # ----------------------------------------------------------- author loop ----
 
-# The edits of the author's loop: a sentence of prose, and one line of the
-# PyTorch tab's first layer (its first occurrence is the PyTorch cell).
-PROSE_EDIT = (
-    'the module calls `forward` when we call',
-    'the module calls `forward` whenever we call',
-)
-CODE_EDIT = ('        return X - X.mean()\n', '        return X - X.mean()  # edited\n')
-SECTION = 'chapter_builders-guide/custom-layer.md'
-# The issue's figures for `make` before the watch existed (this machine).
-BEFORE_WATCH = {'unchanged': 4.9, 'prose': 8.4, 'code': 10.8}
+
+def bench_page(project):
+    """The page the bench loads and edits, without its suffix: of the pages
+    config.ini names, the one with the most code cells of the default tab."""
+
+    def default_tab_cells(source):
+        text = source.read_text(encoding='utf-8')
+        return sum(
+            1
+            for cell in source_cells.code_cells(text)
+            if project.default_tab in (cell.tab_line() or (None, []))[1]
+        )
+
+    page = max(project.notebook_sources(), key=default_tab_cells)
+    return project.relative(page).removesuffix('.md')
+
+
+def author_edits(text, tab):
+    """The edits of the author's loop, as (old, new) pairs of a page's text:
+    a word added to its first paragraph of prose, and a comment line in the
+    first code cell of one tab (the first cell, so the
+    whole notebook of the tab runs again)."""
+    fenced = set()
+    blocks = source_cells.all_blocks(text)
+    for block in blocks:
+        fenced.update(range(block.line, block.end_line + 1))
+    lines = text.split('\n')
+    prose = next(
+        line
+        for number, line in enumerate(lines, start=1)
+        if number not in fenced and line[:1].isalpha() and text.count(line) == 1
+    )
+    cell = next(
+        block for block in blocks if block.is_input and tab in (block.tab_line() or (None, []))[1]
+    )
+    code = '\n'.join(cell.lines)
+    # A comment line under the tab mark: the code changes, its outputs do not.
+    edited = '\n'.join([cell.lines[0], '# edited', *cell.lines[1:]])
+    return {'prose': (prose, prose + ' Edited.'), 'code': (code, edited)}
 
 
 def edit(path, old, new):
@@ -290,32 +306,37 @@ def make_html(copy):
     this_build(copy)
 
 
-def pytorch_run_seconds(copy):
+def run_seconds(copy, page, tab):
+    """How long a page's notebook of one tab ran in the last evaluation."""
     report = json.loads((copy / '_build' / 'eval_report.json').read_text())
-    [job] = [j for j in report['notebooks'] if (j['source'], j['tab']) == (SECTION, 'pytorch')]
+    [job] = [j for j in report['notebooks'] if (j['source'], j['tab']) == (f'{page}.md', tab)]
     return job['seconds']
 
 
 def author_loop_times(project):
-    """{measure: (this project, reference)}: `make` with nothing changed;
-    a prose edit and a PyTorch code edit until `make watch` tells the page
-    to reload, against `make` (a new process) for the same edit. The code
-    edit's figures leave out the PyTorch notebook's own run, which both pay."""
+    """{measure: (this project, reference)}: a prose edit and a code edit
+    of the default tab until `make watch` tells the page to reload, against
+    `make` (a new process) for the same edit; and `make` with nothing
+    changed. The code edit's figures leave out the tab's own run of the
+    page, which both pay."""
     import asyncio
 
     from tornado.websocket import websocket_connect
 
     with tempfile.TemporaryDirectory(prefix='bench-watch-') as scratch:
         copy = copy_book_sources(project.root, Path(scratch) / 'book')
+        page, tab = bench_page(project), project.default_tab
+        source = copy / f'{page}.md'
+        edits = author_edits(source.read_text(encoding='utf-8'), tab)
         this_build(copy)
         unchanged = timed(lambda: make_html(copy))
         reference = {}
-        for name, (old, new) in (('prose', PROSE_EDIT), ('code', CODE_EDIT)):
-            edit(copy / SECTION, old, new)
+        for name, (old, new) in edits.items():
+            edit(source, old, new)
             reference[name] = timed(lambda: make_html(copy))
             if name == 'code':
-                reference[name] -= pytorch_run_seconds(copy)
-            edit(copy / SECTION, new, old)
+                reference[name] -= run_seconds(copy, page, tab)
+            edit(source, new, old)
             this_build(copy)
         port = 8765
         log_file = open(copy / 'watch.log', 'w')  # noqa: SIM115 (the server's whole life)
@@ -334,7 +355,7 @@ def author_loop_times(project):
             async def until_reload(old, new):
                 channel = await websocket_connect(f'ws://127.0.0.1:{port}/__watch')
                 start = time.perf_counter()
-                edit(copy / SECTION, old, new)
+                edit(source, old, new)
                 message = json.loads(await asyncio.wait_for(channel.read_message(), 600))
                 seconds = time.perf_counter() - start
                 channel.close()
@@ -343,16 +364,16 @@ def author_loop_times(project):
                 return seconds
 
             ours = {}
-            for name, (old, new) in (('prose', PROSE_EDIT), ('code', CODE_EDIT)):
+            for name, (old, new) in edits.items():
                 ours[name] = asyncio.run(until_reload(old, new))
                 if name == 'code':
-                    ours[name] -= pytorch_run_seconds(copy)
+                    ours[name] -= run_seconds(copy, page, tab)
         finally:
             server.terminate()
             server.wait(timeout=30)
             log_file.close()
     return {
-        'unchanged': (unchanged, BEFORE_WATCH['unchanged']),
+        'unchanged': unchanged,
         'prose': (ours['prose'], reference['prose']),
         'code': (ours['code'], reference['code']),
     }
@@ -392,7 +413,7 @@ def measure_and_report(project):
         ours, reference = import_times(project, tab)
         rows.append(
             row(
-                f'`import d2l.{module_name(project, tab)}` vs `{FRAMEWORK_IMPORTS[tab]}`',
+                f'`import d2l.{module_name(project, tab)}` vs `{framework(tab).imports}`',
                 ours,
                 reference,
                 's',
@@ -404,7 +425,7 @@ def measure_and_report(project):
         ours, reference = layer_times(project, tab)
         rows.append(
             row(
-                f'{tab}: MyDense vs {BUILT_IN_LAYER[tab]}, fwd+bwd, '
+                f'{tab}: MyDense vs {framework(tab).built_in_layer}, fwd+bwd, '
                 '256×1024→1024 f32 CPU, per step',
                 ours,
                 reference,
@@ -414,10 +435,12 @@ def measure_and_report(project):
         )
     log('the author\'s loop: make with nothing changed, and make watch after an edit ...')
     loop = author_loop_times(project)
+    clean, unchanged, weights = build_times(project)
     rows.append(
         row(
-            '`make` with nothing changed, vs the figure before this build package (4.9 s)',
-            *loop['unchanged'],
+            '`make` with nothing changed, vs plain d2lbook\'s rebuild with nothing changed',
+            loop['unchanged'],
+            unchanged[1],
             's',
             '≤ 1.5 s',
         )
@@ -427,30 +450,29 @@ def measure_and_report(project):
             'prose edit until the page reloads: `make watch` vs `make`',
             *loop['prose'],
             's',
-            '≤ 2 s (8.4 s before)',
+            '≤ 2 s',
         )
     )
     rows.append(
         row(
-            'PyTorch code edit, beyond the tab\'s own run: `make watch` vs `make`',
+            f'{project.default_tab} code edit, beyond the tab\'s own run: `make watch` vs `make`',
             *loop['code'],
             's',
-            '≤ 2 s (10.8 s in all before)',
+            '≤ 2 s',
         )
     )
-    clean, unchanged, weights = build_times(project)
     rows.append(row('clean build, 4 tabs + HTML, vs plain d2lbook', *clean, 's', '≤ 0.50'))
     rows.append(
         row('rebuild with nothing changed, vs plain d2lbook', *unchanged, 's', 'a few seconds')
     )
     (ours_bytes, ours_seconds), (plain_bytes, plain_seconds) = weights['ours'], weights['plain']
     rows.append(
-        f'| the section page: bytes it loads, vs plain d2lbook\'s | {ours_bytes / 1e6:.2f} MB '
+        f'| the page {bench_page(project)}: bytes it loads, vs plain d2lbook\'s | {ours_bytes / 1e6:.2f} MB '
         f'| {plain_bytes / 1e6:.2f} MB | {ours_bytes / plain_bytes:.2f} | ≤ 1.00 |'
     )
     rows.append(
         row(
-            'the section page: until MathJax has typeset it, headless Chromium',
+            f'the page {bench_page(project)}: until MathJax has typeset it, headless Chromium',
             ours_seconds,
             plain_seconds,
             's',
