@@ -1,0 +1,162 @@
+"""The build package's rooms (its top-level modules and subpackages: cli,
+editions, forms, render, evaluate, source, project, ...) import one way.
+
+Every import counts, those inside functions included: a room that imports
+another lazily still depends on it. These tests read the package's source
+with `ast`; they import nothing from it.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / 'tools' / 'bookbuild'
+
+
+def room_of(module):
+    """'forms' for 'bookbuild.forms.notebooks', 'cli' for 'bookbuild.cli'."""
+    parts = module.split('.')
+    return parts[1] if len(parts) > 1 else None
+
+
+def module_name(path, package=PACKAGE):
+    relative = path.relative_to(package.parent).with_suffix('')
+    parts = list(relative.parts)
+    if parts[-1] == '__init__':
+        parts.pop()
+    return '.'.join(parts)
+
+
+def imported_modules(path, package=PACKAGE):
+    """(line, module) of every bookbuild module a file imports, at any depth."""
+    name = module_name(path, package)
+    here = name if path.name == '__init__.py' else name.rpartition('.')[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here.split('.')
+                base = base[: len(base) - node.level + 1]
+                target = '.'.join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module
+            # `from . import editions` imports a module named by the alias.
+            names = [f'{target}.{alias.name}' for alias in node.names]
+            found += [
+                (node.lineno, n if n.count('.') > target.count('.') else target) for n in names
+            ]
+    return [(line, module) for line, module in found if module.split('.')[0] == 'bookbuild']
+
+
+def room_imports(package=PACKAGE):
+    """{(room, room it imports): [file:line, ...]} across the package."""
+    edges = {}
+    for path in sorted(package.rglob('*.py')):
+        source_room = room_of(module_name(path, package))
+        for line, module in imported_modules(path, package):
+            target_room = room_of(module)
+            # `from . import forms` in a room's own __init__ and the package root
+            # itself (`bookbuild`) are not rooms that depend on each other.
+            if target_room in (None, source_room) or source_room is None:
+                continue
+            where = f'{path.relative_to(package.parent)}:{line}'
+            edges.setdefault((source_room, target_room), []).append(where)
+    return edges
+
+
+def cycles(edges):
+    """Every cycle of rooms, each as a list [a, b, ..., a], found by a
+    depth-first search from each room."""
+    graph = {}
+    for a, b in edges:
+        graph.setdefault(a, set()).add(b)
+    found = set()
+
+    def visit(room, path):
+        for nxt in sorted(graph.get(room, ())):
+            if nxt == path[0]:
+                cycle = path + [nxt]
+                # The same cycle started from its smallest room, once.
+                start = cycle.index(min(cycle[:-1]))
+                found.add(tuple(cycle[start:-1] + cycle[:start] + [cycle[start]]))
+            elif nxt not in path and nxt > path[0]:
+                visit(nxt, path + [nxt])
+
+    for room in sorted(graph):
+        visit(room, [room])
+    return sorted(found)
+
+
+def describe(cycle, edges):
+    steps = []
+    for a, b in zip(cycle, cycle[1:]):
+        steps.append(f'{a} -> {b} ({", ".join(edges[(a, b)][:3])})')
+    return '; '.join(steps)
+
+
+def test_no_two_rooms_of_the_build_package_import_each_other():
+    edges = room_imports()
+    found = cycles(edges)
+    assert not found, 'rooms that import each other: ' + ' | '.join(
+        describe(cycle, edges) for cycle in found
+    )
+
+
+def test_the_import_walk_sees_function_level_imports_and_cycles(tmp_path):
+    """The walk above finds an import inside a function, and a cycle made
+    by two rooms, in a package made up for the test."""
+    package = tmp_path / 'bookbuild'
+    (package / 'forms').mkdir(parents=True)
+    (package / '__init__.py').write_text('')
+    (package / 'forms' / '__init__.py').write_text('')
+    (package / 'forms' / 'notebooks.py').write_text(
+        'def build():\n    from .. import editions\n    return editions\n'
+    )
+    (package / 'editions.py').write_text('from .forms import notebooks\n')
+    edges = room_imports(package)
+    assert edges == {
+        ('forms', 'editions'): ['bookbuild/forms/notebooks.py:2'],
+        ('editions', 'forms'): ['bookbuild/editions.py:1'],
+    }
+    assert cycles(edges) == [('editions', 'forms', 'editions')]
+
+
+def calls_of_project_without_a_folder(path):
+    """Lines where a file builds `Project()` for the repository, with the
+    name of the function around it (None at import time)."""
+    tree = ast.parse(path.read_text(encoding='utf-8'), str(path))
+    found = []
+
+    def visit(node, function):
+        for child in ast.iter_child_nodes(node):
+            inner = function
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner = child.name
+            if (
+                isinstance(child, ast.Call)
+                and getattr(child.func, 'id', getattr(child.func, 'attr', None)) == 'Project'
+                and not child.args
+                and not child.keywords
+            ):
+                found.append((child.lineno, function))
+            visit(child, inner)
+
+    visit(tree, None)
+    return found
+
+
+@pytest.mark.parametrize(
+    'path', sorted(PACKAGE.rglob('*.py')), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_only_a_command_line_entry_builds_the_repository_project(path):
+    """A module never builds a Project at import time, and a helper never
+    builds its own instead of using the caller's: only a command's `main`."""
+    misplaced = [
+        f'{path.relative_to(PACKAGE.parent)}:{line} (in {function or "the module itself"})'
+        for line, function in calls_of_project_without_a_folder(path)
+        if function != 'main'
+    ]
+    assert not misplaced, 'Project() outside a command-line entry: ' + ', '.join(misplaced)
