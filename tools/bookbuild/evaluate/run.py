@@ -66,9 +66,10 @@ from ..source import cells as source_cells
 EXTRA_KERNEL_ENV = {'PYTHONWARNINGS': 'ignore'}
 # d2lbook's limit for one cell.
 CELL_TIMEOUT = 20 * 60
-# Change this when the way notebooks are executed or post-processed changes,
-# so that every notebook built the old way runs again.
-RECIPE = 'evaluate.py 2'  # 2: printed text in one block per run
+# The version of the way notebooks are executed and tidied: raise it when
+# that changes, so that every notebook made the old way runs again.
+# 2: printed text in one block per run; 3: the same, under this name.
+EXECUTION_VERSION = 'execution 3'
 
 # The actions of the report, in the order the summary line names them.
 SUMMARY_ORDER = [
@@ -141,7 +142,7 @@ def environment_identity(project, tab):
     that notebooks evaluated elsewhere are current without the frameworks.
     """
     parts = [
-        RECIPE,
+        EXECUTION_VERSION,
         json.dumps(EXTRA_KERNEL_ENV, sort_keys=True),
         json.dumps(KERNEL_ENV, sort_keys=True),
         requirements_digest(project, tab),
@@ -157,7 +158,7 @@ def environment_identity(project, tab):
     return '\0'.join(parts).encode()
 
 
-def finish(nb):
+def tidy_outputs(nb):
     """Post-process an executed notebook the way d2lbook's _job does, and
     join the consecutive pieces of printed text."""
     for cell in code_cells(nb):
@@ -260,13 +261,13 @@ def plan(project, tabs):
             if nb is None:
                 job.action, job.content = 'no cell in this tab', b''  # d2lbook's empty marker
             elif not code_cells(nb):
-                job.action, job.content = 'no code', finish(nb)
+                job.action, job.content = 'no code', tidy_outputs(nb)
             else:
                 job.hash = code_hash(nb, environments[tab])
                 previous = job.previous_notebook()
                 reused = previous is not None and with_previous_outputs(nb, previous)
                 if reused:
-                    job.content = finish(reused)
+                    job.content = tidy_outputs(reused)
                     unchanged = job.target.read_bytes() == job.content
                     job.action = 'up to date' if unchanged else 'outputs reused'
                 else:
@@ -338,7 +339,7 @@ class Kernels:
                 await client.async_execute(
                     env=env, stdout=kernel_output, stderr=kernel_output, cleanup_kc=True
                 )
-                job.content = finish(job.nb)
+                job.content = tidy_outputs(job.nb)
                 job.action = 'executed'
                 job.evaluated = utc_date(time.time())
             except Exception as error:  # any failure is reported, not raised
