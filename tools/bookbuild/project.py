@@ -247,6 +247,11 @@ class Project:
         """Where an edition's forms go: _build/ for English, _build/<lang>/."""
         return self.build_dir if lang == 'en' else self.build_dir / lang
 
+    def edition_source_dir(self, lang='en'):
+        """An edition as d2lbook builds it: the repository for English, and
+        for a translation its sources staged in _build/<lang>-src/ (editions/)."""
+        return self.root if lang == 'en' else self.build_dir / f'{lang}-src'
+
     def html_dir_of(self, lang='en'):
         """An edition's site: _build/html/, _build/<lang>/html/."""
         return self.edition_build_dir(lang) / 'html'

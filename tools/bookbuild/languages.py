@@ -1,0 +1,255 @@
+"""The editions' languages: one entry each, holding every label and sentence
+the build writes in that language.
+
+The book's own text is the translators' (`<lang>/`, beside the English
+sources). What the build adds around it is here: the notebooks' header,
+section names and references (forms/notebook_text.py), the zips' READMEs
+(forms/notebooks/zips.py), the line on the versions that made the outputs
+(evaluate/versions.py), the words of the page's buttons and notes and of
+d2lbook's theme (render/postprocess.py), and what Sphinx needs told about
+the language (editions/staging.py). English is an entry like the others.
+
+Adding an edition is one entry here, and its translation in `<lang>/`.
+Every template is filled with str.format; the names in braces are what the
+build puts in.
+
+Standard library only: render/postprocess.py and evaluate/versions.py read it.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # Sphinx's language code, the edition's folder <lang>/ and URL prefix
+
+    # ---- the notebooks (forms/notebook_text.py, forms/notebooks/) ----
+    # A numbered section, as the edition's page names it (Sphinx's
+    # catalogue, or numfig_format below): {number}.
+    section: str
+    references: str  # the heading of a notebook's References cell
+    # The header's first line: {book} (its title) and {framework}.
+    notebook: str
+    # The header's links: {links} (the other frameworks' notebooks), and the
+    # page on the web, {title} and {page} (its address).
+    others: str
+    # The README of a zip of notebooks: {framework}, {title} (the book's),
+    # {commands} (the shell lines that install and start Jupyter), {notebook}
+    # (the first notebook to open) and {note} (one of framework_notes, or
+    # nothing).
+    zip_readme: str
+    # What a learner should know of one framework before installing it, by tab.
+    framework_notes: dict
+
+    # ---- the pages (render/postprocess.py) and both ----
+    # Which versions made a notebook's outputs: {framework}, {version},
+    # {python}, {date}.
+    outputs_line: str
+    # Beside the MXNet "Colab" button: which Python its notebook needs.
+    mxnet_note: str
+    # The links beside each framework's "Colab" button, by kind: (the
+    # visible text, the accessible name). The name says the framework,
+    # {framework}, and holds the text as whole words (screen-reader users
+    # speak the visible text; axe-core checks it).
+    launch_words: dict
+    # d2lbook's theme and buttons write these in English; the edition's
+    # words for them (English has none to replace).
+    theme_labels: dict = field(default_factory=dict)
+
+    # ---- Sphinx (editions/staging.py) ----
+    # How :numref: names a section, figure, table or listing, where Sphinx's
+    # own catalogue for the language has no words for it.
+    numfig_format: dict | None = None
+    # LaTeX added to the English book's (forms/pdf.py) for the edition's PDF.
+    latex_preamble: str = ''
+    # Whether Sphinx's LaTeX builder knows a Babel name for the language.
+    # When it does not, it warns and changes nothing (xeCJK, in the
+    # preamble, does the typesetting), and the build drops that one warning,
+    # since it treats warnings as errors.
+    latex_babel: bool = True
+
+
+# The shell lines of every zip's README, whatever its language.
+ZIP_COMMANDS = """\
+```bash
+python3 -m venv .venv
+. .venv/bin/activate
+pip install -r requirements.txt jupyterlab
+jupyter lab
+```"""
+
+LANGUAGES = {
+    language.code: language
+    for language in (
+        Language(
+            code='en',
+            section='Section {number}',
+            references='References',
+            notebook='*{book}*, {framework} notebook.',
+            others='This notebook in the other frameworks: {links}. '
+            'The same page on the web: [{title}]({page}).',
+            zip_readme="""\
+# The {framework} notebooks of *{title}*
+
+These notebooks were executed with the versions in `requirements.txt`, and
+every output in them comes from that run. The random seeds are set at the top
+of each notebook, so running it again with these versions gives the same
+numbers.
+
+To run them on your own machine, with Python 3.11 (the build's):
+
+{commands}
+
+Then open `{notebook}` and run all cells.
+{note}""",
+            framework_notes={
+                'pytorch': '\nOn Linux, PyPI\'s `torch` is a build for NVIDIA GPUs of several GB; '
+                'for the CPU-only build, add\n`--extra-index-url '
+                'https://download.pytorch.org/whl/cpu` to the `pip install` line.\n',
+                'mxnet': '\nMXNet 1.9 needs NumPy older than 1.24, which has no wheels for '
+                'Python 3.12 or later.\n',
+            },
+            outputs_line='Outputs from {framework} {version} (CPU), Python {python}, {date}',
+            mxnet_note='The MXNet notebook needs Python 3.11: MXNet 1.9 needs NumPy older '
+            'than 1.24, which has no wheels for Python 3.12 or later. In Colab, choose '
+            'Runtime > "Change runtime version" and a runtime with Python 3.11, such '
+            'as 2025.07, before running it.',
+            launch_words={
+                'studiolab': (
+                    'Studio Lab',
+                    'Open the {framework} notebook in SageMaker Studio Lab',
+                ),
+                'kaggle': ('Kaggle', 'Open the {framework} notebook in Kaggle'),
+                'download': ('Download', 'Download the {framework} notebook (.ipynb)'),
+            },
+        ),
+        Language(
+            code='ko',
+            section='제 {number} 절',
+            references='참고 문헌',
+            notebook='*{book}*, {framework} 노트북.',
+            others='다른 프레임워크로 된 이 노트북: {links}. '
+            '웹에서 보는 같은 페이지: [{title}]({page}).',
+            zip_readme="""\
+# *{title}*의 {framework} 노트북
+
+이 노트북들은 `requirements.txt`에 적힌 버전으로 실행되었고, 노트북 안의 출력은
+모두 그 실행에서 나온 것이다. 각 노트북의 첫머리에서 난수 시드를 고정하므로, 같은
+버전으로 다시 실행하면 같은 숫자가 나온다.
+
+자신의 컴퓨터에서 실행하려면 (빌드와 같은 Python 3.11로):
+
+{commands}
+
+그런 다음 `{notebook}`를 열고 모든 셀을 실행한다.
+{note}""",
+            framework_notes={
+                'pytorch': '\nLinux에서 PyPI의 `torch`는 NVIDIA GPU용 빌드로, 크기가 수 '
+                'GB이다. CPU 전용 빌드를 받으려면\n`pip install` 줄에 `--extra-index-url '
+                'https://download.pytorch.org/whl/cpu`를 덧붙인다.\n',
+                'mxnet': '\nMXNet 1.9에는 1.24보다 오래된 NumPy가 필요한데, 그 NumPy에는 '
+                'Python 3.12 이상용 휠이 없다.\n',
+            },
+            outputs_line='{framework} {version} (CPU), Python {python}에서 {date}에 만든 출력',
+            mxnet_note='MXNet 노트북은 Python 3.11이 필요합니다. MXNet 1.9는 1.24보다 '
+            '오래된 NumPy가 필요한데, 이 NumPy는 Python 3.12 이상용 휠이 없습니다. '
+            'Colab에서는 실행하기 전에 런타임 > "런타임 버전 변경"에서 2025.07처럼 '
+            'Python 3.11인 런타임을 고르세요.',
+            launch_words={
+                'studiolab': ('Studio Lab', '{framework} 노트북 열기: SageMaker Studio Lab'),
+                'kaggle': ('Kaggle', '{framework} 노트북 열기: Kaggle'),
+                'download': ('내려받기', '{framework} 노트북(.ipynb) 내려받기'),
+            },
+            theme_labels={
+                'Table Of Contents': '목차',
+                'Previous': '이전',
+                'Next': '다음',
+                'Search': '검색',
+                'Open the notebook in Colab': 'Colab에서 노트북 열기',
+                'Permalink to this heading': '이 제목에 대한 퍼머링크',
+            },
+            # CJKspace keeps the spaces between Korean words, which xeCJK
+            # drops by default (Chinese and Japanese have none); no
+            # CJKecglue, since a Korean particle follows a Latin word or code
+            # with no space between them. The fonts are Debian's
+            # (environments.APT_PACKAGES['pdf-cjk']).
+            latex_preamble=r'\usepackage{xeCJK}\xeCJKsetup{CJKspace=true, CJKecglue={}}'
+            r'\setCJKmainfont{Noto Serif CJK KR}\setCJKsansfont{Noto Sans CJK KR}'
+            r'\setCJKmonofont{Noto Sans Mono CJK KR}',
+            latex_babel=False,
+        ),
+        Language(
+            code='pt',
+            section='Seção {number}',
+            references='Referências',
+            notebook='*{book}*, notebook de {framework}.',
+            others='Este notebook nos outros frameworks: {links}. '
+            'A mesma página na web: [{title}]({page}).',
+            zip_readme="""\
+# Os notebooks de {framework} de *{title}*
+
+Estes notebooks foram executados com as versões de `requirements.txt`, e
+todas as saídas neles vêm dessa execução. As sementes aleatórias são fixadas
+no início de cada notebook; executá-lo de novo com essas versões dá os mesmos
+números.
+
+Para executá-los na sua máquina, com Python 3.11 (o da compilação):
+
+{commands}
+
+Depois abra `{notebook}` e execute todas as células.
+{note}""",
+            framework_notes={
+                'pytorch': '\nNo Linux, o `torch` do PyPI é uma versão para GPUs NVIDIA, de '
+                'vários GB; para a versão só de CPU,\nacrescente `--extra-index-url '
+                'https://download.pytorch.org/whl/cpu` à linha do `pip install`.\n',
+                'mxnet': '\nO MXNet 1.9 precisa de um NumPy anterior ao 1.24, que não tem '
+                'wheels para Python 3.12 ou posterior.\n',
+            },
+            outputs_line='Saídas de {framework} {version} (CPU), Python {python}, {date}',
+            mxnet_note='O notebook de MXNet precisa de Python 3.11: o MXNet 1.9 exige uma '
+            'NumPy anterior à 1.24, que não tem wheels para Python 3.12 ou posterior. No '
+            'Colab, escolha Ambiente de execução > "Alterar versão do ambiente de '
+            'execução" e um ambiente com Python 3.11, como o 2025.07, antes de executá-lo.',
+            launch_words={
+                'studiolab': (
+                    'Studio Lab',
+                    'Abrir o notebook de {framework} no SageMaker Studio Lab',
+                ),
+                'kaggle': ('Kaggle', 'Abrir o notebook de {framework} no Kaggle'),
+                'download': ('Baixar', 'Baixar o notebook de {framework} (.ipynb)'),
+            },
+            theme_labels={
+                'Table Of Contents': 'Sumário',
+                'Previous': 'Anterior',
+                'Next': 'Próximo',
+                'Search': 'Pesquisar',
+                'Open the notebook in Colab': 'Abrir o notebook no Colab',
+                'Permalink to this heading': 'Link permanente para este título',
+            },
+            # Sphinx's catalogue has no Portuguese words for these.
+            numfig_format={
+                'section': 'Seção %s',
+                'figure': 'Figura %s',
+                'table': 'Tabela %s',
+                'code-block': 'Listagem %s',
+            },
+        ),
+    )
+}
+
+# The book's own language: its sources are at the project's root.
+ENGLISH = 'en'
+# The translated editions, each in its <lang>/ folder.
+EDITIONS = tuple(code for code in LANGUAGES if code != ENGLISH)
+
+
+def language(code):
+    """The registry's entry of a language, or a KeyError that names the known ones."""
+    try:
+        return LANGUAGES[code]
+    except KeyError:
+        raise KeyError(
+            f'no edition language is called {code!r}; tools/bookbuild/languages.py knows '
+            f'{", ".join(LANGUAGES)}'
+        ) from None
