@@ -12,6 +12,8 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
+from playwright.sync_api import expect
+
 from book_paths import BUILD, PROJECT, SECTION
 
 CHROMIUM = '/usr/bin/chromium'
@@ -130,6 +132,8 @@ class Reader:
             })''')
 
     def click_tab(self, name, group=-1):
+        """Click a framework's tab, and wait until static/frameworks.js has
+        marked it selected (aria-selected), the state every test reads."""
         tab = (
             self.page.locator('.mdl-tabs__tab-bar')
             .nth(group)
@@ -137,6 +141,7 @@ class Reader:
         )
         tab.scroll_into_view_if_needed()
         tab.click()
+        expect(tab).to_have_attribute('aria-selected', 'true')
 
     def screenshot_whole_page(self, path):
         """The theme scrolls its content pane, not the page, so a full-page

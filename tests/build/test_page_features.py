@@ -143,10 +143,18 @@ def columns(reader):
         })''')
 
 
+def toggle_side_by_side(reader, on):
+    """Press the first "Side by side" button, and wait until the script has
+    shown the columns or the tabs (it marks every such button pressed or not)."""
+    toggles = reader.page.locator('.side-by-side-toggle')
+    toggles.first.click()
+    expect(toggles.last).to_have_attribute('aria-pressed', 'true' if on else 'false')
+
+
 def test_side_by_side_shows_labelled_columns_remembered_across_pages(browser, site_url, edition):
     reader = open_reader(browser, site_url, edition)
     reader.open(SECTION_PAGE)
-    reader.page.locator('.side-by-side-toggle').first.click()
+    toggle_side_by_side(reader, on=True)
     titles = [FRAMEWORK_TITLES[tab] for tab in TABS]
     groups = columns(reader)
     assert len(groups) >= 5
@@ -163,7 +171,7 @@ def test_side_by_side_shows_labelled_columns_remembered_across_pages(browser, si
     reader.reload()
     assert all(group['sideBySide'] for group in columns(reader))
     # Back to tabs.
-    reader.page.locator('.side-by-side-toggle').first.click()
+    toggle_side_by_side(reader, on=False)
     assert all(len(group['labels']) == 1 for group in columns(reader))
     assert not reader.errors, reader.errors
     reader.close()
@@ -172,7 +180,7 @@ def test_side_by_side_shows_labelled_columns_remembered_across_pages(browser, si
 def test_side_by_side_falls_back_to_tabs_on_a_narrow_screen(browser, site_url):
     reader = open_reader(browser, site_url, 'en')
     reader.open(SECTION_PAGE)
-    reader.page.locator('.side-by-side-toggle').first.click()
+    toggle_side_by_side(reader, on=True)
     reader.page.set_viewport_size({'width': 1100, 'height': 900})
     assert all(len(group['labels']) == 1 for group in columns(reader))
     assert set(reader.active_tabs()) == {TABS[0]}
