@@ -235,13 +235,13 @@ class Project:
     def release(self):
         return self.config['project']['release']
 
-    def latex_pdf(self, tab):
+    def latex_pdf(self, tab, lang='en'):
         """The PDF as d2lbook's LaTeX run writes it."""
-        return self.tab_dir('pdf', tab) / f'{self.name}.pdf'
+        return self.edition_build_dir(lang) / self.tab_folder('pdf', tab) / f'{self.name}.pdf'
 
-    def reader_pdf(self, tab):
-        """The reader's PDF of one framework: _build/pdf/<name>[-<tab>].pdf."""
-        return self.build_dir / 'pdf' / self.reader_file_name(tab, '.pdf')
+    def reader_pdf(self, tab, lang='en'):
+        """The reader's PDF of one framework: _build/[<lang>/]pdf/<name>[-<tab>].pdf."""
+        return self.edition_build_dir(lang) / 'pdf' / self.reader_file_name(tab, '.pdf')
 
     def edition_build_dir(self, lang='en'):
         """Where an edition's forms go: _build/ for English, _build/<lang>/."""
