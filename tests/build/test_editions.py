@@ -1,4 +1,6 @@
-"""The Korean and Portuguese editions stay in step with the English source."""
+"""The Korean and Portuguese editions as built: their pages, outputs, PDFs and
+notebooks match the English build. (The sync check of their sources is
+tested in tests/unit/test_edition_sync.py.)"""
 
 import subprocess
 
@@ -11,70 +13,6 @@ from book_paths import BUILD, PROJECT, ROOT, SECTION, TABS, eval_dir_for, lib_mo
 from bookbuild import editions
 
 LANGUAGES = editions.LANGUAGES
-ENGLISH_SECTION = ROOT / f'{SECTION}.md'
-
-
-def test_every_edition_is_in_step_with_the_english_source():
-    assert editions.check(PROJECT) == []
-
-
-@pytest.fixture(params=LANGUAGES)
-def translated_section(request, tmp_path):
-    """A throw-away copy of one edition's section, to break on purpose."""
-    copy = tmp_path / f'{request.param}-custom-layer.md'
-    copy.write_text(
-        (ROOT / request.param / f'{SECTION}.md').read_text(encoding='utf-8'), encoding='utf-8'
-    )
-    return copy
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding='utf-8')
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding='utf-8')
-
-
-def test_sync_check_catches_a_changed_code_cell(translated_section):
-    edit(translated_section, 'MyDense(5, 3)', 'MyDense(5, 4)')
-    problems = editions.compare(PROJECT, ENGLISH_SECTION, translated_section)
-    assert any('code block' in p and 'differs from' in p for p in problems), problems
-    line = int(problems[0].split(':')[1])
-    assert 'MyDense(5, 4)' in '\n'.join(
-        translated_section.read_text().split('\n')[line - 1 : line + 40]
-    )
-
-
-def test_sync_check_catches_a_dropped_code_cell(translated_section):
-    text = translated_section.read_text(encoding='utf-8')
-    start = text.index('```{.python .input}\n%%tab all')
-    end = text.index('```\n', start + 3) + 4
-    translated_section.write_text(text[:start] + text[end:], encoding='utf-8')
-    assert any(
-        'code block' in p for p in editions.compare(PROJECT, ENGLISH_SECTION, translated_section)
-    )
-
-
-def test_sync_check_catches_a_changed_heading_level(translated_section):
-    text = translated_section.read_text(encoding='utf-8')
-    first_h2 = next(line for line in text.split('\n') if line.startswith('## '))
-    edit(translated_section, first_h2, '#' + first_h2)
-    problems = editions.compare(PROJECT, ENGLISH_SECTION, translated_section)
-    assert any('headings' in p for p in problems), problems
-
-
-def test_sync_check_catches_a_changed_label(translated_section):
-    edit(translated_section, ':label:`sec_custom_layer`', ':label:`sec_custom_layers`')
-    problems = editions.compare(PROJECT, ENGLISH_SECTION, translated_section)
-    assert any('sec_custom_layers' in p for p in problems), problems
-
-
-def test_sync_check_catches_a_paragraph_left_in_english(translated_section):
-    english = editions.outline(ENGLISH_SECTION.read_text(encoding='utf-8'))
-    translated = editions.outline(translated_section.read_text(encoding='utf-8'))
-    english_text = english.paragraphs[1][1]
-    edit(translated_section, translated.paragraphs[1][1], english_text)
-    problems = editions.compare(PROJECT, ENGLISH_SECTION, translated_section)
-    assert any('left in English' in p for p in problems), problems
 
 
 @pytest.mark.parametrize('lang', LANGUAGES)
