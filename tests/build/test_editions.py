@@ -1,4 +1,4 @@
-"""The Korean and Portuguese editions as built: their pages, outputs, PDFs and
+"""The translated editions (languages.py) as built: their pages, outputs, PDFs and
 notebooks match the English build. (The sync check of their sources is
 tested in tests/unit/test_edition_sync.py.)"""
 
@@ -10,9 +10,8 @@ from bs4 import BeautifulSoup
 
 import rendered_page
 from book_paths import BUILD, PROJECT, ROOT, SECTION, TABS, eval_dir_for, lib_module
-from bookbuild import editions
-
-LANGUAGES = editions.LANGUAGES
+from bookbuild.editions.outputs import edition_eval_dir, reuse_english_outputs
+from bookbuild.languages import EDITIONS as LANGUAGES
 
 
 @pytest.mark.parametrize('lang', LANGUAGES)
@@ -89,12 +88,11 @@ def test_edition_notebooks_stay_current_when_their_page_or_config_is_newer(lang)
     marked current, also those whose outputs did not change."""
     import os
 
-    staging = editions.staging_dir(PROJECT, lang)
+    staging = PROJECT.edition_source_dir(lang)
     notebooks = {
-        path: staging
-        / path.relative_to(editions.edition_eval_dir(PROJECT, lang, tab)).with_suffix('.md')
+        path: staging / path.relative_to(edition_eval_dir(PROJECT, lang, tab)).with_suffix('.md')
         for tab in TABS
-        for path in editions.edition_eval_dir(PROJECT, lang, tab).rglob('*.ipynb')
+        for path in edition_eval_dir(PROJECT, lang, tab).rglob('*.ipynb')
     }
     assert notebooks and (staging / 'config.ini').exists(), (
         'build the edition first (make html-ko html-pt)'
@@ -103,7 +101,7 @@ def test_edition_notebooks_stay_current_when_their_page_or_config_is_newer(lang)
     past = newest - 3600
     for path in notebooks:
         os.utime(path, (past, past))
-    editions.reuse_english_outputs(PROJECT, lang)
+    reuse_english_outputs(PROJECT, lang)
     stale = [
         path
         for path, page in notebooks.items()
@@ -126,7 +124,7 @@ ENGLISH_LABELS = {
     'Show Source',
     'Download',
 }
-# Beginnings of the English labels and lines that render/finish.py writes
+# Beginnings of the English labels and lines that render/postprocess.py writes
 # beside each framework's "Colab" button.
 ENGLISH_STARTS = ('Outputs from', 'Open the ', 'Download the ')
 

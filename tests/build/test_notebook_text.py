@@ -17,25 +17,25 @@ import pytest
 from bs4 import BeautifulSoup
 
 from book_paths import BUILD, PROJECT, TABS
+from bookbuild.frameworks import framework
+from bookbuild.languages import EDITIONS as TRANSLATED
+from bookbuild.languages import LANGUAGES, language
 from browser_reader import SCREENSHOTS
 
 MATHJAX_SVG = PROJECT.venv / 'npm' / 'node_modules' / 'mathjax' / 'es5' / 'tex-svg.js'
-EDITIONS = {lang: PROJECT.edition_build_dir(lang) for lang in ('en', 'ko', 'pt')}
+EDITIONS = {lang: PROJECT.edition_build_dir(lang) for lang in LANGUAGES}
 VARIANTS = ['plain', 'colab', 'sagemaker']
 PAGES = [
     PurePosixPath(PROJECT.relative(page)).with_suffix('').as_posix()
     for page in PROJECT.notebook_sources()
 ]
-FRAMEWORK_NAMES = {'pytorch': 'PyTorch', 'mxnet': 'MXNet', 'jax': 'JAX', 'tensorflow': 'TensorFlow'}
+FRAMEWORK_NAMES = {tab: framework(tab).title for tab in TABS}
 # The distribution that is "the framework" of each tab.
-FRAMEWORK = {'pytorch': 'torch', 'mxnet': 'mxnet', 'jax': 'jax', 'tensorflow': 'tensorflow'}
+FRAMEWORK = {tab: framework(tab).distribution for tab in TABS}
 # Anything a reader would see as an unrendered role or d2lbook block: written
 # here afresh, so that the converter's own pattern is not the one tested.
 RAW_ROLE = re.compile(r':[a-z][a-z_-]*:`[^`]*`|^\s*:(begin|end)_tab:|```(eval_rst|toc)', re.M)
 LINK = re.compile(r'(?<!!)\[([^\]]+)\]\(([^)\s]+)\)')
-# The words of each edition's header and references, the page's own.
-NOTEBOOK_WORD = {'en': 'notebook', 'ko': '노트북', 'pt': 'notebook de'}
-REFERENCES_WORD = {'en': 'References', 'ko': '참고 문헌', 'pt': 'Referências'}
 
 
 def notebook_path(lang, tab, variant, page):
@@ -97,7 +97,7 @@ def test_the_sources_do_use_the_roles_the_notebooks_replace():
     use labels, references, citations and a bibliography."""
     text = '\n'.join(
         page.read_text(encoding='utf-8')
-        for lang in ('', 'ko/', 'pt/')
+        for lang in ('', *(f'{code}/' for code in TRANSLATED))
         for page in (PROJECT.root / lang).glob('**/*.md')
         if page.relative_to(PROJECT.root / lang).as_posix().removesuffix('.md') in PAGES
     )
@@ -154,7 +154,7 @@ def published_notebook(address):
         for tab in TABS:
             if PROJECT.notebook_repository(variant, tab) == repository:
                 assert branch == ['blob', 'master'], f'{address}: not the pushed branch'
-                edition = path[0] if path[0] in ('ko', 'pt') else 'en'
+                edition = path[0] if path[0] in TRANSLATED else 'en'
                 return variant, tab, edition, '/'.join(path[edition != 'en' :])
     return None  # another project on GitHub
 
@@ -270,16 +270,14 @@ def recorded_outputs(tab, page):
     return framework.split('+')[0], python, record['evaluated']
 
 
-# The line's words, per edition (the versions and the date come from the records).
-OUTPUTS_WORDS = {'en': 'Outputs from', 'ko': '만든 출력', 'pt': 'Saídas de'}
-
-
 def assert_says_what_ran(text, lang, tab, page, where):
     version, python, date = recorded_outputs(tab, page)
     assert re.fullmatch(r'\d{4}-\d{2}-\d{2}', date), (where, date)
-    for part in (OUTPUTS_WORDS[lang], f'{FRAMEWORK_NAMES[tab]} {version} (CPU)'):
-        assert part in text, (where, part, text)
-    assert f'Python {python}' in text and date in text, (where, text)
+    # The edition's line (languages.py), with the versions and the date of the records.
+    line = language(lang).outputs_line.format(
+        framework=FRAMEWORK_NAMES[tab], version=version, python=python, date=date
+    )
+    assert line in text, (where, line, text)
     if lang != 'en':
         assert 'Outputs from' not in text, (where, text)
 
@@ -357,12 +355,12 @@ def test_citations_read_as_the_page_and_their_entries_end_the_notebook(lang):
             found = re.findall(r'\(([^()]*?, \d{4})\)', ' '.join(prose.split()))
             assert found == cited, (tab, variant, found, cited)
             last = cells[-1]
-            assert last.startswith(f'## {REFERENCES_WORD[lang]}\n'), last[:80]
+            assert last.startswith(f'## {language(lang).references}\n'), last[:80]
             listed = [' '.join(line[2:].replace('*', '').split()) for line in last.splitlines()[2:]]
             assert sorted(listed) == sorted(entries[label] for label in cited), (listed, entries)
     # The references page's notebook lists them all, under the edition's heading.
     cells = markdown_of(read(lang, 'pytorch', 'plain', 'references'))
-    assert cells[1].startswith(f'# {REFERENCES_WORD[lang]}\n'), cells[1][:80]
+    assert cells[1].startswith(f'# {language(lang).references}\n'), cells[1][:80]
     assert len([line for line in cells[1].splitlines() if line.startswith('- ')]) == len(entries)
 
 
@@ -377,7 +375,7 @@ def test_every_citation_of_every_notebook_has_its_entry_in_that_notebook(lang):
         if key[0] != lang or key[3] == 'references':
             continue
         cells = markdown_of(read(*key))
-        has_cell = cells[-1].startswith(f'## {REFERENCES_WORD[lang]}\n')
+        has_cell = cells[-1].startswith(f'## {language(lang).references}\n')
         prose = ' '.join(' '.join(cells[1 : -1 if has_cell else None]).split())
         cited = [label for label in entries if label in prose]
         assert has_cell == bool(cited), (key, cited)
@@ -401,7 +399,10 @@ def test_header_says_where_the_learner_is_in_the_editions_language(lang):
                 text = header.source
                 assert f'*{index_title}*' in text, (where, text)
                 assert heading_of(lang, page) in text, (where, text)
-                assert FRAMEWORK_NAMES[tab] in text and NOTEBOOK_WORD[lang] in text, where
+                assert (
+                    language(lang).notebook.format(book=index_title, framework=FRAMEWORK_NAMES[tab])
+                    in text
+                ), where
                 if lang != 'en':
                     assert 'notebook in the other' not in text and 'on the web' not in text
                 names = [name for name, _ in LINK.findall(text)]
@@ -412,7 +413,7 @@ def test_header_says_where_the_learner_is_in_the_editions_language(lang):
                 )
                 assert (badge in text) == (variant != 'plain'), where
                 if recorded_outputs(tab, page) is None:
-                    assert OUTPUTS_WORDS[lang] not in text, where
+                    assert '(CPU)' not in text, where
                 else:
                     assert_says_what_ran(text, lang, tab, page, where)
 
@@ -439,7 +440,7 @@ def test_converting_again_gives_the_same_bytes(lang):
     """The notebooks on disk are what the conversion makes from d2lbook's
     output, byte for byte, every time (no random cell id, no date), and so
     are their zips."""
-    from bookbuild.forms.notebooks import Edition, reader_forms, zip_of
+    from bookbuild.forms.notebooks import Edition, reader_variants, zip_of
 
     edition = Edition(PROJECT, lang).read_book()
     compared = 0
@@ -447,7 +448,7 @@ def test_converting_again_gives_the_same_bytes(lang):
         # The zip is the plain folder's, with fixed dates in place of the files'.
         plain = PROJECT.reader_notebooks('plain', tab, lang)
         assert PROJECT.notebook_zip(tab, lang).read_bytes() == zip_of(plain)
-        for (variant, relative), notebook in reader_forms(edition, tab).items():
+        for (variant, relative), notebook in reader_variants(edition, tab).items():
             path = edition.notebooks(variant, tab) / relative
             # nbformat.write ends the file with a newline that writes() lacks.
             assert nbformat.writes(notebook) + '\n' == path.read_text(encoding='utf-8'), path
@@ -484,7 +485,7 @@ def test_metadata_names_the_kernel_each_host_opens(lang):
                 assert 'required_libs' not in metadata
 
 
-@pytest.mark.parametrize('lang', ['ko', 'pt'])
+@pytest.mark.parametrize('lang', TRANSLATED)
 def test_edition_notebooks_carry_the_english_code_and_outputs_under_translated_prose(lang):
     for tab in TABS:
         for variant in VARIANTS:
@@ -497,7 +498,7 @@ def test_edition_notebooks_carry_the_english_code_and_outputs_under_translated_p
                 assert markdown_of(ours)[1] != markdown_of(english)[1], (lang, page)
 
 
-@pytest.mark.parametrize('lang', ['ko', 'pt'])
+@pytest.mark.parametrize('lang', TRANSLATED)
 def test_edition_zip_has_a_readme_in_its_language(lang):
     import zipfile
 

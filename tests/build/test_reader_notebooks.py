@@ -13,12 +13,13 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from book_paths import BUILD, PROJECT, ROOT, SECTION, TABS
+from bookbuild.frameworks import framework
 from requirements_files import requirements_in
 
 NOTEBOOKS = BUILD / 'notebooks'
 VARIANTS = ['plain', 'colab', 'sagemaker']
 # The distribution that is "the framework" of each tab.
-FRAMEWORK = {'pytorch': 'torch', 'mxnet': 'mxnet', 'jax': 'jax', 'tensorflow': 'tensorflow'}
+FRAMEWORK = {tab: framework(tab).distribution for tab in TABS}
 SECTION_NOTEBOOK = f'{SECTION}.ipynb'
 
 

@@ -2,17 +2,19 @@
 Python version and {distribution: version}, read by the notebooks' zips
 (forms/notebooks.py: their requirements.txt), by the tests that compare the
 learners' hosts with the build, and by `outputs_line`: the line on each page
-(render/finish.py) and in each notebook's header (forms/notebooks.py) that
-says which versions made the outputs, and when.
+(render/postprocess.py) and in each notebook's header (forms/notebooks/) that
+says which versions made the outputs, and when, in the edition's language
+(languages.py).
 
-Standard library only: render/finish.py reads it."""
+Standard library only: render/postprocess.py reads it."""
 
 import json
 import subprocess
 
 from ..files import write_atomic
+from ..frameworks import framework
 from ..identity import env_stamp
-from ..project import FRAMEWORK_DISTRIBUTIONS, FRAMEWORK_TITLES
+from ..languages import language
 from ..report import BuildError
 
 # Run in a framework's environment: the versions of what the d2l package's
@@ -106,23 +108,15 @@ def evaluation_date(project, page, tab):
     return json.loads(path.read_text()).get('evaluated')
 
 
-# The line that says which versions made a notebook's outputs, and when, in
-# each edition's language: on the page beside the framework's buttons, and
-# in the notebook's header.
-OUTPUTS_LINE = {
-    'en': 'Outputs from {framework} {version} (CPU), Python {python}, {date}',
-    'ko': '{framework} {version} (CPU), Python {python}에서 {date}에 만든 출력',
-    'pt': 'Saídas de {framework} {version} (CPU), Python {python}, {date}',
-}
-
-
 def framework_version(record, tab):
     """The framework's release, without a local label such as torch's +cpu."""
-    distributions = record['distributions']
-    name = FRAMEWORK_DISTRIBUTIONS[tab]
-    version = distributions.get(name) or distributions.get(f'{name}-cpu')
+    entry = framework(tab)
+    names = (entry.distribution, *entry.build_distributions)
+    version = next(
+        (record['distributions'][n] for n in names if n in record['distributions']), None
+    )
     if version is None:
-        raise BuildError(f'the versions record of {tab} has no {name}')
+        raise BuildError(f'the versions record of {tab} has no {entry.distribution}')
     return version.split('+')[0]
 
 
@@ -135,8 +129,8 @@ def outputs_line(project, page, tab, lang='en'):
     if date is None:
         return None
     record = read_versions(project, tab)
-    return OUTPUTS_LINE[lang].format(
-        framework=FRAMEWORK_TITLES[tab],
+    return language(lang).outputs_line.format(
+        framework=framework(tab).title,
         version=framework_version(record, tab),
         python='.'.join(record['python'].split('.')[:2]),
         date=date,

@@ -2,8 +2,8 @@
 
 Jupyter, Colab and SageMaker read a markdown cell as plain Markdown, so the
 book's Sphinx roles and d2lbook's blocks would show as stray code. This
-module turns them into text and links (forms/notebooks.py applies it to every
-markdown cell of every form):
+module turns them into text and links (forms/notebooks/ applies it to every
+markdown cell of every notebook variant: plain, Colab, SageMaker):
 
     :label:`x`              removed (its line too, when it stands alone)
     :numref:`x`             "Section 1.2 (Title)", a link to the section
@@ -16,13 +16,14 @@ markdown cell of every form):
     d2lbook's table of contents     numbered titles, as links
 
 A cited notebook ends with a References cell that lists the entries it cites.
-Links go to the sibling notebook in the plain form (and its zip), and to the
-published page in the Colab and SageMaker forms. Any other role fails the
+Links go to the sibling notebook in the plain variant (and its zip), and to
+the published page in the Colab and SageMaker variants. Any other role fails the
 build with its file and line (`unknown_roles`), as does a target the book
 does not define.
 
 Numbers follow Sphinx's: the root page's numbered tables of contents number
-the pages beneath them, and a page's headings number its subsections.
+the pages beneath them, and a page's headings number its subsections. The
+words it writes are the edition's, from the languages registry (languages.py).
 """
 
 import re
@@ -30,6 +31,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..languages import language
 from ..project import Project
 from ..report import BuildError
 from ..source.cells import all_blocks
@@ -37,32 +39,6 @@ from ..source.roles import RAW, ROLE, prose_lines, rst_heading, unknown_roles
 
 HEADING = re.compile(r'^(#{1,6})\s+(.*?)\s*#*\s*$')
 TOC_OPTION = re.compile(r'^:(\w+):')
-
-# The words a notebook's own text needs, per edition. Section numbers read
-# as each edition's page reads them (Sphinx's own catalogues for en and ko;
-# editions.NUMFIG_FORMAT for pt).
-WORDS = {
-    'en': {
-        'section': 'Section {number}',
-        'references': 'References',
-        'notebook': '*{book}*, {framework} notebook.',
-        'others': 'This notebook in the other frameworks: {links}. '
-        'The same page on the web: [{title}]({page}).',
-    },
-    'ko': {
-        'section': '제 {number} 절',
-        'references': '참고 문헌',
-        'notebook': '*{book}*, {framework} 노트북.',
-        'others': '다른 프레임워크로 된 이 노트북: {links}. 웹에서 보는 같은 페이지: [{title}]({page}).',
-    },
-    'pt': {
-        'section': 'Seção {number}',
-        'references': 'Referências',
-        'notebook': '*{book}*, notebook de {framework}.',
-        'others': 'Este notebook nos outros frameworks: {links}. '
-        'A mesma página na web: [{title}]({page}).',
-    },
-}
 
 
 @dataclass
@@ -115,7 +91,7 @@ class Book:
     def __init__(self, root, lang='en'):
         self.project = Project(root)
         self.lang = lang
-        self.words = WORDS[lang]
+        self.words = language(lang)  # its section names, header and references
         root = self.project.root
         self.pages = {}
         problems = []
@@ -138,6 +114,22 @@ class Book:
             self.project.config['pdf'].get('bibfile', '') if 'pdf' in self.project.config else ''
         )
         self.bibliography = load_bibliography(root / bibfile) if bibfile else {}
+
+    def reading_order(self):
+        """The pages' paths as a reader meets them: the root page, then each
+        table of contents' entries in turn, each with what is beneath it;
+        then any page no table of contents lists."""
+        order = []
+
+        def visit(path):
+            if path in self.pages and path not in order:
+                order.append(path)
+                for _, children in self.pages[path].tocs:
+                    for child in children:
+                        visit(child)
+
+        visit(self.index)
+        return order + [path for path in self.pages if path not in order]
 
     def shown(self, source):
         """A page as messages name it: an edition's under its <lang>/ folder."""
@@ -230,13 +222,13 @@ class Book:
 
     def section_name(self, target):
         if target.number:
-            return f'{self.words["section"].format(number=target.number)} ({target.title})'
+            return f'{self.words.section.format(number=target.number)} ({target.title})'
         return target.title
 
     def convert(self, markdown, page, link):
         """One markdown cell of `page`, roles made text; returns the text and
         the citation keys it uses. `link(target)` is where a reference to a
-        Target leads in this form."""
+        Target leads in this notebook variant."""
         cited = []
         where = self.shown(self.pages[page].source)
 
@@ -337,7 +329,7 @@ class Book:
     def references_cell(self, keys):
         """The References cell of a notebook that cites `keys`."""
         entries = [self.bibliography[key] for key in dict.fromkeys(keys)]
-        return f'## {self.words["references"]}\n\n' + reference_list(entries)
+        return f'## {self.words.references}\n\n' + reference_list(entries)
 
     # -------------------------------------------------------- header ----
 
@@ -348,7 +340,7 @@ class Book:
         frameworks, the page, and a badge."""
         index = self.pages[self.index]
         here = self.pages[page]
-        line = self.words['notebook'].format(book=index.title, framework=framework)
+        line = self.words.notebook.format(book=index.title, framework=framework)
         if page != index.path:
             where = self.section_name(Target(page, here.title, here.number, None))
             line = f'**{where}** — {line}'
@@ -357,7 +349,7 @@ class Book:
         if outputs:
             lines += [outputs, '']
         lines += [
-            self.words['others'].format(links=links, title=here.title, page=page_link),
+            self.words.others.format(links=links, title=here.title, page=page_link),
         ]
         if badge:
             lines += ['', badge]

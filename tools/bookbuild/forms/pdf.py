@@ -3,14 +3,17 @@
 d2lbook builds the PDF of one tab at a time (`d2lbook build pdf --tab X`)
 into _build/pdf (the default tab) or _build/pdf_<tab>. The reader finds all
 of them in one folder: _build/pdf/<name>.pdf for the default framework and
-_build/pdf/<name>-<tab>.pdf for the others. Every function takes the
+_build/pdf/<name>-<tab>.pdf for the others. A translated edition's go the
+same way under _build/<lang>/, built from its staged sources
+(project.edition_source_dir; editions/ stage them). Every function takes the
 project (project.py), so a throw-away copy builds its own PDFs. The Debian
 packages LaTeX needs are in environments.APT_PACKAGES['pdf'].
 """
 
 from ..files import write_atomic
-from ..processes import book_env, build_each, d2lbook, run_streamed
+from ..processes import build_each
 from ..report import BuildError, log
+from .d2lbook_steps import run_step
 
 # The PDF build must not fetch anything (d2lbook would download `latex_url`
 # styles, for one). Pointing every proxy at a closed local port makes any
@@ -25,22 +28,21 @@ OFFLINE_ENV = {
 }
 
 
-def build_tab(project, tab):
-    env = dict(book_env(project, tab), **OFFLINE_ENV)
-    code = run_streamed(
-        d2lbook(project, 'pdf', '--tab', tab), env, f'[pdf {tab}]', cwd=project.root
-    )
-    built = project.latex_pdf(tab)
+def build_tab(project, tab, lang='en'):
+    edition = '' if lang == 'en' else f'{lang} '
+    code = run_step(project, lang, tab, 'pdf', extra_env=OFFLINE_ENV)
+    built = project.latex_pdf(tab, lang)
     if code != 0 or not built.exists():
         raise BuildError(
-            f'building the {tab} PDF failed (d2lbook exited with {code}); '
+            f'building the {edition}{tab} PDF failed (d2lbook exited with {code}); '
             f'LaTeX\'s log is {project.relative(built.with_suffix(".log"))}'
         )
-    target = project.reader_pdf(tab)
+    target = project.reader_pdf(tab, lang)
     if built != target:
         write_atomic(target, built.read_bytes())
-    log(f'{tab}: {project.relative(target)}')
+    log(f'{edition}{tab}: {project.relative(target)}')
 
 
-def build(project, selected=None):
-    build_each(selected or project.tabs, lambda tab: build_tab(project, tab))
+def build(project, selected=None, lang='en'):
+    """One PDF per framework of an edition (its sources staged, if translated)."""
+    build_each(selected or project.tabs, lambda tab: build_tab(project, tab, lang))

@@ -1,7 +1,9 @@
-"""Render the site: d2lbook merges the tabs' evaluated notebooks and Sphinx
-turns them into _build/html/, then finish.py adds what d2lbook cannot."""
+"""Render an edition's site: d2lbook merges the tabs' evaluated notebooks and
+Sphinx turns them into _build/html/ (an edition's into _build/<lang>/html/),
+then postprocess.py adds what d2lbook cannot."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -10,7 +12,7 @@ from pathlib import Path
 from ..files import Stamp, digest_of
 from ..processes import book_env, d2lbook
 from ..report import BuildError
-from . import finish
+from . import postprocess
 
 
 def site_inputs_digest(root):
@@ -80,43 +82,48 @@ def build_stamp(project):
     return Stamp(project.build_dir / '.html-inputs')
 
 
-def render(project):
-    """Merge the tabs and render the HTML with d2lbook, which evaluates nothing.
+def render(project, lang='en'):
+    """Merge the tabs and render one edition's HTML with d2lbook, which
+    evaluates nothing: an edition's d2lbook project is its staged sources
+    (project.edition_source_dir), whose notebooks hold the English outputs.
 
     d2lbook's `html` walks through its own `eval` step for every tab. With
     the notebooks current that step finds nothing to do; the render guard
     kernel makes sure of it, because it fails any kernel d2lbook starts.
     """
-    _, rendered = full_render_if_site_inputs_changed(project.root, project.html_dir)
+    root = project.edition_source_dir(lang)
+    _, rendered = full_render_if_site_inputs_changed(root, project.html_dir_of(lang))
     env = book_env(project)
     env['JUPYTER_PATH'] = str(project.render_guard_dir())
     process = subprocess.run(
         d2lbook(project, 'html', '--tab', 'all'),
-        cwd=project.root,
+        cwd=root,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     lines = process.stdout.splitlines()
+    prefix = '[html]' if lang == 'en' else f'[{lang} html]'
     if process.returncode != 0:
-        print('\n'.join(f'[html] {line}' for line in lines[-60:]), flush=True)
+        print('\n'.join(f'{prefix} {line}' for line in lines[-60:]), flush=True)
+        edition = '' if lang == 'en' else f' of the {lang} edition'
         raise BuildError(
-            f'rendering the HTML failed (d2lbook exited with {process.returncode}); '
+            f'rendering the HTML{edition} failed (d2lbook exited with {process.returncode}); '
             'its last lines are above'
         )
-    finish.finish_site(project)
+    postprocess.postprocess_site(project, lang)
     rendered()
-    # d2lbook logs "Convert _build/eval_all/<page>.ipynb to _build/rst_all/<page>.rst".
+    # d2lbook logs "Convert _build/eval_all/<page>.ipynb to _build/rst_all/<page>.rst",
+    # relative to the folder it runs in.
+    rst_dir = project.edition_build_dir(lang) / 'rst_all'
     converted = [
-        (project.root / line.split(' to ')[-1])
-        .relative_to(project.build_dir / 'rst_all')
-        .with_suffix('')
+        Path(os.path.normpath(root / line.split(' to ')[-1])).relative_to(rst_dir).with_suffix('')
         for line in lines
         if '] INFO   Convert ' in line
     ]
     print(
-        f'[html] re-rendered {len(converted)} page(s)'
+        f'{prefix} re-rendered {len(converted)} page(s)'
         + (': ' + ', '.join(map(str, sorted(converted))) if converted else ''),
         flush=True,
     )

@@ -1,0 +1,122 @@
+"""The first code cell of a Colab or SageMaker notebook: the learner's
+whole setup. It installs the book's `d2l` by its package name and release
+with the extra of its framework, so that pip adds the framework only where
+the runtime lacks a supported version; it keeps what the runtime has of the
+framework's distributions (frameworks.py: `kept`), and it stops when pip
+fails. d2lbook's own install cell, a bare `!pip install` that goes on after
+a failure, is replaced.
+
+Its text is what learners run (and what tests/learners run on replicas of
+their hosts): a change to it changes every hosted notebook.
+"""
+
+import string
+
+import nbformat
+
+from ...frameworks import framework
+from ...report import BuildError
+
+
+def d2l_requirement(project, tab):
+    """What a notebook of this tab installs, e.g. 'd2l-custom-layers[jax]==0.1.0'."""
+    return f'{project.d2l_package}[{tab}]=={project.release}'
+
+
+# The first cell of a Colab or SageMaker notebook. `%pip install` would go on
+# to the next cell after a failure, so the cell runs pip itself and raises
+# with pip's messages. Colab imports NumPy when its kernel starts, and a
+# module that is already loaded stays the old one until the kernel restarts:
+# the cell says so if pip had to replace one (MXNet on a NumPy 2 runtime).
+INSTALL_CELL = string.Template("""\
+# Sets up this runtime: installs the book's d2l helpers and, unless the
+# runtime already has versions the book supports, $frameworks.
+# What the runtime already has of these, NumPy included, stays as it is
+# where the book supports it. If pip fails, the notebook stops here with
+# pip's messages.
+import importlib
+import subprocess
+import sys
+from importlib import metadata
+$python_check
+requirement = '$requirement'
+
+
+def installed(name):
+    \"\"\"The version of name that Python imports, or None.\"\"\"
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def pip_install(*requirements):
+    return subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet', *requirements],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+packages = $kept
+kept = {name: installed(name) for name in packages if installed(name)}
+# Asking for the installed versions too makes pip add only what is missing.
+pip = pip_install(requirement, *[f'{name}=={version}' for name, version in kept.items()])
+if pip.returncode != 0 and kept:
+    # pip could not keep them all, most likely because one is a version the
+    # book does not support: let it replace what it must (said below).
+    first = pip
+    pip = pip_install(requirement)
+    if pip.returncode != 0:
+        print(first.stdout, end='')
+print(pip.stdout, end='')
+if pip.returncode != 0:
+    raise RuntimeError(f'pip could not install {requirement} (exit status '
+                       f'{pip.returncode}); its messages are above.')
+importlib.invalidate_caches()
+replaced = [name for name, version in kept.items() if installed(name) != version]
+for name in replaced:
+    print(f'pip replaced {name} {kept[name]} with {installed(name)}')
+if any(name in sys.modules for name in replaced):
+    raise RuntimeError('pip replaced a package this runtime had already loaded. Restart '
+                       'the runtime (on Colab: Runtime > "Restart session"), then run '
+                       'this notebook again from the top.')
+print('Installed', requirement)""")
+
+# MXNet 1.9.1, the last MXNet, imports only beside NumPy < 1.24, and NumPy
+# 1.23 has no wheels for Python 3.12 or later: pip would try to compile it
+# and fail after minutes with a compiler error. The cell says why at once,
+# before installing anything; the page says the same (render/postprocess.py).
+MXNET_PYTHON_CHECK = """
+if sys.version_info >= (3, 12):
+    raise RuntimeError(
+        f'This runtime has Python {sys.version_info.major}.{sys.version_info.minor}, '
+        'and MXNet cannot be installed on it: MXNet 1.9 needs NumPy older than '
+        '1.24, which has no wheels for Python 3.12 or later. On Colab, choose '
+        'Runtime > "Change runtime version" and pick a runtime with Python 3.11, '
+        'such as 2025.07, then run this notebook again. Elsewhere, use a Python '
+        '3.10 or 3.11 environment.')
+"""
+
+
+def install_cell(project, tab):
+    """The learner's whole setup, as the first cell of a notebook."""
+    entry = framework(tab)
+    source = INSTALL_CELL.substitute(
+        frameworks=entry.brings,
+        requirement=d2l_requirement(project, tab),
+        kept=repr(entry.kept),
+        python_check=MXNET_PYTHON_CHECK if tab == 'mxnet' else '',
+    )
+    return nbformat.v4.new_code_cell(source, id='install')
+
+
+def with_install_cell(project, variant_nb, plain_nb, tab):
+    """The variant's cells after d2lbook's install cells, under ours."""
+    added = len(variant_nb.cells) - len(plain_nb.cells)
+    rest = variant_nb.cells[added:]
+    if added < 0 or [c.source for c in rest] != [c.source for c in plain_nb.cells]:
+        raise BuildError(
+            'd2lbook\'s Colab/SageMaker notebook is not the plain one '
+            'behind an install cell any more; see bookbuild/forms/notebooks/install.py'
+        )
+    has_code = any(cell.cell_type == 'code' for cell in rest)
+    variant_nb.cells = ([install_cell(project, tab)] if has_code else []) + rest
+    return variant_nb
