@@ -1,40 +1,27 @@
 """The learners' hosts run once per test session, as many at once as the
 build's heavy work may, and every test reads their reports
-(bookbuild/testing/learner_hosts.py)."""
+(bookbuild/testing/learner_hosts.py). The hosts and their notebooks come
+from the project: its pages, its tabs and its hosts' manifests."""
 
 import json
-import re
 
-import nbformat
 import pytest
 
-from book_paths import BUILD
+from book_paths import PROJECT
 from bookbuild.testing import learner_hosts
-
-HOSTS = BUILD / 'learner-hosts'
-
-
-def pip_fails_plan(folder):
-    """The jax Colab notebook with a release of d2l that does not exist: its
-    first cell must stop the notebook with pip's message."""
-    notebook = nbformat.read(
-        learner_hosts.NOTEBOOKS / 'jax' / 'colab' / learner_hosts.SECTION, as_version=4
-    )
-    first = next(cell for cell in notebook.cells if cell.cell_type == 'code')
-    first.source, replaced = re.subn(r"(requirement = '[^=]+)==[^']+'", r"\1==0.0.0'", first.source)
-    assert replaced == 1, first.source
-    path = folder / 'pip-fails.ipynb'
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, path)
-    return learner_hosts.HostPlan('pip-fails', 'jax', learner_hosts.sys_python(), (path,))
 
 
 @pytest.fixture(scope='session')
-def host_reports():
-    plans = learner_hosts.plans() + learner_hosts.selected([pip_fails_plan(HOSTS / 'notebooks')])
-    reports = learner_hosts.run_plans(plans, HOSTS)
+def project():
+    return PROJECT
+
+
+@pytest.fixture(scope='session')
+def host_reports(project):
+    folder = project.build_dir / 'learner-hosts'
+    reports = learner_hosts.run_plans(project, learner_hosts.plans(project), folder)
     # How long each host took, for the README's figures and the bench.
-    (HOSTS / 'summary.json').write_text(
+    (folder / 'summary.json').write_text(
         json.dumps(
             {
                 name: {

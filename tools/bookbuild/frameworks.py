@@ -37,6 +37,10 @@ class Framework:
     keras_backend: str | None = None
     # Other names of `distribution` that the build's environment may hold.
     build_distributions: tuple = ()
+    # The first Python ('3.12') on which the framework cannot be installed,
+    # or None: the first cell stops there at once, and the learners' tests
+    # run no host of that Python for it.
+    python_below: str | None = None
 
     def is_distribution(self, name):
         """Whether an installed distribution's name is this framework's."""
@@ -64,6 +68,8 @@ FRAMEWORKS = {
             kept=('mxnet', 'numpy'),
             imports='from mxnet import init, np, npx; from mxnet.gluon import nn',
             built_in_layer="nn.Dense(activation='relu')",
+            # MXNet 1.9 needs NumPy < 1.24, which has no wheels for 3.12 on.
+            python_below='3.12',
         ),
         Framework(
             tab='jax',

@@ -303,12 +303,15 @@ def parser():
     return parser
 
 
-def main(argv=None):
+def main(argv=None, project=None):
+    """The command line; the host file goes to the project's
+    requirements/hosts/ unless --output says where (the repository's
+    project when none is passed)."""
     args = parser().parse_args(argv)
     form, host, read = KINDS[args.kind]
     output = args.output
     if output is None:
-        output = Project().requirements / 'hosts' / f'{args.name}.txt'
+        output = (project or Project()).requirements / 'hosts' / f'{args.name}.txt'
     try:
         python = args.python or python_of_os_info(
             args.os_info.read_text(encoding='utf-8'), str(args.os_info)

@@ -22,20 +22,25 @@ also looks in _build/dist/ for the d2l package, which is not on the package
 index yet (PIP_FIND_LINKS, added to the machine's own find-links). Every
 host's pip uses the machine's one pip cache.
 
-The tests (tests/learners/) run the hosts of `plans()`, and `make bench`
-those of `first_cell_plans()`: one process per host, as many at once as
-processes.at_once allows for heavy work. LEARNER_HOSTS, comma-separated
-fnmatch patterns over the hosts' names (`bare-jax`, `sagemaker-4.4-*`),
-selects some of them. A host's process writes a JSON report: the versions
-installed before and after the notebooks, and for each notebook its error,
-if any, the `text/plain` results of its code cells, how long its first cell
-took and whether it ran again after a restart.
+The hosts run the hosted notebooks of every page that has code in the
+host's framework (`learner_pages`), in config.ini's order of the pages: the
+notebooks come from the project, never from a list of pages here.
+
+The tests (tests/learners/) run the hosts of `plans(project)`, and `make
+bench` those of `first_cell_plans(project, ...)`: one process per host, as
+many at once as processes.at_once allows for heavy work. LEARNER_HOSTS,
+comma-separated fnmatch patterns over the hosts' names (`bare-jax`,
+`sagemaker-4.4-*`), selects some of them. A host's process writes a JSON
+report: the versions installed before and after the notebooks, and for each
+notebook its error, if any, the `text/plain` results of its code cells, how
+long its first cell took and whether it ran again after a restart.
 
 Runs in .venv/book (it uses nbclient). The tests' session fixture calls
-`run_plans(plans(), ...)` and `make bench` calls `first_cell_seconds`; each
-host runs in a process of its own:
+`run_plans(project, plans(project), ...)` and `make bench` calls
+`first_cell_seconds(project)`; each host runs in a process of its own:
   .venv/book/bin/python -m bookbuild.testing.learner_hosts HOST_DIR REPORT PYTHON \
-      [--preinstall FILE | --replica DIR] [--import-at-start MODULE] NOTEBOOK ...
+      [--preinstall FILE | --replica DIR] [--import-at-start MODULE] \
+      [--find-links DIR] NOTEBOOK ...
 """
 
 import argparse
@@ -57,49 +62,84 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.version import Version
+
+from ..frameworks import framework
+from ..languages import EDITIONS
 from ..processes import at_once
-from ..project import Project
 from . import host_manifest
-
-PROJECT = Project()
-NOTEBOOKS = PROJECT.build_dir / 'notebooks'
-DIST = PROJECT.build_dir / 'dist'
-# The hosts' manifests.
-MANIFESTS = PROJECT.requirements / 'hosts'
-SECTION = 'chapter_builders-guide/custom-layer.ipynb'
-ANSWERS = 'chapter_builders-guide/custom-layer-answers.ipynb'
-# The editions' notebooks that the bare hosts run too, one per framework,
-# in both editions and both hosted forms: (edition, form) per framework.
-EDITION_NOTEBOOKS = {
-    'pytorch': ('ko', 'colab'),
-    'mxnet': ('pt', 'sagemaker'),
-    'jax': ('pt', 'colab'),
-    'tensorflow': ('ko', 'sagemaker'),
-}
-
-
-def edition_notebook(tab):
-    lang, variant = EDITION_NOTEBOOKS[tab]
-    return PROJECT.build_dir / lang / 'notebooks' / tab / variant / SECTION
-
-
-def report_name(path):
-    """How a report names a notebook: under _build/notebooks/ for English
-    (`jax/colab/...`), under _build/ for an edition (`ko/notebooks/...`)."""
-    for root in (NOTEBOOKS, PROJECT.build_dir):
-        if path.is_relative_to(root):
-            return path.relative_to(root).as_posix()
-    return path.name
-
 
 # A cell may download and install a framework; nothing else takes minutes.
 CELL_TIMEOUT = 1200
 
 
 @dataclass(frozen=True)
+class Notebook:
+    """One notebook as a learner gets it: a page (its path under the form's
+    folder, without suffix) of one framework, in one form (`plain`,
+    `colab`, `sagemaker`), of one edition."""
+
+    page: str
+    tab: str
+    form: str
+    lang: str = 'en'
+
+    def path(self, project):
+        return project.reader_notebooks(self.form, self.tab, self.lang) / f'{self.page}.ipynb'
+
+    @property
+    def name(self):
+        """How a report names it: `jax/colab/<page>.ipynb` for English,
+        `ko/notebooks/jax/colab/<page>.ipynb` for an edition (its path under
+        _build/notebooks/ or _build/)."""
+        english = f'{self.tab}/{self.form}/{self.page}.ipynb'
+        return english if self.lang == 'en' else f'{self.lang}/notebooks/{english}'
+
+    def plain(self):
+        """The English executed notebook of the same page: the book's outputs,
+        which an edition's notebook shares (its code is the English code)."""
+        return Notebook(self.page, self.tab, 'plain')
+
+
+def has_code(path):
+    """Whether a notebook file exists and has a code cell."""
+    try:
+        cells = json.loads(path.read_text(encoding='utf-8'))['cells']
+    except FileNotFoundError:
+        return False
+    return any(cell['cell_type'] == 'code' for cell in cells)
+
+
+def learner_pages(project, tab, form='colab', lang='en'):
+    """The pages (paths without suffix) whose notebook of this framework, in
+    this hosted form and edition, has code, in config.ini's order of the
+    pages (Project.notebook_sources): the notebooks a learner of that
+    framework runs. A notebook without code has no first cell to set up."""
+    pages = [
+        str(Path(project.relative(source)).with_suffix('')) for source in project.notebook_sources()
+    ]
+    return [page for page in pages if has_code(Notebook(page, tab, form, lang).path(project))]
+
+
+def edition_notebooks(project):
+    """{tab: (edition, form)}: the edition's notebook of the first page that
+    the bare host of each framework runs too. The frameworks take the
+    editions and the hosted forms in turn, so that every edition is run in
+    both forms once there are frameworks enough."""
+    if not EDITIONS:
+        return {}
+    forms = host_manifest.FORMS
+    return {
+        tab: (EDITIONS[i % len(EDITIONS)], forms[(i // len(EDITIONS)) % len(forms)])
+        for i, tab in enumerate(project.tabs)
+    }
+
+
+@dataclass(frozen=True)
 class HostPlan:
-    """One fresh host and the notebooks it runs, in order: a bare host, one
-    with `preinstall` installed, or a copy of a replica's environment."""
+    """One fresh host and the notebooks it runs (Notebook), in order: a bare
+    host, one with `preinstall` installed, or a copy of a replica's
+    environment."""
 
     name: str
     tab: str
@@ -122,61 +162,74 @@ def python_of(version):
     return None
 
 
-def tabs():
-    return PROJECT.tabs
+def replicas(project):
+    """The hosts learners use, from their manifests (requirements/hosts/)."""
+    return host_manifest.hosts(project.requirements / 'hosts')
 
 
-def replicas():
-    """The hosts learners use, from their manifests."""
-    return host_manifest.hosts(MANIFESTS)
+def hosted(project, form, tab):
+    """Every learner page of a framework in one hosted form."""
+    return tuple(Notebook(page, tab, form) for page in learner_pages(project, tab, form))
 
 
-def hosted(form, tab):
-    """The section and the answers page in one hosted form."""
-    return (NOTEBOOKS / tab / form / SECTION, NOTEBOOKS / tab / form / ANSWERS)
+def bare_notebooks(project, tab):
+    """What the bare host of a framework runs: the first page's Colab
+    notebook, then its SageMaker one (their first cells are the same, which
+    a test checks), then the other pages' Colab notebooks, then the first
+    page in one edition (edition_notebooks)."""
+    colab = hosted(project, 'colab', tab)
+    if not colab:
+        return ()
+    first = colab[0]
+    edition = edition_notebooks(project).get(tab)
+    return (
+        first,
+        Notebook(first.page, tab, 'sagemaker'),
+        *colab[1:],
+        *([Notebook(first.page, tab, edition[1], edition[0])] if edition else []),
+    )
 
 
-def plans(python=None):
+def plans(project, python=None):
     """Every host the learners' tests run (those LEARNER_HOSTS selects):
 
-    - bare-<tab>: the Colab notebook, then the SageMaker one (their first
-      cells are the same, which a test checks), then the Colab answers page,
-      then the section in one edition (EDITION_NOTEBOOKS);
-    - <replica>-<tab>, for each host's manifest and each framework: the
-      section and the answers page in the form that host opens (its `form`),
-      on a copy of the replica.
+    - bare-<tab>: bare_notebooks;
+    - <replica>-<tab>, for each host's manifest and each framework that
+      installs on the host's Python: every learner page in the form that
+      host opens (its `form`), on a copy of the replica. Where the framework
+      cannot install (MXNet from Python 3.12 on, frameworks.py's
+      python_below), the first cell stops at once and installs nothing,
+      whatever the host has: tests/unit/test_install_cell.py shows it.
     """
     python = python or sys_python()
     result = [
-        HostPlan(
-            f'bare-{tab}',
-            tab,
-            python,
-            (
-                NOTEBOOKS / tab / 'colab' / SECTION,
-                NOTEBOOKS / tab / 'sagemaker' / SECTION,
-                NOTEBOOKS / tab / 'colab' / ANSWERS,
-                *([edition_notebook(tab)] if tab in EDITION_NOTEBOOKS else []),
-            ),
-        )
-        for tab in tabs()
+        HostPlan(f'bare-{tab}', tab, python, bare_notebooks(project, tab)) for tab in project.tabs
     ]
-    for host in replicas():
+    for host in replicas(project):
         interpreter = python_of(host.python) or ''
-        for tab in tabs():
+        for tab in project.tabs:
+            if not installs_on(tab, host.python):
+                continue
             result.append(
                 HostPlan(
-                    f'{host.name}-{tab}', tab, interpreter, hosted(host.form, tab), replica=host
+                    f'{host.name}-{tab}',
+                    tab,
+                    interpreter,
+                    hosted(project, host.form, tab),
+                    replica=host,
                 )
             )
+    names = [plan.name for plan in result]
     for pattern in patterns():
-        if not any(fnmatch.fnmatchcase(name, pattern) for name in [p.name for p in result] + EXTRA):
+        if not any(fnmatch.fnmatchcase(name, pattern) for name in names):
             raise ValueError(f'LEARNER_HOSTS: {pattern!r} names no host ({len(result)} hosts)')
     return selected(result)
 
 
-# The hosts the tests add to plans(): a first cell that pip fails.
-EXTRA = ['pip-fails']
+def installs_on(tab, python):
+    """Whether the framework of a tab can be installed on this Python ('3.12')."""
+    below = framework(tab).python_below
+    return below is None or Version(python) < Version(below)
 
 
 def patterns():
@@ -199,8 +252,8 @@ def sys_python():
     )
 
 
-def find_links():
-    """The machine's own find-links, with _build/dist/ added."""
+def find_links(project):
+    """The machine's own find-links, with the project's _build/dist/ added."""
     own = os.environ.get('PIP_FIND_LINKS')
     if own is None:
         result = subprocess.run(
@@ -209,7 +262,7 @@ def find_links():
             text=True,
         )
         own = result.stdout.strip() if result.returncode == 0 else ''
-    return ' '.join(filter(None, [own, str(DIST)]))
+    return ' '.join(filter(None, [own, str(project.build_dir / 'dist')]))
 
 
 # ------------------------------------------------------------- one host ----
@@ -348,9 +401,10 @@ def copy_replica(replica, folder):
     return host_python
 
 
-def write_kernel_spec(folder, host_python, import_at_start=()):
+def write_kernel_spec(folder, host_python, import_at_start=(), links=''):
     """A kernel spec under folder/kernels that starts the host's Python,
-    importing import_at_start first (Colab's kernel imports NumPy)."""
+    importing import_at_start first (Colab's kernel imports NumPy), with
+    pip's find-links set to `links` (find_links)."""
     spec_dir = folder / 'kernels' / 'kernels' / 'python3'
     spec_dir.mkdir(parents=True)
     argv = [str(host_python), '-m', 'ipykernel_launcher', '-f', '{connection_file}']
@@ -360,7 +414,7 @@ def write_kernel_spec(folder, host_python, import_at_start=()):
         'display_name': f'Python 3 ({folder.name})',
         'language': 'python',
         'env': {
-            'PIP_FIND_LINKS': find_links(),
+            'PIP_FIND_LINKS': links,
             'PATH': f'{host_python.parent}{os.pathsep}{os.environ["PATH"]}',
         },
     }
@@ -428,7 +482,7 @@ def run_notebook(path, workdir):
         error = failed_cell(notebook, failure)
     code = [cell for cell in notebook.cells if cell.cell_type == 'code']
     return {
-        'notebook': report_name(path),
+        'notebook': str(path),  # run_plans names it (Notebook.name)
         'seconds': round(time.monotonic() - started, 1),
         'error': error,
         'ran': [bool(cell.get('execution_count')) for cell in code],
@@ -449,7 +503,9 @@ def run_notebook(path, workdir):
 RESTART = 'Restart the runtime'
 
 
-def run_host(folder, python, notebooks, preinstall=None, replica=None, import_at_start=()):
+def run_host(
+    folder, python, notebooks, preinstall=None, replica=None, import_at_start=(), links=''
+):
     started = time.monotonic()
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -458,7 +514,7 @@ def run_host(folder, python, notebooks, preinstall=None, replica=None, import_at
     else:
         packages = ['-r', str(preinstall)] if preinstall else []
         host_python = make_env(folder / 'env', python, packages)
-    write_kernel_spec(folder, host_python, import_at_start)
+    write_kernel_spec(folder, host_python, import_at_start, links)
     report = {
         'python': python_version(host_python),
         'setup_seconds': round(time.monotonic() - started, 1),
@@ -494,12 +550,24 @@ def learner_environment():
     }
 
 
-def run_plans(to_run, folder, log=print):
+def named(report, notebooks):
+    """The report with each notebook's run named as Notebook.name names it
+    (the host's process knows paths only; it stops after a failed notebook,
+    so its runs are the first of the plan's notebooks)."""
+    for run, notebook in zip(report['notebooks'], notebooks):
+        run['notebook'] = notebook.name
+        if 'restarted_after' in run:
+            run['restarted_after']['notebook'] = notebook.name
+    return report
+
+
+def run_plans(project, to_run, folder, log=print):
     """Run each plan's host in its own process, as many at once as
     processes.at_once allows for heavy work; return {name: report}. A
     replica is built (or found built) before the first of its plans runs. A
     host that could not even start reports why."""
     folder.mkdir(parents=True, exist_ok=True)
+    links = find_links(project)
     building = {plan.replica.name: threading.Lock() for plan in to_run if plan.replica}
 
     def one(plan):
@@ -528,7 +596,9 @@ def run_plans(to_run, folder, log=print):
             str(report_path),
             plan.python,
             *host,
-            *map(str, plan.notebooks),
+            '--find-links',
+            links,
+            *(str(notebook.path(project)) for notebook in plan.notebooks),
         ]
         result = subprocess.run(
             cmd,
@@ -541,7 +611,7 @@ def run_plans(to_run, folder, log=print):
         if result.returncode != 0 or not report_path.exists():
             return plan.name, {'setup_error': result.stdout[-4000:]}
         shutil.rmtree(host_dir, ignore_errors=True)  # several GB of frameworks each
-        report = json.loads(report_path.read_text())
+        report = named(json.loads(report_path.read_text()), plan.notebooks)
         if plan.replica:
             report['replica'], report['replica_seconds'] = str(replica), replica_seconds
         return plan.name, report
@@ -557,19 +627,21 @@ def run_plans(to_run, folder, log=print):
         return dict(pool.map(one, ordered))
 
 
-def first_cell_plans(folder):
+def first_cell_plans(project, folder):
     """For `make bench`: per framework, a host that already has the book's
-    versions of it, and a bare host; each runs the Colab notebook."""
+    versions of it, and a bare host; each runs the Colab notebook of the
+    first learner page."""
     result = []
-    for tab in tabs():
-        requirements = (NOTEBOOKS / tab / 'plain' / 'requirements.txt').read_text().splitlines()
+    for tab in project.tabs:
+        requirements = project.reader_notebooks('plain', tab) / 'requirements.txt'
+        requirements = requirements.read_text().splitlines()
         preinstall = folder / f'{tab}-framework.txt'
         preinstall.parent.mkdir(parents=True, exist_ok=True)
         preinstall.write_text(
             '\n'.join(line for line in requirements if line and not line.startswith(('#', 'd2l')))
             + '\n'
         )
-        notebook = (NOTEBOOKS / tab / 'colab' / SECTION,)
+        notebook = hosted(project, 'colab', tab)[:1]
         result.append(HostPlan(f'bench-with-{tab}', tab, sys_python(), notebook, preinstall))
         result.append(HostPlan(f'bench-bare-{tab}', tab, sys_python(), notebook))
     return result
@@ -579,9 +651,10 @@ def first_cell_seconds(project):
     """For `make bench`: {tab: [seconds with the framework there, seconds on
     a bare host]}."""
     folder = project.build_dir / 'bench-first-cell-hosts'
-    reports = run_plans(first_cell_plans(folder), folder, log=lambda message: None)
+    to_run = first_cell_plans(project, folder)
+    reports = run_plans(project, to_run, folder, log=lambda message: None)
     seconds = {}
-    for plan in first_cell_plans(folder):
+    for plan in to_run:
         report = reports[plan.name]
         if 'setup_error' in report or report['notebooks'][0]['error']:
             raise RuntimeError(
@@ -601,6 +674,7 @@ def main(argv=None):
     where.add_argument('--preinstall', type=Path)
     where.add_argument('--replica', type=Path)
     parser.add_argument('--import-at-start', action='append', default=[])
+    parser.add_argument('--find-links', default='', help="pip's find-links in the kernels")
     parser.add_argument('notebooks', nargs='+', type=Path)
     args = parser.parse_args(argv)
     report = run_host(
@@ -610,6 +684,7 @@ def main(argv=None):
         args.preinstall,
         args.replica,
         args.import_at_start,
+        args.find_links,
     )
     args.report.write_text(json.dumps(report, indent=1))
     return 0
