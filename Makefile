@@ -6,8 +6,8 @@ PYTHON ?= python3
 SETUP := PYTHONPATH=tools $(PYTHON) -m bookbuild
 BOOK := .venv/book/bin/book
 
-.PHONY: html setup check eval lib pdf notebooks dist lint test bench offline-check clean \
-        editions-check editions-copy-code html-ko html-pt pdf-ko pdf-pt watch
+.PHONY: html setup setup-book check eval lib pdf notebooks dist lint unit test bench \
+        offline-check clean editions-check editions-copy-code html-ko html-pt pdf-ko pdf-pt watch
 
 # Set up what is missing, check the sources, run what changed, render _build/html/.
 html: setup
@@ -16,6 +16,11 @@ html: setup
 # Create .venv/book, .venv/<tab> and .venv/npm (and apt packages when root); idempotent.
 setup:
 	$(SETUP) setup
+
+# Create only .venv/book (the build package, d2lbook, pytest, ruff), not the
+# frameworks' environments: enough for `make lint` and `make unit`.
+setup-book:
+	$(SETUP) setup book
 
 # Check the chapter's markdown (tabs, code groups, stored outputs); runs nothing.
 check:
@@ -60,14 +65,19 @@ dist: setup
 	$(BOOK) dist
 
 # Lint and format-check the build code and the tests with ruff (pyproject.toml).
-lint: setup
+lint: setup-book
 	.venv/book/bin/ruff check .
 	.venv/book/bin/ruff format --check .
 
-# Lint, build every form of the book, then run every test suite in its own
+# The unit tier: tests of the build package that need nothing built, in seconds.
+unit: setup-book
+	.venv/book/bin/python -m pytest -q -p no:cacheprovider tests/unit
+
+# The unit tier and lint first (a bug there shows in seconds), then build
+# every form of the book and run every other test suite in its own
 # environment (the learners' notebooks run on fresh hosts that install d2l
 # from _build/dist/).
-test: lint html html-ko html-pt pdf pdf-ko pdf-pt notebooks dist
+test: unit lint html html-ko html-pt pdf pdf-ko pdf-pt notebooks dist
 	$(BOOK) test
 
 # Serve the site on localhost, rebuild when a page, d2l/ or static/ is saved,
