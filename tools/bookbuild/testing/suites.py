@@ -8,11 +8,16 @@ tab's helpers and layers are tested with the framework versions the book
 uses. tests/learners runs the learners' notebooks on fresh hosts that install
 from the package index; with BOOK_TESTS_OFFLINE set (`make offline-check`),
 those hosts are left out and the run says so.
+
+tests/unit is not among them: `make unit` runs it before anything is built
+(`make test` starts with it), so it runs once, in seconds. The summary gives
+each suite's count and time, the figures the closing note of a change reports.
 """
 
 import os
 import subprocess
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 from ..identity import KERNEL_ENV
@@ -61,13 +66,28 @@ def run_suite(project, suite, env_name, report):
     return counts['tests'] - failed - skipped, failed, skipped
 
 
+def duration(seconds):
+    """'42.3 s', or '7 min 48 s' from a minute on."""
+    if seconds < 60:
+        return f'{seconds:.1f} s'
+    minutes, seconds = divmod(round(seconds), 60)
+    return f'{minutes} min {seconds} s'
+
+
 def main(project):
     totals = [0, 0, 0]
     problems = []
+    lines = []  # one per suite: its counts and its time
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         for suite, env_name in suites(project):
             report = os.path.join(tmp, f'{suite}.xml')
+            start = time.perf_counter()
             passed, failed, skipped = run_suite(project, suite, env_name, report)
+            lines.append(
+                f'[test] {suite}: {passed} passed, {failed} failed, {skipped} skipped '
+                f'in {duration(time.perf_counter() - start)}'
+            )
             totals = [t + n for t, n in zip(totals, (passed, failed, skipped))]
             if failed:
                 problems.append(f'{suite}: {failed} failed')
@@ -78,7 +98,11 @@ def main(project):
                 problems.append(f'{suite}: no test ran')
     passed, failed, skipped = totals
     print()
+    print('\n'.join(lines))
     for problem in problems:
         print(f'[test] problem: {problem}')
-    print(f'{passed} passed, {failed} failed, {skipped} skipped')
+    print(
+        f'{passed} passed, {failed} failed, {skipped} skipped '
+        f'in {duration(time.perf_counter() - started)}'
+    )
     return 1 if problems else 0
