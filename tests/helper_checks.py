@@ -1,30 +1,45 @@
-"""What every d2l.<framework> module promises about `tensor`, `rand` and
-`set_seed`, written once. Each tests/framework_<tab>/test_helpers.py turns
-these checks into its tests with `tests_for`, in its own environment, handing
-over its array type and how to read its arrays into NumPy."""
+"""What every framework suite shares: the promises of each d2l.<framework>
+module about `tensor`, `rand` and `set_seed`, written once (NEUTRAL_NAMES;
+each tests/framework_<tab>/test_helpers.py runs them in its own environment,
+handing over its module, its array type and how to read its arrays into
+NumPy), references for the exercises' layers, and the checks' failures."""
+
+from collections.abc import Callable
+from types import ModuleType
+from typing import NamedTuple
 
 import numpy as np
+import pytest
 
 
-def check_tensor_holds_the_values(d2l, array_type, to_numpy):
-    x = d2l.tensor([1.0, 2, 3])
-    assert isinstance(x, array_type), type(x)
-    assert to_numpy(x).tolist() == [1.0, 2.0, 3.0]
+class Helpers(NamedTuple):
+    """One framework's d2l module, as a suite hands it to NEUTRAL_NAMES."""
+
+    d2l: ModuleType
+    array_type: type
+    to_numpy: Callable
 
 
-def check_rand_takes_the_shape_as_arguments_or_as_a_tuple(d2l):
-    assert tuple(d2l.rand(4, 8).shape) == (4, 8)
-    assert tuple(d2l.rand((4, 8)).shape) == (4, 8)
+def tensor_makes_the_frameworks_array_with_the_values(helpers):
+    x = helpers.d2l.tensor([1.0, 2, 3])
+    assert isinstance(x, helpers.array_type), type(x)
+    assert helpers.to_numpy(x).tolist() == [1.0, 2.0, 3.0]
 
 
-def check_rand_is_uniform_on_the_unit_interval(d2l, to_numpy):
-    d2l.set_seed(0)
-    x = to_numpy(d2l.rand(200, 500))
+def rand_takes_the_shape_as_arguments_or_as_a_tuple(helpers):
+    assert tuple(helpers.d2l.rand(4, 8).shape) == (4, 8)
+    assert tuple(helpers.d2l.rand((4, 8)).shape) == (4, 8)
+
+
+def rand_is_uniform_on_the_unit_interval(helpers):
+    helpers.d2l.set_seed(0)
+    x = helpers.to_numpy(helpers.d2l.rand(200, 500))
     assert x.min() >= 0 and x.max() < 1
     assert abs(x.mean() - 0.5) < 0.01
 
 
-def check_set_seed_repeats_the_draws(d2l, to_numpy):
+def set_seed_repeats_the_draws(helpers):
+    d2l, to_numpy = helpers.d2l, helpers.to_numpy
     d2l.set_seed(3)
     first = to_numpy(d2l.rand(5))
     d2l.set_seed(3)
@@ -33,21 +48,18 @@ def check_set_seed_repeats_the_draws(d2l, to_numpy):
     assert not np.array_equal(first, to_numpy(d2l.rand(5)))
 
 
-def tests_for(d2l, array_type, to_numpy):
-    """The checks above as pytest test functions for one framework's module;
-    a suite adds them with `globals().update(tests_for(...))`."""
-    return {
-        'test_tensor_makes_the_frameworks_array_with_the_values': lambda: (
-            check_tensor_holds_the_values(d2l, array_type, to_numpy)
-        ),
-        'test_rand_takes_the_shape_as_arguments_or_as_a_tuple': lambda: (
-            check_rand_takes_the_shape_as_arguments_or_as_a_tuple(d2l)
-        ),
-        'test_rand_is_uniform_on_the_unit_interval': lambda: (
-            check_rand_is_uniform_on_the_unit_interval(d2l, to_numpy)
-        ),
-        'test_set_seed_repeats_the_draws': lambda: check_set_seed_repeats_the_draws(d2l, to_numpy),
-    }
+NEUTRAL_NAMES = [
+    tensor_makes_the_frameworks_array_with_the_values,
+    rand_takes_the_shape_as_arguments_or_as_a_tuple,
+    rand_is_uniform_on_the_unit_interval,
+    set_seed_repeats_the_draws,
+]
+
+# A suite's test over NEUTRAL_NAMES, one test per promise, named after it:
+# `@each_neutral_name` above `def test_...(promise)`.
+each_neutral_name = pytest.mark.parametrize(
+    'promise', NEUTRAL_NAMES, ids=lambda promise: promise.__name__
+)
 
 
 def quadratic_forms(X, W):
@@ -65,8 +77,6 @@ def fourier_half_reference(X):
 
 def failure_of(check, layer):
     """The CheckFailed that a d2l.check_* function raises for a wrong layer."""
-    import pytest
-
     from d2l._checks import CheckFailed
 
     with pytest.raises(CheckFailed) as caught:

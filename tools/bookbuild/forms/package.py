@@ -41,7 +41,7 @@ def copy_sources(project, target):
     d2l/), the repository's otherwise (setup.py, a throw-away copy of the
     book has none)."""
     names = PACKAGE_FILES + [
-        p.relative_to(project.root).as_posix() for p in sorted((project.root / 'd2l').glob('*.py'))
+        p.relative_to(project.root).as_posix() for p in sorted((project.root / 'd2l').rglob('*.py'))
     ]
     for name in names:
         source = project.root / name
