@@ -4,16 +4,13 @@
 tools/ on PYTHONPATH), because it creates the environments; this module and
 what setup needs import the standard library only. Every other subcommand
 runs in .venv/book, as .venv/book/bin/book, and imports its step's module
-when it is called. A build has three steps:
+when it is called. The site's build (check, evaluate, render) is
+pipeline.py's; the PDFs, the readers' notebooks and the editions are made
+from the same evaluated notebooks (forms/, editions).
 
-  1. source.check reads the pages and stops on a malformed one before
-     anything runs;
-  2. evaluate.run runs each page in each tab's own kernel, several at once,
-     and only where the code changed;
-  3. render.html has d2lbook merge the tabs and Sphinx render the site.
-
-The PDFs, the readers' notebooks and the editions are made from the same
-evaluated notebooks (forms/, editions).
+Each subcommand is one entry of COMMANDS: its name, its help, the function
+that carries it out, and what it takes besides the project (the names after
+it, or an option); the parser and its help are made from that table.
 """
 
 import argparse
@@ -21,61 +18,29 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import environments
-from .project import Project
+from . import environments, pipeline
+from .project import REPOSITORY, Project
 from .report import AlreadyReported, BuildError, log
 
-SECTION_PAGE = Path('chapter_builders-guide') / 'custom-layer.html'
+
+def setup(project, names):
+    environments.setup(project, names)
 
 
-def check_sources(project):
-    """Stop on a malformed page before any environment or kernel is used."""
-    from .source import check
-
-    problems = check.check(project)
-    if problems:
-        raise BuildError(
-            f"the chapter's source has {len(problems)} problem(s); nothing was run:\n"
-            + '\n'.join(problems)
-        )
-    log(
-        f'checked {len(project.notebook_sources())} pages: tabs, code groups, no stored outputs, roles the notebooks can show'
-    )
+def apt_packages(project, names):
+    print(' '.join(environments.apt_packages(names)))
 
 
-def evaluate(project, selected=None):
-    """Run what changed, in each tab's own kernel (see evaluate/run.py)."""
-    from .evaluate import run, versions
-
-    if run.evaluate(project, selected or project.tabs):
-        raise AlreadyReported()
-    versions.record_versions(project, selected or project.tabs)
-
-
-def html(project):
-    # Standard library only: a build with nothing changed imports no d2lbook.
-    from .render.html import build_inputs_digest, build_stamp, render
-
-    stamp = build_stamp(project)
-    if stamp.matches(build_inputs_digest(project)):
-        log(f'nothing changed since the last build: {project.html_dir / SECTION_PAGE}')
-        return
-    stamp.remove()  # until this build has succeeded
-    check_sources(project)
-    evaluate(project)
-    render(project)
-    write_site_notebooks(project)
-    stamp.write(build_inputs_digest(project))
-    log(f'done: open {project.html_dir / SECTION_PAGE} in a browser')
-
-
-def write_site_notebooks(project, lang='en'):
-    """The notebooks that the pages' download links fetch, in the site."""
-    from .forms import notebooks as notebook_forms
-
-    notebook_forms.write_site_notebooks(project, lang)
+def evaluate_tabs(project, names):
+    unknown = set(names) - set(project.tabs)
+    if unknown:
+        raise BuildError(f'unknown tab(s) {sorted(unknown)}; config.ini has {project.tabs}')
+    pipeline.check_sources(project)
+    pipeline.evaluate(project, names)
 
 
 def lib(project):
@@ -91,18 +56,61 @@ def pdf(project):
     from .forms import pdf as pdf_forms
 
     environments.ensure_system_packages('pdf')
-    check_sources(project)
-    evaluate(project)
+    pipeline.check_sources(project)
+    pipeline.evaluate(project)
     pdf_forms.build(project)
 
 
 def notebooks(project):
-    """The readers' notebooks under _build/notebooks/ (forms/notebooks.py)."""
-    from .forms import notebooks as notebook_forms
+    """The readers' notebooks under _build/notebooks/ (forms/notebooks/), and
+    each edition's under _build/<lang>/notebooks/ (editions/)."""
+    from . import editions
 
-    check_sources(project)
-    evaluate(project)
-    notebook_forms.build(project)
+    pipeline.check_sources(project)
+    pipeline.evaluate(project)
+    editions.build_notebooks(project)
+
+
+def dist(project):
+    from .forms import package
+
+    package.build(project)
+
+
+def edition(step):
+    """`book edition-<step> [lang ...]`: the step on the editions named
+    (default: all); after `html`, each edition's site gets its notebooks."""
+
+    def run(project, names):
+        from . import editions
+
+        languages = names or list(editions.EDITIONS)
+        for problem_or_line in editions.run(project, step, languages):
+            print(problem_or_line, flush=True)
+        if step == 'html':
+            for lang in languages:
+                pipeline.write_site_notebooks(project, lang)
+
+    return run
+
+
+def preview(project, port):
+    from .watch import serve
+
+    serve(project, port=port)
+
+
+def run_test_suites(project):
+    from .testing import suites
+
+    environments.ensure_system_packages('test')
+    return suites.main(project)
+
+
+def bench(project):
+    from .bench import run as bench_run
+
+    return bench_run.main(project)
 
 
 def notebook_repos(project):
@@ -140,105 +148,119 @@ def offline_check(project):
     log('the build and every test passed without a network')
 
 
-def edition(project, command, languages):
-    from . import editions
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: `run(project, **arguments)` carries it out and
+    returns its exit code (None for 0)."""
 
-    languages = languages or list(editions.LANGUAGES)
-    for problem_or_line in editions.run(project, command, languages):
-        print(problem_or_line, flush=True)
-    if command == 'html':
-        for lang in languages:
-            write_site_notebooks(project, lang)
-
-
-def run(args, project):
-    """Carry out one subcommand; returns the exit code."""
-    command = args.command
-    if command == 'setup':
-        environments.setup(project, args.names)
-    elif command == 'apt-packages':
-        print(' '.join(environments.apt_packages(args.names)))
-    elif command == 'notebook-repos':
-        notebook_repos(project)
-    elif command == 'check':
-        check_sources(project)
-    elif command == 'eval':
-        unknown = set(args.names) - set(project.tabs)
-        if unknown:
-            raise BuildError(f'unknown tab(s) {sorted(unknown)}; config.ini has {project.tabs}')
-        check_sources(project)
-        evaluate(project, args.names)
-    elif command == 'html':
-        html(project)
-    elif command == 'lib':
-        lib(project)
-    elif command == 'pdf':
-        pdf(project)
-    elif command == 'notebooks':
-        notebooks(project)
-    elif command == 'dist':
-        from .forms import package
-
-        package.build(project)
-    elif command.startswith('edition-'):
-        edition(project, command.removeprefix('edition-'), args.names)
-    elif command == 'watch':
-        from . import watch
-
-        watch.serve(project, port=args.port)
-    elif command == 'test':
-        from .testing import suites
-
-        environments.ensure_system_packages('test')
-        return suites.main(project)
-    elif command == 'bench':
-        from .bench import run as bench
-
-        return bench.main(project)
-    elif command == 'offline-check':
-        offline_check(project)
-    return 0
+    name: str
+    help: str
+    run: Callable[..., int | None]
+    # For a command that takes names after it, what they are (it gets them
+    # as `names`, a list, empty when none are given).
+    names: str | None = None
+    # Its options: {flag: argparse keywords}, passed by their dest.
+    options: dict = field(default_factory=dict)
 
 
-COMMANDS = {
-    'setup': 'create .venv/book and the environments of the tabs named (default: all)',
-    'check': "check the pages' markdown; runs nothing",
-    'eval': 'evaluate what changed in the tabs named (default: all)',
-    'html': 'check, evaluate and render _build/html/',
-    'lib': "regenerate d2l/*.py from the #@save cells",
-    'pdf': 'one PDF per framework in _build/pdf/',
-    'notebooks': "the readers' notebooks in _build/notebooks/",
-    'dist': "the d2l package's wheel and sdist in _build/dist/",
-    'edition-check': 'check that the translations named (default: all) follow the English',
-    'edition-copy-code': "copy the English code cells into the translations",
-    'edition-html': 'render the editions named into _build/<lang>/html/',
-    'edition-pdf': "the editions' PDFs in _build/<lang>/pdf/",
-    'watch': 'serve the site on localhost, rebuild on save, reload the browser',
-    'test': 'run every test suite in its environment',
-    'bench': 'time the build, the imports and the layers; writes _build/bench.md',
-    'offline-check': '`make test` with the network cut',
-    'apt-packages': 'print the Debian packages of the targets named (html, pdf, pdf-cjk, test)',
-    'notebook-repos': "print the notebooks' repositories as JSON (for the hosted workflow)",
-}
+COMMANDS = [
+    Command(
+        'setup',
+        'create .venv/book and the environments of the tabs named (default: all)',
+        setup,
+        names='book (the build tools) and tabs',
+    ),
+    Command('check', "check the pages' markdown; runs nothing", pipeline.check_sources),
+    Command(
+        'eval',
+        'evaluate what changed in the tabs named (default: all)',
+        evaluate_tabs,
+        names='tabs',
+    ),
+    Command('html', 'check, evaluate and render _build/html/', pipeline.html),
+    Command('lib', 'regenerate d2l/*.py from the #@save cells', lib),
+    Command('pdf', 'one PDF per framework in _build/pdf/', pdf),
+    Command('notebooks', "the readers' notebooks in _build/notebooks/", notebooks),
+    Command('dist', "the d2l package's wheel and sdist in _build/dist/", dist),
+    Command(
+        'edition-check',
+        'check that the translations named (default: all) follow the English',
+        edition('check'),
+        names='editions, by language code',
+    ),
+    Command(
+        'edition-copy-code',
+        'copy the English code cells into the translations',
+        edition('copy-code'),
+        names='editions, by language code',
+    ),
+    Command(
+        'edition-html',
+        'render the editions named into _build/<lang>/html/',
+        edition('html'),
+        names='editions, by language code',
+    ),
+    Command(
+        'edition-pdf',
+        "the editions' PDFs in _build/<lang>/pdf/",
+        edition('pdf'),
+        names='editions, by language code',
+    ),
+    Command(
+        'watch',
+        'serve the site on localhost, rebuild on save, reload the browser',
+        preview,
+        options={'--port': {'type': int, 'default': 8000, 'help': 'the local port'}},
+    ),
+    Command('test', 'run every test suite in its environment', run_test_suites),
+    Command('bench', 'time the build, the imports and the layers; writes _build/bench.md', bench),
+    Command('offline-check', '`make test` with the network cut', offline_check),
+    Command(
+        'apt-packages',
+        'print the Debian packages of the targets named (html, pdf, pdf-cjk, test)',
+        apt_packages,
+        names='targets: html, pdf, pdf-cjk, test',
+    ),
+    Command(
+        'notebook-repos',
+        "print the notebooks' repositories as JSON (for the hosted workflow)",
+        notebook_repos,
+    ),
+]
+
+
+def parser():
+    """`book [--project PATH] <command> [names] [options]`, from COMMANDS."""
+    project_help = (
+        'the book to build (default: this repository; the tests build throw-away '
+        'copies); the environments stay in .venv/'
+    )
+    book = argparse.ArgumentParser(prog='book', description=__doc__.splitlines()[0])
+    book.add_argument('--project', type=Path, default=REPOSITORY, help=project_help)
+    # --project may also follow the command (`book html --project PATH`);
+    # there it has no default, so that it leaves one given before alone.
+    after_command = argparse.ArgumentParser(add_help=False)
+    after_command.add_argument('--project', type=Path, default=argparse.SUPPRESS, help=project_help)
+    commands = book.add_subparsers(dest='command', metavar='command', required=True)
+    for command in COMMANDS:
+        sub = commands.add_parser(
+            command.name, help=command.help, description=command.help, parents=[after_command]
+        )
+        sub.set_defaults(run=command.run)
+        if command.names:
+            sub.add_argument('names', nargs='*', help=command.names)
+        for flag, keywords in command.options.items():
+            sub.add_argument(flag, **keywords)
+    return book
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog='book', description=__doc__.splitlines()[0])
-    parser.add_argument('command', choices=COMMANDS, metavar='command')
-    parser.add_argument('names', nargs='*', help='tabs, editions or targets, as the command says')
-    parser.add_argument(
-        '--project',
-        type=Path,
-        default=Project().root,
-        help='the book to build (default: this repository; the tests '
-        'build throw-away copies); the environments stay in .venv/',
-    )
-    parser.add_argument('--port', type=int, default=8000, help='watch: the local port')
-    parser.epilog = 'commands:\n' + '\n'.join(f'  {c:18} {h}' for c, h in COMMANDS.items())
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    args = parser.parse_args(argv)
+    arguments = vars(parser().parse_args(argv))
+    del arguments['command']
+    run = arguments.pop('run')
+    project = Project(arguments.pop('project'))
     try:
-        return run(args, Project(args.project))
+        return run(project, **arguments) or 0
     except AlreadyReported:
         return 1
     except BuildError as error:

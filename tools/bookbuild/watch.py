@@ -9,16 +9,15 @@ over the page; the next save that builds cleanly takes it away.
 What makes a rebuild fast is that nothing is started again: one process
 keeps d2lbook, Sphinx and the evaluator imported, one d2lbook Builder and one
 Sphinx application (its environment in memory), and pandoc's answers for the
-cells that did not change. A rebuild does what `book html` does, in order:
+cells that did not change. A rebuild is `book html`'s build
+(pipeline.build_site: check, evaluate, render, the site's notebooks) with
+its own render, in this process:
 
-  1. source.check: stop on a malformed page;
-  2. evaluate.run: run what changed, in each tab's kernel;
-  3. Builder.rst(): merge the tabs and convert the pages whose merged
+  1. Builder.rst(): merge the tabs and convert the pages whose merged
      notebook changed to rst (d2lbook decides by file times, which the
      evaluator keeps right), and write conf.py;
-  4. Sphinx.build(): read and write the changed documents;
-  5. d2lbook's Colab buttons and render/finish.py, and the notebooks the
-     pages' download links fetch (forms/notebooks.py, about a second).
+  2. Sphinx.build(): read and write the changed documents;
+  3. d2lbook's Colab buttons and render/postprocess.py.
 
 d2lbook's ipynb, colab and sagemaker folders are left alone (the page is not
 made from them), and with them its eval step: nothing here can evaluate
@@ -48,14 +47,11 @@ from nbconvert.filters import pandoc as nbconvert_pandoc
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from .evaluate import run as evaluate_run
-from .evaluate import versions
-from .forms import notebooks as notebook_forms
+from . import pipeline
 from .processes import at_once
-from .render import finish
+from .render import postprocess
 from .render.html import full_render_if_site_inputs_changed
 from .report import BuildError, log
-from .source import check
 
 # What a rebuild reads, besides the pages (relative to the project).
 WATCHED = ('d2l', 'static', 'config.ini', 'references.bib')
@@ -102,42 +98,42 @@ class Preview:
         self.sphinx_context = None
         self.sphinx_log = io.StringIO()
         self.written = set()
-        self.seconds = {}
+        self.seconds = {}  # of the last rebuild, by step
+        self.render_seconds = {}  # of its render, by part
         memoize_pandoc()
 
     def rebuild(self):
         """Bring _build/html up to date; returns the pages Sphinx wrote.
         Raises BuildError with the report of a failure."""
         self.seconds = {}
+        self.render_seconds = {}
         start = time.perf_counter()
-        self._step('check', self._check)
-        self._step('evaluate', self._evaluate)
-        self._step('rst', self._rst)
-        stamp = self._step('site inputs', self._site_inputs)
-        if self.sphinx is None:
-            self._step('sphinx start', self._open_sphinx)
-        self._step('sphinx', self._sphinx_build)
-        self._step('finish', self._finish, stamp)
+        pipeline.build_site(self.project, self._render, run_step=self._timed(self.seconds))
         self.seconds['total'] = time.perf_counter() - start
         return sorted(self.written)
 
-    def _step(self, name, function, *args):
-        start = time.perf_counter()
-        try:
-            return function(*args)
-        finally:
-            self.seconds[name] = time.perf_counter() - start
+    @staticmethod
+    def _timed(seconds):
+        """A run_step that adds each step's time to `seconds`."""
 
-    def _check(self):
-        problems = check.check(self.project)
-        if problems:
-            raise BuildError('\n'.join(problems))
+        def run_step(name, step, *args):
+            start = time.perf_counter()
+            try:
+                return step(*args)
+            finally:
+                seconds[name] = time.perf_counter() - start
 
-    def _evaluate(self):
-        failures = evaluate_run.evaluate(self.project, self.project.tabs)
-        if failures:
-            raise BuildError('\n'.join(failures))
-        versions.record_versions(self.project, self.project.tabs)
+        return run_step
+
+    def _render(self, project):
+        run_step = self._timed(self.render_seconds)
+        run_step('rst', self._rst)
+        stamp_site_inputs = run_step('site inputs', self._site_inputs)
+        if self.sphinx is None:
+            run_step('sphinx start', self._open_sphinx)
+        run_step('sphinx', self._sphinx_build)
+        run_step('postprocess', self._postprocess)
+        stamp_site_inputs()
 
     def _rst(self):
         if self.builder is None:
@@ -198,11 +194,11 @@ class Preview:
             self._close_sphinx()
             raise BuildError(f'Sphinx: {error}') from error
 
-    def _finish(self, stamp_site_inputs):
+    def _postprocess(self):
+        """What d2lbook's html adds after Sphinx, and what render/html.py
+        adds after d2lbook."""
         self.builder._colab.add_button(str(self.project.html_dir))
-        finish.finish_site(self.project)
-        notebook_forms.write_site_notebooks(self.project)  # what the download links fetch
-        stamp_site_inputs()
+        postprocess.postprocess_site(self.project)
 
     def prime_pandoc(self):
         """Convert every merged notebook once, so that the first edit asks
@@ -214,7 +210,14 @@ class Preview:
                 pool.submit(d2lbook_rst.convert_notebook, nb, {'unique_key': 'watch'})
 
     def timings(self):
-        return ', '.join(f'{name} {seconds:.2f} s' for name, seconds in self.seconds.items())
+        """'check 0.05 s, ..., render 0.60 s (rst 0.10 s, ...), ...' of the last rebuild."""
+        shown = {name: f'{spent:.2f} s' for name, spent in self.seconds.items()}
+        if 'render' in shown:
+            parts = ', '.join(
+                f'{name} {spent:.2f} s' for name, spent in self.render_seconds.items()
+            )
+            shown['render'] += f' ({parts})'
+        return ', '.join(f'{name} {spent}' for name, spent in shown.items())
 
 
 def memoize_pandoc():

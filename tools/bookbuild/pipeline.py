@@ -1,0 +1,98 @@
+"""The build of the site, which `book html` and `book watch` share.
+
+A build of the site takes four steps, in this order (`build_site`):
+
+  1. check: source.check reads the pages and stops on a malformed one before
+     anything runs;
+  2. evaluate: evaluate.run runs each page in each tab's own kernel, several
+     at once, and only where the code changed;
+  3. render: d2lbook merges the tabs and Sphinx renders _build/html/;
+  4. site notebooks: the notebooks that the pages' download links fetch
+     (forms/notebooks).
+
+Only the render differs: `book html` runs d2lbook in a process of its own
+(render/html.py), and `book watch` keeps d2lbook and Sphinx loaded between
+rebuilds (watch.py). `book html` also skips the whole build when nothing it
+reads has changed since the last one (`html`).
+
+Standard library only at import: `book check` runs on the system Python.
+"""
+
+from .report import AlreadyReported, BuildError, log
+
+
+class EvaluationFailed(AlreadyReported):
+    """Cells failed. The evaluator has printed their reports; the message is
+    their summaries (page, tab, cell, exception), which `book watch` shows
+    over the page."""
+
+
+def check_sources(project):
+    """Stop on a malformed page before any environment or kernel is used."""
+    from .source import check
+
+    problems = check.check(project)
+    if problems:
+        raise BuildError(
+            f"the chapter's source has {len(problems)} problem(s); nothing was run:\n"
+            + '\n'.join(problems)
+        )
+    log(
+        f'checked {len(project.notebook_sources())} pages: tabs, code groups, no stored outputs, roles the notebooks can show'
+    )
+
+
+def evaluate(project, tabs=None):
+    """Run what changed in tabs (default: all), each in its own kernel, and
+    record the versions each tab ran with."""
+    from .evaluate import run, versions
+
+    tabs = tabs or project.tabs
+    failures = run.evaluate(project, tabs)
+    if failures:
+        raise EvaluationFailed('\n'.join(failures))
+    versions.record_versions(project, tabs)
+
+
+def write_site_notebooks(project, lang='en'):
+    """The notebooks that the pages' download links fetch, in an edition's site."""
+    from .forms import notebooks as notebook_forms
+
+    notebook_forms.write_site_notebooks(project, lang)
+
+
+def run_step(name, step, project):
+    return step(project)
+
+
+def build_site(project, render, run_step=run_step):
+    """Check, evaluate, render and write the site's notebooks; raises
+    BuildError at the first step that fails. render(project) turns the
+    evaluated notebooks into _build/html/. Each step runs as
+    run_step(name, step, project), which `book watch` uses to time them."""
+    run_step('check', check_sources, project)
+    run_step('evaluate', evaluate, project)
+    run_step('render', render, project)
+    run_step('site notebooks', write_site_notebooks, project)
+
+
+def front_page(project):
+    """The site's first page: config.ini's [build] index, which d2lbook makes
+    Sphinx's root document."""
+    return project.html_dir / f'{project.config["build"].get("index", "index")}.html'
+
+
+def html(project):
+    """`book html`: build the site, unless nothing it reads or wrote has
+    changed since the last build (render/html.py's stamp)."""
+    # Standard library only: a build with nothing changed imports no d2lbook.
+    from .render.html import build_inputs_digest, build_stamp, render
+
+    stamp = build_stamp(project)
+    if stamp.matches(build_inputs_digest(project)):
+        log(f'nothing changed since the last build: {front_page(project)}')
+        return
+    stamp.remove()  # until this build has succeeded
+    build_site(project, render)
+    stamp.write(build_inputs_digest(project))
+    log(f'done: open {front_page(project)} in a browser')
