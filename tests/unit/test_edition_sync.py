@@ -99,6 +99,33 @@ def test_a_paragraph_left_in_english_is_reported(edition):
     assert problems == ["pt/index.md:4: paragraph left in English: 'A layer holds weights.'"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the outline's marks (sync.STRUCTURE_MARK) know label, numref, begin_tab, cite "
+    'and bibliography only: a translation may change an :eqlabel:, :eqref:, :ref: or '
+    ':citet: unnoticed',
+)
+@pytest.mark.parametrize(
+    'english, translated',
+    [
+        (':eqref:`eq_a`', ':eqref:`eq_b`'),
+        (':ref:`sec_layers`', ':ref:`sec_other`'),
+        (':citet:`Ng.2020`', ':citet:`Lee.2021`'),
+    ],
+)
+def test_every_changed_reference_is_reported(book, english, translated):
+    project = book(
+        {
+            'index.md': f'# Layers\n\nAs {english} shows.\n',
+            'pt/index.md': f'# Camadas\n\nComo {translated} mostra.\n',
+        },
+        tabs='pytorch',
+    )
+    assert compare(project, project.root / 'index.md', project.root / 'pt' / 'index.md') == [
+        f'pt/index.md:3: {translated} where the English has {english} (index.md:3)'
+    ]
+
+
 def test_check_reports_a_missing_translation_and_a_page_with_no_english_source(edition):
     project, _, translated = edition
     translated.rename(translated.with_name('indice.md'))

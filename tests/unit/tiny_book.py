@@ -71,6 +71,7 @@ def line_of(text, needle):
 def write_book(root, pages, tabs='pytorch, jax', library=LIBRARY):
     """A book at root with config.ini, the helper modules and pages
     ({relative path: markdown}, dedented); returns its Project."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / 'config.ini').write_text(CONFIG.format(tabs=tabs), encoding='utf-8')
     for name, text in {**library, **pages}.items():
         path = root / name
