@@ -1,5 +1,6 @@
 """Two clean builds of the book give the same notebooks, output for output:
-one as usual, one with the network cut (conftest.py)."""
+the repository's own, as usual, and a copy's with the network cut
+(conftest.py)."""
 
 import nbformat
 import pytest
