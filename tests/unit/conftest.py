@@ -15,3 +15,13 @@ def book(tmp_path):
         return write_book(tmp_path, pages or {}, **options)
 
     return make
+
+
+def pytest_configure(config):
+    # d2lbook's notedown imports pkg_resources, which warns on import: not
+    # the build's to fix, and noise in a tier read at a glance.
+    for warning in (
+        'ignore:pkg_resources is deprecated:UserWarning',
+        'ignore:Deprecated call to `pkg_resources.declare_namespace:DeprecationWarning',
+    ):
+        config.addinivalue_line('filterwarnings', warning)
