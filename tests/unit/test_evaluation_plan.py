@@ -161,12 +161,6 @@ def test_the_hash_covers_the_code_after_the_tabs_aliases(project):
     assert [cell.source for cell in nb.cells if cell.cell_type == 'code'] == ['x = jnp.array([1])']
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='identity.requirements_digest digests the pins by their absolute path '
-    '(files.digest_of names a Path from its anchor), so moving the checkout changes '
-    'every code hash',
-)
 def test_a_checkout_moved_elsewhere_finds_its_notebooks_current(tmp_path):
     """The evaluated notebooks travel with _build/ (a CI job that only renders
     reads those evaluated elsewhere): what they were made from is the pins'

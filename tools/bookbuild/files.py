@@ -4,6 +4,7 @@ from. Standard library only (the environments' set-up uses it)."""
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 
@@ -15,7 +16,8 @@ def write_atomic(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode('utf-8')
-    temporary = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    # Named by process and thread, so that two writers never share one.
+    temporary = path.with_name(f'.{path.name}.{os.getpid()}.{threading.get_ident()}.tmp')
     try:
         temporary.write_bytes(data)
         os.replace(temporary, path)

@@ -27,10 +27,14 @@ def requirements_digest(project, name):
     """What the packages of an environment are: its pins, setup.py for d2l
     (in the framework environments), and the Python that runs it. The
     evaluation re-runs a tab's notebooks when this changes."""
-    parts = [project.requirements_file(name)]
+    files = [project.requirements_file(name)]
     if name != 'book':
-        parts.append(project.repository / 'setup.py')
-    return digest_of(*parts, sys.version)
+        files.append(project.repository / 'setup.py')
+    # By file name and contents, not by where the checkout is: notebooks
+    # evaluated in one clone are current in another (a CI job that renders).
+    return digest_of(
+        *(path.name.encode() + b'\0' + path.read_bytes() for path in files), sys.version
+    )
 
 
 def install_digest(project, name):
