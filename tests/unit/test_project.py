@@ -84,6 +84,12 @@ def test_per_tab_names_the_section_key_and_framework_when_a_line_is_missing(proj
         project.per_tab('sagemaker', 'kernel', 'tensorflow')
 
 
+def test_per_tab_names_the_section_and_key_of_a_line_without_a_comma(project):
+    project.config['sagemaker']['kernel'] = 'pytorch conda_pytorch_p310'
+    with pytest.raises(ValueError, match=r"\[sagemaker\] kernel: 'pytorch conda_pytorch_p310'"):
+        project.per_tab('sagemaker', 'kernel', 'pytorch')
+
+
 def test_only_editions_other_than_english_add_a_language_prefix():
     assert language_prefix('en') == ''
     assert language_prefix('ko') == 'ko/'

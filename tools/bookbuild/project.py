@@ -277,6 +277,10 @@ class Project:
         """One framework's value of a setting written a line per framework,
         `<tab>, <value>`, as d2lbook's [colab] and [sagemaker] settings are."""
         for line in self.config[section][key].strip().splitlines():
+            if ',' not in line:
+                raise ValueError(
+                    f'config.ini [{section}] {key}: {line.strip()!r} is not `<tab>, <value>`'
+                )
             name, value = (part.strip() for part in line.split(',', 1))
             if name == tab:
                 return value
