@@ -46,3 +46,31 @@ def test_the_summary_gives_each_suites_counts_and_time_and_fails_on_a_skip(
         '[test] problem: framework_jax: 1 failed',
     ]
     assert summary[-1].startswith('9 passed, 1 failed, 1 skipped in ')
+
+
+def test_the_learners_suite_starts_once_every_other_suite_has_ended(book, monkeypatch, capsys):
+    events = []
+    monkeypatch.setattr(
+        suites,
+        'suites',
+        lambda project: [('build', 'book'), ('learners', 'book'), ('framework_jax', 'jax')],
+    )
+
+    def run_suite(project, suite, env_name, report):
+        events.append(('start', suite))
+        events.append(('end', suite))
+        return 1, 0, 0
+
+    monkeypatch.setattr(suites, 'run_suite', run_suite)
+    assert suites.main(book()) == 0
+    assert events[-2:] == [('start', 'learners'), ('end', 'learners')]
+    assert sorted(events[:-2]) == sorted(
+        [('start', 'build'), ('end', 'build'), ('start', 'framework_jax'), ('end', 'framework_jax')]
+    )
+    # The summary keeps the suites' order, whatever order they ended in.
+    summary = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(':')[0] for line in summary[:3]] == [
+        '[test] build',
+        '[test] learners',
+        '[test] framework_jax',
+    ]

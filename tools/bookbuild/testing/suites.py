@@ -9,18 +9,25 @@ uses. tests/learners runs the learners' notebooks on fresh hosts that install
 from the package index; with BOOK_TESTS_OFFLINE set (`make offline-check`),
 those hosts are left out and the run says so.
 
+The suites but the learners' run two at a time (processes.at_once, heavy):
+the build's browser tests wait on Chromium while the build_behaviour suite
+waits on kernels, so together they take less than one after the other. The
+learners' suite runs last and alone: its hosts install several GB each and
+already run two at a time. Each line a suite prints carries its name.
+
 tests/unit is not among them: `make unit` runs it before anything is built
 (`make test` starts with it), so it runs once, in seconds. The summary gives
 each suite's count and time, the figures the closing note of a change reports.
 """
 
+import concurrent.futures
 import os
-import subprocess
 import tempfile
 import time
 import xml.etree.ElementTree as ET
 
 from ..identity import KERNEL_ENV
+from ..processes import at_once, run_streamed
 
 
 def suites(project):
@@ -53,8 +60,8 @@ def run_suite(project, suite, env_name, report):
             'the package index',
             flush=True,
         )
-    print(f'\n[test] {suite} (in .venv/{env_name})', flush=True)
-    subprocess.run(cmd, cwd=project.repository, env=env)
+    print(f'[test] {suite} starts (in .venv/{env_name})', flush=True)
+    run_streamed(cmd, env, f'[{suite}]', project.repository)
     if not os.path.exists(report):
         return 0, 1, 0  # pytest did not even start: count the suite as failed
     counts = {'tests': 0, 'failures': 0, 'errors': 0, 'skipped': 0}
@@ -74,28 +81,43 @@ def duration(seconds):
     return f'{minutes} min {seconds} s'
 
 
+# The suite that runs after the others, on its own.
+LAST_ALONE = 'learners'
+
+
 def main(project):
     totals = [0, 0, 0]
     problems = []
     lines = []  # one per suite: its counts and its time
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        for suite, env_name in suites(project):
-            report = os.path.join(tmp, f'{suite}.xml')
+
+        def timed_suite(suite, env_name):
             start = time.perf_counter()
-            passed, failed, skipped = run_suite(project, suite, env_name, report)
-            lines.append(
-                f'[test] {suite}: {passed} passed, {failed} failed, {skipped} skipped '
-                f'in {duration(time.perf_counter() - start)}'
-            )
-            totals = [t + n for t, n in zip(totals, (passed, failed, skipped))]
-            if failed:
-                problems.append(f'{suite}: {failed} failed')
-            if skipped:
-                # A skipped test proves nothing; the book's tests never skip.
-                problems.append(f'{suite}: {skipped} skipped')
-            if passed + failed + skipped == 0:
-                problems.append(f'{suite}: no test ran')
+            counts = run_suite(project, suite, env_name, os.path.join(tmp, f'{suite}.xml'))
+            return counts, time.perf_counter() - start
+
+        planned = suites(project)
+        together = [entry for entry in planned if entry[0] != LAST_ALONE]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=at_once(heavy=True)) as pool:
+            results = dict(zip(together, pool.map(lambda entry: timed_suite(*entry), together)))
+        for entry in planned:
+            if entry not in results:
+                results[entry] = timed_suite(*entry)
+    for suite, env_name in planned:
+        (passed, failed, skipped), seconds = results[(suite, env_name)]
+        lines.append(
+            f'[test] {suite}: {passed} passed, {failed} failed, {skipped} skipped '
+            f'in {duration(seconds)}'
+        )
+        totals = [t + n for t, n in zip(totals, (passed, failed, skipped))]
+        if failed:
+            problems.append(f'{suite}: {failed} failed')
+        if skipped:
+            # A skipped test proves nothing; the book's tests never skip.
+            problems.append(f'{suite}: {skipped} skipped')
+        if passed + failed + skipped == 0:
+            problems.append(f'{suite}: no test ran')
     passed, failed, skipped = totals
     print()
     print('\n'.join(lines))
