@@ -108,9 +108,9 @@ def run_test_suites(project):
 
 
 def bench(project):
-    from .bench import run as bench_run
+    from .bench import measure
 
-    return bench_run.main(project)
+    return measure.main(project)
 
 
 def notebook_repos(project):

@@ -1,4 +1,4 @@
-"""The measurements of bench/run.py that run inside one framework's venv.
+"""The measurements of bench/measure.py that run inside one framework's venv.
 
   python in_framework.py import 'import torch'
       seconds that the statement takes in this fresh interpreter
