@@ -1,10 +1,11 @@
 """The first cell of a hosted notebook (forms/notebooks/install.py), run as
 a learner's kernel runs it, with pip faked: nothing is installed and nothing
 leaves the machine, yet every path of the cell runs. Each case execs the
-generated cell in a new process of this Python whose `subprocess.run` answers
-pip's calls from a script, whose `importlib.metadata.version` reports the
-versions the case says the runtime has (and pip's answers change), and whose
-`sys.version_info` may be another Python's.
+generated cell in a process of its own (a fork of one new process of this
+Python) whose `subprocess.run` answers pip's calls from a script, whose
+`importlib.metadata.version` reports the versions the case says the runtime
+has (and pip's answers change), and whose `sys.version_info` may be another
+Python's.
 
 These replace the learners' hosts that only showed the cell failing: a host
 whose pip fails, and MXNet's hosts on a Python it cannot be installed on.
