@@ -45,7 +45,7 @@ TOC_OPTION = re.compile(r'^:(\w+):')
 class Target:
     """Where a label points: a page, and a heading or an equation on it."""
 
-    page: str  # the page's path without suffix, e.g. 'chapter_builders-guide/custom-layer'
+    page: str  # the page's path without suffix, e.g. 'chapter_basics/layers'
     title: str
     number: str | None
     anchor: str | None  # the page's HTML id for it; None for the page's title
