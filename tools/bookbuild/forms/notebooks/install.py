@@ -19,7 +19,8 @@ from ...report import BuildError
 
 
 def d2l_requirement(project, tab):
-    """What a notebook of this tab installs, config.ini's d2l_package and release, e.g. 'd2l-book[jax]==0.1.0'."""
+    """What a notebook of this tab installs: config.ini's d2l_package with
+    the tab's extra, at its release, e.g. 'd2l-book[jax]==0.1.0'."""
     return f'{project.d2l_package}[{tab}]=={project.release}'
 
 
