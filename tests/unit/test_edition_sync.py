@@ -99,12 +99,6 @@ def test_a_paragraph_left_in_english_is_reported(edition):
     assert problems == ["pt/index.md:4: paragraph left in English: 'A layer holds weights.'"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the outline's marks (sync.STRUCTURE_MARK) know label, numref, begin_tab, cite "
-    'and bibliography only: a translation may change an :eqlabel:, :eqref:, :ref: or '
-    ':citet: unnoticed',
-)
 @pytest.mark.parametrize(
     'english, translated',
     [

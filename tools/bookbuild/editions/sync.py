@@ -18,9 +18,13 @@ from ..report import BuildError
 from ..source.cells import all_blocks
 
 # What must match across languages besides the code: heading levels, and
-# the marks of labels, references, citations and framework blocks.
+# the marks of labels, references, citations and framework blocks (d2lbook's
+# roles and Sphinx's: a label or equation label, a reference to either, a
+# citation in any of sphinxcontrib-bibtex's forms).
 HEADING_LEVEL = re.compile(r'^(#+)\s')
-STRUCTURE_MARK = re.compile(r':(label|numref|begin_tab|cite|bibliography):`([^`]*)`')
+STRUCTURE_MARK = re.compile(
+    r':(label|eqlabel|numref|eqref|ref|cite|citet|citep|bibliography|begin_tab):`([^`]*)`'
+)
 
 
 @dataclass
