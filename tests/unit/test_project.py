@@ -126,3 +126,8 @@ def test_each_host_opens_the_published_notebook_of_its_form(project):
     assert project.launch_address('kaggle', 'jax', 'part/a') == (
         f'https://www.kaggle.com/kernels/welcome?src=https://github.com/{path}'
     )
+
+
+def test_a_tab_the_frameworks_registry_does_not_know_is_refused_with_the_file(book):
+    with pytest.raises(ValueError, match=r'config.ini: \[build\] tabs names chainer, which'):
+        book(tabs='pytorch, chainer')

@@ -16,6 +16,8 @@ import os
 import shutil
 from pathlib import Path
 
+from .frameworks import FRAMEWORKS
+
 # The repository this package belongs to (tools/bookbuild/project.py), where
 # the environments and the pinned requirements live.
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -45,22 +47,6 @@ NOTEBOOK_HOSTS = {
     'colab': ('colab', 'https://colab.research.google.com/github/{path}'),
     'studiolab': ('sagemaker', 'https://studiolab.sagemaker.aws/import/github/{path}'),
     'kaggle': ('colab', 'https://www.kaggle.com/kernels/welcome?src={url}'),
-}
-
-
-# The frameworks by tab: the name readers know, and the distribution whose
-# version says which release ran (TensorFlow's may be tensorflow-cpu).
-FRAMEWORK_TITLES = {
-    'pytorch': 'PyTorch',
-    'mxnet': 'MXNet',
-    'jax': 'JAX',
-    'tensorflow': 'TensorFlow',
-}
-FRAMEWORK_DISTRIBUTIONS = {
-    'pytorch': 'torch',
-    'mxnet': 'mxnet',
-    'jax': 'jax',
-    'tensorflow': 'tensorflow',
 }
 
 
@@ -96,6 +82,12 @@ class Project:
         self.config.read(self.root / 'config.ini', encoding='utf-8')
         build = self.config['build']
         self.tabs = [tab.strip().lower() for tab in build['tabs'].split(',')]
+        unknown = [tab for tab in self.tabs if tab not in FRAMEWORKS]
+        if unknown:
+            raise ValueError(
+                f'{self.root / "config.ini"}: [build] tabs names {", ".join(unknown)}, '
+                f'which tools/bookbuild/frameworks.py does not know ({", ".join(FRAMEWORKS)})'
+            )
         self.default_tab = self.tabs[0]
         self.build_dir = self.root / build.get('output_dir', '_build')
 
