@@ -7,7 +7,7 @@ SETUP := PYTHONPATH=tools $(PYTHON) -m bookbuild
 BOOK := .venv/book/bin/book
 
 .PHONY: html setup setup-book check eval lib pdf notebooks dist lint unit test bench \
-        offline-check clean editions-check editions-copy-code html-ko html-pt pdf-ko pdf-pt watch
+        offline-check clean editions-check editions-copy-code editions-html editions-pdf watch
 
 # Set up what is missing, check the sources, run what changed, render _build/html/.
 html: setup
@@ -34,14 +34,21 @@ eval: setup
 lib: setup
 	$(BOOK) lib
 
-# Render the Korean or Portuguese edition into _build/<lang>/html; the code
-# is the English code, so the outputs are the English build's, checked cell by cell.
-html-ko html-pt: html-%: html
+# Render one edition (make html-ko, html-pt: any language of
+# tools/bookbuild/languages.py) into _build/<lang>/html; the code is the
+# English code, so the outputs are the English build's, checked cell by cell.
+html-%: html
 	$(BOOK) edition-html $*
 
-# The editions' PDFs, one per framework, in _build/<lang>/pdf/ (CJK fonts from Debian).
-pdf-ko pdf-pt: pdf-%: html
+# One edition's PDFs, one per framework, in _build/<lang>/pdf/.
+pdf-%: html
 	$(BOOK) edition-pdf $*
+
+# Every edition's site, and every edition's PDFs.
+editions-html: html
+	$(BOOK) edition-html
+editions-pdf: html
+	$(BOOK) edition-pdf
 
 # Check that every translation is in step with the English source.
 editions-check: setup
@@ -77,7 +84,7 @@ unit: setup-book
 # every form of the book and run every other test suite in its own
 # environment (the learners' notebooks run on fresh hosts that install d2l
 # from _build/dist/).
-test: unit lint html html-ko html-pt pdf pdf-ko pdf-pt notebooks dist
+test: unit lint html editions-html pdf editions-pdf notebooks dist
 	$(BOOK) test
 
 # Serve the site on localhost, rebuild when a page, d2l/ or static/ is saved,

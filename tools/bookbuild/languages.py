@@ -62,6 +62,9 @@ class Language:
     numfig_format: dict | None = None
     # LaTeX added to the English book's (forms/pdf.py) for the edition's PDF.
     latex_preamble: str = ''
+    # The Debian packages the edition's PDF needs besides the English
+    # book's, as targets of environments.APT_PACKAGES (fonts, xeCJK).
+    pdf_packages: tuple = ()
     # Whether Sphinx's LaTeX builder knows a Babel name for the language.
     # When it does not, it warns and changes nothing (xeCJK, in the
     # preamble, does the typesetting), and the build drops that one warning,
@@ -176,6 +179,7 @@ Then open `{notebook}` and run all cells.
             latex_preamble=r'\usepackage{xeCJK}\xeCJKsetup{CJKspace=true, CJKecglue={}}'
             r'\setCJKmainfont{Noto Serif CJK KR}\setCJKsansfont{Noto Sans CJK KR}'
             r'\setCJKmonofont{Noto Sans Mono CJK KR}',
+            pdf_packages=('pdf-cjk',),
             latex_babel=False,
         ),
         Language(

@@ -7,7 +7,7 @@ Runs in .venv/book (d2lbook, nbformat)."""
 from .. import environments
 from ..forms import notebooks as notebook_forms
 from ..forms import pdf as pdf_forms
-from ..languages import EDITIONS
+from ..languages import EDITIONS, language
 from ..render.html import render
 from ..report import BuildError
 from .outputs import reuse_english_outputs
@@ -35,7 +35,7 @@ def html(project, lang):
 
 def pdf(project, lang):
     """One PDF per framework in _build/<lang>/pdf/, as `make pdf` does for English."""
-    environments.ensure_system_packages('pdf', 'pdf-cjk')
+    environments.ensure_system_packages('pdf', *language(lang).pdf_packages)
     prepare(project, lang)
     pdf_forms.build(project, lang=lang)
 
