@@ -85,7 +85,7 @@ def edition(step):
         from . import editions
 
         languages = names or list(editions.EDITIONS)
-        for problem_or_line in editions.run(project, step, languages):
+        for problem_or_line in editions.edition_command(project, step, languages):
             print(problem_or_line, flush=True)
         if step == 'html':
             for lang in languages:

@@ -4,7 +4,7 @@ A build of the site takes four steps, in this order (`build_site`):
 
   1. check: source.check reads the pages and stops on a malformed one before
      anything runs;
-  2. evaluate: evaluate.run runs each page in each tab's own kernel, several
+  2. evaluate: evaluate.evaluator runs each page in each tab's own kernel, several
      at once, and only where the code changed;
   3. render: d2lbook merges the tabs and Sphinx renders _build/html/;
   4. site notebooks: the notebooks that the pages' download links fetch
@@ -45,10 +45,10 @@ def check_sources(project):
 def evaluate(project, tabs=None):
     """Run what changed in tabs (default: all), each in its own kernel, and
     record the versions each tab ran with."""
-    from .evaluate import run, versions
+    from .evaluate import evaluator, versions
 
     tabs = tabs or project.tabs
-    failures = run.evaluate(project, tabs)
+    failures = evaluator.evaluate(project, tabs)
     if failures:
         raise EvaluationFailed('\n'.join(failures))
     versions.record_versions(project, tabs)

@@ -24,10 +24,18 @@ from ..languages import EDITIONS
 from ..report import BuildError
 from .sync import check, compare, copy_code, outline
 
-__all__ = ['EDITIONS', 'build_notebooks', 'check', 'compare', 'copy_code', 'outline', 'run']
+__all__ = [
+    'EDITIONS',
+    'build_notebooks',
+    'check',
+    'compare',
+    'copy_code',
+    'outline',
+    'edition_command',
+]
 
 
-def run(project, command, languages):
+def edition_command(project, command, languages):
     """`book edition-<command> [lang ...]`; yields the lines to print."""
     unknown = set(languages) - set(EDITIONS)
     if unknown:

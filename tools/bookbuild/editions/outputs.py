@@ -7,7 +7,7 @@ import os
 
 import nbformat
 
-from ..evaluate.run import tab_notebook  # the notebook exactly as d2lbook makes it
+from ..evaluate.evaluator import tab_notebook  # the notebook exactly as d2lbook makes it
 from ..files import write_if_changed
 from ..report import BuildError
 from .sync import english_sources

@@ -29,7 +29,7 @@ PACKAGE_FILES = [
 ]
 
 
-def run(cmd, what):
+def run_checked(cmd, what):
     result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0:
         raise BuildError(f'{what} failed (exit {result.returncode}):\n{result.stdout[-3000:]}')
@@ -59,7 +59,7 @@ def build(project):
         copy_sources(project, source)
         # Without --sdist/--wheel, build makes the sdist and then the wheel
         # from the unpacked sdist, so an incomplete sdist fails here.
-        run(
+        run_checked(
             [sys.executable, '-m', 'build', '--no-isolation', '--outdir', str(out), str(source)],
             'python -m build',
         )
@@ -68,7 +68,9 @@ def build(project):
             raise BuildError(
                 f'expected one wheel and one sdist, build wrote {[p.name for p in built]}'
             )
-        run([sys.executable, '-m', 'twine', 'check', '--strict', *map(str, built)], 'twine check')
+        run_checked(
+            [sys.executable, '-m', 'twine', 'check', '--strict', *map(str, built)], 'twine check'
+        )
         staged = dist.with_name('dist.partial')
         shutil.rmtree(staged, ignore_errors=True)
         shutil.copytree(out, staged)
