@@ -209,3 +209,20 @@ def test_sync_check_catches_a_paragraph_left_in_english(translated_section):
     edit(translated_section, translated.paragraphs[1][1], english_text)
     problems = compare(PROJECT, ENGLISH_SECTION, translated_section)
     assert any('left in English' in p for p in problems), problems
+
+
+@pytest.mark.parametrize('role', ['ref', 'numref'])
+def test_a_translated_title_of_a_reference_is_not_drift_but_its_target_is(book, role):
+    def project_with(translated_target):
+        return book(
+            {
+                'index.md': f'# Layers\n\nSee :{role}:`that section <sec_x>`.\n',
+                'pt/index.md': f'# Camadas\n\nVeja :{role}:`essa seção <{translated_target}>`.\n',
+            },
+            tabs='pytorch',
+        )
+
+    same = project_with('sec_x')
+    assert compare(same, same.root / 'index.md', same.root / 'pt' / 'index.md') == []
+    moved = project_with('sec_y')
+    assert compare(moved, moved.root / 'index.md', moved.root / 'pt' / 'index.md') != []

@@ -105,6 +105,44 @@ def test_no_two_rooms_of_the_build_package_import_each_other():
     )
 
 
+# The rooms from the bottom up (README, "How the build works"): each may
+# import only rooms before it. What every step shares, then the installer,
+# then the flow: source, evaluate, render, forms, editions, and what drives it.
+ORDER = [
+    'report',
+    'files',
+    'frameworks',
+    'languages',
+    'project',
+    'identity',
+    'processes',
+    'npm',
+    'environments',
+    'source',
+    'evaluate',
+    'render',
+    'forms',
+    'editions',
+    'pipeline',
+    'watch',
+    'testing',
+    'bench',
+    'cli',
+    '__main__',
+]
+
+
+def test_every_room_imports_only_the_rooms_below_it():
+    rooms = {room_of(module_name(path)) for path in PACKAGE.rglob('*.py')} - {None}
+    assert not rooms - set(ORDER), f'rooms with no place in ORDER: {sorted(rooms - set(ORDER))}'
+    upward = [
+        f'{a} imports {b}, which comes after it ({", ".join(where[:3])})'
+        for (a, b), where in sorted(room_imports().items())
+        if ORDER.index(b) > ORDER.index(a)
+    ]
+    assert not upward, '\n'.join(upward)
+
+
 def test_the_import_walk_sees_function_level_imports_and_cycles(tmp_path):
     """The walk above finds an import inside a function, and a cycle made
     by two rooms, in a package made up for the test."""
@@ -124,9 +162,9 @@ def test_the_import_walk_sees_function_level_imports_and_cycles(tmp_path):
     assert cycles(edges) == [('editions', 'forms', 'editions')]
 
 
-def calls_of_project_without_a_folder(path):
-    """Lines where a file builds `Project()` for the repository, with the
-    name of the function around it (None at import time)."""
+def project_calls(path):
+    """(line, name of the function around it, or None at import time) of
+    every call that makes a Project in a file."""
     tree = ast.parse(path.read_text(encoding='utf-8'), str(path))
     found = []
 
@@ -138,8 +176,6 @@ def calls_of_project_without_a_folder(path):
             if (
                 isinstance(child, ast.Call)
                 and getattr(child.func, 'id', getattr(child.func, 'attr', None)) == 'Project'
-                and not child.args
-                and not child.keywords
             ):
                 found.append((child.lineno, function))
             visit(child, inner)
@@ -148,15 +184,21 @@ def calls_of_project_without_a_folder(path):
     return found
 
 
+# The entry points, which make the project they were started for: a
+# command's main, and the Sphinx extension's (Sphinx imports it by name).
+# Project itself makes an edition's staged book (Project.edition_project).
+ENTRY_POINTS = {'main', 'book_project', 'edition_project'}
+
+
 @pytest.mark.parametrize(
     'path', sorted(PACKAGE.rglob('*.py')), ids=lambda p: str(p.relative_to(PACKAGE))
 )
-def test_only_a_command_line_entry_builds_the_repository_project(path):
-    """A module never builds a Project at import time, and a helper never
-    builds its own instead of using the caller's: only a command's `main`."""
+def test_only_an_entry_point_makes_a_project(path):
+    """A module never makes a Project at import time, and a helper never
+    makes its own instead of using the caller's: only an entry point."""
     misplaced = [
         f'{path.relative_to(PACKAGE.parent)}:{line} (in {function or "the module itself"})'
-        for line, function in calls_of_project_without_a_folder(path)
-        if function != 'main'
+        for line, function in project_calls(path)
+        if function not in ENTRY_POINTS
     ]
-    assert not misplaced, 'Project() outside a command-line entry: ' + ', '.join(misplaced)
+    assert not misplaced, 'a Project made outside an entry point: ' + ', '.join(misplaced)

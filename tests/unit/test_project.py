@@ -4,6 +4,7 @@ output goes, what the readers' files are called, and every published address."""
 import pytest
 
 from bookbuild.project import PUBLISHED_BRANCH, language_prefix
+from bookbuild.report import BuildError
 
 PAGES = {
     'index.md': '# Index\n',
@@ -86,7 +87,7 @@ def test_per_tab_names_the_section_key_and_framework_when_a_line_is_missing(proj
 
 def test_per_tab_names_the_section_and_key_of_a_line_without_a_comma(project):
     project.config['sagemaker']['kernel'] = 'pytorch conda_pytorch_p310'
-    with pytest.raises(ValueError, match=r"\[sagemaker\] kernel: 'pytorch conda_pytorch_p310'"):
+    with pytest.raises(BuildError, match=r"\[sagemaker\] kernel: 'pytorch conda_pytorch_p310'"):
         project.per_tab('sagemaker', 'kernel', 'pytorch')
 
 
@@ -129,5 +130,5 @@ def test_each_host_opens_the_published_notebook_of_its_form(project):
 
 
 def test_a_tab_the_frameworks_registry_does_not_know_is_refused_with_the_file(book):
-    with pytest.raises(ValueError, match=r'config.ini: \[build\] tabs names chainer, which'):
+    with pytest.raises(BuildError, match=r'config.ini: \[build\] tabs names chainer, which'):
         book(tabs='pytorch, chainer')

@@ -9,12 +9,13 @@ import textwrap
 import pytest
 
 from bookbuild.forms import notebook_text
+from bookbuild.project import Project
 from bookbuild.report import BuildError
 
 
 def read_book(root, lang='en'):
     """What the notebooks' text refers to, read from the book at root."""
-    return notebook_text.Book(root, lang)
+    return notebook_text.Book(Project(root), lang)
 
 
 BIBLIOGRAPHY = """\

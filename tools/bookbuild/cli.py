@@ -258,8 +258,8 @@ def main(argv=None):
     arguments = vars(parser().parse_args(argv))
     del arguments['command']
     run = arguments.pop('run')
-    project = Project(arguments.pop('project'))
     try:
+        project = Project(arguments.pop('project'))
         return run(project, **arguments) or 0
     except AlreadyReported:
         return 1

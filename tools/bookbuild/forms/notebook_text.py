@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..languages import language
-from ..project import Project
 from ..report import BuildError
 from ..source.cells import all_blocks
 from ..source.roles import RAW, ROLE, prose_lines, rst_heading, unknown_roles
@@ -88,8 +87,8 @@ class Book:
     the pages with their titles and numbers, the labels, the equations, and
     the bibliography."""
 
-    def __init__(self, root, lang='en'):
-        self.project = Project(root)
+    def __init__(self, project, lang='en'):
+        self.project = project
         self.lang = lang
         self.words = language(lang)  # its section names, header and references
         root = self.project.root

@@ -31,7 +31,6 @@ from docutils.parsers.rst import Directive, directives
 from sphinx.errors import ExtensionError
 from sphinx.util.fileutil import copy_asset
 
-from ..npm import MATHJAX_ENTRY
 from ..project import REPOSITORY, Project
 from . import build_marks
 
@@ -66,9 +65,16 @@ def strip_build_marks(app, doctree):
         block[:] = [nodes.Text(clean)]
 
 
+def book_project():
+    """The book Sphinx renders: d2lbook runs Sphinx in the book's folder
+    (the repository, a staged edition or a throw-away copy). Sphinx starts
+    this extension, so it is an entry point, as `book` is."""
+    return Project(Path.cwd())
+
+
 def use_local_mathjax(app, config):
     # A relative mathjax_path is relative to the site's _static folder.
-    config.mathjax_path = f'{MATHJAX_FOLDER}/{MATHJAX_ENTRY}'
+    config.mathjax_path = f'{MATHJAX_FOLDER}/{book_project().mathjax_entry.name}'
 
 
 def analytics_loader_pattern():
@@ -127,12 +133,10 @@ def finish_html(app, exception):
         if REMOTE_FONT_FACE.search(css):
             stylesheet.write_text(without_remote_fonts(css), encoding='utf-8')
     shutil.copy(COPY_ICON, static / COPY_ICON.name)
-    # d2lbook runs Sphinx in the book's folder (the repository, a staged
-    # edition or a throw-away copy); every book uses the repository's .venv/npm.
-    mathjax = Project(Path.cwd()).mathjax_dir
-    if not (mathjax / MATHJAX_ENTRY).exists():
-        raise ExtensionError(f'MathJax is missing from {mathjax}; run `make setup`')
-    copy_asset(str(mathjax), str(static / MATHJAX_FOLDER))
+    entry = book_project().mathjax_entry
+    if not entry.exists():
+        raise ExtensionError(f'MathJax is missing from {entry.parent}; run `make setup`')
+    copy_asset(str(entry.parent), str(static / MATHJAX_FOLDER))
 
 
 class VerbatimOutput(Directive):

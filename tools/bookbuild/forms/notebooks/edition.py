@@ -25,12 +25,9 @@ class Edition:
         self.lang = lang
         self.build_dir = project.edition_build_dir(lang)
         self.source_root = project.edition_source_dir(lang)
-        self.book = None  # notebook_text.Book, read once the sources are staged
-
-    def read_book(self):
-        """What the edition's text refers to (its sources staged, if translated)."""
-        self.book = notebook_text.Book(self.source_root, self.lang)
-        return self
+        # What the edition's text refers to, read from its sources (staged
+        # before the edition's notebooks are made, if it is a translation).
+        self.book = notebook_text.Book(project.edition_project(lang), lang)
 
     def d2lbook_dir(self, variant, tab):
         """Where d2lbook writes one variant of one tab."""

@@ -98,7 +98,7 @@ def write_site_notebooks(project, lang='en'):
     executed notebooks, as `make notebooks` writes them, under the edition's
     html/notebooks/<tab>/ (project.site_notebooks), so that the site alone
     offers them. Runs after the edition's site is rendered."""
-    edition = Edition(project, lang).read_book()
+    edition = Edition(project, lang)
     for tab in project.tabs:
         d2lbook_ipynb(edition, tab)
         written = reader_variants(edition, tab, variants=('plain',))
@@ -116,7 +116,7 @@ def build(project, lang='en', selected=None):
     """One edition's notebooks of each tab: d2lbook's, made readable and
     gathered, and zipped; two tabs at a time, each in folders of its own.
     A translated edition's sources must be staged first (editions/ do it)."""
-    edition = Edition(project, lang).read_book()
+    edition = Edition(project, lang)
 
     def one_tab(tab):
         d2lbook_notebooks(edition, tab)
