@@ -41,6 +41,8 @@ class Framework:
     # or None: the first cell stops there at once, and the learners' tests
     # run no host of that Python for it.
     python_below: str | None = None
+    # Why, in the first cell's words, when python_below is set.
+    python_below_reason: str = ''
 
     def is_distribution(self, name):
         """Whether an installed distribution's name is this framework's."""
@@ -68,8 +70,9 @@ FRAMEWORKS = {
             kept=('mxnet', 'numpy'),
             imports='from mxnet import init, np, npx; from mxnet.gluon import nn',
             built_in_layer="nn.Dense(activation='relu')",
-            # MXNet 1.9 needs NumPy < 1.24, which has no wheels for 3.12 on.
             python_below='3.12',
+            python_below_reason='MXNet 1.9 needs NumPy older than 1.24, which has no wheels '
+            'for Python 3.12 or later',
         ),
         Framework(
             tab='jax',

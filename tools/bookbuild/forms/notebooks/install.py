@@ -81,20 +81,34 @@ if any(name in sys.modules for name in replaced):
                        'this notebook again from the top.')
 print('Installed', requirement)""")
 
-# MXNet 1.9.1, the last MXNet, imports only beside NumPy < 1.24, and NumPy
-# 1.23 has no wheels for Python 3.12 or later: pip would try to compile it
-# and fail after minutes with a compiler error. The cell says why at once,
-# before installing anything; the page says the same (render/postprocess.py).
-MXNET_PYTHON_CHECK = """
-if sys.version_info >= (3, 12):
+# A framework that cannot be installed on a Python from some version on
+# (frameworks.py's python_below): pip would try to compile what has no wheel
+# there and fail after minutes with a compiler error (MXNet 1.9.1, the last
+# MXNet, needs NumPy < 1.24). The cell says why at once, before installing
+# anything; the page says the same (render/postprocess.py). The runtime
+# Colab keeps for older Pythons is 2025.07, with Python 3.11.
+PYTHON_CHECK = string.Template("""
+if sys.version_info >= $below:
     raise RuntimeError(
         f'This runtime has Python {sys.version_info.major}.{sys.version_info.minor}, '
-        'and MXNet cannot be installed on it: MXNet 1.9 needs NumPy older than '
-        '1.24, which has no wheels for Python 3.12 or later. On Colab, choose '
-        'Runtime > "Change runtime version" and pick a runtime with Python 3.11, '
+        'and $title cannot be installed on it: '
+        '$reason. '
+        'On Colab, choose Runtime > "Change runtime version" and pick a runtime with Python 3.11, '
         'such as 2025.07, then run this notebook again. Elsewhere, use a Python '
-        '3.10 or 3.11 environment.')
-"""
+        'older than $version.')
+""")
+
+
+def python_check(entry):
+    """The cell's first check, for a framework with a python_below; or nothing."""
+    if entry.python_below is None:
+        return ''
+    return PYTHON_CHECK.substitute(
+        below=repr(tuple(int(part) for part in entry.python_below.split('.'))),
+        title=entry.title,
+        reason=entry.python_below_reason,
+        version=entry.python_below,
+    )
 
 
 def install_cell(project, tab):
@@ -104,7 +118,7 @@ def install_cell(project, tab):
         frameworks=entry.brings,
         requirement=d2l_requirement(project, tab),
         kept=repr(entry.kept),
-        python_check=MXNET_PYTHON_CHECK if tab == 'mxnet' else '',
+        python_check=python_check(entry),
     )
     return nbformat.v4.new_code_cell(source, id='install')
 
