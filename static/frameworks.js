@@ -25,33 +25,11 @@
 var FRAMEWORK_STORAGE_KEY = 'custom-layers:framework';
 var COLUMNS_STORAGE_KEY = 'custom-layers:side-by-side';
 
-var FRAMEWORK_TITLES = {pytorch: 'PyTorch', mxnet: 'MXNet', jax: 'JAX', tensorflow: 'TensorFlow'};
-var FRAMEWORK_WORDS = {
-  en: {
-    tabs: 'Framework',
-    link: 'Copy link',
-    linkLabel: 'Copy a link to this page with {framework} selected',
-    copied: 'Link copied: {url}',
-    sideBySide: 'Side by side',
-    columns: 'Frameworks shown side by side',
-  },
-  ko: {
-    tabs: '프레임워크',
-    link: '링크 복사',
-    linkLabel: '{framework}이(가) 선택된 이 페이지의 링크 복사',
-    copied: '링크를 복사했습니다: {url}',
-    sideBySide: '나란히 보기',
-    columns: '나란히 보여 줄 프레임워크',
-  },
-  pt: {
-    tabs: 'Framework',
-    link: 'Copiar link',
-    linkLabel: 'Copiar um link para esta página com {framework} selecionado',
-    copied: 'Link copiado: {url}',
-    sideBySide: 'Lado a lado',
-    columns: 'Frameworks mostrados lado a lado',
-  },
-};
+// The book's frameworks by tab, and the controls' words by language: the
+// build writes both (BOOK_FRAMEWORKS, BOOK_PAGE_WORDS) from its registries,
+// tools/bookbuild/frameworks.py and languages.py, at the top of d2l.js.
+var FRAMEWORK_TITLES = BOOK_FRAMEWORKS;
+var FRAMEWORK_WORDS = BOOK_PAGE_WORDS;
 
 function frameworkWord(key, values) {
   var words = FRAMEWORK_WORDS[document.documentElement.lang] || FRAMEWORK_WORDS.en;

@@ -5,8 +5,9 @@
    (No wrapping (function () {...})(): d2lbook appends this file to its own
    d2l.js, whose last statement has no semicolon.) */
 function addLanguageLinks() {
-  const editions = {en: 'html/', ko: 'ko/html/', pt: 'pt/html/'};
-  const names = {en: 'English', ko: '한국어', pt: 'Português'};
+  // Every edition, its name and its site's folder: the build writes
+  // BOOK_EDITIONS from tools/bookbuild/languages.py at the top of d2l.js.
+  const editions = BOOK_EDITIONS;
   const options = document.getElementById('documentation_options');
   const nav = document.querySelector('.header-links nav.mdl-navigation');
   if (!options || !nav) return;
@@ -20,8 +21,8 @@ function addLanguageLinks() {
     link.className = 'mdl-navigation__link language-link';
     link.hreflang = other;
     link.lang = other;
-    link.href = new URL(editions[other] + page, buildRoot).href;
-    link.textContent = names[other];
+    link.href = new URL(editions[other].site + page, buildRoot).href;
+    link.textContent = editions[other].name;
     nav.appendChild(link);
   }
 }

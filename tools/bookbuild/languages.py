@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Language:
     code: str  # Sphinx's language code, the edition's folder <lang>/ and URL prefix
+    name: str  # the language's own name, on the links between editions
 
     # ---- the notebooks (forms/notebook_text.py, forms/notebooks/) ----
     # A numbered section, as the edition's page names it (Sphinx's
@@ -52,6 +53,10 @@ class Language:
     # {framework}, and holds the text as whole words (screen-reader users
     # speak the visible text; axe-core checks it).
     launch_words: dict
+    # The words of the page's framework controls (static/frameworks.js,
+    # which the build hands this table): tabs, link, linkLabel ({framework}),
+    # copied ({url}), sideBySide, columns.
+    page_controls: dict = field(default_factory=dict)
     # d2lbook's theme and buttons write these in English; the edition's
     # words for them (English has none to replace).
     theme_labels: dict = field(default_factory=dict)
@@ -86,6 +91,15 @@ LANGUAGES = {
     for language in (
         Language(
             code='en',
+            name='English',
+            page_controls={
+                'tabs': 'Framework',
+                'link': 'Copy link',
+                'linkLabel': 'Copy a link to this page with {framework} selected',
+                'copied': 'Link copied: {url}',
+                'sideBySide': 'Side by side',
+                'columns': 'Frameworks shown side by side',
+            },
             section='Section {number}',
             references='References',
             notebook='*{book}*, {framework} notebook.',
@@ -128,6 +142,15 @@ Then open `{notebook}` and run all cells.
         ),
         Language(
             code='ko',
+            name='한국어',
+            page_controls={
+                'tabs': '프레임워크',
+                'link': '링크 복사',
+                'linkLabel': '{framework}이(가) 선택된 이 페이지의 링크 복사',
+                'copied': '링크를 복사했습니다: {url}',
+                'sideBySide': '나란히 보기',
+                'columns': '나란히 보여 줄 프레임워크',
+            },
             section='제 {number} 절',
             references='참고 문헌',
             notebook='*{book}*, {framework} 노트북.',
@@ -184,6 +207,15 @@ Then open `{notebook}` and run all cells.
         ),
         Language(
             code='pt',
+            name='Português',
+            page_controls={
+                'tabs': 'Framework',
+                'link': 'Copiar link',
+                'linkLabel': 'Copiar um link para esta página com {framework} selecionado',
+                'copied': 'Link copiado: {url}',
+                'sideBySide': 'Lado a lado',
+                'columns': 'Frameworks mostrados lado a lado',
+            },
             section='Seção {number}',
             references='Referências',
             notebook='*{book}*, notebook de {framework}.',

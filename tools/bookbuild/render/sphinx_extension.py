@@ -22,6 +22,7 @@ imports it by name: config.ini's `sphinx_extensions` says
 `bookbuild.render.sphinx_extension`.
 """
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -31,7 +32,9 @@ from docutils.parsers.rst import Directive, directives
 from sphinx.errors import ExtensionError
 from sphinx.util.fileutil import copy_asset
 
-from ..project import REPOSITORY, Project
+from ..frameworks import framework
+from ..languages import LANGUAGES
+from ..project import REPOSITORY, Project, language_prefix
 from . import build_marks
 
 COPY_ICON = REPOSITORY / 'static' / 'copy-button.svg'
@@ -107,6 +110,27 @@ def make_d2l_js_local(js):
     return STATIC_URL_HELPER + js
 
 
+def registries_script(project):
+    """The registries the page's scripts read (static/languages.js and
+    static/frameworks.js), as JavaScript: the book's frameworks in the order
+    of its tabs, and every edition with its name, its site's folder and the
+    words of the framework controls. A new language or framework reaches the
+    page from tools/bookbuild/languages.py or frameworks.py alone."""
+    frameworks = {tab: framework(tab).title for tab in project.tabs}
+    editions = {
+        code: {'name': entry.name, 'site': f'{language_prefix(code)}html/'}
+        for code, entry in LANGUAGES.items()
+    }
+    words = {code: entry.page_controls for code, entry in LANGUAGES.items()}
+    return (
+        '// The book\'s registries, written by the build (bookbuild/frameworks.py,\n'
+        '// bookbuild/languages.py).\n'
+        f'var BOOK_FRAMEWORKS = {json.dumps(frameworks, ensure_ascii=False)};\n'
+        f'var BOOK_EDITIONS = {json.dumps(editions, ensure_ascii=False)};\n'
+        f'var BOOK_PAGE_WORDS = {json.dumps(words, ensure_ascii=False)};\n'
+    )
+
+
 # An @font-face rule with a font on another host (`//host/...` or http(s)).
 REMOTE_FONT_FACE = re.compile(
     r'@font-face\s*\{[^}]*url\(\s*[\'"]?(?:https?:)?//[^}]*\}\s*', re.IGNORECASE
@@ -126,7 +150,9 @@ def finish_html(app, exception):
     # rewriting the site's copy twice would find no loader the second time.
     written_by_d2lbook = Path(app.confdir) / '_static' / 'd2l.js'
     (static / 'd2l.js').write_text(
-        make_d2l_js_local(written_by_d2lbook.read_text(encoding='utf-8')), encoding='utf-8'
+        registries_script(book_project())
+        + make_d2l_js_local(written_by_d2lbook.read_text(encoding='utf-8')),
+        encoding='utf-8',
     )
     for stylesheet in static.glob('*.css'):
         css = stylesheet.read_text(encoding='utf-8')
