@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 from playwright.sync_api import expect
 
 from book_paths import BUILD, PROJECT, SECTION
+from bookbuild.languages import LANGUAGES
+from bookbuild.project import language_prefix
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = [
@@ -27,7 +29,7 @@ CHROMIUM_ARGS = [
 ]
 SITE = BUILD / 'html'
 # The English site and the editions' sites, as folders under the server's root.
-EDITIONS = {'en': 'html', 'ko': 'ko/html', 'pt': 'pt/html'}
+EDITIONS = {code: f'{language_prefix(code)}html' for code in LANGUAGES}
 SCREENSHOTS = BUILD / 'screenshots'
 SECTION_PAGE = f'{SECTION}.html'
 # Every page of the book (the editions have the same paths).

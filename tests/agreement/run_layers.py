@@ -18,6 +18,8 @@ import sys
 
 import numpy as np
 
+from bookbuild.frameworks import FRAMEWORKS
+
 
 def run_pytorch(inputs):
     import torch
@@ -116,7 +118,9 @@ def run_tensorflow(inputs):
 
 RUNNERS = {'pytorch': run_pytorch, 'mxnet': run_mxnet, 'jax': run_jax, 'tensorflow': run_tensorflow}
 # The Keras backend of each tab that has one (Keras 3 has no MXNet backend).
-KERAS_BACKENDS = {'pytorch': 'torch', 'jax': 'jax', 'tensorflow': 'tensorflow'}
+KERAS_BACKENDS = {
+    tab: entry.keras_backend for tab, entry in FRAMEWORKS.items() if entry.keras_backend
+}
 
 
 def run_keras_layer(tab, inputs, layer_source):

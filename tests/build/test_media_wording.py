@@ -7,7 +7,8 @@ import subprocess
 import nbformat
 import pytest
 
-from book_paths import BUILD
+from book_paths import BUILD, PROJECT
+from bookbuild.languages import LANGUAGES
 
 # Words for a tab or a click, per language (English, Korean, Portuguese).
 TAB_WORDS = {
@@ -15,11 +16,7 @@ TAB_WORDS = {
     'ko': re.compile(r'탭|클릭'),
     'pt': re.compile(r'\b(abas?|cliqu\w*|clica\w*)\b', re.IGNORECASE),
 }
-PDFS = {
-    'en': sorted((BUILD / 'pdf').glob('*.pdf')),
-    'ko': sorted((BUILD / 'ko' / 'pdf').glob('*.pdf')),
-    'pt': sorted((BUILD / 'pt' / 'pdf').glob('*.pdf')),
-}
+PDFS = {lang: sorted((PROJECT.edition_build_dir(lang) / 'pdf').glob('*.pdf')) for lang in LANGUAGES}
 
 
 def mentions(lang, text):

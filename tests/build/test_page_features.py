@@ -8,16 +8,12 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 
-from book_paths import BUILD, SECTION, TABS
+from book_paths import PROJECT, SECTION, TABS
+from bookbuild.frameworks import FRAMEWORKS
 from browser_reader import EDITIONS, PAGES, SCREENSHOTS, SECTION_PAGE, Reader
 
-AXE = BUILD.parent / '.venv' / 'npm' / 'node_modules' / 'axe-core' / 'axe.min.js'
-FRAMEWORK_TITLES = {
-    'pytorch': 'PyTorch',
-    'mxnet': 'MXNet',
-    'jax': 'JAX',
-    'tensorflow': 'TensorFlow',
-}
+AXE = PROJECT.axe_script
+FRAMEWORK_TITLES = {tab: entry.title for tab, entry in FRAMEWORKS.items()}
 PHONE = {'width': 390, 'height': 844}
 
 
