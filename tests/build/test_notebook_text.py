@@ -197,7 +197,7 @@ def test_every_link_of_every_notebook_leads_to_a_page_or_notebook_of_the_build()
 
 def button_boxes(lang, page):
     """{tab: the box of d2lbook's "Colab" button of that framework and the
-    links render/finish.py puts beside it} of a rendered page."""
+    links render/postprocess.py puts beside it} of a rendered page."""
     soup = BeautifulSoup(page_html(lang, page), 'html.parser')
     boxes = {}
     for box in soup.select('div.d2l-tabs__tab'):
@@ -220,7 +220,7 @@ def test_every_button_of_every_page_opens_that_pages_notebook_of_its_framework(l
     for page in PAGES:
         boxes = button_boxes(lang, page)
         if not any(recorded_outputs(tab, page) for tab in TABS):
-            # d2lbook gives a page without code no buttons; nor does finish.py.
+            # d2lbook gives a page without code no buttons; nor does postprocess.py.
             assert not boxes and 'notebook-launch' not in page_html(lang, page), (lang, page)
             continue
         pages_with_buttons += 1

@@ -102,7 +102,7 @@ NUMBER = re.compile(r'-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+')
 def same_results(ran_results, book_results):
     """The same text, and the same numbers up to float32's last digit.
 
-    The book runs TensorFlow with its oneDNN rewrites off (bookbuild/environments.py,
+    The book runs TensorFlow with its oneDNN rewrites off (bookbuild/identity.py,
     KERNEL_ENV), for results that do not depend on the CPU's instruction
     set; a learner's kernel has them on, and TensorFlow's sums may then end
     one unit of float32 rounding away, which numpy prints as a different

@@ -36,7 +36,9 @@ def write_if_changed(path, data):
 
 
 def digest_of(*parts):
-    """A SHA-256 over bytes, strings and files (Paths: name and contents)."""
+    """A SHA-256 over bytes, strings and files (Paths: their absolute name
+    and contents; identity.py digests pins by file name, so that a moved
+    checkout keeps its digests)."""
     digest = hashlib.sha256()
     for part in parts:
         if isinstance(part, Path):

@@ -306,7 +306,7 @@ class Project:
     # Published addresses, all made from publish_repo: the pages, and the
     # notebooks in each framework's Colab and SageMaker repositories, where
     # an edition's notebooks sit under <lang>/ (the hosted workflow pushes
-    # them there). render/finish.py (the page's buttons) and
+    # them there). render/postprocess.py (the page's buttons) and
     # forms/notebooks.py (the notebooks' headers and links) both ask here.
 
     def published_page(self, page, tab, lang='en', anchor=None):

@@ -438,7 +438,8 @@ def measure_and_report(project):
     clean, unchanged, weights = build_times(project)
     rows.append(
         row(
-            '`make` with nothing changed, vs plain d2lbook\'s rebuild with nothing changed',
+            '`make` with nothing changed (the set-up check, then `book html`), '
+            'vs plain d2lbook\'s rebuild with nothing changed',
             loop['unchanged'],
             unchanged[1],
             's',
@@ -461,9 +462,13 @@ def measure_and_report(project):
             '≤ 2 s',
         )
     )
-    rows.append(row('clean build, 4 tabs + HTML, vs plain d2lbook', *clean, 's', '≤ 0.50'))
     rows.append(
-        row('rebuild with nothing changed, vs plain d2lbook', *unchanged, 's', 'a few seconds')
+        row(
+            f'clean build, {len(project.tabs)} tabs + HTML, vs plain d2lbook', *clean, 's', '≤ 0.50'
+        )
+    )
+    rows.append(
+        row('`book html` with nothing changed, vs plain d2lbook', *unchanged, 's', 'a few seconds')
     )
     (ours_bytes, ours_seconds), (plain_bytes, plain_seconds) = weights['ours'], weights['plain']
     rows.append(

@@ -30,7 +30,8 @@ def html(project, lang):
     """The edition's site in _build/<lang>/html/."""
     prepare(project, lang)
     render(project, lang)
-    print(f'[{lang}] done: open _build/{lang}/html/index.html', flush=True)
+    index = project.html_dir_of(lang) / 'index.html'
+    print(f'[{lang}] done: open {project.relative(index)}', flush=True)
 
 
 def pdf(project, lang):

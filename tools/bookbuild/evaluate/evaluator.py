@@ -68,8 +68,8 @@ EXTRA_KERNEL_ENV = {'PYTHONWARNINGS': 'ignore'}
 CELL_TIMEOUT = 20 * 60
 # The version of the way notebooks are executed and tidied: raise it when
 # that changes, so that every notebook made the old way runs again.
-# 2: printed text in one block per run; 3: the same, under this name.
-EXECUTION_VERSION = 'execution 3'
+# 2: printed text in one block per run.
+EXECUTION_VERSION = 2
 
 # The actions of the report, in the order the summary line names them.
 SUMMARY_ORDER = [
@@ -142,7 +142,7 @@ def environment_identity(project, tab):
     that notebooks evaluated elsewhere are current without the frameworks.
     """
     parts = [
-        EXECUTION_VERSION,
+        f'execution {EXECUTION_VERSION}',
         json.dumps(EXTRA_KERNEL_ENV, sort_keys=True),
         json.dumps(KERNEL_ENV, sort_keys=True),
         requirements_digest(project, tab),
