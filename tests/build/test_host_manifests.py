@@ -81,15 +81,15 @@ def convert(tmp_path, freeze=COLAB_FREEZE, *extra):
 
 
 def test_the_book_keeps_the_hosts_learners_use():
-    forms = {host.name: host.form for host in host_manifest.hosts(HOSTS)}
+    variants = {host.name: host.variant for host in host_manifest.hosts(HOSTS)}
     expected = {
         'colab-2025.07': 'colab',
         'colab-latest': 'colab',
         'kaggle': 'colab',
         'sagemaker-4.4': 'sagemaker',
     }
-    assert expected.items() <= forms.items()
-    assert list(forms) == sorted(forms)
+    assert expected.items() <= variants.items()
+    assert list(variants) == sorted(variants)
 
 
 @pytest.mark.parametrize('path', HOST_FILES, ids=lambda path: path.stem)
@@ -110,7 +110,7 @@ def test_each_host_file_names_its_manifest_and_pins_its_frameworks(path):
 
 
 def test_the_header_forms_are_the_hosted_notebook_forms():
-    assert host_manifest.FORMS == tuple(v for v in VARIANTS if v != 'plain')
+    assert host_manifest.HOSTED_VARIANTS == tuple(v for v in VARIANTS if v != 'plain')
 
 
 def test_a_colab_freeze_becomes_a_host_file_of_the_frameworks_only(tmp_path):
@@ -118,7 +118,7 @@ def test_a_colab_freeze_becomes_a_host_file_of_the_frameworks_only(tmp_path):
     assert status == 0
     host = host_manifest.read_host(output)
     assert host.requirements == COLAB_STACK
-    assert (host.name, host.form, host.python, host.source, host.date) == (
+    assert (host.name, host.variant, host.python, host.source, host.date) == (
         'colab-current',
         'colab',
         '3.13',
@@ -154,7 +154,7 @@ HEADER = """\
 # A host.
 # host: Example host
 # python: 3.12
-# form: colab
+# variant: colab
 # source: https://github.com/example/manifests/blob/{commit}/freeze.txt
 # date: 2026-05-08
 """.replace('{commit}', 'b' * 40)
@@ -164,7 +164,7 @@ HEADER = """\
     'text, line, message',
     [
         (HEADER.replace('# date: 2026-05-08\n', '') + 'numpy==2.0.2\n', 6, '`# date: ...`'),
-        (HEADER.replace('form: colab', 'form: kaggle'), 4, 'must be one of colab, sagemaker'),
+        (HEADER.replace('variant: colab', 'variant: kaggle'), 4, 'must be one of colab, sagemaker'),
         (HEADER.replace('python: 3.12', 'python: 3.12.13'), 3, 'a minor version'),
         (HEADER.replace('2026-05-08', '8 May 2026'), 6, 'YYYY-MM-DD'),
         (HEADER + '# python: 3.11\n', 7, 'a second `python`'),
@@ -173,12 +173,12 @@ HEADER = """\
         (HEADER + 'pandas==2.2.3\n', 7, 'not one of the frameworks'),
         (HEADER + 'numpy==2.0.2\nnumpy==2.0.2\n', 8, 'listed twice'),
         (HEADER + 'this is not a package\n', 7, 'not a requirement'),
-        (HEADER + 'numpy==2.0.2\n# form: colab\n', 8, 'belongs in the header'),
+        (HEADER + 'numpy==2.0.2\n# variant: colab\n', 8, 'belongs in the header'),
         (HEADER, 7, 'no packages'),
     ],
     ids=[
         'missing key',
-        'unknown form',
+        'unknown variant',
         'patch version',
         'bad date',
         'repeated key',

@@ -68,9 +68,9 @@ def stored_results(notebook):
 
 @pytest.mark.parametrize('plan', BARE_PLANS, ids=lambda plan: plan.name)
 def test_every_notebook_runs_as_delivered_on_a_bare_host(host_reports, plan):
-    """Every page with code, in Colab's form, the first in SageMaker's too,
+    """Every page with code, in Colab's variant, the first in SageMaker's too,
     and in an edition (learner_hosts.bare_notebooks)."""
-    assert {'colab', 'sagemaker'} <= {notebook.form for notebook in plan.notebooks}
+    assert {'colab', 'sagemaker'} <= {notebook.variant for notebook in plan.notebooks}
     report = host(host_reports, plan.name)
     assert report['python'].startswith('Python 3.11')
     assert 'ipykernel' in report['before']
@@ -126,7 +126,7 @@ def test_an_edition_notebook_runs_as_delivered_on_a_bare_host(host_reports, plan
     its prose is translated, its code is the English, and it runs on the
     same host."""
     [edition] = [notebook for notebook in plan.notebooks if notebook.lang != 'en']
-    english = learner_hosts.Notebook(edition.page, edition.tab, edition.form)
+    english = learner_hosts.Notebook(edition.page, edition.tab, edition.variant)
     notebook = nbformat.read(edition.path(PROJECT), as_version=4)
     header = nbformat.read(english.path(PROJECT), as_version=4).cells[0].source
     assert notebook.cells[0].source != header, 'the header is not translated'
@@ -137,7 +137,7 @@ def test_an_edition_notebook_runs_as_delivered_on_a_bare_host(host_reports, plan
 def test_bare_host_gets_the_newest_releases_and_the_books_outputs(host_reports, plan):
     """With nothing preinstalled, pip takes the newest release the package
     index offers (the ranges have no cap), never one older than the book
-    was built with, and the seeded outputs are the page's, in every form and
+    was built with, and the seeded outputs are the page's, in every variant and
     edition (an edition's notebook, under its translated prose, is the
     book's code)."""
     report = host(host_reports, plan.name)
@@ -165,14 +165,14 @@ def test_colab_and_sagemaker_first_cells_are_the_same(tab):
     assert pages == learner_hosts.learner_pages(PROJECT, tab, 'sagemaker') and pages
     for page in pages:
         first = {
-            form: next(
+            variant: next(
                 cell
                 for cell in nbformat.read(
-                    learner_hosts.Notebook(page, tab, form).path(PROJECT), as_version=4
+                    learner_hosts.Notebook(page, tab, variant).path(PROJECT), as_version=4
                 ).cells
                 if cell.cell_type == 'code'
             )
-            for form in ('colab', 'sagemaker')
+            for variant in ('colab', 'sagemaker')
         }
         assert first['colab'].source == first['sagemaker'].source, page
 
@@ -243,7 +243,7 @@ def test_mxnet_replaces_numpy_and_the_notebooks_run_after_a_restart(host_reports
     for notebook in plan.notebooks:
         ran(report, notebook.name)
     first = ran(report, plan.notebooks[0].name)
-    if plan.replica.form == 'colab':
+    if plan.replica.variant == 'colab':
         stopped = first['restarted_after']['error']
         assert stopped['cell'] == 0 and learner_hosts.RESTART in stopped['evalue'], stopped
         assert 'pip replaced numpy' in stopped['printed'], stopped['printed']

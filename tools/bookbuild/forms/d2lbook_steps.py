@@ -6,7 +6,7 @@ d2lbook project: the repository for English, a translation's staged sources
 from ..processes import book_env, d2lbook, run_streamed
 
 
-def run_step(project, lang, tab, *targets, extra_env=None):
+def d2lbook_build(project, lang, tab, *targets, extra_env=None):
     """`d2lbook build <targets> --tab <tab>`, its output streamed behind
     [<lang> <targets> <tab>]; returns d2lbook's exit status.
 

@@ -13,7 +13,7 @@ packages LaTeX needs are in environments.APT_PACKAGES['pdf'].
 from ..files import write_atomic
 from ..processes import build_each
 from ..report import BuildError, log
-from .d2lbook_steps import run_step
+from .d2lbook_steps import d2lbook_build
 
 # The PDF build must not fetch anything (d2lbook would download `latex_url`
 # styles, for one). Pointing every proxy at a closed local port makes any
@@ -30,7 +30,7 @@ OFFLINE_ENV = {
 
 def build_tab(project, tab, lang='en'):
     edition = '' if lang == 'en' else f'{lang} '
-    code = run_step(project, lang, tab, 'pdf', extra_env=OFFLINE_ENV)
+    code = d2lbook_build(project, lang, tab, 'pdf', extra_env=OFFLINE_ENV)
     built = project.latex_pdf(tab, lang)
     if code != 0 or not built.exists():
         raise BuildError(

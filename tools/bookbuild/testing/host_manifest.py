@@ -8,13 +8,13 @@ whose header carries what the replica needs besides the packages, one
     # Colab, runtime 2025.07: the frameworks it preinstalls, from its own manifest.
     # host: Colab, runtime 2025.07
     # python: 3.11
-    # form: colab
+    # variant: colab
     # source: https://github.com/googlecolab/backend-info/blob/<commit>/pip-freeze.txt
     # date: 2025-07-14
     numpy==2.0.2
     torch==2.6.0
 
-`form` is the hosted notebook form learners on that host open; `date` is the
+`variant` is the hosted notebook variant learners on that host open; `date` is the
 date of the manifest's commit. Other comment lines are notes for people.
 learner_hosts.py builds a replica from each file (`hosts(folder)`).
 
@@ -57,11 +57,11 @@ STACK = (
     'flax',
     'optax',
 )
-# The hosted notebook forms (forms/notebooks.py's VARIANTS but `plain`; a
+# The hosted notebook variants (forms/notebooks.py's VARIANTS but `plain`; a
 # test keeps the two equal).
-FORMS = ('colab', 'sagemaker')
+HOSTED_VARIANTS = ('colab', 'sagemaker')
 # The header's keys, in the order a written file has them.
-KEYS = ('host', 'python', 'form', 'source', 'date')
+KEYS = ('host', 'python', 'variant', 'source', 'date')
 HEADER_LINE = re.compile(r'#\s*(?P<key>[a-z]+):\s*(?P<value>.*?)\s*$')
 
 
@@ -78,7 +78,7 @@ class HostManifest:
     name: str
     title: str
     python: str
-    form: str
+    variant: str
     source: str
     date: str
     # Requirement strings, `name==version`, in the file's order.
@@ -94,8 +94,8 @@ def check_value(key, value):
         return 'has no value'
     if key == 'python' and not re.fullmatch(r'3\.\d+', value):
         return f'must be a minor version such as 3.12, not {value!r}'
-    if key == 'form' and value not in FORMS:
-        return f'must be one of {", ".join(FORMS)}, not {value!r}'
+    if key == 'variant' and value not in HOSTED_VARIANTS:
+        return f'must be one of {", ".join(HOSTED_VARIANTS)}, not {value!r}'
     if key == 'source' and not value.startswith('https://'):
         return f'must be an https:// address, not {value!r}'
     if key == 'date':
@@ -179,7 +179,7 @@ def read_host(path):
         name=path.stem,
         title=header['host'],
         python=header['python'],
-        form=header['form'],
+        variant=header['variant'],
         source=header['source'],
         date=header['date'],
         requirements=requirements,
@@ -243,15 +243,15 @@ def python_of_os_info(text, origin='os-info.txt'):
     return match[1]
 
 
-# The kinds of manifest the converter reads: {kind: (form learners on that
+# The kinds of manifest the converter reads: {kind: (variant learners on that
 # host open, the host's name in a title, reader of the manifest's text)}.
 KINDS = {'colab': ('colab', 'Colab', stack_of_pip_freeze)}
 
 
-def host_file_text(stack, *, title, python, form, source, date):
+def host_file_text(stack, *, title, python, variant, source, date):
     """A host file: the header, a note on local labels, and the stack's pins
     in STACK's order. ManifestError if a value does not fit the header."""
-    header = {'host': title, 'python': python, 'form': form, 'source': source, 'date': date}
+    header = {'host': title, 'python': python, 'variant': variant, 'source': source, 'date': date}
     for key in KEYS:
         problem = check_value(key, header[key])
         if problem:
@@ -308,7 +308,7 @@ def main(argv=None, project=None):
     requirements/hosts/ unless --output says where (the repository's
     project when none is passed)."""
     args = parser().parse_args(argv)
-    form, host, read = KINDS[args.kind]
+    variant, host, read = KINDS[args.kind]
     output = args.output
     if output is None:
         output = (project or Project()).requirements / 'hosts' / f'{args.name}.txt'
@@ -321,7 +321,7 @@ def main(argv=None, project=None):
             stack,
             title=args.title or f'{host}, runtime of {args.date}',
             python=python,
-            form=form,
+            variant=variant,
             source=args.source,
             date=args.date,
         )

@@ -75,24 +75,24 @@ CELL_TIMEOUT = 1200
 
 @dataclass(frozen=True)
 class Notebook:
-    """One notebook as a learner gets it: a page (its path under the form's
-    folder, without suffix) of one framework, in one form (`plain`,
+    """One notebook as a learner gets it: a page (its path under the variant's
+    folder, without suffix) of one framework, in one variant (`plain`,
     `colab`, `sagemaker`), of one edition."""
 
     page: str
     tab: str
-    form: str
+    variant: str
     lang: str = 'en'
 
     def path(self, project):
-        return project.reader_notebooks(self.form, self.tab, self.lang) / f'{self.page}.ipynb'
+        return project.reader_notebooks(self.variant, self.tab, self.lang) / f'{self.page}.ipynb'
 
     @property
     def name(self):
         """How a report names it: `jax/colab/<page>.ipynb` for English,
         `ko/notebooks/jax/colab/<page>.ipynb` for an edition (its path under
         _build/notebooks/ or _build/)."""
-        english = f'{self.tab}/{self.form}/{self.page}.ipynb'
+        english = f'{self.tab}/{self.variant}/{self.page}.ipynb'
         return english if self.lang == 'en' else f'{self.lang}/notebooks/{english}'
 
     def plain(self):
@@ -110,27 +110,27 @@ def has_code(path):
     return any(cell['cell_type'] == 'code' for cell in cells)
 
 
-def learner_pages(project, tab, form='colab', lang='en'):
+def learner_pages(project, tab, variant='colab', lang='en'):
     """The pages (paths without suffix) whose notebook of this framework, in
-    this hosted form and edition, has code, in config.ini's order of the
+    this hosted variant and edition, has code, in config.ini's order of the
     pages (Project.notebook_sources): the notebooks a learner of that
     framework runs. A notebook without code has no first cell to set up."""
     pages = [
         str(Path(project.relative(source)).with_suffix('')) for source in project.notebook_sources()
     ]
-    return [page for page in pages if has_code(Notebook(page, tab, form, lang).path(project))]
+    return [page for page in pages if has_code(Notebook(page, tab, variant, lang).path(project))]
 
 
 def edition_notebooks(project):
-    """{tab: (edition, form)}: the edition's notebook of the first page that
+    """{tab: (edition, variant)}: the edition's notebook of the first page that
     the bare host of each framework runs too. The frameworks take the
-    editions and the hosted forms in turn, so that every edition is run in
-    both forms once there are frameworks enough."""
+    editions and the hosted variants in turn, so that every edition is run in
+    both variants once there are frameworks enough."""
     if not EDITIONS:
         return {}
-    forms = host_manifest.FORMS
+    variants = host_manifest.HOSTED_VARIANTS
     return {
-        tab: (EDITIONS[i % len(EDITIONS)], forms[(i // len(EDITIONS)) % len(forms)])
+        tab: (EDITIONS[i % len(EDITIONS)], variants[(i // len(EDITIONS)) % len(variants)])
         for i, tab in enumerate(project.tabs)
     }
 
@@ -167,9 +167,9 @@ def replicas(project):
     return host_manifest.hosts(project.requirements / 'hosts')
 
 
-def hosted(project, form, tab):
-    """Every learner page of a framework in one hosted form."""
-    return tuple(Notebook(page, tab, form) for page in learner_pages(project, tab, form))
+def hosted(project, variant, tab):
+    """Every learner page of a framework in one hosted variant."""
+    return tuple(Notebook(page, tab, variant) for page in learner_pages(project, tab, variant))
 
 
 def bare_notebooks(project, tab):
@@ -195,8 +195,8 @@ def plans(project, python=None):
 
     - bare-<tab>: bare_notebooks;
     - <replica>-<tab>, for each host's manifest and each framework that
-      installs on the host's Python: every learner page in the form that
-      host opens (its `form`), on a copy of the replica. Where the framework
+      installs on the host's Python: every learner page in the variant that
+      host opens (its `variant`), on a copy of the replica. Where the framework
       cannot install (MXNet from Python 3.12 on, frameworks.py's
       python_below), the first cell stops at once and installs nothing,
       whatever the host has: tests/unit/test_install_cell.py shows it.
@@ -215,7 +215,7 @@ def plans(project, python=None):
                     f'{host.name}-{tab}',
                     tab,
                     interpreter,
-                    hosted(project, host.form, tab),
+                    hosted(project, host.variant, tab),
                     replica=host,
                 )
             )
@@ -584,7 +584,7 @@ def run_plans(project, to_run, folder, log=print):
             except (RuntimeError, subprocess.CalledProcessError) as failure:
                 return plan.name, {'setup_error': f'building the replica failed: {failure}'}
             host = ['--replica', str(replica)]
-            if plan.replica.form == 'colab':
+            if plan.replica.variant == 'colab':
                 host += ['--import-at-start', 'numpy']
         elif plan.preinstall:
             host = ['--preinstall', str(plan.preinstall)]

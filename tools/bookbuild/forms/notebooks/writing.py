@@ -8,7 +8,7 @@ import nbformat
 
 from ...processes import build_each
 from ...report import BuildError, log
-from ..d2lbook_steps import run_step
+from ..d2lbook_steps import d2lbook_build
 from .cells import header_cell, kernel_metadata, readable_markdown, without_build_marks
 from .edition import D2LBOOK_TARGETS, VARIANTS, Edition
 from .install import with_install_cell
@@ -71,7 +71,7 @@ def d2lbook_notebooks(edition, tab):
     """d2lbook's folders of one tab (ipynb, colab, sagemaker) for an edition,
     from the evaluated notebooks, which it finds current."""
     targets = [D2LBOOK_TARGETS[variant] for variant in VARIANTS]
-    code = run_step(edition.project, edition.lang, tab, *targets)
+    code = d2lbook_build(edition.project, edition.lang, tab, *targets)
     if code != 0:
         raise BuildError(
             f'd2lbook could not write the {edition.lang} {tab} notebooks (exit {code})'
