@@ -102,7 +102,7 @@ class Reader:
 
     def follow(self, link, url_pattern):
         """Click a link to another page, and wait until that page is ready."""
-        link.click()
+        self.click(link)
         self.page.wait_for_url(url_pattern, wait_until='load')
         self.wait_until_ready()
 
@@ -141,9 +141,39 @@ class Reader:
             .nth(group)
             .locator('.mdl-tabs__tab', has_text=name)
         )
-        tab.scroll_into_view_if_needed()
-        tab.click()
+        self.click(tab)
         expect(tab).to_have_attribute('aria-selected', 'true')
+
+    def click(self, element):
+        """Click an element where the settled layout has it. The theme's
+        header (MDL's waterfall header) folds its second row when the page
+        scrolls, and moves the whole page up with an animation; a click
+        aimed before that ends would land on whatever moved under it."""
+        element.scroll_into_view_if_needed()
+        self.wait_for_header()
+        element.click()
+
+    def uncheck(self, box):
+        """Untick a checkbox, as click() clicks (Playwright then checks
+        that the box is unticked)."""
+        box.scroll_into_view_if_needed()
+        self.wait_for_header()
+        box.uncheck()
+
+    def wait_for_header(self):
+        """Until the header is folded exactly when the content is scrolled,
+        and not animating: the state MDL's scroll handler ends in (the
+        theme's material-design-lite, Layout.contentScrollHandler_)."""
+        self.page.wait_for_function(
+            """() => {
+                const header = document.querySelector('.mdl-layout__header--waterfall');
+                const content = document.querySelector('.mdl-layout__content');
+                if (!header || !content) return true;
+                const folded = header.classList.contains('is-compact');
+                return !header.classList.contains('is-animating')
+                    && folded === (content.scrollTop > 0);
+            }"""
+        )
 
     def screenshot_whole_page(self, path):
         """The theme scrolls its content pane, not the page, so a full-page

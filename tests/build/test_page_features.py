@@ -63,7 +63,7 @@ def test_the_link_button_copies_a_link_that_opens_on_the_selected_framework(
     reader.click_tab('mxnet', group=2)
     expect(reader.page.locator('.mdl-tabs__tab[aria-selected="true"]').first).to_have_text('mxnet')
     button = reader.page.locator('.framework-link').nth(2)
-    button.click()
+    reader.click(button)
     # The status says so once the clipboard holds the link.
     expect(reader.page.locator('.framework-link-status').nth(2)).to_contain_text(
         f'/{SECTION_PAGE}?framework=mxnet'
@@ -143,7 +143,7 @@ def toggle_side_by_side(reader, on):
     """Press the first "Side by side" button, and wait until the script has
     shown the columns or the tabs (it marks every such button pressed or not)."""
     toggles = reader.page.locator('.side-by-side-toggle')
-    toggles.first.click()
+    reader.click(toggles.first)
     expect(toggles.last).to_have_attribute('aria-pressed', 'true' if on else 'false')
 
 
@@ -158,7 +158,7 @@ def test_side_by_side_shows_labelled_columns_remembered_across_pages(browser, si
         assert group == {'labels': titles, 'sideBySide': True, 'outputsBelowCode': True}, group
     # Two of the reader's choice: untick the others in any group.
     for tab in TABS[1:3]:
-        reader.page.locator(f'.framework-column input[value="{tab}"]').last.uncheck()
+        reader.uncheck(reader.page.locator(f'.framework-column input[value="{tab}"]').last)
     chosen = [FRAMEWORK_TITLES[tab] for tab in (TABS[0], TABS[3])]
     assert {tuple(group['labels']) for group in columns(reader)} == {tuple(chosen)}
     # Remembered on another page, and after a reload.
