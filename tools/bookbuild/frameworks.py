@@ -44,9 +44,10 @@ class Framework:
     # Why, in the first cell's words, when python_below is set.
     python_below_reason: str = ''
 
-    def is_distribution(self, name):
-        """Whether an installed distribution's name is this framework's."""
-        return name == self.distribution or name in self.build_distributions
+    @property
+    def distribution_names(self):
+        """Every name this framework's distribution may be installed under."""
+        return (self.distribution, *self.build_distributions)
 
 
 FRAMEWORKS = {

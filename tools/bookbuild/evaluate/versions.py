@@ -111,10 +111,8 @@ def evaluation_date(project, page, tab):
 def framework_version(record, tab):
     """The framework's release, without a local label such as torch's +cpu."""
     entry = framework(tab)
-    names = (entry.distribution, *entry.build_distributions)
-    version = next(
-        (record['distributions'][n] for n in names if n in record['distributions']), None
-    )
+    found = record['distributions']
+    version = next((found[name] for name in entry.distribution_names if name in found), None)
     if version is None:
         raise BuildError(f'the versions record of {tab} has no {entry.distribution}')
     return version.split('+')[0]
