@@ -81,11 +81,11 @@ def edition(step):
     """`book edition-<step> [lang ...]`: the step on the editions named
     (default: all); after `html`, each edition's site gets its notebooks."""
 
-    def run(project, names):
+    def run(project, names, **options):
         from . import editions
 
-        languages = names or list(editions.EDITIONS)
-        for problem_or_line in editions.edition_command(project, step, languages):
+        languages = names or ([] if step == 'mark-current' else list(editions.EDITIONS))
+        for problem_or_line in editions.edition_command(project, step, languages, **options):
             print(problem_or_line, flush=True)
         if step == 'html':
             for lang in languages:
@@ -184,9 +184,22 @@ COMMANDS = [
     Command('dist', "the d2l package's wheel and sdist in _build/dist/", dist),
     Command(
         'edition-check',
-        'check that the translations named (default: all) follow the English',
+        'check that the translations named (default: all) follow the English, '
+        'and list the paragraphs that are behind it',
         edition('check'),
         names='editions, by language code',
+        options={
+            '--strict': {
+                'action': 'store_true',
+                'help': 'fail on a stale, missing or removed paragraph too (for a release)',
+            }
+        },
+    ),
+    Command(
+        'edition-mark-current',
+        'record that translated pages or paragraphs are up to date with the English',
+        edition('mark-current'),
+        names='an edition (ko), a page (ko/<page>.md) or a paragraph (ko/<page>.md:<line>)',
     ),
     Command(
         'edition-copy-code',

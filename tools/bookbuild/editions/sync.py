@@ -16,15 +16,19 @@ from pathlib import Path
 from ..languages import EDITIONS
 from ..report import BuildError
 from ..source.cells import all_blocks
+from . import tracking
+from .tracking import shown
 
 # What must match across languages besides the code: heading levels, and
-# the marks of labels, references, citations and framework blocks (d2lbook's
-# roles and Sphinx's: a label or equation label, a reference to either, a
-# citation in any of sphinxcontrib-bibtex's forms).
+# the marks of labels and framework blocks (d2lbook's roles and Sphinx's: a
+# label or equation label, the bibliography, a framework's block), in order
+# through the page. References and citations (a reference to a label, a
+# citation in any of sphinxcontrib-bibtex's forms) must match too, paragraph
+# by paragraph, where the paragraph is a translation of today's English
+# (tracking.reference_problems): one whose English changed is reported as
+# stale, not as drift.
 HEADING_LEVEL = re.compile(r'^(#+)\s')
-STRUCTURE_MARK = re.compile(
-    r':(label|eqlabel|numref|eqref|ref|cite|citet|citep|bibliography|begin_tab):`([^`]*)`'
-)
+STRUCTURE_MARK = re.compile(r':(label|eqlabel|bibliography|begin_tab):`([^`]*)`')
 
 
 def mark_target(text):
@@ -105,12 +109,6 @@ def english_sources(project):
     return [Path(project.relative(page)) for page in project.notebook_sources()]
 
 
-def shown(project, path):
-    """A path as messages show it: relative to the repository when inside."""
-    path = Path(path).resolve()
-    return path.relative_to(project.root) if path.is_relative_to(project.root) else path
-
-
 def compare(project, english_path, translated_path):
     """Every way the translation has drifted from the English file."""
     problems = []
@@ -160,6 +158,7 @@ def compare(project, english_path, translated_path):
     for line, text in translation.paragraphs:
         if text in english_prose and not STRUCTURE_MARK.fullmatch(text.strip()):
             problems.append(f'{where}:{line}: paragraph left in English: {text[:60]!r}')
+    problems += tracking.reference_problems(project, english_path, translated_path)
     return problems
 
 
