@@ -7,7 +7,8 @@ SETUP := PYTHONPATH=tools $(PYTHON) -m bookbuild
 BOOK := .venv/book/bin/book
 
 .PHONY: html setup setup-book check eval lib pdf notebooks dist lint unit test bench \
-        offline-check clean editions-check editions-copy-code editions-html editions-pdf watch
+        offline-check clean editions-check editions-mark-current editions-copy-code editions-html \
+        editions-pdf watch
 
 # Set up what is missing, check the sources, run what changed, render _build/html/.
 html: setup
@@ -50,9 +51,17 @@ editions-html: html
 editions-pdf: html
 	$(BOOK) edition-pdf
 
-# Check that every translation is in step with the English source.
-editions-check: setup
-	$(BOOK) edition-check
+# Check that every translation is in step with the English source (code and
+# structure: a drift fails), and list each paragraph whose English changed
+# since it was translated, or that has no translation yet. Those fail only
+# with STRICT=1, which a release runs.
+editions-check: setup-book
+	$(BOOK) edition-check $(if $(STRICT),--strict)
+
+# After updating a translation, record it as current: WHAT=ko (an edition),
+# WHAT=ko/<page>.md (a page) or WHAT=ko/<page>.md:<line> (one paragraph).
+editions-mark-current: setup-book
+	$(BOOK) edition-mark-current $(WHAT)
 
 # After changing English code cells, copy them into every translation.
 editions-copy-code: setup

@@ -13,7 +13,9 @@
  *     (book.css);
  *   - makes the tab bars tabs for keyboards and screen readers: tablist, tab
  *     and tabpanel roles, aria-selected and aria-controls; the arrow keys,
- *     Home and End move between tabs, and Enter or Space selects one.
+ *     Home and End move between tabs, and Enter or Space selects one;
+ *   - on an edition's page, points the links of its translation notes to the
+ *     English page at the reader's framework (`?framework=`).
  *
  * Once all of that is in place, <html> gets data-ready="true": the browser
  * tests wait for it before they click (tests/browser_reader.py).
@@ -110,7 +112,19 @@ select_tab = function (index) {
   d2lbookSelectTab(index);
   markSelected(index);
   focusScrollables();
+  keepFrameworkInLinks(frameworkNames()[index]);
 };
+
+// A translation note's link to the English page (tools/bookbuild/editions/
+// markers.py) opens it on the framework the reader is on.
+function keepFrameworkInLinks(name) {
+  if (!name) return;
+  document.querySelectorAll('a.translation-note__link').forEach(function (link) {
+    var url = new URL(link.getAttribute('href'), window.location.href);
+    url.searchParams.set('framework', name);
+    link.href = url.href;
+  });
+}
 
 // A code or output box wider than its column scrolls sideways; keyboard
 // users reach it with Tab and scroll it with the arrow keys.
@@ -311,6 +325,8 @@ $(document).ready(function () {
   }
   var index = names.indexOf(name);
   select_tab(index >= 0 ? index : 0);
+  // A page without code groups has no tabs to select.
+  keepFrameworkInLinks(name || names[0]);
   if (groups.length) {
     showColumns(shownColumns());
   }

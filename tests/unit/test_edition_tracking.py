@@ -267,12 +267,6 @@ def test_a_new_translated_paragraph_is_unmarked_until_its_page_is_marked(project
     assert check(project)[-1] == all_current(UNITS + 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='tracking.line_up breaks ties by the last candidate: with two adjacent '
-    'translated paragraphs edited, the first takes the second one\'s record entry '
-    'and the second is left "unmarked", paired with the first one\'s English',
-)
 def test_editing_two_adjacent_translated_paragraphs_keeps_each_with_its_own_english(project):
     edit_translation(project, 'guarda pesos', 'GUARDA pesos')
     edit_translation(project, 'Um modelo empilha', 'Um modelo EMPILHA')
@@ -282,12 +276,6 @@ def test_editing_two_adjacent_translated_paragraphs_keeps_each_with_its_own_engl
     assert pairs[translated_line(STACKS)] == ('current', STACKS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='tracking.insertion_line ignores the fixed points: a paragraph missing right '
-    'after a code block is said to go after the paragraph before the code block, where '
-    'a translation of it is then "removed" and the English still "missing"',
-)
 def test_a_paragraph_missing_after_a_code_block_goes_after_that_block(project):
     new = 'The code above imports math.'
     edit_english(project, 'import math\n```\n', f'import math\n```\n\n{new}\n')

@@ -60,6 +60,13 @@ class Language:
     # d2lbook's theme and buttons write these in English; the edition's
     # words for them (English has none to replace).
     theme_labels: dict = field(default_factory=dict)
+    # A translation's notes (editions/markers.py), on the page and in the
+    # notebooks: before a paragraph whose English changed since it was
+    # translated; before an English paragraph that has no translation yet,
+    # shown in English; and the link to that paragraph of the English page.
+    stale_note: str = ''
+    missing_note: str = ''
+    english_link: str = ''
 
     # ---- Sphinx (editions/staging.py) ----
     # How :numref: names a section, figure, table or listing, where Sphinx's
@@ -76,6 +83,10 @@ class Language:
     # since it treats warnings as errors.
     latex_babel: bool = True
 
+
+# What starts a translation's note (editions/markers.py), in every language:
+# the page hides it from screen readers, which read the note's role instead.
+NOTE_SIGN = '⚠'
 
 # The shell lines of every zip's README, whatever its language.
 ZIP_COMMANDS = """\
@@ -194,6 +205,9 @@ Then open `{notebook}` and run all cells.
                 'Open the notebook in Colab': 'Colab에서 노트북 열기',
                 'Permalink to this heading': '이 제목에 대한 퍼머링크',
             },
+            stale_note='이 문단을 번역한 뒤에 영어 원문이 바뀌었습니다.',
+            missing_note='아직 번역하지 않은 문단이라 영어 원문을 그대로 싣습니다.',
+            english_link='영어 원문 보기',
             # CJKspace keeps the spaces between Korean words, which xeCJK
             # drops by default (Chinese and Japanese have none); no
             # CJKecglue, since a Korean particle follows a Latin word or code
@@ -263,6 +277,9 @@ Depois abra `{notebook}` e execute todas as células.
                 'Open the notebook in Colab': 'Abrir o notebook no Colab',
                 'Permalink to this heading': 'Link permanente para este título',
             },
+            stale_note='O original em inglês deste parágrafo mudou depois da tradução.',
+            missing_note='Parágrafo ainda não traduzido; segue o original em inglês.',
+            english_link='Ver o original em inglês',
             # Sphinx's catalogue has no Portuguese words for these.
             numfig_format={
                 'section': 'Seção %s',

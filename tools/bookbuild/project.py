@@ -15,6 +15,7 @@ import glob
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 from .frameworks import FRAMEWORKS
 from .report import BuildError
@@ -49,6 +50,11 @@ NOTEBOOK_HOSTS = {
     'studiolab': ('sagemaker', 'https://studiolab.sagemaker.aws/import/github/{path}'),
     'kaggle': ('colab', 'https://www.kaggle.com/kernels/welcome?src={url}'),
 }
+
+
+# What starts a text fragment in an address (published_paragraph): the
+# Sphinx extension and the notebooks know the English paragraph links by it.
+TEXT_FRAGMENT = ':~:text='
 
 
 def language_prefix(lang):
@@ -313,6 +319,17 @@ class Project:
         """A page of an edition on the web, opening on one framework."""
         address = f'{self.published_site}{language_prefix(lang)}html/{page}.html?framework={tab}'
         return address + (f'#{anchor}' if anchor else '')
+
+    def published_paragraph(self, page, anchor, words=''):
+        """A paragraph of the English page on the web: its section, and a
+        text fragment of its first words (browsers scroll to them and
+        highlight them; those that cannot stop at the section). No
+        framework: the page's script or the notebook adds the reader's."""
+        fragment = anchor
+        if words:
+            # A text directive's own separators (- , &) are percent-encoded too.
+            fragment += TEXT_FRAGMENT + quote(words, safe='').replace('-', '%2D')
+        return f'{self.published_site}html/{page}.html#{fragment}'
 
     def notebook_on_github(self, variant, tab, page, lang='en'):
         """Where GitHub shows one of the published Colab or SageMaker notebooks."""

@@ -28,7 +28,8 @@ def translated_notebooks(project, lang, tab):
             raise BuildError(
                 f'{english_file.relative_to(project.root)} is missing: build the English book first (make)'
             )
-        markdown = (project.root / lang / relative).read_text(encoding='utf-8')
+        # The staged page: the translation with its notes (markers.py).
+        markdown = (project.edition_source_dir(lang) / relative).read_text(encoding='utf-8')
         _, nb = tab_notebook(markdown, tab, project)
         if english_file.stat().st_size == 0 or nb is None:
             if not (english_file.stat().st_size == 0 and nb is None):

@@ -13,6 +13,7 @@ import os
 
 from ..files import write_if_changed
 from ..languages import language
+from .markers import marked_text
 from .sync import english_sources
 
 # What an edition needs besides its own markdown, shared with the English book.
@@ -48,11 +49,12 @@ def sphinx_settings(config, lang):
 
 
 def stage(project, lang):
-    """Lay out the edition as a d2lbook project: its markdown, the shared
-    files, and a config.ini derived from the English one."""
+    """Lay out the edition as a d2lbook project: its markdown (with a note
+    where it is behind the English, markers.py), the shared files, and a
+    config.ini derived from the English one."""
     target = project.edition_source_dir(lang)
     for relative in english_sources(project):
-        write_if_changed(target / relative, (project.root / lang / relative).read_bytes())
+        write_if_changed(target / relative, marked_text(project, lang, relative))
     for name in SHARED_FILES:
         source = project.root / name
         files = [source] if source.is_file() else [p for p in source.rglob('*') if p.is_file()]

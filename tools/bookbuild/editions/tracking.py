@@ -45,7 +45,8 @@ from ..report import BuildError
 from ..source.cells import all_blocks
 
 RECORD_FOLDER = '.translated-from'
-HEADING = re.compile(r'^(#+)\s+(.*?)\s*#*\s*$')
+# A closing run of # counts only after a space (CommonMark): `# C#` is C#.
+HEADING = re.compile(r'^(#+)\s+(.*?)(?:\s+#+)?\s*$')
 # A line that is only a mark of structure: a label, a framework block's
 # start or end. It is a fixed point, not prose.
 MARK_LINE = re.compile(r'^\s*(?::(?:label|eqlabel|begin_tab|bibliography):`[^`]*`|:end_tab:)\s*$')
@@ -83,9 +84,15 @@ class Unit:
 
 def units(text):
     """The paragraphs and headings of a d2lbook markdown file, in order."""
+    return read_page(text)[0]
+
+
+def read_page(text):
+    """(units, ends): the paragraphs and headings in order, and the last line
+    of each fixed point (ends[s - 1] for the fixed point that opens segment s)."""
     lines = text.split('\n')
     blocks = {block.line: block for block in all_blocks(text)}
-    found, paragraph = [], []
+    found, paragraph, ends = [], [], []
     fixed = 0
     title = ''
 
@@ -102,6 +109,7 @@ def units(text):
         if block:
             end_paragraph()
             fixed += 1
+            ends.append(block.end_line)
             if 'eval_rst' in block.classes:
                 # reStructuredText for Sphinx (the references page's
                 # heading): its words are prose; a marker goes before it.
@@ -115,18 +123,20 @@ def units(text):
         if heading:
             end_paragraph()
             fixed += 1
+            ends.append(number)
             title = heading[2]
             found.append(Unit('heading', normalized(heading[2]), number, number, fixed, title))
         elif MARK_LINE.match(line):
             end_paragraph()
             fixed += 1
+            ends.append(number)
         elif line.strip():
             paragraph.append((number, line))
         else:
             end_paragraph()
         number += 1
     end_paragraph()
-    return found
+    return found, ends
 
 
 # ----------------------------------------------------------------- records --
@@ -177,9 +187,21 @@ class Paragraph:
 class PageState:
     lang: str
     relative: Path
-    paragraphs: list = field(
-        default_factory=list
-    )  # in the translation's order, missing ones in place
+    # In the translation's order, the missing ones in their places.
+    paragraphs: list = field(default_factory=list)
+    # The last line of each fixed point of the translation (read_page).
+    fixed_ends: list = field(default_factory=list)
+
+    def insertion_line(self, index):
+        """The line of the translation after which the missing paragraph at
+        `index` belongs: after the fixed point that opens its stretch, and
+        after the translated paragraphs of that stretch that precede it."""
+        unit = self.paragraphs[index].english
+        after = self.fixed_ends[unit.segment - 1] if unit.segment else 0
+        for before in reversed(self.paragraphs[:index]):
+            if before.translated is not None and before.translated.segment == unit.segment:
+                return max(after, before.translated.last)
+        return after
 
     def count(self, state):
         return sum(p.state == state for p in self.paragraphs)
@@ -200,18 +222,20 @@ def line_up(old, new, same):
         elif tag == 'replace':
             start = j1
             for i in range(i1, i2):
-                scores = [(same(old[i], new[j]), j) for j in range(start, j2)]
+                # The best match; of equal ones the first, so that a run of
+                # edited items pairs by place.
+                scores = [(same(old[i], new[j]), -j) for j in range(start, j2)]
                 best = max(scores, default=(0, None))
                 if best[0] >= 0.5:
-                    pairs.append((i, best[1]))
-                    start = best[1] + 1
+                    pairs.append((i, -best[1]))
+                    start = -best[1] + 1
     return pairs
 
 
 def page_state(english_text, translated_text, record, lang, relative):
     """Every paragraph of one translated page, in its state."""
     english = units(english_text)
-    translated = units(translated_text)
+    translated, fixed_ends = read_page(translated_text)
     # The translation's paragraphs to the record, by digest; a paragraph
     # edited since it was recorded keeps its entry, paired by place.
     to_record = dict(
@@ -277,7 +301,7 @@ def page_state(english_text, translated_text, record, lang, relative):
         ]
         at = before[-1] + 1 if before else 0
         result.insert(at, Paragraph('missing', None, unit))
-    return PageState(lang, Path(relative), result)
+    return PageState(lang, Path(relative), result, fixed_ends)
 
 
 def state_of(project, lang, relative):
@@ -335,7 +359,7 @@ def report(state):
             ]
         elif paragraph.state == 'missing':
             lines += [
-                f'{edition_file}:{insertion_line(state, index)}: missing: '
+                f'{edition_file}:{state.insertion_line(index)}: missing: '
                 f'{english_file}:{theirs.first} has no translation (it goes after this line):',
                 f'    {shortened(theirs.text)}',
             ]
@@ -352,14 +376,6 @@ def report(state):
                 f'{english_file}{was}; delete the paragraph'
             )
     return lines
-
-
-def insertion_line(state, index):
-    """The line of the translation after which a missing paragraph belongs."""
-    for paragraph in reversed(state.paragraphs[:index]):
-        if paragraph.translated is not None:
-            return paragraph.translated.last
-    return 1
 
 
 def summary(lang, states):

@@ -15,13 +15,19 @@ d2lbook runs (the HTML page and each framework's PDF). It
   read `*before*` as emphasis and fail on a lone `*` or a trailing `_`;
 * drops the theme's web fonts that live on other hosts (fonts.css fetches a
   CJK font from Google for, say, the Korean edition's name in the language
-  links); the browser draws those characters with a font of its own.
+  links); the browser draws those characters with a font of its own;
+* on an edition's page, makes each translation note (a blockquote that
+  editions/markers.py writes where the translation is behind the English) a
+  note for screen readers (role="note"), with the English text it shows
+  marked lang="en", and its link pointing at the English site beside the
+  edition's, whatever host serves them.
 
 It is a module of the build package, installed in .venv/book, so Sphinx
 imports it by name: config.ini's `sphinx_extensions` says
 `bookbuild.render.sphinx_extension`.
 """
 
+import html
 import json
 import re
 import shutil
@@ -33,8 +39,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util.fileutil import copy_asset
 
 from ..frameworks import framework
-from ..languages import LANGUAGES
-from ..project import REPOSITORY, Project, language_prefix
+from ..languages import ENGLISH, LANGUAGES, NOTE_SIGN
+from ..project import REPOSITORY, TEXT_FRAGMENT, Project, language_prefix
 from . import build_marks
 
 COPY_ICON = REPOSITORY / 'static' / 'copy-button.svg'
@@ -165,6 +171,59 @@ def finish_html(app, exception):
     copy_asset(str(entry.parent), str(static / MATHJAX_FOLDER))
 
 
+def translation_note(quote, site, up):
+    """The raw HTML that replaces one note's blockquote, or None when the
+    blockquote is not a note. `up` leads from the page to the build's root,
+    where the English site is html/."""
+    first = quote.children[0] if quote.children else None
+    if not isinstance(first, nodes.paragraph):
+        return None
+    links = [
+        ref for ref in first.findall(nodes.reference) if TEXT_FRAGMENT in ref.get('refuri', '')
+    ]
+    if len(links) != 1 or not links[0]['refuri'].startswith(site):
+        return None
+    link = links[0]
+    sentence = ''.join(
+        child.astext() for child in first.children if not isinstance(child, nodes.reference)
+    )
+    sentence = sentence.replace(NOTE_SIGN, '', 1).strip()
+    address = up + 'html/' + link['refuri'][len(site) :]
+    kind = 'missing' if len(quote.children) > 1 else 'stale'
+    opening = (
+        f'<div class="translation-note translation-note--{kind}" role="note">'
+        f'<p class="translation-note__words"><span aria-hidden="true">{NOTE_SIGN}</span> '
+        f'{html.escape(sentence)} <a class="translation-note__link" href="{html.escape(address)}" '
+        f'hreflang="en">{html.escape(link.astext())}</a></p>'
+    )
+    if kind == 'missing':
+        opening += '<div class="translation-note__english" lang="en">'
+        closing = '</div></div>'
+    else:
+        closing = '</div>'
+    return [
+        nodes.raw('', opening, format='html'),
+        *quote.children[1:],
+        nodes.raw('', closing, format='html'),
+    ]
+
+
+def mark_translation_notes(app, doctree, docname):
+    """An edition's translation notes, for the HTML page (the PDF keeps
+    them as the blockquotes they are)."""
+    lang = app.config.language or ENGLISH
+    if app.builder.format != 'html' or lang == ENGLISH:
+        return
+    site = book_project().published_site + 'html/'
+    # From the page up to the build's root: its folders, the site's html/
+    # and the edition's <lang>/.
+    up = '../' * (docname.count('/') + 1 + language_prefix(lang).count('/'))
+    for quote in list(doctree.findall(nodes.block_quote)):
+        replacement = translation_note(quote, site, up)
+        if replacement:
+            quote.replace_self(replacement)
+
+
 class VerbatimOutput(Directive):
     """`.. parsed-literal::` as d2lbook writes it for a cell's output,
     without the parsing: a literal block of exactly the printed text, not
@@ -184,5 +243,6 @@ def setup(app):
     app.add_directive('parsed-literal', VerbatimOutput, override=True)
     app.connect('config-inited', use_local_mathjax)
     app.connect('doctree-read', strip_build_marks)
+    app.connect('doctree-resolved', mark_translation_notes)
     app.connect('build-finished', finish_html)
     return {'parallel_read_safe': True, 'parallel_write_safe': True}

@@ -1,14 +1,17 @@
 """What every notebook variant gets besides d2lbook's cells: a header cell
 that says where the learner is, markdown that reads as Markdown (the book's
-roles made text and links, a References cell), code without d2lbook's build
+roles made text and links, a References cell, a translation note's link to
+the English page at the notebook's framework), code without d2lbook's build
 marks (`#@save`), and the metadata each host reads."""
 
+import re
 from pathlib import PurePosixPath
 
 import nbformat
 
 from ...evaluate import versions
 from ...frameworks import framework
+from ...project import TEXT_FRAGMENT
 from ...render import build_marks
 from .edition import link_maker
 
@@ -52,6 +55,7 @@ def readable_markdown(edition, notebook, variant, tab, page):
     for cell in notebook.cells:
         if cell.cell_type == 'markdown':
             cell.source, keys = edition.book.convert(cell.source, page, link)
+            cell.source = english_links_at(edition.project, cell.source, tab)
             cited += keys
     if cited and not is_bibliography:
         notebook.cells.append(
@@ -60,6 +64,14 @@ def readable_markdown(edition, notebook, variant, tab, page):
             )
         )
     return notebook
+
+
+def english_links_at(project, markdown, tab):
+    """A translation note's links to a paragraph of the English page
+    (editions/markers.py), opening it on the notebook's framework."""
+    page = re.escape(f'{project.published_site}html/') + r'[^\s()?#]+\.html'
+    fragment = r'#[^\s()]*' + re.escape(TEXT_FRAGMENT)
+    return re.sub(rf'({page})({fragment})', rf'\1?framework={tab}\2', markdown)
 
 
 def without_build_marks(notebook):
