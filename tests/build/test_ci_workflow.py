@@ -235,8 +235,24 @@ def test_the_render_job_renders_every_form_and_evaluates_nothing(tmp_path):
     }
     assert rendered == set(EDITIONS)
     others = {entry for entry in commands if entry[0] != 'edition-html'}
-    assert others == {('html', ()), ('pdf', ()), ('notebooks', ())}
+    assert others == {('html', ()), ('pdf', ()), ('notebooks', ()), ('edition-check', ())}
     assert all(not command.startswith('eval') for command, _ in commands)
+    # Outside a release, the translations' paragraphs behind the English
+    # are listed, and fail nothing.
+    assert [c.strict for c in calls if c.command == 'edition-check'] == [False]
+
+
+def test_a_release_tag_fails_on_translated_paragraphs_behind_the_english(tmp_path):
+    [step] = [step for step in jobs()['render']['steps'] if 'edition-check' in step.get('run', '')]
+    assert step['env'] == {'RELEASE': "${{ startsWith(github.ref, 'refs/tags/v') }}"}
+    strictness = {}
+    for release in ('true', 'false'):
+        script = f'RELEASE={release}\n' + step['run'].replace('.venv/book/bin/book', 'echo')
+        ran = subprocess.run(
+            ['bash', '-eo', 'pipefail', '-c', script], capture_output=True, text=True
+        )
+        strictness[release] = cli.parser().parse_args(ran.stdout.split()).strict
+    assert strictness == {'true': True, 'false': False}
 
 
 def artifact(job_name, name):

@@ -187,14 +187,15 @@ def translation_note(quote, site, up):
     sentence = ''.join(
         child.astext() for child in first.children if not isinstance(child, nodes.reference)
     )
-    sentence = sentence.replace(NOTE_SIGN, '', 1).strip()
+    # The words as one line: pandoc wraps the Markdown's long lines.
+    sentence = ' '.join(sentence.replace(NOTE_SIGN, '', 1).split())
     address = up + 'html/' + link['refuri'][len(site) :]
     kind = 'missing' if len(quote.children) > 1 else 'stale'
     opening = (
         f'<div class="translation-note translation-note--{kind}" role="note">'
         f'<p class="translation-note__words"><span aria-hidden="true">{NOTE_SIGN}</span> '
         f'{html.escape(sentence)} <a class="translation-note__link" href="{html.escape(address)}" '
-        f'hreflang="en">{html.escape(link.astext())}</a></p>'
+        f'hreflang="en">{html.escape(" ".join(link.astext().split()))}</a></p>'
     )
     if kind == 'missing':
         opening += '<div class="translation-note__english" lang="en">'
