@@ -1,0 +1,315 @@
+"""An author changes the English prose of a copy of the book, as the
+translators' loop in the README starts: one sentence added to a paragraph,
+a new paragraph, and a paragraph re-wrapped.
+
+- `book edition-check` names the changed paragraph in every edition, with
+  the English's word diff, and the new one as untranslated; the re-wrapped
+  one is not named. It passes, and fails only with --strict.
+- The editions still build (authors are never blocked), and their pages and
+  notebooks tell the reader, in the edition's language, with a link to that
+  paragraph of the English page at the reader's framework; axe finds nothing
+  serious on those pages, in light or dark, and the notes are notes to a
+  screen reader.
+- Once the translator has translated both and marked the page current, the
+  check is clean, --strict passes, and the notes are gone.
+
+The change is to prose only, so the copy's English build reuses the outputs
+of the repository's (`make test` builds it before this suite), which are
+copied in with their records: it renders, and runs no kernel.
+"""
+
+import re
+import shutil
+import subprocess
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+from playwright.sync_api import sync_playwright
+
+from book_paths import PROJECT
+from bookbuild.languages import EDITIONS, language
+from bookbuild.project import TEXT_FRAGMENT, Project
+from browser_reader import CHROMIUM, CHROMIUM_ARGS, Reader, serve
+from throwaway_book import SECTION, book_command, build_ok, copy_book, edit
+
+AXE = PROJECT.axe_script
+
+# The author's changes to the section.
+OLD_SENTENCE = 'none of them has. The way out'
+ADDED = 'Sooner or later a model needs one.'
+NEW_SENTENCE = f'none of them has. {ADDED} The way out'
+NEW_PARAGRAPH = 'Layers come in two kinds: those that only compute, and those that also learn.'
+SECOND_PARAGRAPH_END = 'same each time the page is built.\n'  # the new one goes after it
+REWRAPPED_FROM = '## Summary\n\n'  # the first paragraph after this heading
+# The translators' work, once they get to it: the new paragraph, and the
+# sentence added to the changed one.
+TRANSLATED = {
+    'ko': (
+        '층에는 계산만 하는 층과 학습도 하는 층, 두 종류가 있다.',
+        '언젠가는 모델에 그런 층이 필요해진다.',
+    ),
+    'pt': (
+        'Há dois tipos de camada: as que só calculam e as que também aprendem.',
+        'Cedo ou tarde, um modelo precisa de uma.',
+    ),
+}
+TABS = PROJECT.tabs
+SECTION_PAGE = SECTION.replace('.md', '.html')
+
+
+def run(project, *command):
+    return subprocess.run(
+        book_command(project, *command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def rewrapped(paragraph):
+    """The same words, broken at other places."""
+    words = paragraph.split()
+    return '\n'.join(' '.join(words[i : i + 5]) for i in range(0, len(words), 5))
+
+
+# Where the translated page's first paragraph starts, the one whose English
+# changed; and where the translator adds the sentence that was added.
+FIRST_PARAGRAPH = {
+    'ko': '딥러닝 라이브러리는 수십 가지 층을',
+    'pt': 'As bibliotecas de aprendizado',
+}
+SENTENCE_GOES_BEFORE = {'ko': '이럴 때는 층을 직접', 'pt': 'A solução é escrever'}
+
+
+def copy_the_english_outputs(root):
+    """The repository's evaluated notebooks, their records and the versions
+    they ran with, copied into the copy's _build/."""
+    copy = Project(root)
+    for tab in TABS:
+        shutil.copytree(PROJECT.eval_dir(tab), copy.eval_dir(tab))
+        pairs = [(PROJECT.versions_file(tab), copy.versions_file(tab))]
+        for page in PROJECT.notebook_sources():
+            record = PROJECT.eval_record(page, tab)
+            if record.exists():
+                pairs.append((record, copy.eval_record(root / PROJECT.relative(page), tab)))
+        for source, target in pairs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def line_of(path, text):
+    lines = path.read_text(encoding='utf-8').split('\n')
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+@pytest.fixture(scope='module')
+def behind(tmp_path_factory):
+    """A copy whose English moved on, with its editions rendered:
+    (root, `book edition-check` output, its exit code, --strict's exit code)."""
+    root = copy_book(tmp_path_factory.mktemp('behind'))
+    for lang in EDITIONS:
+        shutil.copytree(PROJECT.root / lang, root / lang)
+    copy_the_english_outputs(root)
+    english = root / SECTION
+    edit(english, OLD_SENTENCE, NEW_SENTENCE)
+    edit(english, SECOND_PARAGRAPH_END, f'{SECOND_PARAGRAPH_END}\n{NEW_PARAGRAPH}\n')
+    text = english.read_text(encoding='utf-8')
+    start = text.index(REWRAPPED_FROM) + len(REWRAPPED_FROM)
+    end = text.index('\n\n', start)
+    english.write_text(text[:start] + rewrapped(text[start:end]) + text[end:], encoding='utf-8')
+    check = run(root, 'edition-check')
+    strict = run(root, 'edition-check', '--strict')
+    english_build = build_ok(root, 'html')
+    build_ok(root, 'edition-html')
+    return root, check.stdout, check.returncode, strict.returncode, english_build.stdout
+
+
+@pytest.mark.parametrize('lang', EDITIONS)
+def test_the_check_names_the_changed_paragraph_with_its_diff_and_the_new_one(behind, lang):
+    root, output, code, *_ = behind
+    assert code == 0, output
+    translated = root / lang / SECTION
+    english = root / SECTION
+    stale = line_of(translated, FIRST_PARAGRAPH[lang])
+    assert (
+        f'{lang}/{SECTION}:{stale}: stale: the English changed since it was translated '
+        f'({SECTION}:{line_of(english, "Deep learning libraries ship")}); old → new:'
+    ) in output
+    assert f'{{+{ADDED}+}}' in output
+    assert re.search(
+        rf'{re.escape(lang)}/{re.escape(SECTION)}:\d+: missing: '
+        rf'{re.escape(SECTION)}:{line_of(english, NEW_PARAGRAPH)} has no translation',
+        output,
+    ), output
+    assert f'{lang}: ' in output and re.search(
+        rf'^{lang}: \d+ paragraphs current, 1 stale, 1 missing$', output, re.M
+    ), output
+
+
+def test_a_rewrapped_paragraph_is_not_named(behind):
+    root, output, *_ = behind
+    summary = line_of(root / SECTION, '## Summary')
+    named = [int(n) for n in re.findall(rf'\({re.escape(SECTION)}:(\d+)\)', output)]
+    named += [int(n) for n in re.findall(rf' {re.escape(SECTION)}:(\d+) has no', output)]
+    assert named and all(n < summary for n in named), named
+
+
+def test_only_a_strict_check_fails_on_paragraphs_behind(behind):
+    _, output, code, strict, _ = behind
+    assert (code, strict) == (0, 1), output
+
+
+def test_the_english_build_of_a_prose_change_runs_no_kernel(behind):
+    *_, english_build = behind
+    assert 'outputs reused' in english_build and 'executed' not in english_build, english_build
+
+
+# ---- what the edition's readers get ----
+
+
+@pytest.fixture(scope='module')
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope='module')
+def copy_site(behind):
+    """The copy's _build/, served: its English site and its editions'."""
+    server, url = serve(Project(behind[0]).build_dir)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def notes(reader):
+    """Each translation note of the page: its kind, its words, its link, the
+    English text it holds, and the text of the element after it."""
+    return reader.page.evaluate(
+        """() => {
+        const oneLine = text => text.replace(/\\s+/g, ' ').trim();
+        return Array.from(document.querySelectorAll('.translation-note'), note => ({
+            kind: note.className.replace(/.*translation-note--/, ''),
+            role: note.getAttribute('role'),
+            words: note.querySelector('.translation-note__words').textContent.trim(),
+            link: note.querySelector('a.translation-note__link').href,
+            linkText: note.querySelector('a.translation-note__link').textContent.trim(),
+            english: Array.from(note.querySelectorAll('[lang="en"]'), e => oneLine(e.textContent)),
+            next: oneLine((note.nextElementSibling || {textContent: ''}).textContent),
+        }));
+        }"""
+    )
+
+
+@pytest.mark.parametrize('lang', EDITIONS)
+def test_the_edition_page_notes_the_changed_paragraph_and_shows_the_new_one_in_english(
+    behind, browser, copy_site, lang
+):
+    words = language(lang)
+    reader = Reader(browser, copy_site, lang)
+    reader.open(SECTION_PAGE)
+    found = notes(reader)
+    reader.close()
+    assert [note['kind'] for note in found] == ['stale', 'missing'], found
+    stale, missing = found
+    assert stale['role'] == missing['role'] == 'note'
+    assert stale['words'].endswith(f'{words.stale_note} {words.english_link}'), stale
+    assert stale['next'].startswith(FIRST_PARAGRAPH[lang]), stale
+    assert missing['words'].endswith(f'{words.missing_note} {words.english_link}'), missing
+    assert missing['english'] == [NEW_PARAGRAPH], missing
+
+
+@pytest.mark.parametrize('lang', EDITIONS)
+def test_a_note_links_to_that_paragraph_of_the_english_page_at_the_readers_framework(
+    behind, browser, copy_site, lang
+):
+    reader = Reader(browser, copy_site, lang)
+    reader.open(SECTION_PAGE)
+    reader.click_tab(TABS[2], group=0)
+    links = [note['link'] for note in notes(reader)]
+    reader.close()
+    english_page = Project(behind[0]).html_dir / SECTION_PAGE
+    english_html = english_page.read_text(encoding='utf-8')
+    english_text = re.sub(r'\s+', ' ', re.sub(r'<[^>]+>', ' ', english_html))
+    assert len(links) == 2, links
+    for link in links:
+        address = urlsplit(link)
+        assert address.path == urlsplit(copy_site).path + f'/html/{SECTION_PAGE}', link
+        assert address.query == f'framework={TABS[2]}', link
+        section, _, words = address.fragment.partition(TEXT_FRAGMENT)
+        assert f'id="{section}"' in english_html, link
+        assert unquote(words) and unquote(words) in english_text, link
+
+
+@pytest.mark.parametrize('lang', EDITIONS)
+@pytest.mark.parametrize('scheme', ['light', 'dark'])
+def test_axe_finds_nothing_serious_on_a_page_with_notes(behind, browser, copy_site, lang, scheme):
+    reader = Reader(browser, copy_site, lang, color_scheme=scheme)
+    reader.open(SECTION_PAGE)
+    reader.page.add_script_tag(path=str(AXE))
+    results = reader.page.evaluate('axe.run(document, {resultTypes: ["violations"]})')
+    reader.close()
+    serious = [
+        (v['id'], [n['target'] for n in v['nodes'][:3]])
+        for v in results['violations']
+        if v['impact'] in ('serious', 'critical')
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize('lang', EDITIONS)
+@pytest.mark.parametrize('tab', TABS)
+def test_the_edition_notebooks_say_the_same_at_their_framework(behind, lang, tab):
+    words = language(lang)
+    notebook = nbformat.read(
+        Project(behind[0]).site_notebook(tab, SECTION.removesuffix('.md'), lang), as_version=4
+    )
+    markdown = '\n'.join(cell.source for cell in notebook.cells if cell.cell_type == 'markdown')
+    for sentence in (words.stale_note, words.missing_note):
+        line = next((line for line in markdown.split('\n') if sentence in line), '')
+        assert line.startswith('> '), (sentence, markdown[:2000])
+        assert f'.html?framework={tab}#' in line and TEXT_FRAGMENT in line, line
+    assert f'> {NEW_PARAGRAPH}' in markdown
+
+
+# ---- the translator's turn ----
+
+
+@pytest.fixture(scope='module')
+def caught_up(behind):
+    """Each edition translates the new paragraph where the check said it
+    goes and the added sentence, then marks the page current."""
+    root, output, *_ = behind
+    for lang in EDITIONS:
+        translated = root / lang / SECTION
+        new_paragraph, sentence = TRANSLATED[lang]
+        edit(translated, SENTENCE_GOES_BEFORE[lang], f'{sentence} {SENTENCE_GOES_BEFORE[lang]}')
+        after = int(re.search(rf'^{lang}/{re.escape(SECTION)}:(\d+): missing:', output, re.M)[1])
+        lines = translated.read_text(encoding='utf-8').split('\n')
+        # The sentence added above moved no line: it went into a line.
+        lines[after:after] = ['', new_paragraph]
+        translated.write_text('\n'.join(lines), encoding='utf-8')
+        build_ok(root, 'edition-mark-current', f'{lang}/{SECTION}')
+    check = build_ok(root, 'edition-check', '--strict')
+    build_ok(root, 'edition-html')
+    return root, check.stdout
+
+
+def test_marked_current_the_check_is_clean_even_when_strict(caught_up):
+    _, output = caught_up
+    for lang in EDITIONS:
+        assert re.search(rf'^{lang}: \d+ paragraphs current, 0 stale, 0 missing$', output, re.M)
+    assert 'stale:' not in output and 'missing:' not in output, output
+
+
+@pytest.mark.parametrize('lang', EDITIONS)
+def test_marked_current_the_notes_leave_the_page_and_the_translation_shows(
+    caught_up, browser, copy_site, lang
+):
+    reader = Reader(browser, copy_site, lang)
+    reader.open(SECTION_PAGE)
+    found = notes(reader)
+    text = reader.page.locator('main').inner_text()
+    reader.close()
+    assert found == []
+    assert TRANSLATED[lang][0] in text and TRANSLATED[lang][1] in text
