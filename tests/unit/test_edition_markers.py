@@ -171,11 +171,6 @@ def test_a_stale_heading_gets_its_note_after_the_heading_and_its_label(
     assert [where for where, _ in notes] == [after]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='after_marks skips :begin_tab: lines too, so the note of a heading that a '
-    'framework block follows goes inside that block, and only that framework\'s readers see it',
-)
 def test_a_stale_headings_note_stays_outside_a_framework_block_that_follows_it(book):
     english = f'# Layers\n\n{HOLDS}\n\n## Using Them\n{BEGIN_TAB}\n{REGISTERS}\n{END_TAB}\n'
     portuguese = (
@@ -192,12 +187,6 @@ def test_a_stale_headings_note_stays_outside_a_framework_block_that_follows_it(b
     assert [where for where, _ in notes] == [line_of(portuguese, '## Como usá-las')]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='a heading reworded past half its words is paired with nothing: the translated '
-    'heading counts as removed and the English one as missing, so the page gets the English '
-    'heading quoted between the translated heading and its label, and no stale note',
-)
 def test_a_reworded_heading_is_stale_not_missing(project):
     edit_english(project, TITLE, '# Writing Your Own Layers')
     rest, notes = read_notes(staged(project))
@@ -284,23 +273,8 @@ def test_a_note_links_to_the_section_its_english_paragraph_sits_under(project):
         ('Layers with Parameters', 'Layers with Parameters'),
         ('The `forward` Method', 'The forward Method'),
         ('**Layers**, Blocks & Models', 'Layers, Blocks & Models'),
-        pytest.param(
-            '2D Convolutions',
-            '2D Convolutions',
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="html_id keeps a title's leading digits, which docutils' make_id drops",
-            ),
-        ),
-        pytest.param(
-            'Naïve Layers',
-            'Naïve Layers',
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="html_id makes an accented letter a hyphen, where docutils' make_id "
-                'keeps its plain letter',
-            ),
-        ),
+        ('2D Convolutions', '2D Convolutions'),
+        ('Naïve Layers', 'Naïve Layers'),
     ],
 )
 def test_a_headings_html_id_is_the_one_sphinx_gives_its_section(markdown, shown):

@@ -16,7 +16,8 @@ a note for screen readers, with a link to the English site beside the
 edition's (the page's script adds the reader's framework, `?framework=`);
 the notebooks add their own framework (forms/notebooks/cells.py).
 
-The words are the edition's (languages.py). Standard library only.
+The words are the edition's (languages.py). Runs in .venv/book: the
+section ids are docutils' own.
 """
 
 import re
@@ -27,12 +28,15 @@ from . import tracking
 # What the page shows as something other than the source's words: roles
 # (a reference shows a number), math, and a link's address.
 OPAQUE = re.compile(r':[\w-]+:`[^`]*`|\$\$?[^$]*\$\$?|\]\([^)]*\)')
+LABEL_LINE = re.compile(r'^\s*:label:`[^`]*`\s*$')
 
 
 def html_id(title):
-    """The HTML id Sphinx gives a section of this title (docutils' make_id)."""
-    words = re.sub(r'[`*]', '', title)
-    return re.sub(r'[^a-z0-9]+', '-', words.lower()).strip('-')
+    """The HTML id Sphinx gives a section of this title: docutils' make_id
+    of the words the page shows (no code or emphasis marks)."""
+    from docutils.nodes import make_id  # in .venv/book, with d2lbook and Sphinx
+
+    return make_id(re.sub(r'[`*]', '', title))
 
 
 def first_words(text, most=8, least=3):
@@ -62,10 +66,12 @@ def note(words, sentence, address):
     return f'> {NOTE_SIGN} {sentence} [{words.english_link}]({address})'
 
 
-def after_marks(lines, line):
-    """The last line of the label or framework marks right after `line`."""
+def after_label(lines, line):
+    """The last line of the labels right after a heading at `line` (a
+    framework block that follows is not the heading's: a note inside it
+    would show for that framework only)."""
     end = line
-    while end < len(lines) and tracking.MARK_LINE.match(lines[end]):
+    while end < len(lines) and LABEL_LINE.match(lines[end]):
         end += 1
     return end
 
@@ -85,7 +91,7 @@ def marked_text(project, lang, relative):
     for index, paragraph in enumerate(state.paragraphs):
         if paragraph.state == 'stale':
             unit = paragraph.translated
-            after = after_marks(lines, unit.last) if unit.kind == 'heading' else unit.first - 1
+            after = after_label(lines, unit.last) if unit.kind == 'heading' else unit.first - 1
             address = english_address(project, page, paragraph.english)
             inserts.append((after, index, [note(words, words.stale_note, address)]))
         elif paragraph.state == 'missing' and paragraph.english.kind != 'rst':

@@ -245,9 +245,27 @@ def page_state(english_text, translated_text, record, lang, relative):
             lambda a, b: 1.0 if a == b else 0.5,
         )
     )
-    # The record's English to today's.
+    # The record's English to today's. Headings pair in order, whatever
+    # their words (the sync check keeps the English's and the translation's
+    # one to one); paragraphs pair by their words.
     old_texts = [theirs for _, theirs in record]
-    record_to_english = dict(line_up(old_texts, [unit.text for unit in english], similarity))
+    record_to_english = {}
+    heading_entries = sorted(
+        entry for index, entry in to_record.items() if translated[index].kind == 'heading'
+    )
+    english_headings = [j for j, unit in enumerate(english) if unit.kind == 'heading']
+    if len(heading_entries) == len(english_headings):
+        record_to_english.update(zip(heading_entries, english_headings))
+    else:
+        heading_entries, english_headings = [], []
+    other_entries = [k for k in range(len(record)) if k not in set(heading_entries)]
+    other_english = [j for j in range(len(english)) if j not in set(english_headings)]
+    for k, j in line_up(
+        [old_texts[k] for k in other_entries],
+        [english[j].text for j in other_english],
+        similarity,
+    ):
+        record_to_english[other_entries[k]] = other_english[j]
     paired_english = set()
     paragraphs = []
     for index, unit in enumerate(translated):
