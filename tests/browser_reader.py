@@ -6,13 +6,14 @@ Every request the pages make is recorded; requests to any other host are
 recorded and blocked, so they never leave the machine and still fail a test.
 """
 
+import contextlib
 import functools
 import http.server
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-from playwright.sync_api import expect
+from playwright.sync_api import expect, sync_playwright
 
 from book_paths import BUILD, PROJECT, SECTION
 from bookbuild.languages import LANGUAGES
@@ -197,3 +198,25 @@ def serve(directory):
     server = LocalSite((LOCAL_HOST, 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f'http://{LOCAL_HOST}:{server.server_address[1]}'
+
+
+@contextlib.contextmanager
+def served(directory):
+    """serve(directory) for a with block: its URL, and the server shut down after."""
+    server, url = serve(directory)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium, driven by Playwright, for a with block."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -2,26 +2,21 @@
 _build/ and one Chromium per module, and a fresh reader per test."""
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from book_paths import BUILD
-from browser_reader import CHROMIUM, CHROMIUM_ARGS, Reader, serve
+from browser_reader import Reader, chromium, served
 
 
 @pytest.fixture(scope='module')
 def site_url():
-    server, url = serve(BUILD)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with served(BUILD) as url:
+        yield url
 
 
 @pytest.fixture(scope='module')
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

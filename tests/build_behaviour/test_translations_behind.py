@@ -25,12 +25,11 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from playwright.sync_api import sync_playwright
 
 from book_paths import PROJECT
 from bookbuild.languages import EDITIONS, language
 from bookbuild.project import TEXT_FRAGMENT, Project
-from browser_reader import CHROMIUM, CHROMIUM_ARGS, Reader, serve
+from browser_reader import Reader, chromium, served
 from throwaway_book import SECTION, book_command, build_ok, copy_book, edit
 
 AXE = PROJECT.axe_script
@@ -167,19 +166,15 @@ def test_the_english_build_of_a_prose_change_runs_no_kernel(behind):
 
 @pytest.fixture(scope='module')
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope='module')
 def copy_site(behind):
     """The copy's _build/, served: its English site and its editions'."""
-    server, url = serve(Project(behind[0]).build_dir)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with served(Project(behind[0]).build_dir) as url:
+        yield url
 
 
 def notes(reader):
