@@ -27,7 +27,7 @@ import nbformat
 import pytest
 
 from book_paths import PROJECT
-from bookbuild.languages import EDITIONS, language
+from bookbuild.languages import EDITIONS, NOTE_SIGN, language
 from bookbuild.project import TEXT_FRAGMENT, Project
 from browser_reader import Reader, chromium, served
 from throwaway_book import SECTION, book_command, build_ok, copy_book, edit
@@ -41,6 +41,9 @@ NEW_SENTENCE = f'none of them has. {ADDED} The way out'
 NEW_PARAGRAPH = 'Layers come in two kinds: those that only compute, and those that also learn.'
 SECOND_PARAGRAPH_END = 'same each time the page is built.\n'  # the new one goes after it
 REWRAPPED_FROM = '## Summary\n\n'  # the first paragraph after this heading
+# A paragraph of one framework's block, right after that framework's code.
+OLD_JAX_SENTENCE = 'JAX has no hidden global random state.'
+NEW_JAX_SENTENCE = 'JAX keeps no hidden global random state.'
 # The translators' work, once they get to it: the new paragraph, and the
 # sentence added to the changed one.
 TRANSLATED = {
@@ -75,6 +78,7 @@ FIRST_PARAGRAPH = {
     'ko': '딥러닝 라이브러리는 수십 가지 층을',
     'pt': 'As bibliotecas de aprendizado',
 }
+JAX_PARAGRAPH = {'ko': 'JAX에는 숨겨진 전역 난수 상태가', 'pt': 'O JAX não tem um estado'}
 SENTENCE_GOES_BEFORE = {'ko': '이럴 때는 층을 직접', 'pt': 'A solução é escrever'}
 
 
@@ -109,6 +113,7 @@ def behind(tmp_path_factory):
     copy_the_english_outputs(root)
     english = root / SECTION
     edit(english, OLD_SENTENCE, NEW_SENTENCE)
+    edit(english, OLD_JAX_SENTENCE, NEW_JAX_SENTENCE)
     edit(english, SECOND_PARAGRAPH_END, f'{SECOND_PARAGRAPH_END}\n{NEW_PARAGRAPH}\n')
     text = english.read_text(encoding='utf-8')
     start = text.index(REWRAPPED_FROM) + len(REWRAPPED_FROM)
@@ -139,7 +144,7 @@ def test_the_check_names_the_changed_paragraph_with_its_diff_and_the_new_one(beh
         output,
     ), output
     assert f'{lang}: ' in output and re.search(
-        rf'^{lang}: \d+ paragraphs current, 1 stale, 1 missing$', output, re.M
+        rf'^{lang}: \d+ paragraphs current, 2 stale, 1 missing$', output, re.M
     ), output
 
 
@@ -191,6 +196,7 @@ def notes(reader):
             linkText: note.querySelector('a.translation-note__link').textContent.trim(),
             english: Array.from(note.querySelectorAll('[lang="en"]'), e => oneLine(e.textContent)),
             next: oneLine((note.nextElementSibling || {textContent: ''}).textContent),
+            panel: (note.closest('.mdl-tabs__panel') || {id: ''}).id,
         }));
         }"""
     )
@@ -205,9 +211,12 @@ def test_the_edition_page_notes_the_changed_paragraph_and_shows_the_new_one_in_e
     reader.open(SECTION_PAGE)
     found = notes(reader)
     reader.close()
-    assert [note['kind'] for note in found] == ['stale', 'missing'], found
-    stale, missing = found
-    assert stale['role'] == missing['role'] == 'note'
+    assert [note['kind'] for note in found] == ['stale', 'missing', 'stale'], found
+    stale, missing, in_jax = found
+    assert stale['role'] == missing['role'] == in_jax['role'] == 'note'
+    # The note of a framework's paragraph shows with that framework's code.
+    assert in_jax['panel'].startswith('jax') and in_jax['next'].startswith(JAX_PARAGRAPH[lang])
+    assert stale['panel'] == missing['panel'] == '', found
     assert stale['words'].endswith(f'{words.stale_note} {words.english_link}'), stale
     assert stale['next'].startswith(FIRST_PARAGRAPH[lang]), stale
     assert missing['words'].endswith(f'{words.missing_note} {words.english_link}'), missing
@@ -226,7 +235,7 @@ def test_a_note_links_to_that_paragraph_of_the_english_page_at_the_readers_frame
     english_page = Project(behind[0]).html_dir / SECTION_PAGE
     english_html = english_page.read_text(encoding='utf-8')
     english_text = re.sub(r'\s+', ' ', re.sub(r'<[^>]+>', ' ', english_html))
-    assert len(links) == 2, links
+    assert len(links) == 3, links
     for link in links:
         address = urlsplit(link)
         assert address.path == urlsplit(copy_site).path + f'/html/{SECTION_PAGE}', link
@@ -262,9 +271,11 @@ def test_the_edition_notebooks_say_the_same_at_their_framework(behind, lang, tab
     markdown = '\n'.join(cell.source for cell in notebook.cells if cell.cell_type == 'markdown')
     for sentence in (words.stale_note, words.missing_note):
         line = next((line for line in markdown.split('\n') if sentence in line), '')
-        assert line.startswith('> '), (sentence, markdown[:2000])
+        assert line.startswith(f'{NOTE_SIGN} '), (sentence, markdown[:2000])
         assert f'.html?framework={tab}#' in line and TEXT_FRAGMENT in line, line
-    assert f'> {NEW_PARAGRAPH}' in markdown
+    # The English of the missing paragraph follows its note.
+    note = markdown.index(words.missing_note)
+    assert markdown.index(NEW_PARAGRAPH) > note, markdown[note : note + 500]
 
 
 # ---- the translator's turn ----

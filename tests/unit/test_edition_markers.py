@@ -366,10 +366,6 @@ def test_a_notebook_opens_a_notes_english_paragraph_at_its_framework(project):
 # without a text fragment (first_words is '').
 PLAIN_START = 'A layer maps'
 CODE_START = 'A `forward` method maps'
-NO_FRAGMENT_BUG = (
-    'a note whose English paragraph has no plain first words links to its section with no '
-    'text fragment (markers.english_address), and {what} only links with one'
-)
 
 
 def staged_behind(book, start):
@@ -391,13 +387,7 @@ def note_lines(markdown):
     'start',
     [
         PLAIN_START,
-        pytest.param(
-            CODE_START,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=NO_FRAGMENT_BUG.format(what='english_links_at (forms/notebooks/cells.py)'),
-            ),
-        ),
+        CODE_START,
     ],
     ids=['plain first words', 'code in the first words'],
 )
@@ -634,15 +624,7 @@ def test_notes_stay_paragraphs_on_english_pages_and_in_the_pdf(in_a_book, monkey
     'start',
     [
         PLAIN_START,
-        pytest.param(
-            CODE_START,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=NO_FRAGMENT_BUG.format(
-                    what='translation_note (render/sphinx_extension.py) takes as notes'
-                ),
-            ),
-        ),
+        CODE_START,
     ],
     ids=['plain first words', 'code in the first words'],
 )

@@ -52,8 +52,7 @@ NOTEBOOK_HOSTS = {
 }
 
 
-# What starts a text fragment in an address (published_paragraph): the
-# Sphinx extension and the notebooks know the English paragraph links by it.
+# What starts a text fragment in an address (published_paragraph).
 TEXT_FRAGMENT = ':~:text='
 
 

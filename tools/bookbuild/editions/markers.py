@@ -7,8 +7,10 @@ Staging (staging.py) writes each translated page through `marked_text`:
 - where an English paragraph has no translation yet, the English text itself,
   under a note that says it is not yet translated.
 
-Both are Markdown blockquotes, so the page, the PDF and the notebooks all
-show them. The link is the published English page with a text fragment
+A note is a plain Markdown paragraph, `⚠ <sentence> [<link>](<address>)`,
+so the page, the PDF and the notebooks all show it. (Not a blockquote: in
+the reStructuredText that d2lbook makes, an indented block right after a
+code cell would become part of the code.) The link is the published English page with a text fragment
 (`#section:~:text=first%20words`): browsers scroll to the paragraph and
 highlight it, and fall back to its section where they cannot. The Sphinx
 extension (render/sphinx_extension.py) turns each note on the HTML page into
@@ -63,7 +65,7 @@ def english_address(project, page, unit):
 
 
 def note(words, sentence, address):
-    return f'> {NOTE_SIGN} {sentence} [{words.english_link}]({address})'
+    return f'{NOTE_SIGN} {sentence} [{words.english_link}]({address})'
 
 
 def after_label(lines, line):
@@ -99,11 +101,7 @@ def marked_text(project, lang, relative):
             after = state.insertion_line(index)
             address = english_address(project, page, unit)
             english = english_lines[unit.first - 1 : unit.last]
-            block = [
-                note(words, words.missing_note, address),
-                '>',
-                *(f'> {line}' for line in english),
-            ]
+            block = [note(words, words.missing_note, address), '', *english]
             inserts.append((after, index, block))
     for after, _, block in sorted(inserts, reverse=True):
         lines[after:after] = ['', *block, '']

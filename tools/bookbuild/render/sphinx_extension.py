@@ -16,7 +16,7 @@ d2lbook runs (the HTML page and each framework's PDF). It
 * drops the theme's web fonts that live on other hosts (fonts.css fetches a
   CJK font from Google for, say, the Korean edition's name in the language
   links); the browser draws those characters with a font of its own;
-* on an edition's page, makes each translation note (a blockquote that
+* on an edition's page, makes each translation note (a paragraph that
   editions/markers.py writes where the translation is behind the English) a
   note for screen readers (role="note"), with the English text it shows
   marked lang="en", and its link pointing at the English site beside the
@@ -40,7 +40,7 @@ from sphinx.util.fileutil import copy_asset
 
 from ..frameworks import framework
 from ..languages import ENGLISH, LANGUAGES, NOTE_SIGN
-from ..project import REPOSITORY, TEXT_FRAGMENT, Project, language_prefix
+from ..project import REPOSITORY, Project, language_prefix
 from . import build_marks
 
 COPY_ICON = REPOSITORY / 'static' / 'copy-button.svg'
@@ -171,26 +171,29 @@ def finish_html(app, exception):
     copy_asset(str(entry.parent), str(static / MATHJAX_FOLDER))
 
 
-def translation_note(quote, site, up):
-    """The raw HTML that replaces one note's blockquote, or None when the
-    blockquote is not a note. `up` leads from the page to the build's root,
-    where the English site is html/."""
-    first = quote.children[0] if quote.children else None
-    if not isinstance(first, nodes.paragraph):
+def translation_note(paragraph, site, up, words):
+    """The raw HTML that opens and closes one translation note, or None when
+    the paragraph is not one. A note (editions/markers.py) is a paragraph:
+    the sign, the edition's sentence of a stale or a missing paragraph, and
+    one link to the published English page (with a text fragment where the
+    paragraph starts with plain words). `up` leads
+    from the page to the build's root, where the English site is html/."""
+    if not isinstance(paragraph, nodes.paragraph) or not paragraph.astext().startswith(NOTE_SIGN):
         return None
-    links = [
-        ref for ref in first.findall(nodes.reference) if TEXT_FRAGMENT in ref.get('refuri', '')
-    ]
-    if len(links) != 1 or not links[0]['refuri'].startswith(site):
+    links = list(paragraph.findall(nodes.reference))
+    if len(links) != 1 or not links[0].get('refuri', '').startswith(site):
         return None
     link = links[0]
     sentence = ''.join(
-        child.astext() for child in first.children if not isinstance(child, nodes.reference)
+        child.astext() for child in paragraph.children if not isinstance(child, nodes.reference)
     )
     # The words as one line: pandoc wraps the Markdown's long lines.
     sentence = ' '.join(sentence.replace(NOTE_SIGN, '', 1).split())
+    kinds = {plain(words.stale_note): 'stale', plain(words.missing_note): 'missing'}
+    if plain(sentence) not in kinds:
+        return None
+    kind = kinds[plain(sentence)]
     address = up + 'html/' + link['refuri'][len(site) :]
-    kind = 'missing' if len(quote.children) > 1 else 'stale'
     opening = (
         f'<div class="translation-note translation-note--{kind}" role="note">'
         f'<p class="translation-note__words"><span aria-hidden="true">{NOTE_SIGN}</span> '
@@ -198,20 +201,23 @@ def translation_note(quote, site, up):
         f'hreflang="en">{html.escape(" ".join(link.astext().split()))}</a></p>'
     )
     if kind == 'missing':
-        opening += '<div class="translation-note__english" lang="en">'
-        closing = '</div></div>'
-    else:
-        closing = '</div>'
-    return [
-        nodes.raw('', opening, format='html'),
-        *quote.children[1:],
-        nodes.raw('', closing, format='html'),
-    ]
+        return kind, opening + '<div class="translation-note__english" lang="en">', '</div></div>'
+    return kind, opening, '</div>'
+
+
+# What Sphinx's smart quotes make of a sentence's quotes and dashes.
+SMART = str.maketrans({'‘': "'", '’': "'", '“': '"', '”': '"', '–': '--', '—': '---'})
+
+
+def plain(sentence):
+    """A sentence as the Markdown wrote it: one line, straight quotes."""
+    return ' '.join(sentence.translate(SMART).split())
 
 
 def mark_translation_notes(app, doctree, docname):
-    """An edition's translation notes, for the HTML page (the PDF keeps
-    them as the blockquotes they are)."""
+    """An edition's translation notes, for the HTML page: each a note for
+    screen readers, holding, for a missing paragraph, the English text that
+    follows it (the PDF keeps them as the paragraphs they are)."""
     lang = app.config.language or ENGLISH
     if app.builder.format != 'html' or lang == ENGLISH:
         return
@@ -219,10 +225,17 @@ def mark_translation_notes(app, doctree, docname):
     # From the page up to the build's root: its folders, the site's html/
     # and the edition's <lang>/.
     up = '../' * (docname.count('/') + 1 + language_prefix(lang).count('/'))
-    for quote in list(doctree.findall(nodes.block_quote)):
-        replacement = translation_note(quote, site, up)
-        if replacement:
-            quote.replace_self(replacement)
+    for paragraph in list(doctree.findall(nodes.paragraph)):
+        found = translation_note(paragraph, site, up, LANGUAGES[lang])
+        if not found:
+            continue
+        kind, opening, closing = found
+        parent = paragraph.parent
+        at = parent.index(paragraph)
+        parent.replace(paragraph, nodes.raw('', opening, format='html'))
+        # A missing paragraph's English text is the element after its note.
+        after = at + 2 if kind == 'missing' and at + 1 < len(parent) else at + 1
+        parent.insert(after, nodes.raw('', closing, format='html'))
 
 
 class VerbatimOutput(Directive):

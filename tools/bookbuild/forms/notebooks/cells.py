@@ -11,7 +11,7 @@ import nbformat
 
 from ...evaluate import versions
 from ...frameworks import framework
-from ...project import TEXT_FRAGMENT
+from ...languages import NOTE_SIGN
 from ...render import build_marks
 from .edition import link_maker
 
@@ -67,11 +67,18 @@ def readable_markdown(edition, notebook, variant, tab, page):
 
 
 def english_links_at(project, markdown, tab):
-    """A translation note's links to a paragraph of the English page
-    (editions/markers.py), opening it on the notebook's framework."""
+    """A translation note's link to a paragraph of the English page
+    (editions/markers.py: a line that starts with the note's sign), opening
+    it on the notebook's framework."""
     page = re.escape(f'{project.published_site}html/') + r'[^\s()?#]+\.html'
-    fragment = r'#[^\s()]*' + re.escape(TEXT_FRAGMENT)
-    return re.sub(rf'({page})({fragment})', rf'\1?framework={tab}\2', markdown)
+    link = re.compile(rf'\]\(({page})(#[^\s()]*)?\)')
+
+    def at_tab(line):
+        if not line.startswith(f'{NOTE_SIGN} '):
+            return line
+        return link.sub(lambda m: f']({m[1]}?framework={tab}{m[2] or ""})', line)
+
+    return '\n'.join(at_tab(line) for line in markdown.split('\n'))
 
 
 def without_build_marks(notebook):
