@@ -51,15 +51,11 @@ editions-html: html
 editions-pdf: html
 	$(BOOK) edition-pdf
 
-# Check that every translation is in step with the English source (code and
-# structure: a drift fails), and list each paragraph whose English changed
-# since it was translated, or that has no translation yet. Those fail only
-# with STRICT=1, which a release runs.
+# Check the translations' code and structure, and list the paragraphs behind the English (STRICT=1: fail on those too).
 editions-check: setup-book
-	$(BOOK) edition-check $(if $(STRICT),--strict)
+	$(BOOK) edition-check $(if $(filter 1,$(STRICT)),--strict)
 
-# After updating a translation, record it as current: WHAT=ko (an edition),
-# WHAT=ko/<page>.md (a page) or WHAT=ko/<page>.md:<line> (one paragraph).
+# Record updated translations as current: WHAT=ko, WHAT=ko/<page>.md or WHAT=ko/<page>.md:<line>.
 editions-mark-current: setup-book
 	$(BOOK) edition-mark-current $(WHAT)
 

@@ -1,6 +1,8 @@
 """An author changes the English prose of a copy of the book, as the
 translators' loop in the README starts: one sentence added to a paragraph,
-a new paragraph, and a paragraph re-wrapped.
+a new paragraph, a paragraph re-wrapped, a sentence changed in JAX's block,
+and a new page (added to the chapter's table of contents, which
+`book edition-copy-code` carries into the editions, as for any code block).
 
 - `book edition-check` names the changed paragraph in every edition, with
   the English's word diff, and the new one as untranslated; the re-wrapped
@@ -58,6 +60,23 @@ TRANSLATED = {
 }
 TABS = PROJECT.tabs
 SECTION_PAGE = SECTION.replace('.md', '.html')
+# A page new to the book, which no edition has yet.
+NEW_PAGE = 'chapter_builders-guide/layer-names.md'
+NEW_PAGE_FIRST = 'A layer has a name, which the framework makes up when it is not given one.'
+NEW_PAGE_TEXT = f"""# Layer Names
+:label:`sec_layer_names`
+
+{NEW_PAGE_FIRST}
+
+A name shows in a model's summary and in the keys of its saved parameters.
+"""
+NEW_PAGE_TRANSLATED = {
+    'ko': '# 층의 이름\n:label:`sec_layer_names`\n\n층에는 이름이 있는데, 이름을 주지 않으면 '
+    '프레임워크가 지어 준다.\n\n이름은 모델 요약과 저장된 매개변수의 키에 나타난다.\n',
+    'pt': '# Nomes de camadas\n:label:`sec_layer_names`\n\nUma camada tem um nome, que o '
+    'framework inventa quando não recebe um.\n\nO nome aparece no resumo do modelo e nas '
+    'chaves dos parâmetros salvos.\n',
+}
 
 
 def run(project, *command):
@@ -119,6 +138,13 @@ def behind(tmp_path_factory):
     start = text.index(REWRAPPED_FROM) + len(REWRAPPED_FROM)
     end = text.index('\n\n', start)
     english.write_text(text[:start] + rewrapped(text[start:end]) + text[end:], encoding='utf-8')
+    (root / NEW_PAGE).write_text(NEW_PAGE_TEXT, encoding='utf-8')
+    edit(
+        root / 'chapter_builders-guide/index.md',
+        'custom-layer-answers\n',
+        'custom-layer-answers\nlayer-names\n',
+    )
+    build_ok(root, 'edition-copy-code')
     check = run(root, 'edition-check')
     strict = run(root, 'edition-check', '--strict')
     english_build = build_ok(root, 'html')
@@ -144,8 +170,14 @@ def test_the_check_names_the_changed_paragraph_with_its_diff_and_the_new_one(beh
         output,
     ), output
     assert f'{lang}: ' in output and re.search(
-        rf'^{lang}: \d+ paragraphs current, 2 stale, 1 missing$', output, re.M
+        rf'^{lang}: \d+ paragraphs current, 2 stale, 4 missing$', output, re.M
     ), output
+
+
+@pytest.mark.parametrize('lang', EDITIONS)
+def test_the_check_names_a_new_page_as_missing(behind, lang):
+    _, output, *_ = behind
+    assert f'{lang}/{NEW_PAGE}: missing: the page has no translation yet' in output, output
 
 
 def test_a_rewrapped_paragraph_is_not_named(behind):
@@ -246,6 +278,15 @@ def test_a_note_links_to_that_paragraph_of_the_english_page_at_the_readers_frame
 
 
 @pytest.mark.parametrize('lang', EDITIONS)
+def test_the_edition_shows_a_new_page_in_english_under_a_note(behind, browser, copy_site, lang):
+    reader = Reader(browser, copy_site, lang)
+    reader.open(NEW_PAGE.replace('.md', '.html'))
+    found = notes(reader)
+    reader.close()
+    assert [(note['kind'], note['english']) for note in found] == [('missing', [NEW_PAGE_FIRST])]
+
+
+@pytest.mark.parametrize('lang', EDITIONS)
 @pytest.mark.parametrize('scheme', ['light', 'dark'])
 def test_axe_finds_nothing_serious_on_a_page_with_notes(behind, browser, copy_site, lang, scheme):
     reader = Reader(browser, copy_site, lang, color_scheme=scheme)
@@ -296,6 +337,8 @@ def caught_up(behind):
         lines[after:after] = ['', new_paragraph]
         translated.write_text('\n'.join(lines), encoding='utf-8')
         build_ok(root, 'edition-mark-current', f'{lang}/{SECTION}')
+        (root / lang / NEW_PAGE).write_text(NEW_PAGE_TRANSLATED[lang], encoding='utf-8')
+        build_ok(root, 'edition-mark-current', f'{lang}/{NEW_PAGE}')
     check = build_ok(root, 'edition-check', '--strict')
     build_ok(root, 'edition-html')
     return root, check.stdout

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bookbuild import cli
-from bookbuild.editions import compare, edition_command, parse_target, tracking
+from bookbuild.editions import compare, edition_command, markers, parse_target, tracking
+from bookbuild.languages import NOTE_SIGN, language
 from bookbuild.report import BuildError
 from tiny_book import fence, line_of
 
@@ -222,7 +223,9 @@ def test_a_removed_english_paragraph_makes_its_translation_removed(project):
         f'pt/index.md:{translated_line(STACKS)}: removed: its English is no longer in '
         'index.md: was “A model stacks layers'
     )
-    assert report[1].endswith('; delete the paragraph')
+    assert report[1].endswith(
+        '; delete the paragraph, or move it to where an English paragraph is missing'
+    )
     assert report[-1] == f'pt: {UNITS - 1} paragraphs current, 0 stale, 0 missing, 1 removed'
 
 
@@ -448,3 +451,98 @@ def test_cli_mark_current_marks_the_paragraph_at_a_line(project, capsys):
     ]
     assert state_at(project, translated_line(HOLDS)) == 'current'
     assert state_at(project, translated_line(COMPOSE)) == 'stale'
+
+
+# ---- the translator's loop, in the orders a translator may work in ----
+
+NEW = 'Some layers only compute, and others also learn.'
+NEW_PT = 'Algumas camadas só calculam, e outras também aprendem.'
+STACKS_NEW = 'A model stacks layers in order, so that each one reads the output of the last.'
+STACKS_PT_NEW = 'Um modelo empilha camadas em ordem, e cada uma lê a saída da anterior.'
+
+
+def test_a_new_paragraph_translated_before_an_edited_one_marks_clean(project):
+    """The English gains a paragraph before one it rewrites; the translator
+    writes the new one, updates the next, and marks the page."""
+    edit_english(project, f'{STACKS}\n', f'{NEW}\n\n{STACKS_NEW}\n')
+    edit_translation(project, TRANSLATION[STACKS], f'{NEW_PT}\n\n{STACKS_PT_NEW}')
+    found = tracking.state_of(project, 'pt', PAGE)
+    # Before marking, each translated paragraph goes with its own English.
+    pairs = {p.translated.text: p.english.text for p in found.paragraphs if p.translated}
+    assert pairs[NEW_PT] == NEW and pairs[STACKS_PT_NEW] == STACKS_NEW
+    tracking.mark_current(project, 'pt', PAGE)
+    assert check(project)[-1] == all_current(UNITS + 1)
+    # And it stays so: marking again changes nothing.
+    assert tracking.mark_current(project, 'pt', PAGE)[0] == 0
+
+
+def test_a_deleted_paragraph_and_an_edited_one_after_it_mark_clean(project):
+    edit_english(project, f'{HOLDS}\n\n{STACKS}\n', f'{STACKS_NEW}\n')
+    edit_translation(
+        project, f'{TRANSLATION[HOLDS]}\n\n{TRANSLATION[STACKS]}\n', f'{STACKS_PT_NEW}\n'
+    )
+    found = {
+        p.translated.text: p
+        for p in tracking.state_of(project, 'pt', PAGE).paragraphs
+        if p.translated
+    }
+    assert found[STACKS_PT_NEW].english.text == STACKS_NEW
+    tracking.mark_current(project, 'pt', PAGE)
+    assert check(project)[-1] == all_current(UNITS - 1)
+
+
+def test_a_paragraph_rewritten_past_recognition_is_stale_not_removed(project):
+    """Fewer than half its words kept: still the paragraph between the same
+    neighbours, so stale, with the old and new English, and markable."""
+    rewritten = 'Stacking is how networks are built: every layer feeds the next one.'
+    edit_english(project, STACKS, rewritten)
+    found = tracking.state_of(project, 'pt', PAGE).paragraphs
+    [stale] = [p for p in found if p.state != 'current']
+    assert (stale.state, stale.old, stale.english.text) == ('stale', STACKS, rewritten)
+    edit_translation(project, TRANSLATION[STACKS], 'Empilhar é como se constroem redes.')
+    tracking.mark_current(project, 'pt', PAGE, translated_line(STACKS))
+    assert check(project)[-1] == all_current()
+
+
+def test_an_unmarked_translation_with_a_lost_reference_does_not_fail_the_check(project):
+    """Two new English paragraphs, the first with a reference; the
+    translator has done only the second. The guess at which English it
+    translates is no drift."""
+    cited = 'As :numref:`sec_layers` shows, a layer is a function.'
+    edit_english(project, f'{COMPOSE}\n', f'{COMPOSE}\n\n{cited}\n\n{NEW}\n')
+    edit_translation(project, f'{TRANSLATION[COMPOSE]}\n', f'{TRANSLATION[COMPOSE]}\n\n{NEW_PT}\n')
+    assert compare(project, project.root / 'index.md', project.root / 'pt' / 'index.md') == []
+    lines = check(project)
+    assert re.fullmatch(r'pt: \d+ paragraphs current, 1 stale, 1 missing', lines[-1]), lines
+
+
+def test_marking_a_page_writes_nothing_when_a_paragraph_is_refused(project):
+    record = tracking.record_path(project, 'pt', PAGE).read_bytes()
+    edit_english(project, f'{STACKS}\n\n', '')
+    edit_translation(project, TRANSLATION[HOLDS], 'Uma camada guarda pesos e os usa.')
+    with pytest.raises(BuildError, match='translates no paragraph of the English'):
+        list(edition_command(project, 'mark-current', ['pt']))
+    assert tracking.record_path(project, 'pt', PAGE).read_bytes() == record
+
+
+def test_a_page_new_to_the_english_is_missing_and_shown_in_english(project):
+    """An author adds a page to the book; no edition has it yet."""
+    (project.root / 'pt' / 'index.md').unlink()
+    lines = check(project)
+    assert lines[1] == (
+        'pt/index.md: missing: the page has no translation yet, and the edition shows it in '
+        f'English ({UNITS} paragraphs); translate index.md there'
+    )
+    assert lines[-1] == f'pt: 0 paragraphs current, 0 stale, {UNITS} missing'
+    with pytest.raises(BuildError, match='not current'):
+        check(project, strict=True)
+    staged = markers.marked_text(project, 'pt', PAGE)
+    # The English page, with one note after its title and label.
+    lines = staged.split('\n')
+    note_line = next(n for n, line in enumerate(lines, 1) if line.startswith(NOTE_SIGN))
+    assert note_line == 4  # after the title, its label and a blank line
+    assert lines[note_line - 1].startswith(f'{NOTE_SIGN} {language("pt").missing_note} [')
+    del lines[note_line - 2 : note_line + 1]  # the note and its blank lines
+    assert '\n'.join(lines) == ENGLISH
+    with pytest.raises(BuildError, match='no translation yet'):
+        tracking.mark_current(project, 'pt', PAGE)

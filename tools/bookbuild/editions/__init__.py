@@ -87,7 +87,7 @@ def paragraphs_behind(project, languages, strict):
     for lang in languages:
         states = [tracking.state_of(project, lang, page) for page in english_sources(project)]
         for state in states:
-            yield from tracking.report(state)
+            yield from tracking.lines_behind(state)
         line, current = tracking.summary(lang, states)
         yield line
         if not current:
@@ -115,8 +115,11 @@ def mark_current(project, targets):
                 f'{lang} is out of step with the English source, so its paragraphs cannot be '
                 'lined up; fix these first:\n' + '\n'.join(problems)
             )
-        for page in pages:
-            changed, notes = tracking.mark_current(project, lang, page, line)
+        # Every page is planned before any is written: a refusal leaves the
+        # edition's records as they were.
+        plans = [(page, tracking.planned_record(project, lang, page, line)) for page in pages]
+        for page, (entries, changed, notes) in plans:
+            tracking.write_record(project, lang, page, entries)
             what = f'{lang}/{page.as_posix()}' + (f':{line}' if line else '')
             yield f'{what}: marked current ({changed} paragraph(s) newly recorded)'
             yield from notes

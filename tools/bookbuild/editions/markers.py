@@ -82,6 +82,8 @@ def marked_text(project, lang, relative):
     """The translated page as its readers get it: with a note before each
     stale paragraph, and each missing one in English under a note."""
     english_text = (project.root / relative).read_text(encoding='utf-8')
+    if not (project.root / lang / relative).exists():
+        return untranslated_page(project, lang, relative, english_text)
     translated_text = (project.root / lang / relative).read_text(encoding='utf-8')
     record = tracking.read_record(project, lang, relative)
     state = tracking.page_state(english_text, translated_text, record, lang, relative)
@@ -105,4 +107,22 @@ def marked_text(project, lang, relative):
             inserts.append((after, index, block))
     for after, _, block in sorted(inserts, reverse=True):
         lines[after:after] = ['', *block, '']
+    return '\n'.join(lines)
+
+
+def untranslated_page(project, lang, relative, english_text):
+    """A page with no translation yet: the English page, with the note of a
+    missing paragraph after its title (and the title's labels)."""
+    words = language(lang)
+    units = tracking.units(english_text)
+    lines = english_text.split('\n')
+    title = next((unit for unit in units if unit.kind == 'heading'), None)
+    first = next((unit for unit in units if unit.kind == 'paragraph'), None)
+    if first is None:
+        return english_text
+    after = (
+        after_label(lines, title.last) if title and title.first < first.first else first.first - 1
+    )
+    address = english_address(project, relative.with_suffix('').as_posix(), first)
+    lines[after:after] = ['', note(words, words.missing_note, address), '']
     return '\n'.join(lines)

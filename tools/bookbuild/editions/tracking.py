@@ -11,7 +11,8 @@ record is the tool's.
 Reading a page means lining up three lists:
 
     the translation's paragraphs  <->  the record   (by the digests: an
-        edited translation keeps its place, a new one has no entry yet)
+        edited translation keeps its entry where it kept its place, a new
+        one has no entry yet)
     the record's English          <->  the English  (by the texts: a changed
         paragraph pairs with its old text, a new one with nothing)
 
@@ -21,8 +22,13 @@ and each paragraph comes out in one state (Paragraph.state):
     stale      the English has changed since (old and new are kept)
     unmarked   translated where an English paragraph had no translation, and
                not yet marked current
-    missing    an English paragraph with no translation
+    missing    an English paragraph with no translation (all of them, on a
+               page that has no translation file yet)
     removed    a translated paragraph whose English is gone
+
+A translated paragraph left without English by those two line-ups (new, or
+its English rewritten past recognition) takes an untranslated English
+paragraph between the same neighbours, if there is one.
 
 Texts are compared with their whitespace collapsed, so re-wrapping a
 paragraph changes nothing. Paragraphs are read between the page's fixed
@@ -41,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import write_if_changed
+from ..languages import EDITIONS
 from ..report import BuildError
 from ..source.cells import all_blocks
 
@@ -191,6 +198,8 @@ class PageState:
     paragraphs: list = field(default_factory=list)
     # The last line of each fixed point of the translation (read_page).
     fixed_ends: list = field(default_factory=list)
+    # A page of the English with no translation file yet.
+    untranslated: bool = False
 
     def insertion_line(self, index):
         """The line of the translation after which the missing paragraph at
@@ -232,19 +241,27 @@ def line_up(old, new, same):
     return pairs
 
 
+def line_up_digests(ours, recorded):
+    """Pairs (i, k) of the translation's digests and the record's: equal
+    ones, and in a run where the two sides changed alike (as many edited
+    paragraphs as entries), by place. A run of another length (a paragraph
+    added or deleted among edited ones) pairs nothing: its paragraphs find
+    their English by their neighbours instead (page_state)."""
+    matcher = difflib.SequenceMatcher(None, ours, recorded, autojunk=False)
+    pairs = []
+    for tag, i1, i2, k1, k2 in matcher.get_opcodes():
+        if tag == 'equal' or (tag == 'replace' and i2 - i1 == k2 - k1):
+            pairs += [(i1 + n, k1 + n) for n in range(i2 - i1)]
+    return pairs
+
+
 def page_state(english_text, translated_text, record, lang, relative):
     """Every paragraph of one translated page, in its state."""
     english = units(english_text)
     translated, fixed_ends = read_page(translated_text)
     # The translation's paragraphs to the record, by digest; a paragraph
-    # edited since it was recorded keeps its entry, paired by place.
-    to_record = dict(
-        line_up(
-            [unit.digest for unit in translated],
-            [ours for ours, _ in record],
-            lambda a, b: 1.0 if a == b else 0.5,
-        )
-    )
+    # edited since it was recorded keeps its entry where it kept its place.
+    to_record = dict(line_up_digests([unit.digest for unit in translated], [d for d, _ in record]))
     # The record's English to today's. Headings pair in order, whatever
     # their words (the sync check keeps the English's and the translation's
     # one to one); paragraphs pair by their words.
@@ -283,34 +300,40 @@ def page_state(english_text, translated_text, record, lang, relative):
         paragraphs.append(
             Paragraph('current' if old == now.text else 'stale', unit, now, old, entry)
         )
-    # A translated paragraph with no entry, where an English paragraph of
-    # the same stretch between fixed points has no translation: the two go
-    # together, in order. One with no such English is a translation of
-    # nothing the English has.
-    stretches = {
-        (p.translated.segment, p.translated.kind) for p in paragraphs if p.state == 'unmarked'
-    }
-    for segment, kind in sorted(stretches):
-        waiting = [
-            p
-            for p in paragraphs
-            if p.state == 'unmarked'
-            and (p.translated.segment, p.translated.kind) == (segment, kind)
-        ]
+    # A translated paragraph with no English yet: one with no entry, or one
+    # whose recorded English is gone. Where an English paragraph has no
+    # translation between the same neighbours (the English of the
+    # translated paragraphs before and after it, in the same stretch
+    # between fixed points, of the same kind), the two go together, in
+    # order: a new translation (unmarked), or one whose English was
+    # rewritten past recognition (stale). One with no such English is a
+    # translation of nothing the English has (removed).
+    position = {id(unit): j for j, unit in enumerate(english)}
+    paired_at = [position[id(p.english)] if p.english is not None else None for p in paragraphs]
+    gaps = {}
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.english is not None:
+            continue
+        before = max((j for j in paired_at[:index] if j is not None), default=-1)
+        after = min((j for j in paired_at[index + 1 :] if j is not None), default=len(english))
+        key = (before, after, paragraph.translated.segment, paragraph.translated.kind)
+        gaps.setdefault(key, []).append(paragraph)
+    for (before, after, segment, kind), waiting in gaps.items():
         untranslated = [
             j
-            for j, unit in enumerate(english)
-            if j not in paired_english and (unit.segment, unit.kind) == (segment, kind)
+            for j in range(before + 1, after)
+            if j not in paired_english and (english[j].segment, english[j].kind) == (segment, kind)
         ]
         for paragraph, j in zip(waiting, untranslated):
             paragraph.english = english[j]
             paired_english.add(j)
+            if paragraph.state == 'removed':
+                paragraph.state = 'stale'
         for paragraph in waiting[len(untranslated) :]:
             paragraph.state = 'removed'
     # The English paragraphs nobody translated, each after the paragraph
     # that precedes it in the English.
     result = list(paragraphs)
-    position = {id(unit): j for j, unit in enumerate(english)}
     for j, unit in enumerate(english):
         if j in paired_english:
             continue
@@ -324,7 +347,13 @@ def page_state(english_text, translated_text, record, lang, relative):
 
 def state_of(project, lang, relative):
     english = (project.root / relative).read_text(encoding='utf-8')
-    translated = (project.root / lang / relative).read_text(encoding='utf-8')
+    path = project.root / lang / relative
+    if not path.exists():
+        # A page new to the book: every paragraph is missing, and the
+        # edition shows the English page (markers.py) until it is translated.
+        missing = [Paragraph('missing', None, unit) for unit in units(english)]
+        return PageState(lang, Path(relative), missing, untranslated=True)
+    translated = path.read_text(encoding='utf-8')
     return page_state(english, translated, read_record(project, lang, relative), lang, relative)
 
 
@@ -361,11 +390,16 @@ def shortened(text, words=24):
     return ' '.join(split[:words]) + (' …' if len(split) > words else '')
 
 
-def report(state):
+def lines_behind(state):
     """The lines `book edition-check` prints for one page: every paragraph
     that is not current, with the English it concerns."""
     edition_file = f'{state.lang}/{state.relative.as_posix()}'
     english_file = state.relative.as_posix()
+    if state.untranslated:
+        return [
+            f'{edition_file}: missing: the page has no translation yet, and the edition shows '
+            f'it in English ({len(state.paragraphs)} paragraphs); translate {english_file} there'
+        ]
     lines = []
     for index, paragraph in enumerate(state.paragraphs):
         ours, theirs = paragraph.translated, paragraph.english
@@ -391,7 +425,8 @@ def report(state):
             was = f': was “{shortened(paragraph.old, 12)}”' if paragraph.old else ''
             lines.append(
                 f'{edition_file}:{ours.first}: removed: its English is no longer in '
-                f'{english_file}{was}; delete the paragraph'
+                f'{english_file}{was}; delete the paragraph, or move it to where an '
+                'English paragraph is missing'
             )
     return lines
 
@@ -413,7 +448,7 @@ def edition_of(project, path):
     path = Path(path).resolve()
     if path.is_relative_to(project.root):
         parts = path.relative_to(project.root).parts
-        if len(parts) > 1:
+        if len(parts) > 1 and parts[0] in EDITIONS:
             return parts[0], Path(*parts[1:])
     return None, None
 
@@ -444,7 +479,9 @@ def reference_problems(project, english_path, translated_path):
     english_name = shown(project, english_path)
     problems = []
     for paragraph in state.paragraphs:
-        if paragraph.state not in ('current', 'unmarked') or paragraph.translated.kind == 'rst':
+        # An unmarked paragraph's English is a guess until the translator
+        # marks it; a stale one's has changed.
+        if paragraph.state != 'current' or paragraph.translated.kind == 'rst':
             continue
         ours = marks(translated_lines, paragraph.translated)
         theirs = marks(english_lines, paragraph.english)
@@ -473,12 +510,15 @@ def shown(project, path):
 # ------------------------------------------------------------ marking current --
 
 
-def mark_current(project, lang, relative, line=None):
-    """Record the English of today as what the page's paragraphs (or the one
-    at `line`) translate. Returns how many entries changed, and the lines to
-    print about what stays to do."""
+def planned_record(project, lang, relative, line=None):
+    """What marking the page's paragraphs (or the one at `line`) current
+    would record: (entries, how many changed, lines to print). Refuses,
+    writing nothing, where a paragraph has no English to be current with,
+    or would not read as current once recorded."""
     state = state_of(project, lang, relative)
     edition_file = f'{lang}/{Path(relative).as_posix()}'
+    if state.untranslated:
+        raise BuildError(f'{edition_file}: no translation yet; translate {relative} there first')
     record = read_record(project, lang, relative)
     translated = [p for p in state.paragraphs if p.translated is not None]
     chosen = translated
@@ -491,8 +531,8 @@ def mark_current(project, lang, relative, line=None):
         raise BuildError(
             '\n'.join(
                 f'{edition_file}:{p.translated.first}: translates no paragraph of the English '
-                f'{Path(relative).as_posix()}; delete it (or translate the English that '
-                'took its place), then mark the page current'
+                f'{Path(relative).as_posix()} (removed, or moved away): delete it, or move it '
+                'to where `book edition-check` says an English paragraph is missing'
                 for p in refused
             )
         )
@@ -505,9 +545,33 @@ def mark_current(project, lang, relative, line=None):
             entries.append(entry)
         elif old is not None:
             entries.append(old)
-    write_record(project, lang, relative, entries)
-    missing = state_of(project, lang, relative).count('missing')
+    english_text = (project.root / relative).read_text(encoding='utf-8')
+    translated_text = (project.root / lang / relative).read_text(encoding='utf-8')
+    after = page_state(english_text, translated_text, entries, lang, relative)
+    marked = {p.translated.first for p in chosen}
+    wrong = [p for p in after.paragraphs if p.translated and p.translated.first in marked]
+    wrong = [p for p in wrong if p.state != 'current']
+    if wrong:
+        raise BuildError(
+            '\n'.join(
+                f'{edition_file}:{p.translated.first}: would still read as {p.state} once '
+                'marked (the paragraphs around it changed too much to line up one by one); '
+                'mark the whole page current instead'
+                for p in wrong
+            )
+        )
     notes = []
-    if missing:
-        notes.append(f'{edition_file}: {missing} English paragraph(s) still have no translation')
+    if after.count('missing'):
+        notes.append(
+            f'{edition_file}: {after.count("missing")} English paragraph(s) still have no translation'
+        )
+    return entries, changed, notes
+
+
+def mark_current(project, lang, relative, line=None):
+    """Record the English of today as what the page's paragraphs (or the one
+    at `line`) translate. Returns how many entries changed, and the lines to
+    print about what stays to do."""
+    entries, changed, notes = planned_record(project, lang, relative, line)
+    write_record(project, lang, relative, entries)
     return changed, notes
