@@ -546,3 +546,16 @@ def test_a_page_new_to_the_english_is_missing_and_shown_in_english(project):
     assert '\n'.join(lines) == ENGLISH
     with pytest.raises(BuildError, match='no translation yet'):
         tracking.mark_current(project, 'pt', PAGE)
+
+
+@pytest.mark.parametrize('with_notes, fails', [('false', True), ('true', False)])
+def test_a_release_fails_on_paragraphs_behind_unless_config_lets_it_carry_the_notes(
+    project, with_notes, fails
+):
+    edit_english(project, 'holds weights', 'keeps weights')
+    config = project.root / 'config.ini'
+    config.write_text(
+        config.read_text() + f'\n[editions]\nrelease_with_notes = {with_notes}\n', encoding='utf-8'
+    )
+    code = cli.main(['--project', str(project.root), 'edition-check', 'pt', '--release'])
+    assert code == (1 if fails else 0)

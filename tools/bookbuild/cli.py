@@ -84,6 +84,9 @@ def edition(step):
     def run(project, names, **options):
         from . import editions
 
+        if step == 'check' and options.get('release') and not project.release_with_notes:
+            print('[editions] a release: paragraphs behind the English fail the check', flush=True)
+
         languages = names or ([] if step == 'mark-current' else list(editions.EDITIONS))
         for problem_or_line in editions.edition_command(project, step, languages, **options):
             print(problem_or_line, flush=True)
@@ -191,8 +194,12 @@ COMMANDS = [
         options={
             '--strict': {
                 'action': 'store_true',
-                'help': 'fail on a stale, missing or removed paragraph too (for a release)',
-            }
+                'help': 'fail on a stale, missing or removed paragraph too',
+            },
+            '--release': {
+                'action': 'store_true',
+                'help': 'as --strict, unless config.ini [editions] release_with_notes is true',
+            },
         },
     ),
     Command(

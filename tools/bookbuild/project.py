@@ -346,6 +346,15 @@ class Project:
         return template.format(path=on_github.removeprefix('https://github.com/'), url=on_github)
 
     @property
+    def release_with_notes(self):
+        """config.ini's [editions] release_with_notes: whether a release may
+        go out with translations behind the English (editions/)."""
+        try:
+            return self.config.getboolean('editions', 'release_with_notes', fallback=False)
+        except ValueError as error:
+            raise BuildError(f'config.ini [editions] release_with_notes: {error}') from None
+
+    @property
     def d2l_package(self):
         """The helper package's name on the package index."""
         return self.config.defaults()['d2l_package']

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-def edition_command(project, command, languages, strict=False):
+def edition_command(project, command, languages, strict=False, release=False):
     """`book edition-<command> [lang ...]`; yields the lines to print."""
     if command == 'mark-current':
         yield from mark_current(project, languages)
@@ -56,7 +56,10 @@ def edition_command(project, command, languages, strict=False):
                 'the translations are out of step with the English source:\n' + '\n'.join(problems)
             )
         yield f'editions {", ".join(languages)} are in step with the English source'
-        yield from paragraphs_behind(project, languages, strict)
+        # A release is strict, unless config.ini lets it carry the notes.
+        yield from paragraphs_behind(
+            project, languages, strict or (release and not project.release_with_notes)
+        )
     elif command == 'copy-code':
         for name in copy_code(project, languages):
             yield f'updated the code blocks of {name}'
