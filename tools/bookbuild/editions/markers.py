@@ -24,6 +24,7 @@ section ids are docutils' own.
 
 import re
 
+from ..forms import notebook_text
 from ..languages import NOTE_SIGN, language
 from . import tracking
 
@@ -34,11 +35,9 @@ LABEL_LINE = re.compile(r'^\s*:label:`[^`]*`\s*$')
 
 
 def html_id(title):
-    """The HTML id Sphinx gives a section of this title: docutils' make_id
-    of the words the page shows (no code or emphasis marks)."""
-    from docutils.nodes import make_id  # in .venv/book, with d2lbook and Sphinx
-
-    return make_id(re.sub(r'[`*]', '', title))
+    """The HTML id Sphinx gives a section of this title: that of the words
+    the page shows (no code or emphasis marks)."""
+    return notebook_text.html_id(re.sub(r'[`*]', '', title))
 
 
 def first_words(text, most=8, least=3):

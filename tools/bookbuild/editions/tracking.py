@@ -220,9 +220,9 @@ def similarity(a, b):
     return difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
 
 
-def line_up(old, new, same):
-    """Pairs (i, j) of two lists, in order: equal items by `same`, and in
-    a run that differs, items that look alike (half their words shared)."""
+def line_up(old, new):
+    """Pairs (i, j) of two lists of texts, in order: equal ones, and in a
+    run that differs, ones that look alike (half their words shared)."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     pairs = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -233,7 +233,7 @@ def line_up(old, new, same):
             for i in range(i1, i2):
                 # The best match; of equal ones the first, so that a run of
                 # edited items pairs by place.
-                scores = [(same(old[i], new[j]), -j) for j in range(start, j2)]
+                scores = [(similarity(old[i], new[j]), -j) for j in range(start, j2)]
                 best = max(scores, default=(0, None))
                 if best[0] >= 0.5:
                     pairs.append((i, -best[1]))
@@ -280,7 +280,6 @@ def page_state(english_text, translated_text, record, lang, relative):
     for k, j in line_up(
         [old_texts[k] for k in other_entries],
         [english[j].text for j in other_english],
-        similarity,
     ):
         record_to_english[other_entries[k]] = other_english[j]
     paired_english = set()

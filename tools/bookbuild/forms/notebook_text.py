@@ -61,9 +61,12 @@ class Page:
     tocs: list = field(default_factory=list)  # [(numbered, [page paths])]
 
 
-def html_id(label):
-    """The HTML id Sphinx gives a label (docutils' make_id)."""
-    return re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')
+def html_id(name):
+    """The HTML id Sphinx gives a label or a section title: docutils' own
+    make_id (editions/markers.py asks it for the English sections)."""
+    from docutils.nodes import make_id  # in .venv/book, with d2lbook and Sphinx
+
+    return make_id(name)
 
 
 def page_title(text):
