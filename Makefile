@@ -6,7 +6,7 @@ PYTHON ?= python3
 SETUP := PYTHONPATH=tools $(PYTHON) -m bookbuild
 BOOK := .venv/book/bin/book
 
-.PHONY: html setup setup-book check eval lib pdf notebooks dist lint unit test bench \
+.PHONY: html setup setup-book check eval eval-times lib pdf notebooks dist lint unit test bench \
         offline-check clean editions-check editions-mark-current editions-copy-code editions-html \
         editions-pdf watch
 
@@ -97,9 +97,16 @@ test: unit lint html editions-html pdf editions-pdf notebooks dist
 watch: setup
 	$(BOOK) watch --port $(or $(PORT),8000)
 
-# Time imports, layers and builds against their references; writes _build/bench.md.
+# Time imports, layers and builds against their references, then the build of
+# books 1, 4 and 16 times this one's size (SCALES="1 4" for fewer, ONLY=scale
+# or ONLY=components for one part); writes _build/bench.md.
 bench: setup
-	$(BOOK) bench
+	$(BOOK) bench $(if $(ONLY),--only $(ONLY)) $(if $(SCALES),--scales $(SCALES))
+
+# Record each notebook's last run time in eval-times.json, by which the
+# hosted workflow balances its evaluation jobs.
+eval-times: setup-book
+	$(BOOK) eval-times
 
 # `make test` in a network namespace with nothing but the loopback device.
 offline-check: setup

@@ -17,6 +17,8 @@ import yaml
 
 from book_paths import BUILD, PROJECT, ROOT, TABS
 from bookbuild import cli
+from bookbuild.evaluate import shards
+from bookbuild.evaluate.shards import Shard
 from bookbuild.languages import EDITIONS
 from bookbuild.testing import host_manifest
 from bookbuild.testing.learner_hosts import learner_pages
@@ -108,8 +110,20 @@ def evaluate(expression, context, failed=False):
     return bool(eval(''.join(python), functions))  # noqa: S307 - our own translation
 
 
+REPOSITORY = {'github.repository': 'owner/book'}
 EVENTS = {
-    'pull request': {'github.event_name': 'pull_request', 'github.ref': 'refs/pull/1/merge'},
+    'pull request': {
+        'github.event_name': 'pull_request',
+        'github.ref': 'refs/pull/1/merge',
+        'github.event.pull_request.head.repo.full_name': 'owner/book',
+        **REPOSITORY,
+    },
+    'pull request from a fork': {
+        'github.event_name': 'pull_request',
+        'github.ref': 'refs/pull/2/merge',
+        'github.event.pull_request.head.repo.full_name': 'someone/book',
+        **REPOSITORY,
+    },
     'push to main': {'github.event_name': 'push', 'github.ref': 'refs/heads/main'},
     'tag': {'github.event_name': 'push', 'github.ref': 'refs/tags/v0.1.0'},
     'weekly': {'github.event_name': 'schedule', 'github.ref': 'refs/heads/main'},
@@ -154,13 +168,16 @@ def triggered(event_name, ref):
 
 
 def test_each_event_runs_the_jobs_it_should():
-    """A pull request builds and tests only; main publishes the site and the
-    notebooks; a v* tag publishes the package and the release; the weekly
-    run adds the learners' hosts; nothing publishes on a pull request."""
-    build = {'evaluate', 'render', 'dist'}
+    """A pull request builds and tests, and links its site in a comment
+    (one from a fork, whose token cannot comment, only builds); main
+    publishes the site and the notebooks; a v* tag publishes the package and
+    the release; the weekly run adds the learners' hosts; nothing publishes
+    on a pull request."""
+    build = {'plan', 'evaluate', 'render', 'dist'}
     for event, context in EVENTS.items():
         assert triggered(context['github.event_name'], context['github.ref']), event
-    assert workflow_runs('pull request') == build
+    assert workflow_runs('pull request') == build | {'preview'}
+    assert workflow_runs('pull request from a fork') == build
     assert workflow_runs('push to main') == build | {
         'pages',
         'notebook-repositories',
@@ -198,29 +215,218 @@ def book_calls(job, tmp_path, matrix=None):
         subprocess.run(
             ['bash', '-eo', 'pipefail', '-c', script],
             cwd=tmp_path,
-            env=dict(os.environ, PATH=f'{tmp_path / "bin"}{os.pathsep}{os.environ["PATH"]}'),
+            env=dict(
+                os.environ,
+                PATH=f'{tmp_path / "bin"}{os.pathsep}{os.environ["PATH"]}',
+                GITHUB_OUTPUT=str(tmp_path / 'github-output'),
+            ),
             check=True,
         )
     calls = [c.split('\0')[:-1] for c in record.read_text().split('\n\0')[:-1]]
     return [cli.parser().parse_args(call[1:]) for call in calls if call[0].endswith('/bin/book')]
 
 
-@pytest.mark.parametrize('tab', TABS)
-def test_each_framework_is_evaluated_in_a_job_of_its_own(tmp_path, tab):
-    """One evaluate job per tab of config.ini, which evaluates that tab only
-    and keeps _build/ (the notebooks and their records) as an artifact of
-    its own, and the render job takes every one of them."""
+def step_with_id(job, step_id):
+    [step] = [step for step in job['steps'] if step.get('id') == step_id]
+    return step
+
+
+def github_outputs(script, tmp_path, cwd=ROOT):
+    """{name: value} that a `run` script writes to $GITHUB_OUTPUT."""
+    output = tmp_path / 'outputs'
+    output.unlink(missing_ok=True)
+    subprocess.run(
+        ['bash', '-eo', 'pipefail', '-c', script],
+        cwd=cwd,
+        env=dict(os.environ, GITHUB_OUTPUT=str(output)),
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+    return dict(line.split('=', 1) for line in output.read_text().splitlines())
+
+
+def planned_evaluations(tmp_path):
+    """The evaluation jobs, as the plan job's script lists them for the
+    matrix (run as the workflow runs it: the system Python, tools/ on the
+    path)."""
+    plan = jobs()['plan']
+    step = step_with_id(plan, 'matrix')
+    assert plan['outputs'] == {'evaluations': '${{ steps.matrix.outputs.evaluations }}'}
+    return json.loads(github_outputs(step['run'], tmp_path)['evaluations'])
+
+
+def as_matrix(entry):
+    """A matrix entry as the `run` scripts read it, ${{ matrix.x }} by x."""
+    return {
+        key: str(value).lower() if isinstance(value, bool) else str(value)
+        for key, value in entry.items()
+    }
+
+
+def test_each_framework_is_evaluated_in_the_shards_config_ini_gives_it(tmp_path):
+    """The plan job lists one evaluation job per framework of config.ini and
+    shard (config.ini [ci] shards, 1 by default), each on its runner; the
+    evaluate job's matrix is that list."""
+    evaluations = planned_evaluations(tmp_path)
+    expected = [
+        (tab, f'{index}/{PROJECT.ci_shards(tab)}', PROJECT.ci_runner(tab))
+        for tab in TABS
+        for index in range(1, PROJECT.ci_shards(tab) + 1)
+    ]
+    assert [(job['tab'], job['shard'], job['runner']) for job in evaluations] == expected
     evaluate_job = jobs()['evaluate']
-    assert evaluate_job['strategy']['matrix']['tab'] == TABS
-    calls = book_calls(evaluate_job, tmp_path, {'tab': tab})
-    assert [(c.command, c.names) for c in calls] == [('eval', [tab])]
+    assert needs(evaluate_job) == ['plan']
+    assert evaluate_job['strategy']['matrix'] == {
+        'include': '${{ fromJSON(needs.plan.outputs.evaluations) }}'
+    }
+    assert evaluate_job['runs-on'] == '${{ matrix.runner }}'
+
+
+SHARDS = [
+    {'tab': tab, 'shard': shard, 'slug': shard.replace('/', 'of'), 'first': shard.startswith('1/')}
+    for tab in TABS
+    for shard in ('1/1', '2/3')
+]
+
+
+@pytest.mark.parametrize('shard', SHARDS, ids=lambda s: f'{s["tab"]}-{s["slug"]}')
+def test_each_evaluation_job_evaluates_its_shard_and_hands_on_only_its_notebooks(tmp_path, shard):
+    """A job evaluates its shard of its framework and copies that shard's
+    outputs to the artifact it uploads; the render job merges every
+    artifact into one _build/."""
+    evaluate_job = jobs()['evaluate']
+    calls = book_calls(evaluate_job, tmp_path, as_matrix(shard))
+    assert [(c.command, c.names, c.shard) for c in calls] == [
+        ('eval-shard', [shard['tab']], shard['shard']),
+        ('eval-shard', [shard['tab']], shard['shard']),
+        ('eval', [shard['tab']], shard['shard']),
+    ]
+    assert calls[-1].export == Path('shard')
     [upload] = steps_using(evaluate_job, 'actions/upload-artifact')
-    name = upload['with']['name'].replace('${{ matrix.tab }}', tab)
-    assert upload['with']['path'] == '_build/'
+    assert upload['with']['path'] == 'shard/'
+    name = upload['with']['name']
+    for key, value in as_matrix(shard).items():
+        name = name.replace(f'${{{{ matrix.{key} }}}}', value)
+    assert name == f'evaluated-{shard["tab"]}-{shard["slug"]}'
     [download] = steps_using(jobs()['render'], 'actions/download-artifact')
     assert fnmatch.fnmatchcase(name, download['with']['pattern'])
     assert download['with']['merge-multiple'] and download['with']['path'] == '_build/'
     assert 'evaluate' in needs(jobs()['render'])
+
+
+def test_the_evaluated_notebooks_are_kept_between_runs_under_their_code_hashes(tmp_path):
+    """Before evaluating, a job restores its shard's notebooks by the key
+    `book eval-shard` prints (the code hashes of the shard's notebooks),
+    or, when that key is new, the last ones of the shard or the framework;
+    it saves them under the key when the key was new, even after a failure
+    (a failed notebook leaves no output behind)."""
+    evaluate_job = jobs()['evaluate']
+    steps = evaluate_job['steps']
+    order = [step.get('id') or step.get('uses', step.get('name')) for step in steps]
+    [restore] = steps_using(evaluate_job, 'actions/cache/restore')
+    [save] = steps_using(evaluate_job, 'actions/cache/save')
+    evaluation = next(step for step in steps if ' eval ' in step.get('run', '') + ' ')
+    assert order.index('shard') < steps.index(restore) < order.index('restored')
+    assert order.index('restored') < steps.index(evaluation) < steps.index(save)
+    assert restore['id'] == 'restore'
+    assert restore['with']['key'] == save['with']['key'] == '${{ steps.shard.outputs.key }}'
+    assert restore['with']['path'] == save['with']['path'] == '_build/'
+    restore_keys = restore['with']['restore-keys'].splitlines()
+    assert restore_keys == ['${{ steps.shard.outputs.key-prefix }}', 'evaluated-${{ matrix.tab }}-']
+    for hit, failed, saved in [
+        ('true', False, False),
+        ('false', False, True),
+        ('false', True, True),
+    ]:
+        context = {'steps.restore.outputs.cache-hit': hit}
+        assert evaluate(save['if'], context, failed) == saved, (hit, failed)
+    # The key the step prints, on this repository's book.
+    tab = TABS[0]
+    script = step_with_id(evaluate_job, 'shard')['run'].replace('${{ matrix.tab }}', tab)
+    outputs = github_outputs(script.replace('${{ matrix.shard }}', '1/2'), tmp_path)
+    assert outputs['key'] == shards.cache_key(PROJECT, tab, Shard(1, 2))
+    prefix = restore_keys[1].replace('${{ matrix.tab }}', tab)
+    assert outputs['key'].startswith(outputs['key-prefix']) and outputs['key'].startswith(prefix)
+
+
+def test_the_framework_is_installed_only_when_a_notebook_runs_or_for_its_tests(tmp_path):
+    """With every notebook of a shard restored current, the job installs
+    no framework; the first shard installs it for the framework's tests."""
+    evaluate_job = jobs()['evaluate']
+    [setup] = [
+        step
+        for step in evaluate_job['steps']
+        if 'bookbuild setup ${{ matrix.tab }}' in step.get('run', '')
+    ]
+    [tests] = [
+        step for step in evaluate_job['steps'] if 'pytest tests/framework_' in step.get('run', '')
+    ]
+    for to_run, first, installed in [('0', False, False), ('2', False, True), ('0', True, True)]:
+        context = {'steps.restored.outputs.to-run': to_run, 'matrix.first': first}
+        assert evaluate(setup['if'], context) == installed, (to_run, first)
+        assert evaluate(tests['if'], context) == first
+    # On the built repository every notebook is current: nothing would run.
+    script = step_with_id(evaluate_job, 'restored')['run']
+    for tab in TABS:
+        shard_script = script.replace('${{ matrix.tab }}', tab).replace(
+            '${{ matrix.shard }}', '1/1'
+        )
+        assert github_outputs(shard_script, tmp_path)['to-run'] == '0', tab
+
+
+def test_a_pull_request_gets_one_comment_that_links_its_site(tmp_path):
+    """The preview job comments on the pull request with the address of the
+    render job's site artifact, and edits that comment on later pushes."""
+    render, preview = jobs()['render'], jobs()['preview']
+    assert render['outputs'] == {'site': '${{ steps.site.outputs.artifact-url }}'}
+    assert step_with_id(render, 'site')['with']['name'] == 'site'
+    assert needs(preview) == ['render'] and preview['permissions'] == {'pull-requests': 'write'}
+    [step] = preview['steps']
+    assert step['env']['SITE'] == '${{ needs.render.outputs.site }}'
+    site = 'https://github.com/owner/book/actions/runs/7/artifacts/99'
+    record = tmp_path / 'gh-calls'
+    existing = tmp_path / 'existing'
+    gh = tmp_path / 'bin' / 'gh'
+    gh.parent.mkdir()
+    # Lists the comments (the ids the --jq filter would print), or records a write.
+    gh.write_text(
+        '#!/bin/bash\n'
+        f'if [ "$3" = "--paginate" ]; then cat {existing}; exit 0; fi\n'
+        f'printf "CALL\\0" >> {record}; printf "%s\\0" "$@" >> {record}\n'
+    )
+    gh.chmod(0o755)
+    env = dict(
+        os.environ,
+        PATH=f'{gh.parent}{os.pathsep}{os.environ["PATH"]}',
+        GITHUB_REPOSITORY='owner/book',
+        PR='5',
+        SHA='abc123',
+        SITE=site,
+        GH_TOKEN='token',
+    )
+    writes = {}
+    for case, comments in [('first push', ''), ('later push', '42\n')]:
+        existing.write_text(comments)
+        record.unlink(missing_ok=True)
+        subprocess.run(['bash', '-eo', 'pipefail', '-c', step['run']], env=env, check=True)
+        [call] = [call.split('\0')[:-1] for call in record.read_text().split('CALL\0')[1:]]
+        writes[case] = call
+    assert writes['first push'][:4] == [
+        'api',
+        '--method',
+        'POST',
+        'repos/owner/book/issues/5/comments',
+    ]
+    assert writes['later push'][:4] == [
+        'api',
+        '--method',
+        'PATCH',
+        'repos/owner/book/issues/comments/42',
+    ]
+    for call in writes.values():
+        body = call[call.index('-f') + 1].removeprefix('body=')
+        assert body.startswith('<!-- book-preview -->')
+        assert f']({site})' in body and 'abc123' in body
 
 
 def test_the_render_job_renders_every_form_and_evaluates_nothing(tmp_path):

@@ -32,7 +32,7 @@ from book_paths import PROJECT
 from bookbuild.languages import EDITIONS, NOTE_SIGN, language
 from bookbuild.project import TEXT_FRAGMENT, Project
 from browser_reader import Reader, chromium, served
-from throwaway_book import SECTION, book_command, build_ok, copy_book, edit
+from throwaway_book import SECTION, book_command, build_ok, copy_book, copy_the_outputs, edit
 
 AXE = PROJECT.axe_script
 
@@ -101,22 +101,6 @@ JAX_PARAGRAPH = {'ko': 'JAX에는 숨겨진 전역 난수 상태가', 'pt': 'O J
 SENTENCE_GOES_BEFORE = {'ko': '이럴 때는 층을 직접', 'pt': 'A solução é escrever'}
 
 
-def copy_the_english_outputs(root):
-    """The repository's evaluated notebooks, their records and the versions
-    they ran with, copied into the copy's _build/."""
-    copy = Project(root)
-    for tab in TABS:
-        shutil.copytree(PROJECT.eval_dir(tab), copy.eval_dir(tab))
-        pairs = [(PROJECT.versions_file(tab), copy.versions_file(tab))]
-        for page in PROJECT.notebook_sources():
-            record = PROJECT.eval_record(page, tab)
-            if record.exists():
-                pairs.append((record, copy.eval_record(root / PROJECT.relative(page), tab)))
-        for source, target in pairs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-
-
 def line_of(path, text):
     lines = path.read_text(encoding='utf-8').split('\n')
     return next(number for number, line in enumerate(lines, 1) if text in line)
@@ -129,7 +113,7 @@ def behind(tmp_path_factory):
     root = copy_book(tmp_path_factory.mktemp('behind'))
     for lang in EDITIONS:
         shutil.copytree(PROJECT.root / lang, root / lang)
-    copy_the_english_outputs(root)
+    copy_the_outputs(root)
     english = root / SECTION
     edit(english, OLD_SENTENCE, NEW_SENTENCE)
     edit(english, OLD_JAX_SENTENCE, NEW_JAX_SENTENCE)

@@ -8,6 +8,7 @@ touch the real _build/.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,20 @@ def touch_every_source(project):
     for path in Path(project).rglob('*'):
         if path.is_file() and build_dir not in path.parents:
             os.utime(path)
+
+
+def copy_the_outputs(root):
+    """The repository's evaluated notebooks, their records and the versions
+    they ran with, copied into the copy's _build/: a copy of the book with
+    every notebook current, which builds without a kernel."""
+    source, copy = Project(), Project(root)
+    for tab in source.tabs:
+        shutil.copytree(source.eval_dir(tab), copy.eval_dir(tab))
+        pairs = [(source.versions_file(tab), copy.versions_file(tab))]
+        for page in source.notebook_sources():
+            record = source.eval_record(page, tab)
+            if record.exists():
+                pairs.append((record, copy.eval_record(root / source.relative(page), tab)))
+        for original, target in pairs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(original, target)

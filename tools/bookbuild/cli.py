@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import environments, pipeline
+from .evaluate.shards import Shard
 from .project import REPOSITORY, Project
 from .report import AlreadyReported, BuildError, log
 
@@ -35,12 +36,76 @@ def apt_packages(project, names):
     print(' '.join(environments.apt_packages(names)))
 
 
-def evaluate_tabs(project, names):
+def known_tabs(project, names):
     unknown = set(names) - set(project.tabs)
     if unknown:
         raise BuildError(f'unknown tab(s) {sorted(unknown)}; config.ini has {project.tabs}')
+    return names or project.tabs
+
+
+def evaluate_tabs(project, names, shard=None, export=None):
+    """`book eval [tabs] [--shard I/N [--export DIR]]`."""
+    tabs = known_tabs(project, names)
+    if export and not shard:
+        raise BuildError('--export copies the notebooks of a shard: give --shard I/N too')
+    shard = Shard.parse(shard) if shard else None
     pipeline.check_sources(project)
-    pipeline.evaluate(project, names)
+    pipeline.evaluate(project, tabs, shard)
+    if export:
+        pipeline.export_shard(project, tabs, shard, export)
+
+
+def eval_shard(project, names, shard):
+    """`book eval-shard TAB --shard I/N`: name=value lines for the hosted
+    workflow's outputs (GITHUB_OUTPUT): the cache key of the shard's
+    notebooks, the prefix of its earlier keys, how many notebooks it holds,
+    and how many of them would run now (the environment is needed then)."""
+    from .evaluate import evaluator, shards
+
+    [tab] = names if len(names) == 1 else [None]
+    if tab is None:
+        raise BuildError(f'eval-shard takes one tab, of {project.tabs}; got {names or "none"}')
+    known_tabs(project, [tab])
+    shard = Shard.parse(shard)
+    jobs = evaluator.plan(project, [tab], shard)
+    to_run = sum(job.action == 'execute' for job in jobs)
+    if not project.versions_file(tab).exists():
+        to_run += 1  # the versions the outputs were made with are read in the environment
+    print(f'key={shards.cache_key(project, tab, shard)}')
+    print(f'key-prefix={shards.key_prefix(tab, shard)}')
+    print(f'notebooks={len(jobs)}')
+    print(f'to-run={to_run}')
+
+
+def eval_times(project):
+    from .evaluate import shards
+
+    path, timed, untimed = shards.write_times(project)
+    log(f'{project.relative(path)}: the run times of {timed} notebooks')
+    if untimed:
+        log(f'{untimed} notebooks have code but no recorded time: evaluate them (make eval) first')
+
+
+def ci_matrix(project):
+    """The hosted workflow's evaluation jobs as JSON: one per framework and
+    shard (config.ini [ci]), with the runner it takes."""
+    jobs = []
+    for tab in project.tabs:
+        count = project.ci_shards(tab)
+        for index in range(1, count + 1):
+            shard = Shard(index, count)
+            jobs.append(
+                {
+                    'tab': tab,
+                    'shard': str(shard),
+                    'slug': shard.slug,
+                    # The framework's own tests run once, in its first shard.
+                    'first': index == 1,
+                    'runner': project.ci_runner(tab),
+                    'gpu': project.ci_gpu(tab),
+                }
+            )
+    print(json.dumps(jobs))
 
 
 def lib(project):
@@ -110,10 +175,10 @@ def run_test_suites(project):
     return suites.main(project)
 
 
-def bench(project):
+def bench(project, only=None, scales=None):
     from .bench import measure
 
-    return measure.main(project)
+    return measure.main(project, only, scales)
 
 
 def notebook_repos(project):
@@ -179,6 +244,32 @@ COMMANDS = [
         'evaluate what changed in the tabs named (default: all)',
         evaluate_tabs,
         names='tabs',
+        options={
+            '--shard': {
+                'metavar': 'I/N',
+                'help': "only shard I of N of each tab's notebooks, split by their "
+                'recorded run times (eval-times.json)',
+            },
+            '--export': {
+                'metavar': 'DIR',
+                'type': Path,
+                'help': "then copy the shard's notebooks, their records and the "
+                "tab's versions to DIR, laid out as under _build/",
+            },
+        },
+    ),
+    Command(
+        'eval-shard',
+        "print a shard's cache key and how many of its notebooks would run, "
+        'as name=value lines (for the hosted workflow)',
+        eval_shard,
+        names='one tab',
+        options={'--shard': {'metavar': 'I/N', 'required': True, 'help': 'shard I of N'}},
+    ),
+    Command(
+        'eval-times',
+        "record each notebook's last run time in eval-times.json (shards are balanced by it)",
+        eval_times,
     ),
     Command('html', 'check, evaluate and render _build/html/', pipeline.html),
     Command('lib', 'regenerate d2l/*.py from the #@save cells', lib),
@@ -233,13 +324,35 @@ COMMANDS = [
         options={'--port': {'type': int, 'default': 8000, 'help': 'the local port'}},
     ),
     Command('test', 'run every test suite in its environment', run_test_suites),
-    Command('bench', 'time the build, the imports and the layers; writes _build/bench.md', bench),
+    Command(
+        'bench',
+        'time the build, the imports and the layers, and the build of larger books; '
+        'writes _build/bench.md',
+        bench,
+        options={
+            '--only': {
+                'choices': ['components', 'scale'],
+                'help': 'only the components against their references, or only the book at scale',
+            },
+            '--scales': {
+                'type': int,
+                'nargs': '+',
+                'metavar': 'FACTOR',
+                'help': 'the sizes of the book at scale, in times its chapters (default: 1 4 16)',
+            },
+        },
+    ),
     Command('offline-check', '`make test` with the network cut', offline_check),
     Command(
         'apt-packages',
         'print the Debian packages of the targets named (html, pdf, pdf-cjk, test)',
         apt_packages,
         names='targets: html, pdf, pdf-cjk, test',
+    ),
+    Command(
+        'ci-matrix',
+        "print the hosted workflow's evaluation jobs (framework × shard) as JSON",
+        ci_matrix,
     ),
     Command(
         'notebook-repos',

@@ -42,16 +42,41 @@ def check_sources(project):
     )
 
 
-def evaluate(project, tabs=None):
-    """Run what changed in tabs (default: all), each in its own kernel, and
-    record the versions each tab ran with."""
+def evaluate(project, tabs=None, shard=None):
+    """Run what changed in tabs (default: all; with a shard, the shard's
+    notebooks of each), each in its own kernel, and record the versions
+    each tab ran with."""
     from .evaluate import evaluator, versions
 
     tabs = tabs or project.tabs
-    failures = evaluator.evaluate(project, tabs)
+    failures = evaluator.evaluate(project, tabs, shard)
     if failures:
         raise EvaluationFailed('\n'.join(failures))
     versions.record_versions(project, tabs)
+
+
+def export_shard(project, tabs, shard, destination):
+    """Copy what a shard's evaluation made (shards.shard_outputs) to
+    destination, laid out as under _build/: the hosted workflow's render job
+    merges every shard's copy into one _build/. A notebook of the tab that
+    another shard evaluates (restored from a cache, say) is left behind, so
+    no two copies hold the same file."""
+    import shutil
+    from pathlib import Path
+
+    from .evaluate import shards
+
+    destination = Path(destination)
+    copied = 0
+    for tab in tabs:
+        for path in shards.shard_outputs(project, tab, shards.members(project, tab, shard)):
+            if not path.exists():
+                raise BuildError(f'shard {shard} of {tab}: {project.relative(path)} was not made')
+            target = destination / path.relative_to(project.build_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+            copied += 1
+    log(f'shard {shard}: {copied} files copied to {destination}')
 
 
 def write_site_notebooks(project, lang='en'):

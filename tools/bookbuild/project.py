@@ -24,18 +24,50 @@ from .report import BuildError
 # the environments and the pinned requirements live.
 REPOSITORY = Path(__file__).resolve().parents[2]
 
-# What a copy of the book needs to build: the tests and `make bench` build
-# throw-away copies.
-BOOK_SOURCES = [
-    'config.ini',
-    'index.md',
-    'references.md',
-    'references.bib',
-    'chapter_builders-guide',
-    'd2l',
-    'static',
-]
+# The settings of config.ini that name the book's files, by section: a
+# copy of the book holds what they name (book_sources), whatever the book's
+# chapters are called. Each may name several files, or glob patterns.
+SOURCE_SETTINGS = {
+    'build': ['notebooks', 'non-notebooks', 'resources', 'dependencies'],
+    'library': ['version_file'],
+    'html': ['favicon', 'html_logo', 'include_css', 'include_js'],
+    'pdf': ['bibfile', 'latex_logo'],
+}
+# The recorded run times that balance the hosted workflow's shards
+# (evaluate/shards.py), beside config.ini.
+TIMES_FILE = 'eval-times.json'
 
+
+def book_sources(root):
+    """The top-level files and folders of the book at root that a copy needs
+    to build: config.ini, the root page, and what config.ini names (the
+    pages, the helper library, the resources, the site's static files)."""
+    root = Path(root)
+    config = configparser.ConfigParser()
+    config.read(root / 'config.ini', encoding='utf-8')
+    names = {'config.ini', config.get('build', 'index', fallback='index') + '.md'}
+    if (root / TIMES_FILE).exists():
+        names.add(TIMES_FILE)
+    patterns = [
+        value
+        for section, keys in SOURCE_SETTINGS.items()
+        for key in keys
+        for value in config.get(section, key, fallback='').split()
+    ]
+    patterns += [
+        config[section]['lib_file']
+        for section in config.sections()
+        if 'lib_file' in config[section]
+    ]
+    for pattern in patterns:
+        for match in glob.glob(str(root / pattern), recursive=True):
+            names.add(Path(match).relative_to(root).parts[0])
+    return sorted(name for name in names if (root / name).exists())
+
+
+# The runner of a framework's evaluation jobs that config.ini [ci] runner
+# does not name: GitHub's hosted Linux machines, which have no GPU.
+DEFAULT_RUNNER = 'ubuntu-latest'
 
 # The branch the hosted workflow pushes the notebooks to (each notebook
 # repository's default branch), in every published notebook's address.
@@ -67,7 +99,7 @@ def copy_book_sources(root, destination):
     repository's build package and environments)."""
     destination = Path(destination)
     destination.mkdir(parents=True, exist_ok=True)
-    for name in BOOK_SOURCES:
+    for name in book_sources(root):
         source = Path(root) / name
         if source.is_dir():
             shutil.copytree(
@@ -344,6 +376,37 @@ class Project:
         variant, template = NOTEBOOK_HOSTS[host]
         on_github = self.notebook_on_github(variant, tab, page, lang)
         return template.format(path=on_github.removeprefix('https://github.com/'), url=on_github)
+
+    # The hosted workflow's evaluation (config.ini [ci]; .github/workflows/book.yml).
+
+    def ci_setting(self, key, tab, default):
+        """One framework's value of a [ci] setting, or the default when the
+        section, the setting or the framework's line is absent."""
+        if not self.config.has_option('ci', key):
+            return default
+        try:
+            return self.per_tab('ci', key, tab)
+        except KeyError:
+            return default
+
+    def ci_shards(self, tab):
+        """How many jobs evaluate one framework's notebooks at once."""
+        value = self.ci_setting('shards', tab, '1')
+        if not value.isdigit() or int(value) < 1:
+            raise BuildError(f'config.ini [ci] shards: {tab}, {value!r} is not a whole number ≥ 1')
+        return int(value)
+
+    def ci_runner(self, tab):
+        """The runner label of one framework's evaluation jobs."""
+        return self.ci_setting('runner', tab, DEFAULT_RUNNER)
+
+    def ci_gpu(self, tab):
+        """Whether one framework's runner has GPUs to give its container."""
+        gpu_tabs = self.config.get('ci', 'gpu', fallback='').replace(',', ' ').split()
+        unknown = set(gpu_tabs) - set(self.tabs)
+        if unknown:
+            raise BuildError(f'config.ini [ci] gpu names {sorted(unknown)}, not tabs ({self.tabs})')
+        return tab in gpu_tabs
 
     @property
     def release_with_notes(self):

@@ -30,6 +30,7 @@ import configparser
 import datetime
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -314,69 +315,180 @@ def run_seconds(copy, page, tab):
 
 
 def author_loop_times(project):
-    """{measure: (this project, reference)}: a prose edit and a code edit
-    of the default tab until `make watch` tells the page to reload, against
-    `make` (a new process) for the same edit; and `make` with nothing
-    changed. The code edit's figures leave out the tab's own run of the
-    page, which both pay."""
+    """{measure: (this project, reference)} on a copy of the book: a prose
+    edit and a code edit of the default tab until `make watch` tells the
+    page to reload, against `make` (a new process) for the same edit; and
+    `make` with nothing changed. The code edit's figures leave out the
+    tab's own run of the page, which both pay."""
+    with tempfile.TemporaryDirectory(prefix='bench-watch-') as scratch:
+        copy = copy_book_sources(project.root, Path(scratch) / 'book')
+        this_build(copy)
+        loop = loop_times(copy, bench_page(project), project.default_tab)
+    return {
+        'unchanged': loop['unchanged'],
+        'prose': (loop['prose watch'], loop['prose make']),
+        'code': (loop['code watch'], loop['code make']),
+    }
+
+
+def loop_times(copy, page, tab):
+    """The author's loop on a built copy, in seconds: `make` with nothing
+    changed; a prose edit and a one-line code edit of one page in one tab,
+    each with `make` and with `make watch` (until the page is told to
+    reload). The code edits leave out the tab's own run of the page."""
     import asyncio
 
     from tornado.websocket import websocket_connect
 
-    with tempfile.TemporaryDirectory(prefix='bench-watch-') as scratch:
-        copy = copy_book_sources(project.root, Path(scratch) / 'book')
-        page, tab = bench_page(project), project.default_tab
-        source = copy / f'{page}.md'
-        edits = author_edits(source.read_text(encoding='utf-8'), tab)
+    source = copy / f'{page}.md'
+    edits = author_edits(source.read_text(encoding='utf-8'), tab)
+    times = {'unchanged': timed(lambda: make_html(copy))}
+    for name, (old, new) in edits.items():
+        edit(source, old, new)
+        times[f'{name} make'] = timed(lambda: make_html(copy))
+        if name == 'code':
+            times[f'{name} make'] -= run_seconds(copy, page, tab)
+        edit(source, new, old)
         this_build(copy)
-        unchanged = timed(lambda: make_html(copy))
-        reference = {}
-        for name, (old, new) in edits.items():
+    port = 8765
+    log_file = open(copy / 'watch.log', 'w')  # noqa: SIM115 (the server's whole life)
+    server = subprocess.Popen(
+        [str(BOOK_COMMAND), 'watch', '--project', str(copy), '--port', str(port)],
+        cwd=copy,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        while 'serving http://' not in (copy / 'watch.log').read_text():
+            if server.poll() is not None:
+                raise BuildError(f'make watch stopped:\n{(copy / "watch.log").read_text()}')
+            time.sleep(0.2)
+
+        async def until_reload(old, new):
+            channel = await websocket_connect(f'ws://127.0.0.1:{port}/__watch')
+            start = time.perf_counter()
             edit(source, old, new)
-            reference[name] = timed(lambda: make_html(copy))
+            message = json.loads(await asyncio.wait_for(channel.read_message(), 1800))
+            seconds = time.perf_counter() - start
+            channel.close()
+            if not message.get('reload'):
+                raise BuildError(f'make watch failed: {message}')
+            return seconds
+
+        for name, (old, new) in edits.items():
+            times[f'{name} watch'] = asyncio.run(until_reload(old, new))
             if name == 'code':
-                reference[name] -= run_seconds(copy, page, tab)
-            edit(source, new, old)
-            this_build(copy)
-        port = 8765
-        log_file = open(copy / 'watch.log', 'w')  # noqa: SIM115 (the server's whole life)
-        server = subprocess.Popen(
-            [str(BOOK_COMMAND), 'watch', '--project', str(copy), '--port', str(port)],
-            cwd=copy,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            while 'serving http://' not in (copy / 'watch.log').read_text():
-                if server.poll() is not None:
-                    raise BuildError(f'make watch stopped:\n{(copy / "watch.log").read_text()}')
-                time.sleep(0.2)
+                times[f'{name} watch'] -= run_seconds(copy, page, tab)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log_file.close()
+    return times
 
-            async def until_reload(old, new):
-                channel = await websocket_connect(f'ws://127.0.0.1:{port}/__watch')
-                start = time.perf_counter()
-                edit(source, old, new)
-                message = json.loads(await asyncio.wait_for(channel.read_message(), 600))
-                seconds = time.perf_counter() - start
-                channel.close()
-                if not message.get('reload'):
-                    raise BuildError(f'make watch failed: {message}')
-                return seconds
 
-            ours = {}
-            for name, (old, new) in edits.items():
-                ours[name] = asyncio.run(until_reload(old, new))
-                if name == 'code':
-                    ours[name] -= run_seconds(copy, page, tab)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            log_file.close()
-    return {
-        'unchanged': unchanged,
-        'prose': (ours['prose'], reference['prose']),
-        'code': (ours['code'], reference['code']),
+# ----------------------------------------------------- the book at scale ----
+
+# The sizes of the books the bench grows (bench/scale.py), in chapters.
+SCALES = (1, 4, 16)
+
+
+def last_watch_timings(copy):
+    """The step times `make watch` printed for its last rebuild."""
+    lines = [line for line in (copy / 'watch.log').read_text().splitlines() if 'rebuilt' in line]
+    return lines[-1].split(' (', 1)[1].rstrip(')') if lines else ''
+
+
+def book_step(copy, command):
+    """The seconds of `book <command>` on a copy."""
+    return timed(lambda: quiet([str(BOOK_COMMAND), command, '--project', str(copy)], copy))
+
+
+def scale_times(project, factor, scratch):
+    """{measure: seconds} of a book `factor` times this one's size, and
+    {'pages', 'notebooks', 'kernel', 'watch steps'} about it."""
+    from ..processes import at_once
+    from . import scale
+
+    copy = scale.grow(project.root, Path(scratch) / f'book-{factor}x', factor)
+    log(f'{factor}× book: clean evaluation ...')
+    times = {'clean: evaluation': book_step(copy, 'eval')}
+    report = json.loads((copy / '_build' / 'eval_report.json').read_text())
+    pages = len({job['source'] for job in report['notebooks']})
+    executed = [job for job in report['notebooks'] if job['action'] == 'executed']
+    kernel = sum(job['seconds'] for job in executed)
+    log(f'{factor}× book: render ...')
+    times['clean: render'] = timed(lambda: this_build(copy))
+    times['clean build'] = times['clean: evaluation'] + times['clean: render']
+    log(f'{factor}× book: the author\'s loop ...')
+    loop = loop_times(copy, bench_page(project), project.default_tab)
+    watch_steps = last_watch_timings(copy)
+    times.update(
+        {
+            'make, nothing changed': loop['unchanged'],
+            'prose edit, make': loop['prose make'],
+            'prose edit, make watch': loop['prose watch'],
+            'code edit of one page-tab, make (beyond its run)': loop['code make'],
+            'code edit of one page-tab, make watch (beyond its run)': loop['code watch'],
+        }
+    )
+    log(f'{factor}× book: make notebooks ...')
+    times['make notebooks'] = book_step(copy, 'notebooks')
+    log(f'{factor}× book: make pdf ...')
+    times['make pdf'] = book_step(copy, 'pdf')
+    shutil.rmtree(copy)
+    about = {
+        'pages': pages,
+        'notebooks': len(executed),
+        'kernel': kernel,
+        'cores': at_once(),
+        'watch steps': watch_steps,
     }
+    return times, about
+
+
+def scale_goals(times, about):
+    """{measure: (goal, met)} at the largest size."""
+    ideal = about['kernel'] / about['cores'] + times['clean: render']
+    return {
+        'make, nothing changed': ('≤ 0.5 s', times['make, nothing changed'] <= 0.5),
+        'prose edit, make watch': ('≤ 2 s', times['prose edit, make watch'] <= 2),
+        'code edit of one page-tab, make (beyond its run)': (
+            '≤ 2 s',
+            times['code edit of one page-tab, make (beyond its run)'] <= 2,
+        ),
+        'clean build': (
+            f'≤ 1.2 × (kernel ÷ cores + render) = {1.2 * ideal:.0f} s',
+            times['clean build'] <= 1.2 * ideal,
+        ),
+    }
+
+
+def scale_tables(results):
+    """A markdown table per size: each measure's seconds, per page, and
+    its growth over the smallest size; the goals at the largest."""
+    smallest = min(results)
+    largest = max(results)
+    tables = []
+    for factor, (times, about) in sorted(results.items()):
+        goals = scale_goals(times, about) if factor == largest else {}
+        rows = [
+            f'### {factor}× the book: {about["pages"]} pages, {about["notebooks"]} notebooks run, '
+            f'{about["kernel"]:.0f} s of kernel time on {about["cores"]} kernels at once',
+            '',
+            f'| measure | seconds | per page | × the {smallest}× book | goal |',
+            '|---|---|---|---|---|',
+        ]
+        for measure, seconds in times.items():
+            base = results[smallest][0][measure]
+            goal, met = goals.get(measure, ('', None))
+            verdict = '' if met is None else (' ✓' if met else ' ✗ not met')
+            rows.append(
+                f'| {measure} | {seconds:.2f} | {seconds / about["pages"]:.3f} '
+                f'| {seconds / base if base > 0 else float("nan"):.2f} | {goal}{verdict} |'
+            )
+        rows += ['', f'`make watch`\'s steps for the prose edit: {about["watch steps"]}', '']
+        tables.append('\n'.join(rows))
+    return tables
 
 
 def first_cell_times(project):
@@ -398,14 +510,53 @@ def row(measure, ours, reference, unit, goal):
     )
 
 
-def main(project):
+def main(project, only=None, scales=None):
+    """`book bench`: the components against their references, then the
+    book at scale (only: one of the two); the tables go to the terminal and
+    _build/bench.md."""
+    scales = sorted(set(scales or SCALES))
+    if any(factor < 1 for factor in scales):
+        raise BuildError(f'--scales takes whole factors ≥ 1, not {scales}')
     try:
-        return measure_and_report(project)
+        sections = []
+        if only in (None, 'components'):
+            sections.append(component_table(project))
+        if only in (None, 'scale'):
+            results = {}
+            with tempfile.TemporaryDirectory(prefix='bench-scale-') as scratch:
+                for factor in scales:
+                    results[factor] = scale_times(project, factor, scratch)
+            sections += [
+                '## The book at scale',
+                '',
+                f'Copies of the book with 1 to {max(scales)} times its chapters '
+                '(bench/scale.py), built with the same environments; growth is '
+                f'each figure over the {min(scales)}× book\'s, per page is the '
+                'figure over the pages config.ini names.',
+                '',
+                *scale_tables(results),
+            ]
     except subprocess.CalledProcessError as error:
         raise BuildError(f'bench failed: {error}') from error
+    load = ', '.join(f'{x:.1f}' for x in os.getloadavg())
+    text = '\n'.join(
+        [
+            '# make bench',
+            '',
+            f'{datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, '
+            f'load average {load} at the end.',
+            '',
+            *sections,
+        ]
+    )
+    print('\n' + text)
+    write_atomic(project.build_dir / 'bench.md', text)
+    log(f'written to {project.relative(project.build_dir / "bench.md")}')
+    return 0
 
 
-def measure_and_report(project):
+def component_table(project):
+    """The components, each against its reference, side by side in this run."""
     tabs = project.tabs
     rows = []
     for tab in tabs:
@@ -495,14 +646,11 @@ def measure_and_report(project):
                 '≤ 15 s',
             )
         )
-    load = ', '.join(f'{x:.1f}' for x in os.getloadavg())
-    table = '\n'.join(
+    return '\n'.join(
         [
-            '# make bench',
+            '## The components, each against its reference',
             '',
-            f'{datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, '
-            f'load average {load} at the end. Each pair was measured side by side in this run; '
-            'ratio = this project / reference.',
+            'Each pair was measured side by side in this run; ratio = this project / reference.',
             '',
             '| measure | this project | reference | ratio | goal |',
             '|---|---|---|---|---|',
@@ -510,7 +658,3 @@ def measure_and_report(project):
             '',
         ]
     )
-    print('\n' + table)
-    write_atomic(project.build_dir / 'bench.md', table)
-    log(f'written to {project.relative(project.build_dir / "bench.md")}')
-    return 0

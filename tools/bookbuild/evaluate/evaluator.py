@@ -57,6 +57,7 @@ from ..files import write_atomic
 from ..identity import KERNEL_ENV, requirements_digest
 from ..processes import at_once
 from ..source import cells as source_cells
+from . import shards
 
 # What every kernel gets on top of its kernel spec: d2lbook's eval sets
 # PYTHONWARNINGS=ignore for its kernels, so deprecation notices never reach
@@ -209,7 +210,8 @@ class Job:
     action: str = ''
     content: bytes = b''
     failure: dict = None
-    seconds: float = 0.0
+    seconds: float = 0.0  # this run's
+    recorded_seconds: float = None  # the run that made the outputs, if recorded
     evaluated: str = None  # the UTC date the outputs were made, YYYY-MM-DD
 
     def label(self):
@@ -227,6 +229,7 @@ class Job:
         # The outputs keep the date they were made. A record from before
         # dates were kept has the date it was last written, at the latest.
         self.evaluated = record.get('evaluated') or utc_date(self.record.stat().st_mtime)
+        self.recorded_seconds = record.get('seconds')
         return nbformat.reads(data.decode(), as_version=4)
 
     def save(self):
@@ -236,6 +239,10 @@ class Job:
         record = {'code_hash': self.hash, 'notebook_sha256': sha256(self.content)}
         if self.evaluated:
             record['evaluated'] = self.evaluated
+        # How long the outputs took to make (shards.py balances by it).
+        seconds = self.seconds if self.action == 'executed' else self.recorded_seconds
+        if seconds:
+            record['seconds'] = round(seconds, 2)
         data = (json.dumps(record, indent=1) + '\n').encode()
         if not (self.record.exists() and self.record.read_bytes() == data):
             write_atomic(self.record, data)
@@ -246,8 +253,9 @@ class Job:
         self.record.unlink(missing_ok=True)
 
 
-def plan(project, tabs):
-    """Build every tab notebook and decide what has to run."""
+def plan(project, tabs, shard=None):
+    """Build every tab notebook and decide what has to run; with a shard
+    (shards.Shard), only the notebooks of that shard of each tab."""
     environments = {tab: environment_identity(project, tab) for tab in tabs}
     jobs = []
     for source in project.notebook_sources():
@@ -257,23 +265,37 @@ def plan(project, tabs):
             split, nb = tab_notebook(markdown, tab, project)
             target = project.evaluated_notebook(source, tab)
             record = project.eval_record(source, tab)
-            job = Job(source, name, tab, target, record, markdown, split, nb)
-            if nb is None:
-                job.action, job.content = 'no cell in this tab', b''  # d2lbook's empty marker
-            elif not code_cells(nb):
-                job.action, job.content = 'no code', tidy_outputs(nb)
-            else:
-                job.hash = code_hash(nb, environments[tab])
-                previous = job.previous_notebook()
-                reused = previous is not None and with_previous_outputs(nb, previous)
-                if reused:
-                    job.content = tidy_outputs(reused)
-                    unchanged = job.target.read_bytes() == job.content
-                    job.action = 'up to date' if unchanged else 'outputs reused'
-                else:
-                    job.action = 'execute'
-            jobs.append(job)
+            jobs.append(Job(source, name, tab, target, record, markdown, split, nb))
+    if shard is not None:
+        mine = {
+            (page, tab)
+            for tab in tabs
+            for page in shards.members(
+                project, tab, shard, [(job.name, job.nb) for job in jobs if job.tab == tab]
+            )
+        }
+        jobs = [job for job in jobs if (job.name, job.tab) in mine]
+    for job in jobs:
+        decide(job, environments[job.tab])
     return jobs
+
+
+def decide(job, environment):
+    """Whether a notebook runs, or what it is made of without running."""
+    if job.nb is None:
+        job.action, job.content = 'no cell in this tab', b''  # d2lbook's empty marker
+    elif not code_cells(job.nb):
+        job.action, job.content = 'no code', tidy_outputs(job.nb)
+    else:
+        job.hash = code_hash(job.nb, environment)
+        previous = job.previous_notebook()
+        reused = previous is not None and with_previous_outputs(job.nb, previous)
+        if reused:
+            job.content = tidy_outputs(reused)
+            unchanged = job.target.read_bytes() == job.content
+            job.action = 'up to date' if unchanged else 'outputs reused'
+        else:
+            job.action = 'execute'
 
 
 # ------------------------------------------------------------ execution ----
@@ -451,19 +473,30 @@ def align_file_times(project, jobs):
 # ----------------------------------------------------------------- main ----
 
 
-def evaluate(project, tabs):
-    """Evaluate what changed in tabs, a kernel per core at once (at least
-    two: processes.at_once). Returns the summaries of the cells that
-    failed, after printing their reports (none: every notebook is
-    current)."""
+def expected_seconds(project, jobs):
+    """{(page, tab): seconds} each job is expected to run: its time in
+    eval-times.json, or its code cells at its tab's recorded pace."""
+    expected = {}
+    for tab in {job.tab for job in jobs}:
+        cells = {job.name: len(code_cells(job.nb)) for job in jobs if job.tab == tab}
+        for page, seconds in shards.costs(cells, shards.recorded_times(project, tab)).items():
+            expected[page, tab] = seconds
+    return expected
+
+
+def evaluate(project, tabs, shard=None):
+    """Evaluate what changed in tabs (with a shard, only the shard's
+    notebooks of each), a kernel per core at once (at least two:
+    processes.at_once). Returns the summaries of the cells that failed,
+    after printing their reports (none: every notebook is current)."""
     jobs_at_once = at_once()
     logging.getLogger().setLevel(logging.WARNING)
-    jobs = plan(project, tabs)
-    # The notebooks with the most code first, so the longest run does not
-    # start last and keep one core busy while the other idles.
-    to_run = sorted(
-        (job for job in jobs if job.action == 'execute'), key=lambda job: -len(code_cells(job.nb))
-    )
+    jobs = plan(project, tabs, shard)
+    # The longest runs first (by the recorded times), so that the last one
+    # to start is short and no core idles while another still works.
+    to_run = [job for job in jobs if job.action == 'execute']
+    expected = expected_seconds(project, to_run)
+    to_run.sort(key=lambda job: (-expected[job.name, job.tab], job.name, job.tab))
     for job in jobs:
         if job.action == 'outputs reused':
             log(f'{job.label()}  code unchanged, outputs reused')
@@ -501,10 +534,8 @@ def evaluate(project, tabs):
     )
     counts = [(sum(job.action == action for job in jobs), action) for action in SUMMARY_ORDER]
     pages = len({job.source for job in jobs})
-    log(
-        f'{pages} pages × {len(tabs)} tabs: '
-        + ', '.join(f'{n} {action}' for n, action in counts if n)
-    )
+    size = f'shard {shard}: {len(jobs)} notebooks' if shard else f'{pages} pages × {len(tabs)} tabs'
+    log(f'{size}: ' + ', '.join(f'{n} {action}' for n, action in counts if n))
     failed = [job for job in to_run if job.failure]
     if failed:
         # Tracebacks first, then the summaries, so the last lines on the
