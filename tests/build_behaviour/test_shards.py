@@ -71,8 +71,9 @@ def test_the_shards_of_a_tab_export_each_notebook_once_and_together_all(exported
                 assert filecmp.cmp(folder / name, project.build_dir / name, shallow=False), name
 
 
-def test_every_shards_export_merged_leaves_nothing_to_run(exported, tmp_path):
-    """The render job's _build/: every artifact merged into one folder."""
+def test_every_shards_export_merged_leaves_nothing_to_run_and_renders(exported, tmp_path):
+    """The render job's _build/: every artifact merged into one folder,
+    from which the site renders with no kernel."""
     _, exports = exported
     merged = copy_book(tmp_path / 'render')
     build_dir = Project(merged).build_dir
@@ -84,6 +85,10 @@ def test_every_shards_export_merged_leaves_nothing_to_run(exported, tmp_path):
     build_ok(merged, 'eval')
     actions = {entry['action'] for entry in report(merged)['notebooks']}
     assert actions <= {'up to date', 'outputs reused', 'no code', 'no cell in this tab'}, actions
+    build_ok(merged, 'html')
+    project = Project(merged)
+    for page in project.notebook_sources():
+        assert (project.html_dir / project.relative(page)).with_suffix('.html').exists(), page
 
 
 def test_export_without_a_shard_is_refused(exported):

@@ -173,3 +173,45 @@ def test_a_checkout_moved_elsewhere_finds_its_notebooks_current(tmp_path):
     elsewhere = Project(tmp_path / 'elsewhere')
     elsewhere.requirements = elsewhere.root / 'requirements'
     assert actions(elsewhere)[('part/a.md', 'jax')] == 'up to date'
+
+
+@pytest.fixture
+def pages_read(monkeypatch):
+    """The titles of the pages the evaluator parses, in order (its recorded
+    source digests spare it the others)."""
+    read = []
+    parse = evaluator.notebook.read_markdown
+
+    def counting(markdown):
+        read.append(next(line for line in markdown.splitlines() if line.startswith('# ')))
+        return parse(markdown)
+
+    monkeypatch.setattr(evaluator.notebook, 'read_markdown', counting)
+    return read
+
+
+def test_after_a_run_no_page_is_parsed_again(project, pages_read):
+    run_without_kernels(project)
+    pages_read.clear()
+    assert set(actions(project).values()) == {'no code', 'up to date', 'no cell in this tab'}
+    assert pages_read == []
+
+
+def test_an_edit_parses_the_edited_page_once_for_all_its_tabs(project, pages_read):
+    run_without_kernels(project)
+    edit(project, 'part/a.md', 'The code below adds one.', 'The code below adds two.')
+    pages_read.clear()
+    found = actions(project)
+    assert pages_read == ['# A']
+    assert found[('part/a.md', 'pytorch')] == found[('part/a.md', 'jax')] == 'outputs reused'
+
+
+def test_a_change_to_config_ini_parses_every_page_again(project, pages_read):
+    """config.ini sets the default tab and the aliases, which shape every
+    notebook: its change leaves no page unread."""
+    run_without_kernels(project)
+    with (project.root / 'config.ini').open('a') as config:
+        config.write('\n# a comment\n')
+    pages_read.clear()
+    actions(project)
+    assert sorted(pages_read) == ['# A', '# A Book', '# B']

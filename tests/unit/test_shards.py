@@ -204,6 +204,20 @@ def test_the_times_file_is_written_from_the_records_of_the_last_runs(project):
     assert json.loads(job.record.read_text())['seconds'] == 12.3
 
 
+def test_a_time_the_records_lack_stays_and_a_page_gone_leaves(project):
+    """Records made before they kept a time leave the file's time alone;
+    a page the book no longer has is dropped."""
+    for job in evaluator.plan(project, project.tabs):
+        if job.action == 'execute':
+            job.content = evaluator.tidy_outputs(job.nb)
+        job.save()  # no time: as records were made before
+    times = {'pytorch': dict(TIMES['pytorch'], **{'part/gone.md': 3.0})}
+    (project.root / shards.TIMES_FILE).write_text(json.dumps(times))
+    path, timed, untimed = shards.write_times(project)
+    assert json.loads(path.read_text()) == TIMES
+    assert (timed, untimed) == (4, 2 + 6)
+
+
 def test_the_workflow_matrix_has_each_framework_in_its_shards_on_its_runner(project, capsys):
     config = project.root / 'config.ini'
     config.write_text(

@@ -30,8 +30,6 @@ class Framework:
     # What d2l/<module>.py imports from its framework: the import a reader
     # pays anyway (`make bench` compares the helpers' import with it).
     imports: str
-    # The built-in layer that `make bench` times MyDense against.
-    built_in_layer: str
     # KERAS_BACKEND when the chapter's Keras layer runs on this framework,
     # or None when Keras 3 has no backend for it.
     keras_backend: str | None = None
@@ -60,7 +58,6 @@ FRAMEWORKS = {
             brings='PyTorch and Keras',
             kept=('torch', 'keras', 'numpy'),
             imports='import torch; from torch import nn; from torch.nn import functional',
-            built_in_layer='nn.Linear + ReLU',
             keras_backend='torch',
         ),
         Framework(
@@ -70,7 +67,6 @@ FRAMEWORKS = {
             brings='MXNet',
             kept=('mxnet', 'numpy'),
             imports='from mxnet import init, np, npx; from mxnet.gluon import nn',
-            built_in_layer="nn.Dense(activation='relu')",
             python_below='3.12',
             python_below_reason='MXNet 1.9 needs NumPy older than 1.24, which has no wheels '
             'for Python 3.12 or later',
@@ -82,7 +78,6 @@ FRAMEWORKS = {
             brings='JAX, Flax, Optax and Keras',
             kept=('jax', 'jaxlib', 'flax', 'optax', 'keras', 'numpy'),
             imports='import jax; from flax import linen; from jax import numpy',
-            built_in_layer='nn.Dense + relu, jit',
             keras_backend='jax',
         ),
         Framework(
@@ -92,7 +87,6 @@ FRAMEWORKS = {
             brings='TensorFlow and Keras',
             kept=('tensorflow', 'keras', 'numpy'),
             imports='import tensorflow',
-            built_in_layer="Dense(activation='relu')",
             keras_backend='tensorflow',
             # The build uses TensorFlow's CPU-only wheel, which has no macOS
             # build; the same release of `tensorflow` runs the same code.

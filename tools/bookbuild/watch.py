@@ -1,7 +1,8 @@
 """`make watch`: a live preview for authors.
 
 `book watch` builds the site once, serves _build/html/ on localhost, and
-rebuilds when a page, d2l/, static/, config.ini or the bibliography is saved;
+rebuilds when a page or another file config.ini names (the helpers, the
+static files, the bibliography) or config.ini itself is saved;
 every open page then reloads itself. A failed rebuild (a malformed page, a
 failing cell, a Sphinx error) prints its report in the terminal and shows it
 over the page; the next save that builds cleanly takes it away.
@@ -49,12 +50,11 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from . import pipeline
 from .processes import at_once
+from .project import book_sources
 from .render import postprocess
 from .render.html import full_render_if_site_inputs_changed
 from .report import BuildError, log
 
-# What a rebuild reads, besides the pages (relative to the project).
-WATCHED = ('d2l', 'static', 'config.ini', 'references.bib')
 RELOAD_PATH = '/__watch'
 # Added to every HTML page served: reload when a rebuild succeeds, and show
 # a failed rebuild's report over the page.
@@ -292,26 +292,34 @@ class SiteHandler(tornado.web.StaticFileHandler):
         self.set_header('Cache-Control', 'no-store')
 
 
+def watched_names(project):
+    """What a rebuild reads, by top-level name: what config.ini names (the
+    pages' folders, the helpers, the static files, the resources) and
+    config.ini itself, as a copy of the book holds them."""
+    return set(book_sources(project.root))
+
+
 def watched_paths(project):
-    paths = {project.root / name for name in WATCHED if (project.root / name).exists()}
+    paths = {project.root / name for name in watched_names(project)}
     paths |= {page.parent for page in project.notebook_sources()}
     return sorted(paths)
 
 
 class SourceFilter(watchfiles.DefaultFilter):
-    """A saved page, or a file under WATCHED; never the build's own output
+    """A saved page, or a file of watched_names; never the build's own output
     (the root folder, which holds index.md, also holds _build/), nor an
     editor's droppings."""
 
     def __init__(self, project):
         super().__init__(ignore_paths=[str(project.build_dir)])
         self.root = project.root
+        self.names = watched_names(project)
 
     def __call__(self, change, path):
         if not super().__call__(change, path) or path.endswith(('~', '.swp', '.tmp')):
             return False
         relative = os.path.relpath(path, self.root)
-        return relative.endswith('.md') or relative.split(os.sep)[0] in WATCHED
+        return relative.endswith('.md') or relative.split(os.sep)[0] in self.names
 
 
 def rebuild_and_tell(preview):

@@ -7,9 +7,8 @@ ratio holds even on a machine shared with other builds:
     that d2l/<framework>.py needs (goal: under 5% more), each in a fresh
     interpreter, alternating, the fastest of several (a neighbour's build
     only ever adds time, and an import's cost is what remains without it);
-  - d2l's hand-written MyDense against the framework's built-in dense
-    layer plus ReLU, forward and backward, the fastest of alternating rounds
-    (see bench/in_framework.py; goal: within 10%);
+  - the book's own measurements in each framework: the scripts config.ini
+    [bench] in_framework names, each a table's rows;
   - a clean build of the four tabs plus HTML against the plain d2lbook flow
     (`d2lbook build eval --tab X` for every tab, side by side as the old
     driver ran them, then `d2lbook build html --tab all`), each in its own
@@ -89,9 +88,34 @@ def module_name(project, tab):
     return project.lib_file(tab).stem
 
 
-def layer_times(project, tab):
-    times = json.loads(run_in(project, tab, 'layers', tab))
-    return times['custom'], times['builtin']
+def book_benchmarks(project):
+    """The book's own scripts that run in each framework's environment
+    (config.ini [bench] in_framework), each printing a JSON list of rows
+    {measure, ours, reference, unit, goal}."""
+    return [
+        project.root / name
+        for name in project.config.get('bench', 'in_framework', fallback='').split()
+    ]
+
+
+def book_benchmark_rows(project, script, tab):
+    result = subprocess.run(
+        [str(project.env_python(tab)), str(script), tab],
+        cwd=project.root,
+        env=dict(framework_env(), PYTHONPATH=str(project.root)),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise BuildError(f'{project.relative(script)} {tab} failed:\n{result.stderr[-3000:]}')
+    try:
+        rows = json.loads(result.stdout.strip().splitlines()[-1])
+        return [row(r['measure'], r['ours'], r['reference'], r['unit'], r['goal']) for r in rows]
+    except (ValueError, IndexError, KeyError, TypeError) as error:
+        raise BuildError(
+            f'{project.relative(script)} {tab}: its last line is not a JSON list of rows '
+            f'{{measure, ours, reference, unit, goal}} ({error})'
+        ) from error
 
 
 # ---------------------------------------------------------------- builds ----
@@ -579,19 +603,10 @@ def component_table(project):
                 '< 1.05',
             )
         )
-    for tab in tabs:
-        log(f'MyDense vs the built-in dense layer, {tab} ...')
-        ours, reference = layer_times(project, tab)
-        rows.append(
-            row(
-                f'{tab}: MyDense vs {framework(tab).built_in_layer}, fwd+bwd, '
-                '256×1024→1024 f32 CPU, per step',
-                ours,
-                reference,
-                'ms',
-                '≤ 1.10',
-            )
-        )
+    for script in book_benchmarks(project):
+        for tab in tabs:
+            log(f'{project.relative(script)} in {tab} ...')
+            rows += book_benchmark_rows(project, script, tab)
     log('the author\'s loop: make with nothing changed, and make watch after an edit ...')
     loop = author_loop_times(project)
     clean, unchanged, weights = build_times(project)

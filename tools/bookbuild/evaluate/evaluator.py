@@ -99,9 +99,15 @@ def tab_notebook(markdown, tab, project):
     the tab's notebook, or None when the page has code but none for this tab.
     """
     split = notebook.split_markdown_cell(notebook.read_markdown(markdown))
+    return split, tab_notebook_of(split, tab, project)
+
+
+def tab_notebook_of(split, tab, project):
+    """The notebook of one tab from the page's cells (tab_notebook's split),
+    which it leaves as they are."""
     nb = notebook.get_tab_notebook(split, tab, project.default_tab)
     if nb is None:
-        return split, None
+        return None
     if project.library(tab):
         nb = library.replace_alias(nb, project.library(tab))
     nb = library.format_code_nb(nb)
@@ -110,7 +116,7 @@ def tab_notebook(markdown, tab, project):
         # (and the tab, so they stay unique in the merged notebook) keep
         # rebuilds byte-identical.
         cell.id = f'{tab}-{cell.metadata["origin_pos"]}'
-    return split, nb
+    return nb
 
 
 def code_cells(nb):
@@ -213,9 +219,34 @@ class Job:
     seconds: float = 0.0  # this run's
     recorded_seconds: float = None  # the run that made the outputs, if recorded
     evaluated: str = None  # the UTC date the outputs were made, YYYY-MM-DD
+    digest: str = ''  # source_digest: what the notebook is made from
+    needs_decision: bool = False  # read, and not yet decided
 
     def label(self):
         return f'{self.tab:<10} {self.name}'
+
+    def unchanged_since_recorded(self):
+        """Whether the notebook on disk was made from exactly this page,
+        tab and environment (the record's source digest), and is as the
+        record says; then it is up to date, as it is, and so is the record."""
+        try:
+            record = json.loads(self.record.read_text())
+            if record.get('source') != self.digest:
+                return False
+            data = self.target.read_bytes()
+        except (OSError, ValueError):
+            return False
+        if record.get('notebook_sha256') != sha256(data):
+            return False
+        self.hash = record.get('code_hash', '')
+        self.content = data
+        self.evaluated = record.get('evaluated')
+        self.recorded_seconds = record.get('seconds')
+        if self.hash:
+            self.action = 'up to date'
+        else:
+            self.action = 'no cell in this tab' if not data else 'no code'
+        return True
 
     def previous_notebook(self):
         """The last run's notebook, if it was built from the same code."""
@@ -236,7 +267,11 @@ class Job:
         """Write the notebook (unless unchanged) and the record of its code."""
         if not (self.target.exists() and self.target.read_bytes() == self.content):
             write_atomic(self.target, self.content)
-        record = {'code_hash': self.hash, 'notebook_sha256': sha256(self.content)}
+        record = {
+            'code_hash': self.hash,
+            'notebook_sha256': sha256(self.content),
+            'source': self.digest,
+        }
         if self.evaluated:
             record['evaluated'] = self.evaluated
         # How long the outputs took to make (shards.py balances by it).
@@ -253,19 +288,54 @@ class Job:
         self.record.unlink(missing_ok=True)
 
 
+def source_digest(markdown, tab, environment, settings):
+    """What a tab's notebook of a page is made from: the page as written,
+    the tab, its environment, and the settings and code that turn a page
+    into notebooks (plan_settings). Equal digests make equal notebooks, so
+    a page whose digest is the one its record holds needs no reading."""
+    digest = hashlib.sha256(settings)
+    for part in (tab.encode(), environment, markdown.encode()):
+        digest.update(len(part).to_bytes(8, 'little') + part)
+    return digest.hexdigest()
+
+
+def plan_settings(project):
+    """What, besides a page and its environment, goes into its notebooks:
+    config.ini and the other dependencies (the default tab, the aliases),
+    d2lbook's pins, and this module, which builds the notebooks."""
+    parts = [Path(__file__).read_bytes(), project.requirements_file('book').read_bytes()]
+    parts += [path.read_bytes() for path in project.dependencies()]
+    return b'\0'.join(parts)
+
+
 def plan(project, tabs, shard=None):
     """Build every tab notebook and decide what has to run; with a shard
-    (shards.Shard), only the notebooks of that shard of each tab."""
+    (shards.Shard), only the notebooks of that shard of each tab.
+
+    A page unchanged since its notebook of a tab was made (the record's
+    source digest) is up to date without being read again: an edit reads
+    only the pages it touched, however large the book."""
     environments = {tab: environment_identity(project, tab) for tab in tabs}
+    settings = plan_settings(project)
     jobs = []
     for source in project.notebook_sources():
         name = project.relative(source)
         markdown = source.read_text(encoding='utf-8')
+        split = None
         for tab in tabs:
-            split, nb = tab_notebook(markdown, tab, project)
             target = project.evaluated_notebook(source, tab)
             record = project.eval_record(source, tab)
-            jobs.append(Job(source, name, tab, target, record, markdown, split, nb))
+            digest = source_digest(markdown, tab, environments[tab], settings)
+            job = Job(source, name, tab, target, record, markdown, None, None, digest=digest)
+            if shard is None and job.unchanged_since_recorded():
+                jobs.append(job)
+                continue
+            if split is None:
+                # The page's cells, read once for all its tabs.
+                split = notebook.split_markdown_cell(notebook.read_markdown(markdown))
+            job.split, job.nb = split, tab_notebook_of(split, tab, project)
+            job.needs_decision = True
+            jobs.append(job)
     if shard is not None:
         mine = {
             (page, tab)
@@ -276,7 +346,8 @@ def plan(project, tabs, shard=None):
         }
         jobs = [job for job in jobs if (job.name, job.tab) in mine]
     for job in jobs:
-        decide(job, environments[job.tab])
+        if job.needs_decision:
+            decide(job, environments[job.tab])
     return jobs
 
 

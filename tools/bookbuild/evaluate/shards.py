@@ -123,15 +123,21 @@ def recorded_times(project, tab):
 
 def write_times(project):
     """eval-times.json from the evaluation records: the seconds of each
-    notebook's last run, in every tab. Returns (its path, how many notebooks
-    it times, how many have code but no time on record)."""
+    notebook's last run, in every tab. A notebook whose record has no time
+    (made before records kept one) keeps the time the file had; a page no
+    longer in the book leaves it. Returns (its path, how many notebooks it
+    times, how many have code and no time anywhere)."""
+    pages = [project.relative(source) for source in project.notebook_sources()]
     times, untimed = {}, 0
     for tab in project.tabs:
-        for source in project.notebook_sources():
+        before = recorded_times(project, tab)
+        for page, source in zip(pages, project.notebook_sources(), strict=True):
             path = project.eval_record(source, tab)
             record = json.loads(path.read_text()) if path.exists() else {}
             if 'seconds' in record:
-                times.setdefault(tab, {})[project.relative(source)] = round(record['seconds'], 1)
+                times.setdefault(tab, {})[page] = round(record['seconds'], 1)
+            elif record.get('code_hash') and page in before:
+                times.setdefault(tab, {})[page] = before[page]
             elif record.get('code_hash'):
                 untimed += 1
     path = times_file(project)

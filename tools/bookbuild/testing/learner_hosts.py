@@ -275,7 +275,7 @@ def installed(python):
         '{d.metadata["Name"].lower().replace("_", "-"): d.version for d in m.distributions()}))'
     )
     # Isolated (-I): the current folder, which may hold the repository's own
-    # d2l_custom_layers.egg-info, is not on the path.
+    # <package>.egg-info (the d2l package's, from config.ini), is not on the path.
     result = subprocess.run(
         [str(python), '-I', '-c', script], capture_output=True, text=True, check=True
     )
