@@ -558,6 +558,8 @@ def main(project, only=None, scales=None):
             with tempfile.TemporaryDirectory(prefix='bench-scale-') as scratch:
                 for factor in scales:
                     results[factor] = scale_times(project, factor, scratch)
+                    # Each size's table as soon as it is measured.
+                    print('\n' + scale_tables(results)[-1], flush=True)
             sections += [
                 '## The book at scale',
                 '',
