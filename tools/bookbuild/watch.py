@@ -176,6 +176,7 @@ class Preview:
             parallel=1,
         )
         self.sphinx.connect('html-page-context', lambda app, page, *rest: self.written.add(page))
+        keep_doctrees_for_figure_numbers()
 
     def _close_sphinx(self):
         if self.sphinx_context is not None:
@@ -218,6 +219,39 @@ class Preview:
             )
             shown['render'] += f' ({parts})'
         return ', '.join(f'{name} {spent}' for name, spent in shown.items())
+
+
+def keep_doctrees_for_figure_numbers():
+    """With numbered figures (d2lbook's conf.py), Sphinx walks the doctree
+    of every page after any edit to number the figures again, unpickling
+    each from disk: at 50 pages most of a rebuild's time. The walk only
+    reads, so the preview keeps each page's doctree for it until the page's
+    pickle changes; the writing steps still unpickle their own copies."""
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    assign = TocTreeCollector.assign_figure_numbers
+    if getattr(assign, 'kept', False):
+        return
+    kept = {}
+
+    def assign_figure_numbers(self, env):
+        load = env.get_doctree
+
+        def get_doctree(docname):
+            state = os.stat(os.path.join(env.doctreedir, docname + '.doctree'))
+            key = (state.st_mtime_ns, state.st_size)
+            if docname not in kept or kept[docname][0] != key:
+                kept[docname] = (key, load(docname))
+            return kept[docname][1]
+
+        env.get_doctree = get_doctree
+        try:
+            return assign(self, env)
+        finally:
+            del env.get_doctree
+
+    assign_figure_numbers.kept = True
+    TocTreeCollector.assign_figure_numbers = assign_figure_numbers
 
 
 def memoize_pandoc():

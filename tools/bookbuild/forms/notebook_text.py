@@ -26,9 +26,11 @@ the pages beneath them, and a page's headings number its subsections. The
 words it writes are the edition's, from the languages registry (languages.py).
 """
 
+import hashlib
+import json
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..languages import language
@@ -116,6 +118,21 @@ class Book:
             self.project.config['pdf'].get('bibfile', '') if 'pdf' in self.project.config else ''
         )
         self.bibliography = load_bibliography(root / bibfile) if bibfile else {}
+
+    def digest(self):
+        """What the text of any notebook can take from the book: the pages'
+        titles, numbers and tables of contents, the labels and equations,
+        and the bibliography. An edit that leaves these alone changes no
+        other page's notebook."""
+        pages = [(p.path, p.title, p.number, p.tocs) for p in self.pages.values()]
+        parts = [
+            self.lang,
+            pages,
+            sorted((label, asdict(t)) for label, t in self.labels.items()),
+            sorted((label, asdict(t)) for label, t in self.equations.items()),
+            sorted((key, asdict(r)) for key, r in self.bibliography.items()),
+        ]
+        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
     def reading_order(self):
         """The pages' paths as a reader meets them: the root page, then each

@@ -2,10 +2,15 @@
 where readers get them: each variant's folder and the zips (`build`), and
 the plain notebooks the site serves (`write_site_notebooks`)."""
 
+import json
 import shutil
+import tempfile
+from pathlib import Path
 
 import nbformat
 
+from ...evaluate import versions
+from ...files import digest_of, write_atomic
 from ...processes import build_each
 from ...report import BuildError, log
 from ..d2lbook_steps import d2lbook_build
@@ -35,13 +40,19 @@ def reader_variants(edition, tab, variants=VARIANTS):
                 )
                 by_variant[variant] = with_install_cell(edition.project, variant_nb, plain_nb, tab)
         for variant in variants:
-            notebook = readable_markdown(
-                edition, without_build_marks(by_variant[variant]), variant, tab, page
+            made[variant, relative] = reader_notebook(
+                edition, variant, tab, page, by_variant[variant]
             )
-            notebook.cells.insert(0, header_cell(edition, variant, tab, page))
-            notebook.metadata = kernel_metadata(edition.project, variant, tab, page)
-            made[variant, relative] = notebook
     return made
+
+
+def reader_notebook(edition, variant, tab, page, notebook):
+    """A notebook of d2lbook's as the reader gets it: readable markdown, no
+    build marks, a header cell and the host's metadata."""
+    notebook = readable_markdown(edition, without_build_marks(notebook), variant, tab, page)
+    notebook.cells.insert(0, header_cell(edition, variant, tab, page))
+    notebook.metadata = kernel_metadata(edition.project, variant, tab, page)
+    return notebook
 
 
 def gather(edition, tab):
@@ -78,38 +89,90 @@ def d2lbook_notebooks(edition, tab):
         )
 
 
-def d2lbook_ipynb(edition, tab):
-    """What `d2lbook build ipynb --tab <tab>` writes, done in this process:
-    d2lbook copies the evaluated notebooks and turns their tables of
-    contents into links. Starting d2lbook costs seconds per tab, and its
-    own step would only check that the notebooks the site was just rendered
-    from are current."""
-    from d2lbook.build import update_ipynb_toc
-
-    evaluated = edition.build_dir / edition.project.tab_folder('eval', tab)
-    target = edition.d2lbook_dir('plain', tab)
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(evaluated, target)
-    update_ipynb_toc(str(target))
+# What the site's notebooks were made from, by tab and page (under the
+# edition's build folder): a rebuild makes again only those whose inputs changed.
+SITE_NOTEBOOKS_STAMP = '.site-notebooks.json'
+# The code that makes a notebook's text: all of the build package.
+PACKAGE = Path(__file__).resolve().parents[2]
 
 
 def write_site_notebooks(project, lang='en'):
     """The notebooks the pages' download links serve: each framework's plain
     executed notebooks, as `make notebooks` writes them, under the edition's
     html/notebooks/<tab>/ (project.site_notebooks), so that the site alone
-    offers them. Runs after the edition's site is rendered."""
+    offers them. Runs after the edition's site is rendered.
+
+    A notebook is made again only when what it is made from changed: its
+    evaluated notebook, what the book's text refers to (notebook_text.Book:
+    titles, numbers, labels, references), which frameworks have the page,
+    its outputs line, and the build's code and config.ini. An edit of one
+    page rewrites that page's notebooks, not the book's."""
     edition = Edition(project, lang)
+    stamp = edition.build_dir / SITE_NOTEBOOKS_STAMP
+    try:
+        before = json.loads(stamp.read_text())
+    except (OSError, ValueError):
+        before = {}
+    code = [path for path in sorted(PACKAGE.rglob('*.py')) if '__pycache__' not in path.parts]
+    context = digest_of(lang, edition.book.digest(), project.root / 'config.ini', *code)
+    after, made = {}, 0
     for tab in project.tabs:
-        d2lbook_ipynb(edition, tab)
-        written = reader_variants(edition, tab, variants=('plain',))
+        eval_root = edition.build_dir / project.tab_folder('eval', tab)
         folder = project.site_notebooks(tab, lang)
-        shutil.rmtree(folder, ignore_errors=True)
-        for (_, relative), notebook in written.items():
-            target = folder / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(notebook, target)
+        wanted, changed = set(), {}
+        for evaluated in sorted(eval_root.rglob('*.ipynb')):
+            if evaluated.stat().st_size == 0:  # d2lbook's "no cell in this tab" marker
+                continue
+            relative = evaluated.relative_to(eval_root)
+            page = relative.with_suffix('').as_posix()
+            wanted.add(folder / relative)
+            inputs = digest_of(
+                context,
+                evaluated.read_bytes(),
+                [other for other in project.tabs if project.has_notebook(other, page)],
+                versions.outputs_line(project, page, tab, lang) or '',
+            )
+            after[f'{tab}/{relative.as_posix()}'] = inputs
+            if (
+                before.get(f'{tab}/{relative.as_posix()}') != inputs
+                or not (folder / relative).exists()
+            ):
+                changed[relative] = evaluated
+        for relative, notebook in site_notebooks(edition, tab, changed).items():
+            write_atomic(folder / relative, nbformat.writes(notebook))
+            made += 1
+        for old in folder.rglob('*.ipynb') if folder.exists() else []:
+            if old not in wanted:
+                old.unlink()
+    write_atomic(stamp, json.dumps(after, indent=1, sort_keys=True) + '\n')
     folder = project.site_notebooks(project.default_tab, lang).parent
-    log(f"{lang}: the pages' download notebooks in {project.relative(folder)}/")
+    log(f"{lang}: the pages' download notebooks in {project.relative(folder)}/ ({made} made again)")
+
+
+def site_notebooks(edition, tab, evaluated):
+    """{relative path: the plain reader's notebook} of the evaluated
+    notebooks given ({relative path: file}), as `make notebooks` makes them
+    from d2lbook's ipynb folder: d2lbook's tables of contents made links
+    (its own update_ipynb_toc, on copies of just these), then reader_notebook."""
+    from d2lbook.build import update_ipynb_toc
+
+    if not evaluated:
+        return {}
+    with tempfile.TemporaryDirectory(prefix='site-notebooks-') as scratch:
+        for relative, path in evaluated.items():
+            (Path(scratch) / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, Path(scratch) / relative)
+        update_ipynb_toc(scratch)
+        return {
+            relative: reader_notebook(
+                edition,
+                'plain',
+                tab,
+                relative.with_suffix('').as_posix(),
+                nbformat.read(Path(scratch) / relative, as_version=4),
+            )
+            for relative in evaluated
+        }
 
 
 def build(project, lang='en', selected=None):
