@@ -139,7 +139,8 @@ def write_site_notebooks(project, lang='en'):
             ):
                 changed[relative] = evaluated
         for relative, notebook in site_notebooks(edition, tab, changed).items():
-            write_atomic(folder / relative, nbformat.writes(notebook))
+            # As nbformat.write writes it (with a last newline), atomically.
+            write_atomic(folder / relative, nbformat.writes(notebook).rstrip('\n') + '\n')
             made += 1
         for old in folder.rglob('*.ipynb') if folder.exists() else []:
             if old not in wanted:
