@@ -317,29 +317,44 @@ def test_each_evaluation_job_evaluates_its_shard_and_hands_on_only_its_notebooks
 def test_the_evaluated_notebooks_are_kept_between_runs_under_their_code_hashes(tmp_path):
     """Before evaluating, a job restores its shard's notebooks by the key
     `book eval-shard` prints (the code hashes of the shard's notebooks),
-    or, when that key is new, the last ones of the shard or the framework;
-    it saves them under the key when the key was new, even after a failure
-    (a failed notebook leaves no output behind)."""
+    or, when that key is new, the latest of the shard or the framework. A
+    complete evaluation is saved under the key; after a failure, what passed
+    is saved under a key of the run's own, which the next run restores by
+    the prefix (a cache is never replaced, so a partial one under the key
+    would stay partial)."""
     evaluate_job = jobs()['evaluate']
     steps = evaluate_job['steps']
     order = [step.get('id') or step.get('uses', step.get('name')) for step in steps]
     [restore] = steps_using(evaluate_job, 'actions/cache/restore')
-    [save] = steps_using(evaluate_job, 'actions/cache/save')
-    evaluation = next(step for step in steps if ' eval ' in step.get('run', '') + ' ')
+    saves = steps_using(evaluate_job, 'actions/cache/save')
+    [complete] = [step for step in saves if step['with']['key'] == '${{ steps.shard.outputs.key }}']
+    [partial] = [step for step in saves if step is not complete]
     assert order.index('shard') < steps.index(restore) < order.index('restored')
-    assert order.index('restored') < steps.index(evaluation) < steps.index(save)
+    assert order.index('restored') < order.index('evaluate') < steps.index(complete)
     assert restore['id'] == 'restore'
-    assert restore['with']['key'] == save['with']['key'] == '${{ steps.shard.outputs.key }}'
-    assert restore['with']['path'] == save['with']['path'] == '_build/'
+    assert restore['with']['key'] == '${{ steps.shard.outputs.key }}'
+    assert restore['with']['path'] == complete['with']['path'] == partial['with']['path'] == '_build/'
     restore_keys = restore['with']['restore-keys'].splitlines()
     assert restore_keys == ['${{ steps.shard.outputs.key-prefix }}', 'evaluated-${{ matrix.tab }}-']
-    for hit, failed, saved in [
-        ('true', False, False),
-        ('false', False, True),
-        ('false', True, True),
-    ]:
-        context = {'steps.restore.outputs.cache-hit': hit}
-        assert evaluate(save['if'], context, failed) == saved, (hit, failed)
+    run = '${{ github.run_id }}-${{ github.run_attempt }}'
+    assert partial['with']['key'] == f'{restore_keys[0]}partial-{run}'
+    cases = [
+        # (the evaluation, an exact hit, the key, the job failed): (complete, partial) saved
+        (('success', 'false', 'evaluated-x', False), (True, False)),
+        (('success', 'true', 'evaluated-x', False), (False, False)),
+        (('failure', 'false', 'evaluated-x', True), (False, True)),
+        (('failure', 'true', 'evaluated-x', True), (False, True)),
+        # The set-up failed before there was a key: nothing to save under.
+        (('skipped', '', '', True), (False, False)),
+    ]
+    for (outcome, hit, key, failed), saved in cases:
+        context = {
+            'steps.evaluate.outcome': outcome,
+            'steps.restore.outputs.cache-hit': hit,
+            'steps.shard.outputs.key': key,
+        }
+        found = (evaluate(complete['if'], context, failed), evaluate(partial['if'], context, failed))
+        assert found == saved, (outcome, hit, key, failed)
     # The key the step prints, on this repository's book.
     tab = TABS[0]
     script = step_with_id(evaluate_job, 'shard')['run'].replace('${{ matrix.tab }}', tab)
