@@ -333,7 +333,9 @@ def test_the_evaluated_notebooks_are_kept_between_runs_under_their_code_hashes(t
     assert order.index('restored') < order.index('evaluate') < steps.index(complete)
     assert restore['id'] == 'restore'
     assert restore['with']['key'] == '${{ steps.shard.outputs.key }}'
-    assert restore['with']['path'] == complete['with']['path'] == partial['with']['path'] == '_build/'
+    assert (
+        restore['with']['path'] == complete['with']['path'] == partial['with']['path'] == '_build/'
+    )
     restore_keys = restore['with']['restore-keys'].splitlines()
     assert restore_keys == ['${{ steps.shard.outputs.key-prefix }}', 'evaluated-${{ matrix.tab }}-']
     run = '${{ github.run_id }}-${{ github.run_attempt }}'
@@ -353,7 +355,10 @@ def test_the_evaluated_notebooks_are_kept_between_runs_under_their_code_hashes(t
             'steps.restore.outputs.cache-hit': hit,
             'steps.shard.outputs.key': key,
         }
-        found = (evaluate(complete['if'], context, failed), evaluate(partial['if'], context, failed))
+        found = (
+            evaluate(complete['if'], context, failed),
+            evaluate(partial['if'], context, failed),
+        )
         assert found == saved, (outcome, hit, key, failed)
     # The key the step prints, on this repository's book.
     tab = TABS[0]

@@ -122,3 +122,14 @@ def test_a_book_three_times_the_size_builds(tmp_path):
                 for number in (2, 3):
                     copied = f'{chapter}-{number}' + name.removeprefix(chapter)
                     assert (project.html_dir / copied).with_suffix('.html').exists(), copied
+
+
+def test_export_into_a_folder_that_holds_files_is_refused(exported):
+    """Another shard's files there would go into this shard's artifact."""
+    root, exports = exported
+    [(folder, _)] = [exports[tab, 1] for tab in Project(root).tabs][:1]
+    result = build(
+        root, 'eval', Project(root).tabs[0], '--shard', f'1/{SHARDS}', '--export', str(folder)
+    )
+    assert result.returncode == 1
+    assert f'--export {folder}: the folder is not empty' in result.stdout

@@ -132,3 +132,17 @@ def test_each_host_opens_the_published_notebook_of_its_form(project):
 def test_a_tab_the_frameworks_registry_does_not_know_is_refused_with_the_file(book):
     with pytest.raises(BuildError, match=r'config.ini: \[build\] tabs names chainer, which'):
         book(tabs='pytorch, chainer')
+
+
+def test_a_copy_of_a_book_holds_what_config_ini_names_and_never_its_output(book):
+    from bookbuild.project import book_sources
+
+    project = book({'index.md': '# A\n', 'part/a.md': '# B\n', 'notes.txt': 'not named\n'})
+    (project.build_dir / 'stale.md').parent.mkdir(parents=True)
+    (project.build_dir / 'stale.md').write_text('# old\n')
+    config = project.root / 'config.ini'
+    config.write_text(
+        config.read_text().replace('notebooks = *.md part/*.md', 'notebooks = **/*.md')
+    )
+    assert 'out' not in book_sources(project.root)
+    assert set(book_sources(project.root)) == {'config.ini', 'index.md', 'part', 'd2l'}

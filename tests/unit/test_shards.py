@@ -241,6 +241,14 @@ def test_the_workflow_matrix_has_each_framework_in_its_shards_on_its_runner(proj
         ('shards = pytorch, two', r"\[ci\] shards: pytorch, 'two' is not a whole number"),
         ('shards = pytorch, 0', r"\[ci\] shards: pytorch, '0' is not a whole number"),
         ('gpu = pytorch, tensorflow', r'\[ci\] gpu names \[.tensorflow.\], not tabs'),
+        (
+            'runner = tensorflow, big',
+            r"\[ci\] runner: 'tensorflow, big' names tensorflow, not a tab",
+        ),
+        (
+            'gpu = pytorch',
+            r'\[ci\] gpu names pytorch, whose runner is ubuntu-latest, which has no GPU',
+        ),
     ],
 )
 def test_a_ci_setting_that_cannot_be_read_is_named(project, setting, message):
@@ -248,3 +256,20 @@ def test_a_ci_setting_that_cannot_be_read_is_named(project, setting, message):
     config.write_text(config.read_text() + f'\n[ci]\n{setting}\n')
     with pytest.raises(BuildError, match=message):
         cli.ci_matrix(type(project)(project.root))
+
+
+def test_a_framework_moved_to_a_gpu_runner_keeps_its_cpu_outputs_apart(project):
+    before = every_key(project)
+    config = project.root / 'config.ini'
+    config.write_text(config.read_text() + '\n[ci]\nrunner = jax, gpu-box\ngpu = jax\n')
+    after = every_key(type(project)(project.root))
+    assert {key for key in before if before[key] != after[key]} == {('jax', 1), ('jax', 2)}
+
+
+def test_a_shard_without_code_still_keys_its_environment(book):
+    """Its versions record depends on the environment, and nothing else in
+    its key would."""
+    project = book({'index.md': '# A Book\n\nProse only.\n'})
+    key = shards.cache_key(project, 'jax', Shard(1, 1))
+    (project.root / 'd2l/jax.py').write_text('jax_helper = 2\n')
+    assert shards.cache_key(project, 'jax', Shard(1, 1)) != key

@@ -326,7 +326,7 @@ COMMANDS = [
     Command('test', 'run every test suite in its environment', run_test_suites),
     Command(
         'bench',
-        'time the build, the imports and the layers, and the build of larger books; '
+        'time the build, the helpers and the book\'s own measurements, and the build of larger books; '
         'writes _build/bench.md',
         bench,
         options={

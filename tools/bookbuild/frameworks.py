@@ -30,7 +30,7 @@ class Framework:
     # What d2l/<module>.py imports from its framework: the import a reader
     # pays anyway (`make bench` compares the helpers' import with it).
     imports: str
-    # KERAS_BACKEND when the chapter's Keras layer runs on this framework,
+    # KERAS_BACKEND that runs Keras 3 on this framework (for a page's Keras code),
     # or None when Keras 3 has no backend for it.
     keras_backend: str | None = None
     # Other names of `distribution` that the build's environment may hold.

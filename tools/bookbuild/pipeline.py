@@ -34,7 +34,7 @@ def check_sources(project):
     problems = check.check(project)
     if problems:
         raise BuildError(
-            f"the chapter's source has {len(problems)} problem(s); nothing was run:\n"
+            f"the book's pages have {len(problems)} problem(s); nothing was run:\n"
             + '\n'.join(problems)
         )
     log(
@@ -67,9 +67,14 @@ def export_shard(project, tabs, shard, destination):
     from .evaluate import shards
 
     destination = Path(destination)
+    if destination.exists() and any(destination.iterdir()):
+        raise BuildError(
+            f'--export {destination}: the folder is not empty; a shard exports into an empty one'
+        )
     copied = 0
     for tab in tabs:
-        for path in shards.shard_outputs(project, tab, shards.members(project, tab, shard)):
+        pages = shards.members(project, tab, shard)
+        for path in shards.shard_outputs(project, tab, shard, pages):
             if not path.exists():
                 raise BuildError(f'shard {shard} of {tab}: {project.relative(path)} was not made')
             target = destination / path.relative_to(project.build_dir)

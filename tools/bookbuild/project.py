@@ -62,6 +62,8 @@ def book_sources(root):
     for pattern in patterns:
         for match in glob.glob(str(root / pattern), recursive=True):
             names.add(Path(match).relative_to(root).parts[0])
+    # A broad pattern (**/*.md) must not take the build's own output along.
+    names.discard(config.get('build', 'output_dir', fallback='_build'))
     return sorted(name for name in names if (root / name).exists())
 
 
@@ -381,9 +383,16 @@ class Project:
 
     def ci_setting(self, key, tab, default):
         """One framework's value of a [ci] setting, or the default when the
-        section, the setting or the framework's line is absent."""
+        section, the setting or the framework's line is absent. A line for a
+        framework that is not a tab is refused: it would be ignored."""
         if not self.config.has_option('ci', key):
             return default
+        for line in self.config['ci'][key].strip().splitlines():
+            name = line.split(',', 1)[0].strip()
+            if name not in self.tabs:
+                raise BuildError(
+                    f'config.ini [ci] {key}: {line.strip()!r} names {name}, not a tab ({self.tabs})'
+                )
         try:
             return self.per_tab('ci', key, tab)
         except KeyError:
@@ -406,6 +415,11 @@ class Project:
         unknown = set(gpu_tabs) - set(self.tabs)
         if unknown:
             raise BuildError(f'config.ini [ci] gpu names {sorted(unknown)}, not tabs ({self.tabs})')
+        if tab in gpu_tabs and self.ci_runner(tab) == DEFAULT_RUNNER:
+            raise BuildError(
+                f'config.ini [ci] gpu names {tab}, whose runner is {DEFAULT_RUNNER}, which has '
+                f'no GPU: give {tab} a runner with GPUs in [ci] runner'
+            )
         return tab in gpu_tabs
 
     @property

@@ -239,7 +239,7 @@ def keep_doctrees_for_figure_numbers():
 
         def get_doctree(docname):
             state = os.stat(os.path.join(env.doctreedir, docname + '.doctree'))
-            key = (state.st_mtime_ns, state.st_size)
+            key = (state.st_ino, state.st_mtime_ns, state.st_ctime_ns, state.st_size)
             if docname not in kept or kept[docname][0] != key:
                 kept[docname] = (key, load(docname))
             return kept[docname][1]

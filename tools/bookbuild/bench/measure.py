@@ -1,4 +1,4 @@
-"""`make bench`: time the helpers, the layers and the build against references.
+"""`make bench`: the helpers, the book's own measurements and the build, timed.
 
 Every figure is a pair measured side by side in this one run, so that the
 ratio holds even on a machine shared with other builds:

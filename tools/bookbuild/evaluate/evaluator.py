@@ -541,6 +541,22 @@ def align_file_times(project, jobs):
             merged.unlink()
 
 
+def forget_removed_pages(project, tabs, jobs):
+    """The notebooks and records of pages the book no longer has go: no form
+    is made from a page that left (a shard sees only its own pages, so it
+    leaves this to a whole evaluation)."""
+    for tab in tabs:
+        kept = {path for job in jobs if job.tab == tab for path in (job.target, job.record)}
+        folders = [
+            (project.eval_dir(tab), '*.ipynb'),
+            (project.build_dir / 'eval_records' / tab, '*.json'),
+        ]
+        for folder, pattern in folders:
+            for path in folder.rglob(pattern) if folder.exists() else []:
+                if path not in kept:
+                    path.unlink()
+
+
 # ----------------------------------------------------------------- main ----
 
 
@@ -586,6 +602,8 @@ def evaluate(project, tabs, shard=None):
         else:
             job.save()
     copy_resources(project, tabs)
+    if shard is None:
+        forget_removed_pages(project, tabs, jobs)
     align_file_times(project, jobs)
     report = {
         'jobs_at_once': jobs_at_once,

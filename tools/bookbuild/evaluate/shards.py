@@ -177,15 +177,19 @@ def key_prefix(tab, shard):
 
 
 def cache_key(project, tab, shard):
-    """The key of the shard's evaluated notebooks: its pages and, for each,
-    the code hash that decides whether the notebook runs (the page's code in
-    the tab, the helpers, the environment it runs in)."""
+    """The key of the shard's evaluated notebooks: the environment they run
+    in and its device (config.ini [ci] gpu), the shard's pages and, for
+    each, the code hash that decides whether the notebook runs (the page's
+    code in the tab, the helpers, the environment)."""
     from .evaluator import code_cells, code_hash, environment_identity
 
     pages = tab_pages(project, tab)
     mine = set(members(project, tab, shard, pages))
     environment = environment_identity(project, tab)
-    digest = hashlib.sha256()
+    # The environment and the device count even for a shard without code:
+    # its versions record comes from them.
+    digest = hashlib.sha256(environment)
+    digest.update(b'gpu' if project.ci_gpu(tab) else b'cpu')
     for page, nb in pages:
         if page in mine:
             hashed = code_hash(nb, environment) if nb is not None and code_cells(nb) else ''
@@ -193,11 +197,13 @@ def cache_key(project, tab, shard):
     return key_prefix(tab, shard) + digest.hexdigest()[:32]
 
 
-def shard_outputs(project, tab, pages):
-    """The files under _build/ that the evaluation of `pages` in `tab` makes:
-    each notebook and its record, and the versions the tab ran with."""
+def shard_outputs(project, tab, shard, pages):
+    """The files under _build/ that the evaluation of a shard's `pages` in
+    `tab` makes: each notebook and its record, and, from the first shard
+    (which always installs the framework, so its record is never one
+    restored from an older environment), the versions the tab ran with."""
     files = []
     for page in pages:
         source = project.root / page
         files += [project.evaluated_notebook(source, tab), project.eval_record(source, tab)]
-    return files + [project.versions_file(tab)]
+    return files + ([project.versions_file(tab)] if shard.index == 1 else [])

@@ -20,10 +20,11 @@ from .install import with_install_cell
 from .zips import write_zip
 
 
-def reader_variants(edition, tab, variants=VARIANTS):
+def reader_variants(edition, tab):
     """{(variant, path under the variant's folder): notebook} of one tab's
-    notebooks in the variants asked for, made from d2lbook's folders
-    (nothing is written)."""
+    notebooks in every variant, made from d2lbook's folders (nothing is
+    written)."""
+    variants = VARIANTS
     plain_root = edition.d2lbook_dir('plain', tab)
     made = {}
     for plain_path in sorted(plain_root.rglob('*.ipynb')):
@@ -114,14 +115,23 @@ def write_site_notebooks(project, lang='en'):
     except (OSError, ValueError):
         before = {}
     code = [path for path in sorted(PACKAGE.rglob('*.py')) if '__pycache__' not in path.parts]
-    context = digest_of(lang, edition.book.digest(), project.root / 'config.ini', *code)
+    context = digest_of(
+        lang,
+        edition.book.digest(),
+        project.root / 'config.ini',
+        project.requirements_file('book'),  # d2lbook's and nbformat's releases
+        *code,
+    )
+    pages = [project.relative(source) for source in project.notebook_sources()]
     after, made = {}, 0
     for tab in project.tabs:
         eval_root = edition.build_dir / project.tab_folder('eval', tab)
         folder = project.site_notebooks(tab, lang)
         wanted, changed = set(), {}
-        for evaluated in sorted(eval_root.rglob('*.ipynb')):
-            if evaluated.stat().st_size == 0:  # d2lbook's "no cell in this tab" marker
+        for page_file in pages:
+            evaluated = eval_root / Path(page_file).with_suffix('.ipynb')
+            # d2lbook's "no cell in this tab" marker is an empty file.
+            if not evaluated.exists() or evaluated.stat().st_size == 0:
                 continue
             relative = evaluated.relative_to(eval_root)
             page = relative.with_suffix('').as_posix()
