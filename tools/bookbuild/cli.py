@@ -62,16 +62,16 @@ def eval_shard(project, names, shard):
     and how many of them would run now (the environment is needed then)."""
     from .evaluate import evaluator, shards
 
-    [tab] = names if len(names) == 1 else [None]
-    if tab is None:
+    if len(names) != 1:
         raise BuildError(f'eval-shard takes one tab, of {project.tabs}; got {names or "none"}')
-    known_tabs(project, [tab])
+    [tab] = known_tabs(project, names)
     shard = Shard.parse(shard)
+    # One plan of the shard gives both what would run and the key.
     jobs = evaluator.plan(project, [tab], shard)
     to_run = sum(job.action == 'execute' for job in jobs)
     if not project.versions_file(tab).exists():
         to_run += 1  # the versions the outputs were made with are read in the environment
-    print(f'key={shards.cache_key(project, tab, shard)}')
+    print(f'key={shards.cache_key(project, tab, shard, jobs)}')
     print(f'key-prefix={shards.key_prefix(tab, shard)}')
     print(f'notebooks={len(jobs)}')
     print(f'to-run={to_run}')

@@ -176,24 +176,22 @@ def key_prefix(tab, shard):
     return f'{CACHE_PREFIX}-{tab}-{shard.slug}-'
 
 
-def cache_key(project, tab, shard):
+def cache_key(project, tab, shard, jobs=None):
     """The key of the shard's evaluated notebooks: the environment they run
     in and its device (config.ini [ci] gpu), the shard's pages and, for
     each, the code hash that decides whether the notebook runs (the page's
-    code in the tab, the helpers, the environment)."""
-    from .evaluator import code_cells, code_hash, environment_identity
+    code in the tab, the helpers, the environment). jobs: the evaluator's
+    plan of the shard in `tab`, if the caller has made it already."""
+    from .evaluator import environment_identity, plan
 
-    pages = tab_pages(project, tab)
-    mine = set(members(project, tab, shard, pages))
-    environment = environment_identity(project, tab)
+    jobs = plan(project, [tab], shard) if jobs is None else jobs
     # The environment and the device count even for a shard without code:
     # its versions record comes from them.
-    digest = hashlib.sha256(environment)
+    digest = hashlib.sha256(environment_identity(project, tab))
     digest.update(b'gpu' if project.ci_gpu(tab) else b'cpu')
-    for page, nb in pages:
-        if page in mine:
-            hashed = code_hash(nb, environment) if nb is not None and code_cells(nb) else ''
-            digest.update(f'{page}\0{hashed}\n'.encode())
+    for job in jobs:
+        # A page without code in the tab has no code hash: ''.
+        digest.update(f'{job.name}\0{job.hash}\n'.encode())
     return key_prefix(tab, shard) + digest.hexdigest()[:32]
 
 
