@@ -5,15 +5,24 @@
  *   - remembers the choice (localStorage), so that a reload or another page
  *     opens on it;
  *   - opens on the framework a link names, `page.html?framework=jax`, and
- *     remembers it as a click would (an unknown name is ignored); a button
- *     beside each tab bar copies such a link;
- *   - shows a code group's frameworks side by side, all of them or those the
- *     reader ticks, each column labelled, with its outputs under its code;
- *     remembered like the framework, and back to tabs on narrow screens
- *     (book.css);
+ *     remembers it as a click would (an unknown name is ignored);
+ *   - gives a page with code groups one bar of controls, which stays under
+ *     the header while the reader scrolls: the framework, side by side (and
+ *     which frameworks to show), and a button that copies a link to the
+ *     page on the selected framework. Each code group keeps only its tabs,
+ *     and a small link to itself (`?framework=jax#<group id>`);
+ *   - shows the code groups' frameworks side by side, all of them or those
+ *     the reader ticks, each column labelled, with its outputs under its
+ *     code; four to a row on wide screens, two on narrower ones, and back
+ *     to tabs on a phone (book.css). Long lines wrap there, with a hanging
+ *     indent, so that no code is cut off at a column's edge;
  *   - makes the tab bars tabs for keyboards and screen readers: tablist, tab
  *     and tabpanel roles, aria-selected and aria-controls; the arrow keys,
  *     Home and End move between tabs, and Enter or Space selects one;
+ *   - shows a preview of a cross-reference's target (its number, title and
+ *     first paragraph) or of a citation's full reference, on hover or
+ *     focus; Escape closes it. The build writes each page's previews into
+ *     the page (render/previews.py), so they work offline;
  *   - on an edition's page, points the links of its translation notes to the
  *     English page at the reader's framework (`?framework=`).
  *
@@ -111,8 +120,10 @@ var d2lbookSelectTab = select_tab;
 select_tab = function (index) {
   d2lbookSelectTab(index);
   markSelected(index);
+  markBarChoice(index);
   focusScrollables();
   keepFrameworkInLinks(frameworkNames()[index]);
+  keepFrameworkInGroupLinks(frameworkNames()[index]);
 };
 
 // A translation note's link to the English page (tools/bookbuild/editions/
@@ -181,7 +192,14 @@ function addTabRoles(group) {
   });
 }
 
-// ------------------------------------------------------ link and columns ----
+// ------------------------------------------------------------- the bar ----
+
+function element(tag, className, text) {
+  var made = document.createElement(tag);
+  if (className) made.className = className;
+  if (text !== undefined) made.textContent = text;
+  return made;
+}
 
 function frameworkLink(name) {
   var url = new URL(window.location.href);
@@ -199,7 +217,7 @@ function selectedFramework() {
 function copyLink(button) {
   var url = frameworkLink(selectedFramework());
   button.setAttribute('data-link', url);
-  var status = button.parentNode.querySelector('.framework-link-status');
+  var status = document.querySelector('.framework-link-status');
   var done = function () {
     status.textContent = frameworkWord('copied', {url: url});
   };
@@ -209,6 +227,123 @@ function copyLink(button) {
     done();
   }
 }
+
+function markBarChoice(index) {
+  document.querySelectorAll('.framework-choice input').forEach(function (radio, i) {
+    radio.checked = i === index;
+  });
+}
+
+// The framework: one radio button per framework, so that the arrow keys
+// move between them as in any radio group.
+function frameworkChoice(names) {
+  var choice = element('fieldset', 'framework-choice');
+  choice.appendChild(element('legend', '', frameworkWord('tabs', {})));
+  names.forEach(function (name, i) {
+    var option = element('label', 'framework-choice__option');
+    var radio = element('input');
+    radio.type = 'radio';
+    radio.name = 'framework-choice';
+    radio.value = name;
+    radio.addEventListener('change', function () {
+      if (!radio.checked) return;
+      tagClick(name);
+      select_tab(i);
+    });
+    option.appendChild(radio);
+    option.appendChild(element('span', '', frameworkTitle(name)));
+    choice.appendChild(option);
+  });
+  return choice;
+}
+
+function sideBySideControls(names) {
+  var toggle = element('button', 'side-by-side-toggle', frameworkWord('sideBySide', {}));
+  toggle.type = 'button';
+  toggle.setAttribute('aria-pressed', 'false');
+  toggle.addEventListener('click', function () {
+    showColumns(shownColumns() ? null : names);
+  });
+
+  var columns = element('fieldset', 'framework-columns');
+  columns.appendChild(element('legend', '', frameworkWord('columns', {})));
+  names.forEach(function (name) {
+    var label = element('label', 'framework-column');
+    var box = element('input');
+    box.type = 'checkbox';
+    box.value = name;
+    box.addEventListener('change', function () {
+      var shown = (shownColumns() || []).filter(function (n) { return n !== name; });
+      if (box.checked) shown.push(name);
+      shown.sort(function (a, b) { return names.indexOf(a) - names.indexOf(b); });
+      showColumns(shown.length ? shown : null);
+    });
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(' ' + frameworkTitle(name)));
+    columns.appendChild(label);
+  });
+  return [toggle, columns];
+}
+
+function linkControls() {
+  var link = element('button', 'framework-link', frameworkWord('link', {}));
+  link.type = 'button';
+  link.addEventListener('click', function () { copyLink(link); });
+  link.addEventListener('focus', function () {
+    link.setAttribute('aria-label', frameworkWord('linkLabel', {framework: frameworkTitle(selectedFramework())}));
+  });
+  var status = element('span', 'framework-link-status');
+  status.setAttribute('role', 'status');
+  return [link, status];
+}
+
+// One bar for the page, under its title (and the title's notebook buttons).
+function addBar(names) {
+  var bar = element('div', 'framework-bar');
+  bar.setAttribute('role', 'group');
+  bar.setAttribute('aria-label', frameworkWord('bar', {}));
+  bar.appendChild(frameworkChoice(names));
+  sideBySideControls(names).concat(linkControls()).forEach(function (control) {
+    bar.appendChild(control);
+  });
+  var title = document.querySelector('.page-content h1');
+  if (title) {
+    title.parentNode.insertBefore(bar, title.nextSibling);
+  } else {
+    var content = document.querySelector('.page-content');
+    content.insertBefore(bar, content.firstChild);
+  }
+}
+
+// ------------------------------------------------- each group's own link ----
+
+// A group's id: its section's, and its place in that section, so that a
+// link to it survives edits elsewhere on the page.
+function nameGroups(groups) {
+  var counts = {};
+  groups.forEach(function (group) {
+    var section = group.closest('section');
+    var base = (section && section.id) || 'page';
+    counts[base] = (counts[base] || 0) + 1;
+    group.id = base + '-code-' + counts[base];
+  });
+}
+
+function addGroupLink(group) {
+  var link = element('a', 'code-group-link', '#');
+  link.setAttribute('data-group', group.id);
+  group.insertBefore(link, group.firstChild);
+}
+
+function keepFrameworkInGroupLinks(name) {
+  if (!name) return;
+  document.querySelectorAll('a.code-group-link').forEach(function (link) {
+    link.href = '?framework=' + encodeURIComponent(name) + '#' + link.getAttribute('data-group');
+    link.setAttribute('aria-label', frameworkWord('groupLink', {framework: frameworkTitle(name)}));
+  });
+}
+
+// ------------------------------------------------------------- columns ----
 
 function shownColumns() {
   var stored = storedValue(COLUMNS_STORAGE_KEY);
@@ -229,79 +364,186 @@ function showColumns(shown) {
   codeGroups().forEach(function (group) {
     group.classList.toggle('side-by-side', !!shown);
     group.style.setProperty('--framework-columns', shown ? shown.length : 1);
+    group.style.setProperty('--framework-columns-narrow', shown ? Math.min(shown.length, 2) : 1);
     panelsOf(group).forEach(function (panel, i) {
       panel.toggleAttribute('data-shown', !!shown && shown.indexOf(names[i]) >= 0);
     });
-    var tools = group.querySelector(':scope > .code-group-tools');
-    tools.querySelector('.side-by-side-toggle').setAttribute('aria-pressed', shown ? 'true' : 'false');
-    tools.querySelectorAll('.framework-column input').forEach(function (box) {
-      box.checked = !!shown && shown.indexOf(box.value) >= 0;
-    });
+  });
+  var bar = document.querySelector('.framework-bar');
+  bar.classList.toggle('side-by-side', !!shown);
+  bar.querySelector('.side-by-side-toggle').setAttribute('aria-pressed', shown ? 'true' : 'false');
+  bar.querySelectorAll('.framework-column input').forEach(function (box) {
+    box.checked = !!shown && shown.indexOf(box.value) >= 0;
   });
   focusScrollables();
 }
 
-function addTools(group) {
-  var names = frameworkNames();
-  var tools = document.createElement('div');
-  tools.className = 'code-group-tools';
-
-  var link = document.createElement('button');
-  link.type = 'button';
-  link.className = 'framework-link';
-  link.textContent = frameworkWord('link', {});
-  link.addEventListener('click', function () { copyLink(link); });
-  link.addEventListener('focus', function () {
-    link.setAttribute('aria-label', frameworkWord('linkLabel', {framework: frameworkTitle(selectedFramework())}));
-  });
-  var status = document.createElement('span');
-  status.className = 'framework-link-status';
-  status.setAttribute('role', 'status');
-
-  var toggle = document.createElement('button');
-  toggle.type = 'button';
-  toggle.className = 'side-by-side-toggle';
-  toggle.textContent = frameworkWord('sideBySide', {});
-  toggle.setAttribute('aria-pressed', 'false');
-  toggle.addEventListener('click', function () {
-    showColumns(shownColumns() ? null : names);
-  });
-
-  var columns = document.createElement('fieldset');
-  columns.className = 'framework-columns';
-  var legend = document.createElement('legend');
-  legend.textContent = frameworkWord('columns', {});
-  columns.appendChild(legend);
-  names.forEach(function (name) {
-    var label = document.createElement('label');
-    label.className = 'framework-column';
-    var box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = name;
-    box.addEventListener('change', function () {
-      var shown = (shownColumns() || []).filter(function (n) { return n !== name; });
-      if (box.checked) shown.push(name);
-      shown.sort(function (a, b) { return names.indexOf(a) - names.indexOf(b); });
-      showColumns(shown.length ? shown : null);
+// Each line of a code or output box in its own span, with its indent, so
+// that in a narrow column a long line wraps under its own start, not under
+// the start of the box (book.css). The text stays exactly the same.
+function splitLines(box) {
+  var lines = [[]];
+  Array.from(box.childNodes).forEach(function (node) {
+    var pieces = node.textContent.split('\n');
+    pieces.forEach(function (piece, i) {
+      if (i > 0) lines.push([]);
+      if (!piece) return;
+      var line = lines[lines.length - 1];
+      var indent = line.length ? '' : /^ */.exec(piece)[0];
+      if (indent) {
+        // A line's indent in a span of its own, which a narrow column may
+        // show narrower (book.css): it holds nothing but spaces.
+        line.push(element('span', 'code-indent', indent));
+        piece = piece.slice(indent.length);
+        if (!piece) return;
+      }
+      if (node.nodeType === Node.TEXT_NODE) {
+        lines[lines.length - 1].push(document.createTextNode(piece));
+      } else {
+        var copy = node.cloneNode(false);
+        copy.textContent = piece;
+        lines[lines.length - 1].push(copy);
+      }
+      // A long name such as tf.keras.layers.Layer may break after its dots,
+      // brackets and commas before it breaks anywhere else.
+      if (/[.(\[,]$/.test(piece)) lines[lines.length - 1].push(element('wbr'));
     });
-    label.appendChild(box);
-    label.appendChild(document.createTextNode(' ' + frameworkTitle(name)));
-    columns.appendChild(label);
   });
+  var ended = lines.length > 1 && lines[lines.length - 1].length === 0;
+  if (ended) lines.pop();
+  box.textContent = '';
+  lines.forEach(function (nodes, i) {
+    var line = element('span', 'code-line');
+    nodes.forEach(function (node) { line.appendChild(node); });
+    var indent = /^ */.exec(line.textContent)[0].length;
+    line.style.setProperty('--indent', indent);
+    if (i < lines.length - 1 || ended) line.appendChild(document.createTextNode('\n'));
+    box.appendChild(line);
+  });
+}
 
-  tools.appendChild(link);
-  tools.appendChild(toggle);
-  tools.appendChild(columns);
-  tools.appendChild(status);
-  group.insertBefore(tools, group.firstChild);
-
-  // Each column says which framework it is.
+function addColumnLabels(group) {
+  var names = frameworkNames();
   panelsOf(group).forEach(function (panel, i) {
-    var label = document.createElement('p');
-    label.className = 'framework-label';
-    label.textContent = frameworkTitle(names[i]);
-    panel.insertBefore(label, panel.firstChild);
+    panel.insertBefore(element('p', 'framework-label', frameworkTitle(names[i])), panel.firstChild);
+    panel.querySelectorAll('pre').forEach(splitLines);
   });
+}
+
+// d2lbook's copy buttons copy what a reader would select in the box, and a
+// selection across the lines' spans can differ from the code when the lines
+// wrap: a button copies the box's text instead, which is the code exactly.
+// (Set on the click, in the capture phase, before ClipboardJS reads it.)
+document.addEventListener('click', function (event) {
+  var button = event.target.closest && event.target.closest('a.copybtn[data-clipboard-target]');
+  if (!button) return;
+  var box = document.querySelector(button.getAttribute('data-clipboard-target'));
+  if (box) button.setAttribute('data-clipboard-text', box.textContent);
+}, true);
+
+// ------------------------------------------------------------ previews ----
+
+// What the build wrote into the page (render/previews.py): for each link
+// target the page has, its number, title and first paragraph, or a
+// citation's full reference.
+function pagePreviews() {
+  var data = document.getElementById('book-previews');
+  if (!data) return {};
+  try {
+    return JSON.parse(data.textContent);
+  } catch (error) {
+    return {};
+  }
+}
+
+var PREVIEW_ID = 'reference-preview';
+
+function previewBox() {
+  var box = document.getElementById(PREVIEW_ID);
+  if (box) return box;
+  box = element('div', 'reference-preview');
+  box.id = PREVIEW_ID;
+  box.setAttribute('role', 'tooltip');
+  box.hidden = true;
+  // Hovering the preview keeps it open; leaving it for anything but its
+  // link closes it.
+  box.addEventListener('mouseleave', function (event) {
+    if (box.previewLink && event.relatedTarget !== box.previewLink
+        && !box.previewLink.contains(event.relatedTarget)) {
+      hidePreview();
+    }
+  });
+  document.body.appendChild(box);
+  return box;
+}
+
+function showPreview(link, preview) {
+  var box = previewBox();
+  if (box.previewLink && box.previewLink !== link) box.previewLink.removeAttribute('aria-describedby');
+  box.previewLink = link;
+  box.setAttribute('data-kind', preview.kind);
+  box.textContent = '';
+  var heading = element('p', 'reference-preview__title');
+  if (preview.number) heading.appendChild(element('span', 'reference-preview__number', preview.number + ' '));
+  heading.appendChild(document.createTextNode(preview.title));
+  box.appendChild(heading);
+  if (preview.text) {
+    var text = element('p', 'reference-preview__text');
+    text.innerHTML = preview.text; // written by the build from the book's own pages
+    box.appendChild(text);
+  }
+  box.hidden = false;
+  // Under the link, or above it when there is no room below; never off the
+  // window's edge.
+  var at = link.getBoundingClientRect();
+  var width = box.offsetWidth;
+  var left = Math.max(8, Math.min(at.left, window.innerWidth - width - 8));
+  var top = at.bottom;
+  if (top + box.offsetHeight > window.innerHeight - 8 && at.top > box.offsetHeight) {
+    top = at.top - box.offsetHeight;
+  }
+  box.style.left = left + 'px';
+  box.style.top = top + 'px';
+  link.setAttribute('aria-describedby', PREVIEW_ID);
+  if (window.MathJax && MathJax.typesetPromise && box.querySelector('.math')) {
+    MathJax.typesetPromise([box]);
+  }
+  box.setAttribute('data-open', 'true');
+}
+
+function hidePreview() {
+  var box = document.getElementById(PREVIEW_ID);
+  if (!box || box.hidden) return;
+  if (box.previewLink) box.previewLink.removeAttribute('aria-describedby');
+  box.previewLink = null;
+  box.hidden = true;
+  box.removeAttribute('data-open');
+}
+
+function addPreviews() {
+  var previews = pagePreviews();
+  document.querySelectorAll('.page-content a.reference.internal').forEach(function (link) {
+    if (link.closest('.toctree-wrapper, .localtoc, .side-doc-outline, .globaltoc')) return;
+    var preview = previews[link.getAttribute('href')];
+    if (!preview) return;
+    link.classList.add('has-preview');
+    // The preview says it all: no second, native tooltip beside it.
+    link.removeAttribute('title');
+    var open = function () { showPreview(link, preview); };
+    link.addEventListener('mouseenter', open);
+    link.addEventListener('focus', open);
+    link.addEventListener('blur', hidePreview);
+    link.addEventListener('mouseleave', function (event) {
+      var box = document.getElementById(PREVIEW_ID);
+      if (!box || !box.contains(event.relatedTarget)) hidePreview();
+    });
+  });
+  document.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape') hidePreview();
+  });
+  var content = document.querySelector('.mdl-layout__content');
+  if (content) content.addEventListener('scroll', hidePreview, {passive: true});
+  window.addEventListener('resize', hidePreview);
 }
 
 // ------------------------------------------------------------ page load ----
@@ -309,11 +551,14 @@ function addTools(group) {
 $(document).ready(function () {
   // Runs after d2lbook's own ready handler, which selected the first tab.
   var groups = codeGroups();
+  var names = frameworkNames();
+  nameGroups(groups);
   groups.forEach(function (group) {
     addTabRoles(group);
-    addTools(group);
+    addColumnLabels(group);
+    addGroupLink(group);
   });
-  var names = frameworkNames();
+  if (groups.length) addBar(names);
   // Any page takes the link's framework, with code groups or not.
   var known = Object.keys(FRAMEWORK_TITLES);
   var asked = (new URLSearchParams(window.location.search).get('framework') || '').toLowerCase();
@@ -330,6 +575,10 @@ $(document).ready(function () {
   if (groups.length) {
     showColumns(shownColumns());
   }
+  addPreviews();
   focusScrollables();
+  // A link to a code group: its id exists only now.
+  var target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  if (target && target.classList.contains('mdl-tabs')) target.scrollIntoView();
   document.documentElement.setAttribute('data-ready', 'true');
 });

@@ -33,6 +33,7 @@ from ..evaluate.versions import outputs_line
 from ..frameworks import framework
 from ..languages import language
 from ..project import PUBLISHED_BRANCH
+from . import previews
 
 # d2lbook's tooltip of the MXNet button (d2lbook/colab.py, _get_colab_html).
 MXNET_TOOLTIP = re.compile(r'<div class="mdl-tooltip" data-mdl-for="Colab_\[mxnet\]">[^<]*</div>')
@@ -158,26 +159,45 @@ def with_launch_links(project, page_html, page, lang):
 
 def postprocess_site(project, lang='en'):
     """The note, the edition's labels and Colab links, the launch and
-    download links, and valid roles on every page of a rendered site."""
-    html_dir = project.html_dir_of(lang)
+    download links, valid roles and the previews of references on every
+    page of a rendered site."""
+    html_dir = Path(project.html_dir_of(lang))
     pages = set(project.notebook_sources())
-    for path in sorted(Path(html_dir).rglob('*.html')):
+    written = {}
+    done = {}
+    for path in sorted(html_dir.rglob('*.html')):
         page = path.read_text(encoding='utf-8')
-        done = colab_in_language(in_language(page, lang), lang).replace(MISSPELT_ROLE, '')
-        if 'Colab_[mxnet]' in page:
-            done = with_note(done, lang)
-            if f'class="{NOTE_CLASS}"' not in done:
-                raise RuntimeError(
-                    f'{path}: d2lbook\'s MXNet "Colab" button has no tooltip any '
-                    'more, so the note on its Python version has nowhere to go'
-                )
-        name = path.relative_to(html_dir).with_suffix('').as_posix()
-        if 'id="Colab_[' in page and (project.root / f'{name}.md') in pages:
-            done = with_launch_links(project, done, name, lang)
-            if f'class="{LAUNCH_CLASS}"' not in done:
-                raise RuntimeError(
-                    f'{path}: d2lbook\'s "Colab" buttons changed shape, so the Studio Lab, '
-                    'Kaggle and download links have nowhere to go (render/postprocess.py, BUTTON_BOX)'
-                )
-        if done != page:
-            path.write_text(done, encoding='utf-8')
+        written[path] = page
+        done[path] = finished(project, path, page, html_dir, pages, lang)
+    # The previews come from every page as finished, so they go in last.
+    by_address = {path.relative_to(html_dir).as_posix(): page for path, page in done.items()}
+    known = previews.targets(by_address)
+    for path, page in done.items():
+        address = path.relative_to(html_dir).as_posix()
+        try:
+            page = previews.with_previews(page, previews.previews_of(address, page, known))
+        except ValueError as error:
+            raise RuntimeError(f'{path}: {error}') from None
+        if page != written[path]:
+            path.write_text(page, encoding='utf-8')
+
+
+def finished(project, path, page, html_dir, pages, lang):
+    """One page with everything but its previews."""
+    done = colab_in_language(in_language(page, lang), lang).replace(MISSPELT_ROLE, '')
+    if 'Colab_[mxnet]' in page:
+        done = with_note(done, lang)
+        if f'class="{NOTE_CLASS}"' not in done:
+            raise RuntimeError(
+                f'{path}: d2lbook\'s MXNet "Colab" button has no tooltip any '
+                'more, so the note on its Python version has nowhere to go'
+            )
+    name = path.relative_to(html_dir).with_suffix('').as_posix()
+    if 'id="Colab_[' in page and (project.root / f'{name}.md') in pages:
+        done = with_launch_links(project, done, name, lang)
+        if f'class="{LAUNCH_CLASS}"' not in done:
+            raise RuntimeError(
+                f'{path}: d2lbook\'s "Colab" buttons changed shape, so the Studio Lab, '
+                'Kaggle and download links have nowhere to go (render/postprocess.py, BUTTON_BOX)'
+            )
+    return done

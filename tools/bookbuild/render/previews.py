@@ -1,0 +1,159 @@
+"""The previews of a page's cross-references and citations, written into the
+page, so that static/frameworks.js can show them on hover or focus without
+fetching anything (the site works offline, and from files).
+
+Every rendered page of a site is read once (render/postprocess.py already
+reads them all). From each, the targets a link can name:
+
+- a section: its ids (the section's own and the labels just before its
+  heading), its number, its title and its first paragraph;
+- a citation of the bibliography page: its label and its full reference.
+
+Then each page gets, before `</body>`, one JSON block with the previews of
+the links it holds: `{href: {kind, number, title, text}}`, keyed by the
+link's href exactly as the page writes it. `text` is the paragraph's HTML
+with its links, ids and classes of links taken out (it stays inline text:
+emphasis, code, math).
+
+The text is the site's own, so an edition's previews are in its language.
+Every page is written afresh on every build, so a preview never lags
+behind its target. Standard library only, like render/postprocess.py.
+"""
+
+import html
+import json
+import posixpath
+import re
+from dataclasses import asdict, dataclass
+
+# Sphinx's HTML5 writer: a section, the labels before its heading, the heading.
+SECTION = re.compile(
+    r'<section id="(?P<id>[^"]+)">\s*(?P<labels>(?:<span id="[^"]+"></span>\s*)*)'
+    r'<h(?P<level>[1-6])>(?P<heading>.*?)</h(?P=level)>',
+    re.S,
+)
+LABEL = re.compile(r'<span id="([^"]+)"></span>')
+SECTION_NUMBER = re.compile(r'<span class="section-number">(.*?)</span>', re.S)
+# The end of a heading's own text: the permalink, then d2lbook's notebook
+# buttons in a page's title.
+HEADING_END = re.compile(r'<a class="headerlink"|<div class="d2l-tabs"')
+# A plain paragraph: Sphinx writes a body paragraph as a bare <p>; the
+# translation notes' own words carry a class (editions/markers.py).
+PARAGRAPH = re.compile(r'<p>(.*?)</p>', re.S)
+NEXT_SECTION = re.compile(r'<section id=')
+# sphinxcontrib-bibtex's entries on the bibliography page.
+CITATION = re.compile(r'<div class="citation" id="(?P<id>[^"]+)"[^>]*>(?P<entry>.*?)</div>', re.S)
+LINK = re.compile(r'<a class="reference internal[^"]*" href="(?P<href>[^"]*)"')
+TAG = re.compile(r'<[^>]+>')
+ANCHOR_TAG = re.compile(r'</?a\b[^>]*>')
+ID_ATTRIBUTE = re.compile(r'\s(?:id|aria-describedby)="[^"]*"')
+SCRIPT_ID = 'book-previews'
+# What write_previews put into a page before.
+WRITTEN = re.compile(rf'<script type="application/json" id="{SCRIPT_ID}">.*?</script>\n?', re.S)
+
+
+@dataclass(frozen=True)
+class Preview:
+    kind: str  # 'section' or 'citation'
+    number: str  # '1.2.' for a numbered section; '' otherwise
+    title: str  # plain text
+    text: str  # inline HTML, or ''
+
+
+def plain(fragment):
+    """The text of an HTML fragment, on one line."""
+    return ' '.join(html.unescape(TAG.sub('', fragment)).split())
+
+
+def inline(fragment):
+    """A paragraph's HTML with no links and no ids, on one line."""
+    return ' '.join(ID_ATTRIBUTE.sub('', ANCHOR_TAG.sub('', fragment)).split())
+
+
+def sections(page):
+    """{id: Preview} for each section of a page's HTML, under every id a
+    link may use to reach it."""
+    found = {}
+    matches = list(SECTION.finditer(page))
+    for at, match in enumerate(matches):
+        heading = match.group('heading')
+        number = SECTION_NUMBER.search(heading)
+        heading = SECTION_NUMBER.sub('', heading)
+        end = HEADING_END.search(heading)
+        title = plain(heading[: end.start()] if end else heading)
+        # The first paragraph before the next section starts.
+        stop = NEXT_SECTION.search(page, match.end())
+        paragraph = PARAGRAPH.search(page, match.end(), stop.start() if stop else len(page))
+        if paragraph and '<div class="citation"' in page[match.end() : paragraph.start()]:
+            paragraph = None  # a bibliography's entries are no section's text
+        preview = Preview(
+            kind='section',
+            number=plain(number.group(1)) if number else '',
+            title=title,
+            text=inline(paragraph.group(1)) if paragraph else '',
+        )
+        for target in [match.group('id'), *LABEL.findall(match.group('labels'))]:
+            found[target] = preview
+        if at == 0:
+            found[''] = preview  # a link to the page itself
+    return found
+
+
+def citations(page):
+    """{id: Preview} for each entry of a bibliography page."""
+    found = {}
+    for match in CITATION.finditer(page):
+        entry = match.group('entry')
+        body = PARAGRAPH.search(entry)
+        found[match.group('id')] = Preview(
+            kind='citation',
+            number='',
+            title=plain(entry[: body.start()] if body else entry),  # its label, [Author, year]
+            text=inline(body.group(1)) if body else '',
+        )
+    return found
+
+
+def targets(pages):
+    """{(page path, id): Preview} over a site: pages is {path: HTML}, with
+    paths relative to the site's root, in POSIX form."""
+    found = {}
+    for path, page in pages.items():
+        for target, preview in {**sections(page), **citations(page)}.items():
+            found[(path, target)] = preview
+    return found
+
+
+def previews_of(path, page, known):
+    """{href: Preview} for the internal links of one page."""
+    found = {}
+    folder = posixpath.dirname(path)
+    for href in sorted(set(LINK.findall(page))):
+        address, _, target = html.unescape(href).partition('#')
+        if '?' in address or '://' in address:
+            continue
+        linked = posixpath.normpath(posixpath.join(folder, address)) if address else path
+        preview = known.get((linked, target))
+        if preview:
+            found[html.unescape(href)] = preview
+    return found
+
+
+def with_previews(page, previews):
+    """The page's HTML with its block of previews (instead of any before);
+    without one when it has no link to preview."""
+    page = WRITTEN.sub('', page)
+    if not previews:
+        return page
+    data = json.dumps(
+        {href: asdict(preview) for href, preview in previews.items()},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    # Nothing in the data may end the script element early.
+    data = data.replace('</', '<\\/')
+    block = f'<script type="application/json" id="{SCRIPT_ID}">{data}</script>\n'
+    end = page.rfind('</body>')
+    if end < 0:
+        raise ValueError('the page has no </body> to put its previews before')
+    return page[:end] + block + page[end:]
