@@ -313,6 +313,13 @@ function addBar(names) {
     var content = document.querySelector('.page-content');
     content.insertBefore(bar, content.firstChild);
   }
+  // A jump to a heading or a code group stops below the bar, however many
+  // lines the bar takes at this width (book.css, scroll-margin-top).
+  var keepClear = function () {
+    document.documentElement.style.setProperty('--custom-layers-bar-height', bar.offsetHeight + 8 + 'px');
+  };
+  keepClear();
+  if (window.ResizeObserver) new ResizeObserver(keepClear).observe(bar);
 }
 
 // ------------------------------------------------- each group's own link ----
@@ -548,6 +555,41 @@ function addPreviews() {
 
 // ------------------------------------------------------------ page load ----
 
+// The theme's header folds its second row away once the content scrolls
+// (Material Design Lite's waterfall header), which moves the content up:
+// then() once it has folded and stopped moving.
+function withHeaderFolded(then) {
+  var header = document.querySelector('.mdl-layout__header--waterfall');
+  var content = document.querySelector('.mdl-layout__content');
+  if (!header || !content) {
+    then();
+    return;
+  }
+  (function settle() {
+    var folded = header.classList.contains('is-compact') && !header.classList.contains('is-animating');
+    // A page too short to scroll never folds the header.
+    if (folded || content.scrollHeight <= content.clientHeight) {
+      then();
+      return;
+    }
+    if (content.scrollTop === 0) content.scrollTop = 1;
+    window.requestAnimationFrame(settle);
+  })();
+}
+
+// Once the theme shows the page (its body starts hidden) and Material
+// Design Lite has built its layout (which moves the content into the pane
+// that scrolls), then(): a scroll before that would be lost.
+function whenLaidOut(then) {
+  var layout = document.querySelector('.mdl-layout');
+  var shown = getComputedStyle(document.body).display !== 'none';
+  if (shown && (!layout || layout.classList.contains('is-upgraded'))) {
+    then();
+  } else {
+    window.requestAnimationFrame(function () { whenLaidOut(then); });
+  }
+}
+
 $(document).ready(function () {
   // Runs after d2lbook's own ready handler, which selected the first tab.
   var groups = codeGroups();
@@ -577,8 +619,10 @@ $(document).ready(function () {
   }
   addPreviews();
   focusScrollables();
-  // A link to a code group: its id exists only now.
+  // A link to a place on the page: a code group's id exists only now, so
+  // the browser found nothing to scroll to; and a heading the browser did
+  // scroll to moves when the header folds. Scroll once the header has folded.
   var target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
-  if (target && target.classList.contains('mdl-tabs')) target.scrollIntoView();
+  if (target) whenLaidOut(function () { withHeaderFolded(function () { target.scrollIntoView(); }); });
   document.documentElement.setAttribute('data-ready', 'true');
 });

@@ -192,6 +192,18 @@ class Reader:
         self.context.close()
 
 
+def serious_violations(reader):
+    """What axe-core finds serious or critical on the reader's page, as it
+    is now."""
+    reader.page.add_script_tag(path=str(PROJECT.axe_script))
+    results = reader.page.evaluate('axe.run(document, {resultTypes: ["violations"]})')
+    return [
+        f'{v["id"]} ({v["impact"]}): {v["help"]} at {[n["target"] for n in v["nodes"][:3]]}'
+        for v in results['violations']
+        if v['impact'] in ('serious', 'critical')
+    ]
+
+
 def serve(directory):
     """A server of directory on 127.0.0.1; returns (server, its URL)."""
     handler = functools.partial(QuietHandler, directory=str(directory))

@@ -2,17 +2,18 @@
 static/book.css, static/dark.css): a link that names a framework, code
 groups side by side, tabs for keyboards and screen readers, no serious
 accessibility violation in light or dark mode, and a page that fits a phone.
+The bar of code controls, code that fits its column, and the previews of
+references are in test_page_reading.py.
 """
 
 import nbformat
 import pytest
 from playwright.sync_api import expect
 
-from book_paths import PROJECT, SECTION, TABS
+from book_paths import SECTION, TABS
 from bookbuild.frameworks import FRAMEWORKS
-from browser_reader import EDITIONS, PAGES, SCREENSHOTS, SECTION_PAGE, Reader
+from browser_reader import EDITIONS, PAGES, SCREENSHOTS, SECTION_PAGE, Reader, serious_violations
 
-AXE = PROJECT.axe_script
 FRAMEWORK_TITLES = {tab: entry.title for tab, entry in FRAMEWORKS.items()}
 PHONE = {'width': 390, 'height': 844}
 
@@ -62,10 +63,11 @@ def test_the_link_button_copies_a_link_that_opens_on_the_selected_framework(
     reader.open(SECTION_PAGE)
     reader.click_tab('mxnet', group=2)
     expect(reader.page.locator('.mdl-tabs__tab[aria-selected="true"]').first).to_have_text('mxnet')
-    button = reader.page.locator('.framework-link').nth(2)
+    button = reader.page.locator('.framework-bar .framework-link')
+    expect(button).to_have_count(1)
     reader.click(button)
     # The status says so once the clipboard holds the link.
-    expect(reader.page.locator('.framework-link-status').nth(2)).to_contain_text(
+    expect(reader.page.locator('.framework-bar .framework-link-status')).to_contain_text(
         f'/{SECTION_PAGE}?framework=mxnet'
     )
     copied = reader.page.evaluate('navigator.clipboard.readText()')
@@ -140,11 +142,11 @@ def columns(reader):
 
 
 def toggle_side_by_side(reader, on):
-    """Press the first "Side by side" button, and wait until the script has
-    shown the columns or the tabs (it marks every such button pressed or not)."""
-    toggles = reader.page.locator('.side-by-side-toggle')
-    reader.click(toggles.first)
-    expect(toggles.last).to_have_attribute('aria-pressed', 'true' if on else 'false')
+    """Press the bar's "Side by side" button, and wait until the script has
+    shown the columns or the tabs (it marks the button pressed or not last)."""
+    toggle = reader.page.locator('.framework-bar .side-by-side-toggle')
+    reader.click(toggle)
+    expect(toggle).to_have_attribute('aria-pressed', 'true' if on else 'false')
 
 
 def test_side_by_side_shows_labelled_columns_remembered_across_pages(browser, site_url, edition):
@@ -173,13 +175,30 @@ def test_side_by_side_shows_labelled_columns_remembered_across_pages(browser, si
     reader.close()
 
 
-def test_side_by_side_falls_back_to_tabs_on_a_narrow_screen(browser, site_url):
+def rows(reader):
+    """For each code group: its visible panels, grouped into rows by their
+    top edge, each row as the number of panels in it."""
+    return reader.page.evaluate('''() => Array.from(document.querySelectorAll('.mdl-tabs'))
+        .filter(g => g.querySelector(':scope > .mdl-tabs__tab-bar'))
+        .map(group => {
+            const tops = Array.from(group.querySelectorAll(':scope > .mdl-tabs__panel'))
+                .filter(p => p.offsetHeight > 0).map(p => Math.round(p.getBoundingClientRect().top));
+            return [...new Set(tops)].map(top => tops.filter(t => t === top).length);
+        })''')
+
+
+def test_side_by_side_is_two_a_row_below_four_columns_and_tabs_on_a_phone(browser, site_url):
     reader = open_reader(browser, site_url, 'en')
     reader.open(SECTION_PAGE)
     toggle_side_by_side(reader, on=True)
-    reader.page.set_viewport_size({'width': 1100, 'height': 900})
+    assert {tuple(group) for group in rows(reader)} == {(4,)}
+    reader.page.set_viewport_size({'width': 1000, 'height': 900})
+    assert {tuple(group) for group in rows(reader)} == {(2, 2)}
+    assert all(group['labels'] == [FRAMEWORK_TITLES[t] for t in TABS] for group in columns(reader))
+    reader.page.set_viewport_size({'width': 700, 'height': 900})
     assert all(len(group['labels']) == 1 for group in columns(reader))
     assert set(reader.active_tabs()) == {TABS[0]}
+    expect(reader.page.locator('.framework-bar .side-by-side-toggle')).to_be_hidden()
     reader.close()
 
 
@@ -238,16 +257,6 @@ def test_the_keyboard_moves_between_tabs_and_selects_one(browser, site_url, edit
     reader.page.keyboard.press('Home')
     assert focused(reader)[0] == TABS[0]
     reader.close()
-
-
-def serious_violations(reader):
-    reader.page.add_script_tag(path=str(AXE))
-    results = reader.page.evaluate('axe.run(document, {resultTypes: ["violations"]})')
-    return [
-        f'{v["id"]} ({v["impact"]}): {v["help"]} at {[n["target"] for n in v["nodes"][:3]]}'
-        for v in results['violations']
-        if v['impact'] in ('serious', 'critical')
-    ]
 
 
 @pytest.mark.parametrize('scheme', ['light', 'dark'])

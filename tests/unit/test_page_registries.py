@@ -29,5 +29,15 @@ def test_every_language_of_the_registry_reaches_the_page_with_its_site_and_words
     assert found['BOOK_EDITIONS']['en'] == {'name': 'English', 'site': 'html/'}
     assert found['BOOK_EDITIONS']['ko'] == {'name': '한국어', 'site': 'ko/html/'}
     for code, words in found['BOOK_PAGE_WORDS'].items():
-        assert set(words) == {'tabs', 'link', 'linkLabel', 'copied', 'sideBySide', 'columns'}, code
+        assert set(words) == {
+            'bar',
+            'tabs',
+            'link',
+            'linkLabel',
+            'copied',
+            'sideBySide',
+            'columns',
+            'groupLink',
+        }, code
         assert '{framework}' in words['linkLabel'] and '{url}' in words['copied'], code
+        assert '{framework}' in words['groupLink'], code

@@ -56,8 +56,8 @@ class Language:
     # The words of the page's framework controls (static/frameworks.js,
     # which the build hands this table): bar (the name of the bar that holds
     # them), tabs, link, linkLabel ({framework}), copied ({url}), sideBySide,
-    # columns, groupLink ({framework}: the small link beside each code
-    # group) and preview (the name of a reference's preview).
+    # columns and groupLink ({framework}: the small link beside each code
+    # group).
     page_controls: dict = field(default_factory=dict)
     # d2lbook's theme and buttons write these in English; the edition's
     # words for them (English has none to replace).
@@ -114,7 +114,6 @@ LANGUAGES = {
                 'columns': 'Frameworks shown side by side',
                 'bar': 'Code settings',
                 'groupLink': 'Link to this code in {framework}',
-                'preview': 'Preview',
             },
             section='Section {number}',
             references='References',
@@ -168,7 +167,6 @@ Then open `{notebook}` and run all cells.
                 'columns': '나란히 보여 줄 프레임워크',
                 'bar': '코드 보기 설정',
                 'groupLink': '{framework} 코드로 여기를 가리키는 링크',
-                'preview': '미리 보기',
             },
             section='제 {number} 절',
             references='참고 문헌',
@@ -239,7 +237,6 @@ Then open `{notebook}` and run all cells.
                 'columns': 'Frameworks mostrados lado a lado',
                 'bar': 'Opções do código',
                 'groupLink': 'Link para este código em {framework}',
-                'preview': 'Prévia',
             },
             section='Seção {number}',
             references='Referências',

@@ -40,7 +40,8 @@ HEADING_END = re.compile(r'<a class="headerlink"|<div class="d2l-tabs"')
 # A plain paragraph: Sphinx writes a body paragraph as a bare <p>; the
 # translation notes' own words carry a class (editions/markers.py).
 PARAGRAPH = re.compile(r'<p>(.*?)</p>', re.S)
-NEXT_SECTION = re.compile(r'<section id=')
+# Where a section's own text ends: a subsection starts, or the section ends.
+OWN_TEXT_END = re.compile(r'<section id=|</section>')
 # sphinxcontrib-bibtex's entries on the bibliography page.
 CITATION = re.compile(r'<div class="citation" id="(?P<id>[^"]+)"[^>]*>(?P<entry>.*?)</div>', re.S)
 LINK = re.compile(r'<a class="reference internal[^"]*" href="(?P<href>[^"]*)"')
@@ -81,8 +82,8 @@ def sections(page):
         heading = SECTION_NUMBER.sub('', heading)
         end = HEADING_END.search(heading)
         title = plain(heading[: end.start()] if end else heading)
-        # The first paragraph before the next section starts.
-        stop = NEXT_SECTION.search(page, match.end())
+        # The first paragraph of its own: before a subsection or its end.
+        stop = OWN_TEXT_END.search(page, match.end())
         paragraph = PARAGRAPH.search(page, match.end(), stop.start() if stop else len(page))
         if paragraph and '<div class="citation"' in page[match.end() : paragraph.start()]:
             paragraph = None  # a bibliography's entries are no section's text
