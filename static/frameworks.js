@@ -218,8 +218,12 @@ function copyLink(button) {
   var url = frameworkLink(selectedFramework());
   button.setAttribute('data-link', url);
   var status = document.querySelector('.framework-link-status');
+  // Emptied first, so that a screen reader says it again on a second copy.
+  status.textContent = '';
   var done = function () {
-    status.textContent = frameworkWord('copied', {url: url});
+    window.requestAnimationFrame(function () {
+      status.textContent = frameworkWord('copied', {url: url});
+    });
   };
   if (navigator.clipboard && navigator.clipboard.writeText) {
     navigator.clipboard.writeText(url).then(done, done);
@@ -325,7 +329,9 @@ function addBar(names) {
 // ------------------------------------------------- each group's own link ----
 
 // A group's id: its section's, and its place in that section, so that a
-// link to it survives edits elsewhere on the page.
+// link to it survives edits in other sections (while the section keeps its
+// id: in an edition whose titles are not in Latin letters, Sphinx numbers
+// the sections' ids, id2, id3, ...).
 function nameGroups(groups) {
   var counts = {};
   groups.forEach(function (group) {
@@ -336,10 +342,13 @@ function nameGroups(groups) {
   });
 }
 
+// After the tab bar, where it shows (book.css): the keyboard reaches it
+// after the tabs.
 function addGroupLink(group) {
   var link = element('a', 'code-group-link', '#');
   link.setAttribute('data-group', group.id);
-  group.insertBefore(link, group.firstChild);
+  var bar = group.querySelector(':scope > .mdl-tabs__tab-bar');
+  group.insertBefore(link, bar.nextSibling);
 }
 
 function keepFrameworkInGroupLinks(name) {
@@ -484,11 +493,29 @@ function previewBox() {
   return box;
 }
 
+// Under the link, or above it when there is no room below; never off the
+// window's edge.
+function placePreview(box, link) {
+  box.style.left = '0px';
+  box.style.top = '0px';
+  var at = link.getBoundingClientRect();
+  var width = box.offsetWidth;
+  var left = Math.max(8, Math.min(at.left, window.innerWidth - width - 8));
+  var top = at.bottom;
+  if (top + box.offsetHeight > window.innerHeight - 8 && at.top > box.offsetHeight) {
+    top = at.top - box.offsetHeight;
+  }
+  box.style.left = left + 'px';
+  box.style.top = top + 'px';
+}
+
 function showPreview(link, preview) {
   var box = previewBox();
   if (box.previewLink && box.previewLink !== link) box.previewLink.removeAttribute('aria-describedby');
   box.previewLink = link;
   box.setAttribute('data-kind', preview.kind);
+  var mathjax = window.MathJax && MathJax.typesetPromise;
+  if (mathjax && MathJax.typesetClear) MathJax.typesetClear([box]);
   box.textContent = '';
   var heading = element('p', 'reference-preview__title');
   if (preview.number) heading.appendChild(element('span', 'reference-preview__number', preview.number + ' '));
@@ -500,20 +527,13 @@ function showPreview(link, preview) {
     box.appendChild(text);
   }
   box.hidden = false;
-  // Under the link, or above it when there is no room below; never off the
-  // window's edge.
-  var at = link.getBoundingClientRect();
-  var width = box.offsetWidth;
-  var left = Math.max(8, Math.min(at.left, window.innerWidth - width - 8));
-  var top = at.bottom;
-  if (top + box.offsetHeight > window.innerHeight - 8 && at.top > box.offsetHeight) {
-    top = at.top - box.offsetHeight;
-  }
-  box.style.left = left + 'px';
-  box.style.top = top + 'px';
+  placePreview(box, link);
   link.setAttribute('aria-describedby', PREVIEW_ID);
-  if (window.MathJax && MathJax.typesetPromise && box.querySelector('.math')) {
-    MathJax.typesetPromise([box]);
+  if (mathjax && box.querySelector('.math')) {
+    // Typeset math changes the box's size: place it again.
+    MathJax.typesetPromise([box]).then(function () {
+      if (box.previewLink === link) placePreview(box, link);
+    });
   }
   box.setAttribute('data-open', 'true');
 }
@@ -525,6 +545,22 @@ function hidePreview() {
   box.previewLink = null;
   box.hidden = true;
   box.removeAttribute('data-open');
+}
+
+// When the page scrolls: a preview opened by the keyboard follows its link
+// (focusing a link scrolls it into view), as long as the link is in the
+// window; one opened by the pointer closes, since the link moved away.
+function followOrHidePreview() {
+  var box = document.getElementById(PREVIEW_ID);
+  if (!box || box.hidden || !box.previewLink) return;
+  var link = box.previewLink;
+  var at = link.getBoundingClientRect();
+  var inView = at.bottom > 0 && at.top < window.innerHeight;
+  if (document.activeElement === link && inView) {
+    placePreview(box, link);
+  } else {
+    hidePreview();
+  }
 }
 
 function addPreviews() {
@@ -549,8 +585,8 @@ function addPreviews() {
     if (event.key === 'Escape') hidePreview();
   });
   var content = document.querySelector('.mdl-layout__content');
-  if (content) content.addEventListener('scroll', hidePreview, {passive: true});
-  window.addEventListener('resize', hidePreview);
+  if (content) content.addEventListener('scroll', followOrHidePreview, {passive: true});
+  window.addEventListener('resize', followOrHidePreview);
 }
 
 // ------------------------------------------------------------ page load ----
@@ -565,10 +601,13 @@ function withHeaderFolded(then) {
     then();
     return;
   }
+  // At most a second or so of frames: should the header never say it has
+  // stopped, the page scrolls all the same.
+  var frames = 0;
   (function settle() {
     var folded = header.classList.contains('is-compact') && !header.classList.contains('is-animating');
     // A page too short to scroll never folds the header.
-    if (folded || content.scrollHeight <= content.clientHeight) {
+    if (folded || content.scrollHeight <= content.clientHeight || frames++ > 90) {
       then();
       return;
     }
@@ -577,9 +616,16 @@ function withHeaderFolded(then) {
   })();
 }
 
-// Once the theme shows the page (its body starts hidden) and Material
-// Design Lite has built its layout (which moves the content into the pane
-// that scrolls), then(): a scroll before that would be lost.
+// The element the address's #fragment names, if any.
+function linkedElement() {
+  if (!window.location.hash) return null;
+  try {
+    return document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  } catch (error) {
+    return null; // a malformed fragment names nothing
+  }
+}
+
 function whenLaidOut(then) {
   var layout = document.querySelector('.mdl-layout');
   var shown = getComputedStyle(document.body).display !== 'none';
@@ -622,7 +668,15 @@ $(document).ready(function () {
   // A link to a place on the page: a code group's id exists only now, so
   // the browser found nothing to scroll to; and a heading the browser did
   // scroll to moves when the header folds. Scroll once the header has folded.
-  var target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
-  if (target) whenLaidOut(function () { withHeaderFolded(function () { target.scrollIntoView(); }); });
+  // <html> gets data-scrolled="true" once the page is where the link said.
+  var target = linkedElement();
+  if (target) {
+    whenLaidOut(function () {
+      withHeaderFolded(function () {
+        target.scrollIntoView();
+        document.documentElement.setAttribute('data-scrolled', 'true');
+      });
+    });
+  }
   document.documentElement.setAttribute('data-ready', 'true');
 });

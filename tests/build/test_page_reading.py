@@ -148,6 +148,8 @@ def test_a_code_groups_own_link_opens_it_on_the_selected_framework(browser, site
     stranger = Reader(browser, site_url, edition)  # a fresh profile
     stranger.goto(address)
     assert set(stranger.active_tabs()) == {'jax'}
+    # The script scrolls to the group once the layout is built.
+    stranger.page.locator('html[data-scrolled="true"]').wait_for(state='attached')
     target = stranger.page.locator(f'#{group_id}')
     expect(target).to_be_in_viewport()
     # Not under the bar.
@@ -223,14 +225,11 @@ def test_a_wrapped_column_copies_exactly_the_code(browser, site_url):
     )
     reader.open(SECTION_PAGE)
     toggle_side_by_side(reader)
-    # A box whose lines wrap: taller than its lines would be unwrapped.
+    # A box with a line that wraps: a line more than one line high.
     index = reader.page.evaluate(
         """() => [...document.querySelectorAll('.mdl-tabs__panel[data-shown] .highlight-python pre')]
-            .findIndex(b => {
-                const lines = b.querySelectorAll('.code-line');
-                const height = parseFloat(getComputedStyle(lines[0]).lineHeight);
-                return b.getBoundingClientRect().height > (lines.length + 3) * height;
-            })"""
+            .findIndex(b => [...b.querySelectorAll('.code-line')].some(line =>
+                line.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(line).lineHeight)))"""
     )
     assert index >= 0, 'no code box wraps at 1400 px'
     box = reader.page.locator('.mdl-tabs__panel[data-shown] .highlight-python pre').nth(index)
@@ -337,24 +336,53 @@ def test_a_citation_previews_its_full_reference_offline_and_stays_while_hovered(
     reader.close()
 
 
-def test_every_preview_of_a_page_has_a_title(browser, site_url, edition):
-    """A preview with no words would be an empty box: each link's must say
-    its target (a number and title, or a citation's label and reference)."""
+def test_every_reference_in_a_pages_text_has_a_preview_with_a_title(browser, site_url, edition):
+    """Each cross-reference and citation in a page's text (not its tables of
+    contents) previews its target, and no preview is an empty box: it says
+    a number and title, or a citation's label and reference."""
     reader = Reader(browser, site_url, edition)
     for path in PAGES:
         reader.open(path)
-        empty = reader.page.evaluate(
+        found = reader.page.evaluate(
             """() => {
                 const data = document.getElementById('book-previews');
                 const previews = data ? JSON.parse(data.textContent) : {};
-                return [...document.querySelectorAll('a.has-preview')]
-                    .map(a => a.getAttribute('href'))
-                    .filter(href => !previews[href] || !previews[href].title);
+                const references = [...document.querySelectorAll(
+                    '.page-content a.reference.internal:has(.std-numref), '
+                    + '.page-content a.reference.internal[href*="references.html#"]')]
+                    .filter(a => !a.closest('.toctree-wrapper'));
+                return {
+                    references: references.length,
+                    without: references.filter(a => !a.classList.contains('has-preview'))
+                        .map(a => a.getAttribute('href')),
+                    untitled: Object.keys(previews).filter(href => !previews[href].title),
+                };
             }"""
         )
-        assert empty == [], (path, empty)
+        assert found['without'] == [] and found['untitled'] == [], (path, found)
     reader.open(SECTION_PAGE)
-    assert reader.page.locator('a.has-preview').count() >= 1
+    assert reader.page.locator('.page-content a.has-preview').count() >= 1
+    reader.close()
+
+
+def test_a_reference_off_screen_previews_where_the_keyboard_brings_it(browser, site_url):
+    """Focusing a link scrolls it into view: the preview comes with it."""
+    reader = Reader(browser, site_url, 'en')
+    reader.open(SECTION_PAGE)
+    link = reader.page.locator(NUMREF)
+    expect(link).not_to_be_in_viewport()
+    link.focus()
+    expect(link).to_be_in_viewport()
+    expect(preview(reader)).to_be_visible()
+    expect(preview(reader)).to_be_in_viewport()
+    # Beside the link, where it is now: just under it or just above it.
+    reader.page.wait_for_function(
+        """() => {
+            const link = document.activeElement.getBoundingClientRect();
+            const box = document.getElementById('reference-preview').getBoundingClientRect();
+            return Math.abs(box.top - link.bottom) < 1 || Math.abs(box.bottom - link.top) < 1;
+        }"""
+    )
     reader.close()
 
 

@@ -32,7 +32,12 @@ as <a class="reference internal" href="other.html#sec-other" id="id1"><span clas
 <a class="reference internal" href="other.html#missing">a lost label</a>,
 <a class="reference external" href="https://example.org/#x">a site</a> and
 <a class="reference internal" href="other.html">the next page</a>.</p>
-</div></body></html>"""
+<div class="toctree-wrapper compound">
+<ul><li><a class="reference internal" href="../references.html">References</a></li></ul>
+</div>
+</div>
+<div class="side-doc-outline"><a class="reference internal" href="#no-text">No Text</a></div>
+</body></html>"""
 
 OTHER_PAGE = """<html><body>
   <section id="other">
@@ -43,12 +48,24 @@ OTHER_PAGE = """<html><body>
 REFERENCES_PAGE = """<html><body>
   <section id="references">
 <h1>References<a class="headerlink" href="#references">¶</a></h1>
-<div class="citation-list" role="list">
+</section>
+<div class="docutils container" id="id1">
 <div class="citation" id="id7" role="doc-biblioentry">
 <span class="label"><span class="fn-bracket">[</span>Doe, 2020<span class="fn-bracket">]</span></span>
 <p>Doe, J. (2020). <em>A Study</em>. Somewhere &amp; Co.</p>
 </div>
 </div>
+</body></html>"""
+
+# An edition's section whose first paragraph is not translated yet: its page
+# shows the English inside a note (render/sphinx_extension.py).
+EDITION_PAGE = """<html><body>
+  <section id="id3">
+<h2><span class="section-number">2.5. </span>Camadas<a class="headerlink" href="#id3">¶</a></h2>
+<div class="translation-note translation-note--missing" role="note"><p class="translation-note__words"><span aria-hidden="true">⚠</span> Ainda sem tradução. <a class="translation-note__link" href="../../html/x.html" hreflang="en">Original</a></p><div class="translation-note__english" lang="en">
+<p>The English words.</p>
+</div></div>
+<p>As palavras traduzidas.</p>
 </section></body></html>"""
 
 SITE = {
@@ -87,6 +104,10 @@ def test_a_section_without_a_paragraph_of_its_own_has_no_text():
     assert previews.sections(REFERENCES_PAGE)['references'].text == ''
 
 
+def test_an_editions_untranslated_paragraph_is_passed_over_for_its_next():
+    assert previews.sections(EDITION_PAGE)['id3'].text == 'As palavras traduzidas.'
+
+
 def test_a_citation_previews_its_label_and_full_reference():
     assert previews.citations(REFERENCES_PAGE) == {
         'id7': previews.Preview(
@@ -111,7 +132,9 @@ def test_each_internal_link_previews_its_target_by_the_href_the_page_writes():
     assert found['../references.html#id7'].kind == 'citation'
     assert found['other.html'].title == 'Other & More'
     assert found['#a-part'].title == 'A Part'
-    # A label no page has, and a link to another site, preview nothing.
+    # A label no page has, a link to another site, and the links of a table
+    # of contents or of the outline beside the text preview nothing.
+    assert '../references.html' not in found and '#no-text' not in found
     assert 'other.html#missing' not in found and 'https://example.org/#x' not in found
 
 

@@ -12,12 +12,14 @@ reads them all). From each, the targets a link can name:
 Then each page gets, before `</body>`, one JSON block with the previews of
 the links it holds: `{href: {kind, number, title, text}}`, keyed by the
 link's href exactly as the page writes it. `text` is the paragraph's HTML
-with its links, ids and classes of links taken out (it stays inline text:
-emphasis, code, math).
+without its links and ids (it stays inline text: emphasis, code, math).
 
-The text is the site's own, so an edition's previews are in its language.
-Every page is written afresh on every build, so a preview never lags
-behind its target. Standard library only, like render/postprocess.py.
+The text is the site's own, so an edition's previews are in its language:
+a paragraph that an edition has not translated yet (which its page shows in
+English, inside a translation note) is skipped for the next one. Only the
+links of a page's text are looked at, not its tables of contents. Every
+page is written afresh on every build, so a preview never lags behind its
+target. Standard library only, like render/postprocess.py.
 """
 
 import html
@@ -40,11 +42,21 @@ HEADING_END = re.compile(r'<a class="headerlink"|<div class="d2l-tabs"')
 # A plain paragraph: Sphinx writes a body paragraph as a bare <p>; the
 # translation notes' own words carry a class (editions/markers.py).
 PARAGRAPH = re.compile(r'<p>(.*?)</p>', re.S)
+# A paragraph an edition has not translated yet, shown in English inside
+# its translation note (render/sphinx_extension.py, translation_note).
+UNTRANSLATED = re.compile(
+    r'<div class="translation-note translation-note--missing".*?</div></div>', re.S
+)
 # Where a section's own text ends: a subsection starts, or the section ends.
 OWN_TEXT_END = re.compile(r'<section id=|</section>')
 # sphinxcontrib-bibtex's entries on the bibliography page.
 CITATION = re.compile(r'<div class="citation" id="(?P<id>[^"]+)"[^>]*>(?P<entry>.*?)</div>', re.S)
 LINK = re.compile(r'<a class="reference internal[^"]*" href="(?P<href>[^"]*)"')
+# A page's text: from Sphinx's main element to the theme's outline beside
+# it; the tables of contents within it (toctree) preview nothing.
+TEXT_START = '<div class="page-content" role="main">'
+TEXT_END = '<div class="side-doc-outline">'
+TOCTREE = re.compile(r'<div class="toctree-wrapper compound">.*?</div>', re.S)
 TAG = re.compile(r'<[^>]+>')
 ANCHOR_TAG = re.compile(r'</?a\b[^>]*>')
 ID_ATTRIBUTE = re.compile(r'\s(?:id|aria-describedby)="[^"]*"')
@@ -84,9 +96,8 @@ def sections(page):
         title = plain(heading[: end.start()] if end else heading)
         # The first paragraph of its own: before a subsection or its end.
         stop = OWN_TEXT_END.search(page, match.end())
-        paragraph = PARAGRAPH.search(page, match.end(), stop.start() if stop else len(page))
-        if paragraph and '<div class="citation"' in page[match.end() : paragraph.start()]:
-            paragraph = None  # a bibliography's entries are no section's text
+        own = UNTRANSLATED.sub('', page[match.end() : stop.start() if stop else len(page)])
+        paragraph = PARAGRAPH.search(own)
         preview = Preview(
             kind='section',
             number=plain(number.group(1)) if number else '',
@@ -126,10 +137,13 @@ def targets(pages):
 
 
 def previews_of(path, page, known):
-    """{href: Preview} for the internal links of one page."""
+    """{href: Preview} for the internal links of one page's text."""
     found = {}
     folder = posixpath.dirname(path)
-    for href in sorted(set(LINK.findall(page))):
+    start = page.find(TEXT_START)
+    end = page.find(TEXT_END, max(start, 0))
+    text = TOCTREE.sub('', page[max(start, 0) : end if end >= 0 else len(page)])
+    for href in sorted(set(LINK.findall(text))):
         address, _, target = html.unescape(href).partition('#')
         if '?' in address or '://' in address:
             continue
