@@ -1,6 +1,6 @@
 """The PDFs (`make pdf`): one per framework, with that framework's code and
-outputs, and the equations typeset by LaTeX. Read with poppler's pdftotext
-and pdffonts."""
+outputs, and the equations typeset by LaTeX; every PDF, the editions' too,
+names its framework. Read with poppler's pdftotext, pdfinfo and pdffonts."""
 
 import re
 import subprocess
@@ -9,6 +9,9 @@ import nbformat
 import pytest
 
 from book_paths import BUILD, PROJECT, ROOT, SECTION, TABS, eval_dir_for, lib_module
+from bookbuild.evaluate.versions import book_outputs_line
+from bookbuild.frameworks import FRAMEWORKS
+from bookbuild.languages import EDITIONS, language
 
 
 def pdf_for(tab):
@@ -81,3 +84,49 @@ def test_pdf_typesets_the_equations(tab):
     ).stdout
     # Computer Modern math italic and the big-operator font (for the sum).
     assert 'CMMI' in fonts and 'CMEX' in fonts, fonts
+
+
+def book_title(lang):
+    """The book's title as the edition's first page writes it (d2lbook takes
+    an edition's title from its index.md)."""
+    index = ROOT / ('index.md' if lang == 'en' else f'{lang}/index.md')
+    return next(
+        line.strip() for line in index.read_text(encoding='utf-8').splitlines() if line.strip()
+    )
+
+
+def pdf_pages(path, last):
+    return subprocess.run(
+        ['pdftotext', '-l', str(last), str(path), '-'], check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.mark.parametrize('lang', ['en', *EDITIONS])
+@pytest.mark.parametrize('tab', TABS)
+def test_every_pdf_names_its_framework_on_its_cover_in_its_title_and_first_words(lang, tab):
+    """Printed, or renamed by a browser, a PDF still says which framework it
+    holds: on its cover and in its Title metadata, and in its first
+    paragraph, with the versions that made its outputs, in the edition's
+    language, before the book's own first words."""
+    path = PROJECT.reader_pdf(tab, lang)
+    name = FRAMEWORKS[tab].title
+    title = f'{book_title(lang)} — {name}'
+    info = subprocess.run(['pdfinfo', str(path)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r'^Title:\s+(.*)$', info, re.MULTILINE)[1] == title, info
+    assert squeezed(title) in squeezed(pdf_pages(path, 1)), (
+        f'{path.name}: no {title!r} on the cover'
+    )
+    words = language(lang)
+    opening = squeezed(words.pdf_opening.format(framework=name))
+    versions = squeezed(book_outputs_line(PROJECT, tab, lang))
+    assert versions.startswith(squeezed(words.outputs_line.split('{')[0] + name))
+    first = squeezed(pdf_pages(path, 6))
+    assert opening in first and versions in first, f'{path.name}: {first[:600]}'
+    # Before the book's own first words (after its title, on the first page of text).
+    book_words = squeezed(
+        (ROOT / ('index.md' if lang == 'en' else f'{lang}/index.md'))
+        .read_text(encoding='utf-8')
+        .split('\n\n')[1]
+        .split(':cite:')[0]
+    )
+    assert first.index(opening) < first.index(versions) < first.index(book_words[:20])

@@ -17,10 +17,20 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 
 from . import npm
 from .identity import KERNEL_ENV, env_is_current, env_stamp, install_digest
+from .progress import duration, run_with_progress
 from .report import BuildError, log
+
+# Why each target of APT_PACKAGES is installed, for the line that says so.
+APT_REASONS = {
+    'html': 'to render the site (pandoc) and serve MathJax from it (npm)',
+    'pdf': 'to typeset the PDFs (LaTeX)',
+    'pdf-cjk': "to typeset the Korean edition's PDFs (xeCJK and a Hangul font)",
+    'test': 'to run the browser and PDF tests (Chromium, poppler)',
+}
 
 # Debian packages, keyed by the command (or a file) that shows they are
 # there, per target of `apt-packages`.
@@ -71,14 +81,20 @@ def ensure_system_packages(*targets):
             'missing system packages; install them with:\n'
             f'  sudo apt-get install --no-install-recommends {" ".join(missing)}'
         )
-    log(f'installing system packages: {" ".join(missing)}')
+    reasons = '; '.join(APT_REASONS[target] for target in targets if target in APT_REASONS)
+    log(f'installing system packages with apt, {reasons}: {" ".join(missing)}')
     env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    started = time.monotonic()
     for cmd in (
-        ['apt-get', 'update', '-qq'],
-        ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', *missing],
+        ['apt-get', 'update', '-q'],
+        ['apt-get', 'install', '-y', '-q', '--no-install-recommends', *missing],
     ):
-        if subprocess.run(cmd, env=env).returncode != 0:
-            raise BuildError(f'`{" ".join(cmd)}` failed')
+        output = []
+        code = run_with_progress(cmd, 'apt', log, kept=output, env=env)
+        if code != 0:
+            print('\n'.join(output[-30:]), file=sys.stderr)
+            raise BuildError(f'`{" ".join(cmd)}` failed (its last lines are above)')
+    log(f'system packages installed in {duration(time.monotonic() - started)}')
 
 
 def apt_packages(targets):
@@ -101,10 +117,16 @@ def apt_packages(targets):
 EDITABLE_INSTALLS = threading.Lock()
 
 
-def install_env(project, name, output):
-    """Create .venv/<name> from requirements/<name>.txt; True on success."""
+def install_env(project, name, output, say=log, every=None, attached=False):
+    """Create .venv/<name> from requirements/<name>.txt; True on success.
+    pip's lines go into output, and say() hears every `every` seconds what
+    pip is doing (progress.py); or, attached, pip writes to the terminal,
+    with its own progress bars."""
     python = project.env_python(name)
-    pip = [str(python), '-m', 'pip', 'install', '--quiet']
+    # Detached, pip's lines without its progress bars: the last one says
+    # what it is fetching or installing.
+    bars = [] if attached else ['--progress-bar', 'off']
+    pip = [str(python), '-m', 'pip', 'install', *bars]
     steps = []
     if not python.exists():
         steps.append([sys.executable, '-m', 'venv', str(project.env_dir(name))])
@@ -120,18 +142,19 @@ def install_env(project, name, output):
     if name != 'book':
         # The repo's own d2l, editable, without touching the pinned packages.
         editable.append([*pip, '--no-deps', '-e', str(project.repository)])
+    label = f'.venv/{name}'
     for cmd in steps + editable:
+        lines = []
         with EDITABLE_INSTALLS if cmd in editable else contextlib.nullcontext():
-            result = subprocess.run(
-                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-            )
+            if attached:
+                code = subprocess.run(cmd).returncode
+            else:
+                code = run_with_progress(cmd, label, say, kept=lines, every=every)
         output.extend(
-            line
-            for line in result.stdout.splitlines()
-            if 'is ignored: it is neither a file nor a directory' not in line
+            line for line in lines if 'is ignored: it is neither a file nor a directory' not in line
         )
-        if result.returncode != 0:
-            output.append(f'`{" ".join(cmd)}` exited with {result.returncode}')
+        if code != 0:
+            output.append(f'`{" ".join(cmd)}` exited with {code}')
             return False
     # Written last, so an interrupted install is retried on the next run.
     env_stamp(project, name).write(install_digest(project, name))
@@ -182,12 +205,22 @@ def setup(project, selected=None):
     stale = [name for name in names if not env_is_current(project, name)]
     if stale:
         log(f'creating environments: {", ".join(stale)} (under .venv/)')
+        # On a terminal, one environment shows pip's own progress bars;
+        # several at once, or a log (CI), get a line on each as it goes.
+        attached = len(stale) == 1 and sys.stdout.isatty()
         outputs = {name: [] for name in stale}
+
+        def install(name):
+            started = time.monotonic()
+            log(f'.venv/{name}: installing requirements/{name}.txt')
+            done = install_env(project, name, outputs[name], attached=attached)
+            took = duration(time.monotonic() - started)
+            log(f'.venv/{name}: ready in {took}' if done else f'.venv/{name}: failed after {took}')
+            return done
+
         # All at once: pip mostly waits on the network and on unpacking.
         with concurrent.futures.ThreadPoolExecutor(max_workers=len(stale)) as pool:
-            installed = dict(
-                zip(stale, pool.map(lambda n: install_env(project, n, outputs[n]), stale))
-            )
+            installed = dict(zip(stale, pool.map(install, stale)))
         failed = [name for name in stale if not installed[name]]
         for name in failed:
             print('\n'.join(outputs[name][-30:]), file=sys.stderr)
@@ -196,8 +229,6 @@ def setup(project, selected=None):
                 f'could not install the environments: {", ".join(failed)} '
                 "(pip's last lines are above)"
             )
-        for name in stale:
-            log(f'environment .venv/{name} is ready')
     write_kernels(project)
     try:
         npm.install(project, log)

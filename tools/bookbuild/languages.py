@@ -48,6 +48,9 @@ class Language:
     outputs_line: str
     # Beside the MXNet "Colab" button: which Python its notebook needs.
     mxnet_note: str
+    # The first words of a framework's PDF (render/sphinx_extension.py):
+    # which framework it holds, {framework}; the outputs line follows.
+    pdf_opening: str
     # The links beside each framework's "Colab" button, by kind: (the
     # visible text, the accessible name). The name says the framework,
     # {framework}, and holds the text as whole words (screen-reader users
@@ -142,6 +145,8 @@ Then open `{notebook}` and run all cells.
                 'Python 3.12 or later.\n',
             },
             outputs_line='Outputs from {framework} {version} (CPU), Python {python}, {date}',
+            pdf_opening='This PDF holds the book\'s {framework} code and outputs. Each of the '
+            'other frameworks has a PDF of its own, and the web page shows them all.',
             mxnet_note='The MXNet notebook needs Python 3.11: MXNet 1.9 needs NumPy older '
             'than 1.24, which has no wheels for Python 3.12 or later. In Colab, choose '
             'Runtime > "Change runtime version" and a runtime with Python 3.11, such '
@@ -194,6 +199,8 @@ Then open `{notebook}` and run all cells.
                 'Python 3.12 이상용 휠이 없다.\n',
             },
             outputs_line='{framework} {version} (CPU), Python {python}에서 {date}에 만든 출력',
+            pdf_opening='이 PDF에는 이 책의 {framework} 코드와 출력이 담겨 있다. 다른 '
+            '프레임워크는 저마다 자기 PDF가 있고, 웹 페이지에서는 모든 프레임워크를 볼 수 있다.',
             mxnet_note='MXNet 노트북은 Python 3.11이 필요합니다. MXNet 1.9는 1.24보다 '
             '오래된 NumPy가 필요한데, 이 NumPy는 Python 3.12 이상용 휠이 없습니다. '
             'Colab에서는 실행하기 전에 런타임 > "런타임 버전 변경"에서 2025.07처럼 '
@@ -265,6 +272,8 @@ Depois abra `{notebook}` e execute todas as células.
                 'wheels para Python 3.12 ou posterior.\n',
             },
             outputs_line='Saídas de {framework} {version} (CPU), Python {python}, {date}',
+            pdf_opening='Este PDF traz o código e as saídas do livro em {framework}. Cada um '
+            'dos outros frameworks tem o seu próprio PDF, e a página web mostra todos eles.',
             mxnet_note='O notebook de MXNet precisa de Python 3.11: o MXNet 1.9 exige uma '
             'NumPy anterior à 1.24, que não tem wheels para Python 3.12 ou posterior. No '
             'Colab, escolha Ambiente de execução > "Alterar versão do ambiente de '

@@ -4,7 +4,8 @@ Standard library only."""
 
 import concurrent.futures
 import os
-import subprocess
+
+from .progress import run_with_progress
 
 
 def book_env(project, tab=None):
@@ -25,19 +26,16 @@ def d2lbook(project, *args):
 
 
 def run_streamed(cmd, env, prefix, cwd):
-    """Run cmd, printing each line of its output behind prefix (if any)."""
-    process = subprocess.Popen(
-        cmd,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        bufsize=1,
+    """Run cmd, printing each line of its output behind prefix (if any), and
+    a progress line whenever it has been quiet for a while (progress.py)."""
+
+    def echo(line):
+        print(f'{prefix} {line}' if prefix else line, flush=True)
+
+    label = f'{prefix} still running' if prefix else f'{cmd[0]} still running'
+    return run_with_progress(
+        cmd, label, lambda line: print(line, flush=True), echo=echo, env=env, cwd=cwd
     )
-    for line in process.stdout:
-        print(f'{prefix} {line}' if prefix else line, end='', flush=True)
-    return process.wait()
 
 
 def without_network(cmd):

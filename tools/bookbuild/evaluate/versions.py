@@ -10,6 +10,7 @@ Standard library only: render/postprocess.py reads it."""
 
 import json
 import subprocess
+from pathlib import Path
 
 from ..files import write_atomic
 from ..frameworks import framework
@@ -133,3 +134,20 @@ def outputs_line(project, page, tab, lang='en'):
         python='.'.join(record['python'].split('.')[:2]),
         date=date,
     )
+
+
+def book_outputs_line(project, tab, lang='en'):
+    """The outputs line of a whole tab (its PDF's): the versions record's,
+    with the date of its latest evaluation of any page; None when no page
+    has code in that tab."""
+    dated = [
+        (date, page)
+        for page in (
+            Path(project.relative(source)).with_suffix('').as_posix()
+            for source in project.notebook_sources()
+        )
+        if (date := evaluation_date(project, page, tab))
+    ]
+    if not dated:
+        return None
+    return outputs_line(project, max(dated)[1], tab, lang)

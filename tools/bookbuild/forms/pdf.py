@@ -10,8 +10,12 @@ project (project.py), so a throw-away copy builds its own PDFs. The Debian
 packages LaTeX needs are in environments.APT_PACKAGES['pdf'].
 """
 
+import time
+
 from ..files import write_atomic
 from ..processes import build_each
+from ..progress import duration
+from ..render.sphinx_extension import PDF_TAB_VARIABLE
 from ..report import BuildError, log
 from .d2lbook_steps import d2lbook_build
 
@@ -30,7 +34,11 @@ OFFLINE_ENV = {
 
 def build_tab(project, tab, lang='en'):
     edition = '' if lang == 'en' else f'{lang} '
-    code = d2lbook_build(project, lang, tab, 'pdf', extra_env=OFFLINE_ENV)
+    started = time.monotonic()
+    # The Sphinx extension names the framework on the cover, in the PDF's
+    # Title and in its first words (render/sphinx_extension.py).
+    env = dict(OFFLINE_ENV, **{PDF_TAB_VARIABLE: tab})
+    code = d2lbook_build(project, lang, tab, 'pdf', extra_env=env)
     built = project.latex_pdf(tab, lang)
     if code != 0 or not built.exists():
         raise BuildError(
@@ -40,7 +48,7 @@ def build_tab(project, tab, lang='en'):
     target = project.reader_pdf(tab, lang)
     if built != target:
         write_atomic(target, built.read_bytes())
-    log(f'{edition}{tab}: {project.relative(target)}')
+    log(f'{edition}{tab} PDF: {project.relative(target)} in {duration(time.monotonic() - started)}')
 
 
 def build(project, selected=None, lang='en'):

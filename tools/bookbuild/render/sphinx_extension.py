@@ -16,6 +16,10 @@ d2lbook runs (the HTML page and each framework's PDF). It
 * drops the theme's web fonts that live on other hosts (fonts.css fetches a
   CJK font from Google for, say, the Korean edition's name in the language
   links); the browser draws those characters with a font of its own;
+* in a framework's PDF, names the framework: on the cover and in the PDF's
+  Title (`<title> — <framework>`), and in a first paragraph that says which
+  framework the PDF holds and which versions made its outputs, in the
+  edition's language (forms/pdf.py names the tab in BOOK_PDF_TAB);
 * on an edition's page, makes each translation note (a paragraph that
   editions/markers.py writes where the translation is behind the English) a
   note for screen readers (role="note"), with the English text it shows
@@ -29,6 +33,7 @@ imports it by name: config.ini's `sphinx_extensions` says
 
 import html
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -38,6 +43,7 @@ from docutils.parsers.rst import Directive, directives
 from sphinx.errors import ExtensionError
 from sphinx.util.fileutil import copy_asset
 
+from ..evaluate.versions import book_outputs_line
 from ..frameworks import framework
 from ..languages import ENGLISH, LANGUAGES, NOTE_SIGN
 from ..project import REPOSITORY, Project, language_prefix
@@ -238,6 +244,53 @@ def mark_translation_notes(app, doctree, docname):
         parent.insert(after, nodes.raw('', closing, format='html'))
 
 
+# The tab whose PDF this Sphinx run builds: set by forms/pdf.py.
+PDF_TAB_VARIABLE = 'BOOK_PDF_TAB'
+
+
+def pdf_tab(app):
+    """The framework of the PDF being built, or None (not a PDF, or a PDF
+    that is not one framework's)."""
+    tab = os.environ.get(PDF_TAB_VARIABLE)
+    return tab if tab and app.builder.format == 'latex' else None
+
+
+def pdf_title(title, tab):
+    return f'{title} — {framework(tab).title}'
+
+
+def title_the_pdf(app):
+    """The framework in the PDF's title: its cover, and its Title metadata
+    (Sphinx's LaTeX classes hand the title to hyperref's pdftitle)."""
+    tab = pdf_tab(app)
+    if not tab:
+        return
+    app.config.latex_documents = [
+        (start, target, pdf_title(title, tab), *rest)
+        for start, target, title, *rest in app.config.latex_documents
+    ]
+
+
+def open_with_the_framework(app, doctree, docname):
+    """The PDF's first words: which framework it holds, and the versions that
+    made its outputs, before the book's own first paragraph."""
+    tab = pdf_tab(app)
+    if not tab or docname != app.config.root_doc:
+        return
+    section = next(doctree.findall(nodes.section), None)
+    if section is None:
+        raise ExtensionError(f'the {tab} PDF has no first section to name its framework in')
+    words = LANGUAGES[app.config.language or ENGLISH]
+    project = book_project()
+    opening = [nodes.paragraph('', words.pdf_opening.format(framework=framework(tab).title))]
+    versions = book_outputs_line(project, tab, words.code)
+    if versions:
+        opening.append(nodes.paragraph('', versions))
+    at = 1 if section.children and isinstance(section[0], nodes.title) else 0
+    for offset, paragraph in enumerate(opening):
+        section.insert(at + offset, paragraph)
+
+
 class VerbatimOutput(Directive):
     """`.. parsed-literal::` as d2lbook writes it for a cell's output,
     without the parsing: a literal block of exactly the printed text, not
@@ -258,5 +311,7 @@ def setup(app):
     app.connect('config-inited', use_local_mathjax)
     app.connect('doctree-read', strip_build_marks)
     app.connect('doctree-resolved', mark_translation_notes)
+    app.connect('builder-inited', title_the_pdf)
+    app.connect('doctree-resolved', open_with_the_framework)
     app.connect('build-finished', finish_html)
     return {'parallel_read_safe': True, 'parallel_write_safe': True}

@@ -5,6 +5,7 @@ the plain notebooks the site serves (`write_site_notebooks`)."""
 import json
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -12,6 +13,7 @@ import nbformat
 from ...evaluate import versions
 from ...files import digest_of, write_atomic
 from ...processes import build_each
+from ...progress import duration
 from ...report import BuildError, log
 from ..d2lbook_steps import d2lbook_build
 from .cells import header_cell, kernel_metadata, readable_markdown, without_build_marks
@@ -193,12 +195,13 @@ def build(project, lang='en', selected=None):
     edition = Edition(project, lang)
 
     def one_tab(tab):
+        started = time.monotonic()
         d2lbook_notebooks(edition, tab)
         gather(edition, tab)
         write_zip(edition, tab)
         log(
-            f'{lang} {tab}: {project.relative(edition.notebooks("plain", tab))}, '
-            f'{project.relative(edition.zip(tab))}'
+            f'{lang} {tab} notebooks: {project.relative(edition.notebooks("plain", tab))}, '
+            f'{project.relative(edition.zip(tab))} in {duration(time.monotonic() - started)}'
         )
 
     build_each(selected or project.tabs, one_tab)

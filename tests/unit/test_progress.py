@@ -1,0 +1,144 @@
+"""bookbuild/progress.py: a long step says what it is doing. Commands that
+stay busy until the test lets them go stand for a slow pip or LaTeX: the
+tests wait for the progress lines themselves, never for a time, with the
+interval set to a fraction of a second."""
+
+import queue
+import sys
+import textwrap
+import threading
+
+import pytest
+
+from bookbuild import environments, progress
+
+# Long enough for a line to come on the slowest machine, and only reached
+# when the code under test is broken: then the test fails with a message.
+NEVER = 120
+
+
+def waiting_command(release, *lines):
+    """A command that prints lines, then waits until the file release exists."""
+    script = textwrap.dedent(
+        f"""
+        import os, sys, time
+        for line in {list(lines)!r}:
+            print(line, flush=True)
+        while not os.path.exists({str(release)!r}):
+            time.sleep(0.01)
+        print('done', flush=True)
+        """
+    )
+    return [sys.executable, '-c', script]
+
+
+def heard(said, count, text):
+    """The first `count` lines said that hold text, waiting for each."""
+    found = []
+    while len(found) < count:
+        try:
+            line = said.get(timeout=NEVER)
+        except queue.Empty:
+            pytest.fail(f'no progress line with {text!r} came; heard {found}')
+        if text in line:
+            found.append(line)
+    return found
+
+
+def in_thread(function, *args, **kwargs):
+    result = {}
+    thread = threading.Thread(
+        target=lambda: result.setdefault('value', function(*args, **kwargs)), daemon=True
+    )
+    thread.start()
+    return thread, result
+
+
+def test_a_quiet_command_gets_a_progress_line_with_its_last_line_until_it_ends(tmp_path):
+    release = tmp_path / 'release'
+    said = queue.Queue()
+    kept = []
+    thread, result = in_thread(
+        progress.run_with_progress,
+        waiting_command(release, 'Collecting slowpkg==1.0'),
+        'pip',
+        said.put,
+        kept=kept,
+        every=0.05,
+    )
+    # (Before the command's first line, a progress line has no `last:`.)
+    lines = heard(said, 3, '; last: Collecting slowpkg==1.0')
+    assert all(line.startswith('pip: ') and ' so far; ' in line for line in lines), lines
+    release.touch()
+    thread.join(NEVER)
+    assert result['value'] == 0
+    assert kept == ['Collecting slowpkg==1.0', 'done']
+
+
+def test_streamed_lines_show_and_a_progress_line_comes_only_when_they_stop(tmp_path):
+    release = tmp_path / 'release'
+    said = queue.Queue()
+    echoed = []
+    thread, result = in_thread(
+        progress.run_with_progress,
+        waiting_command(release, 'first', 'second'),
+        '[pdf jax] still running',
+        said.put,
+        echo=echoed.append,
+        every=0.05,
+    )
+    lines = heard(said, 2, '; last: second')
+    assert all(line.startswith('[pdf jax] still running: ') for line in lines), lines
+    assert echoed == ['first', 'second']
+    release.touch()
+    thread.join(NEVER)
+    assert result['value'] == 0 and echoed[-1] == 'done'
+
+
+def test_a_fake_slow_environment_install_says_what_pip_is_doing(book, tmp_path):
+    """environments.install_env on a book whose environment's Python is a
+    stand-in: its `pip install` prints what it downloads, then waits."""
+    project = book()
+    # The environments and pins of this throw-away book, not the repository's.
+    project.venv = tmp_path / '.venv'
+    project.requirements = tmp_path / 'requirements'
+    name = 'slow'
+    release = tmp_path / 'release'
+    python = project.env_python(name)
+    python.parent.mkdir(parents=True)
+    assert tmp_path in python.parents
+    python.write_text(
+        '#!/bin/sh\n'
+        'echo "Collecting slowpkg==1.0"\n'
+        'echo "  Downloading slowpkg-1.0-py3-none-any.whl (3.2 MB)"\n'
+        f'while [ ! -e {release} ]; do sleep 0.01; done\n'
+    )
+    python.chmod(0o755)
+    project.requirements_file(name).parent.mkdir(parents=True, exist_ok=True)
+    project.requirements_file(name).write_text('slowpkg==1.0\n')
+    said = queue.Queue()
+    output = []
+    thread, result = in_thread(
+        environments.install_env, project, name, output, say=said.put, every=0.05
+    )
+    lines = heard(said, 2, 'last: Downloading slowpkg-1.0-py3-none-any.whl (3.2 MB)')
+    assert all(line.startswith(f'.venv/{name}: ') for line in lines), lines
+    release.touch()
+    thread.join(NEVER)
+    assert result['value'] is True
+    assert 'Collecting slowpkg==1.0' in output
+
+
+def test_no_step_waits_longer_than_half_a_minute_for_a_line(monkeypatch):
+    assert progress.PROGRESS_EVERY < 30
+    monkeypatch.delenv('BOOK_PROGRESS_SECONDS', raising=False)
+    assert progress.progress_every() == progress.PROGRESS_EVERY
+    monkeypatch.setenv('BOOK_PROGRESS_SECONDS', '0.5')
+    assert progress.progress_every() == 0.5
+
+
+@pytest.mark.parametrize(
+    ('seconds', 'said'), [(0.4, '0 s'), (42.3, '42 s'), (60, '1 min 0 s'), (468, '7 min 48 s')]
+)
+def test_durations_read_as_seconds_then_minutes(seconds, said):
+    assert progress.duration(seconds) == said

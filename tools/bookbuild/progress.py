@@ -1,0 +1,80 @@
+"""Long steps that say what they are doing: a command whose output is kept
+(pip, apt-get) or streamed (d2lbook, pytest) gets a progress line whenever
+it has been quiet for a while, so that no step of `make` or `make test`
+stays silent for more than half a minute.
+
+Standard library only: `make setup` runs it on the system Python, before
+any environment exists.
+"""
+
+import os
+import queue
+import subprocess
+import threading
+import time
+
+# Seconds without a line before a progress line: under the 30 s a reader
+# should ever wait for news. BOOK_PROGRESS_SECONDS changes it (the tests use
+# a fraction of a second).
+PROGRESS_EVERY = 20
+
+
+def progress_every():
+    return float(os.environ.get('BOOK_PROGRESS_SECONDS', PROGRESS_EVERY))
+
+
+def duration(seconds):
+    """'42 s', or '7 min 8 s' from a minute on."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f'{seconds} s'
+    return f'{seconds // 60} min {seconds % 60} s'
+
+
+def run_with_progress(cmd, label, say, *, echo=None, kept=None, every=None, **popen):
+    """Run cmd, its stdout and stderr together, and return its exit status.
+
+    Each line goes to echo(line) when echo is given (streamed output), and
+    into the list kept when one is given. Whenever `every` seconds pass with
+    no line echoed, say() gets a progress line: the label, the time so far
+    and the command's last line (what pip is fetching, which test runs...).
+    """
+    every = progress_every() if every is None else every
+    process = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+        **popen,
+    )
+    lines = queue.Queue()
+
+    def read():
+        for line in process.stdout:
+            lines.put(line.rstrip('\n'))
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    started = last_said = time.monotonic()
+    last = ''
+    while True:
+        try:
+            line = lines.get(timeout=max(0.0, last_said + every - time.monotonic()))
+        except queue.Empty:
+            now = time.monotonic()
+            said = f'{label}: {duration(now - started)} so far'
+            # The last line, cut to fit one line of a terminal.
+            say(f'{said}; last: {last.strip()[:100]}' if last.strip() else said)
+            last_said = now
+            continue
+        if line is None:
+            break
+        if line.strip():
+            last = line
+        if kept is not None:
+            kept.append(line)
+        if echo is not None:
+            echo(line)
+            last_said = time.monotonic()
+    return process.wait()
