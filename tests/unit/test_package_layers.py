@@ -110,6 +110,7 @@ def test_no_two_rooms_of_the_build_package_import_each_other():
 # then the flow: source, evaluate, render, forms, editions, and what drives it.
 ORDER = [
     'report',
+    'progress',
     'files',
     'frameworks',
     'languages',
