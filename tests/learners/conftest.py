@@ -4,6 +4,7 @@ build's heavy work may, and every test reads their reports
 from the project: its pages, its tabs and its hosts' manifests."""
 
 import json
+import threading
 
 import pytest
 
@@ -17,9 +18,18 @@ def project():
 
 
 @pytest.fixture(scope='session')
-def host_reports(project):
+def host_reports(project, pytestconfig):
     folder = project.build_dir / 'learner-hosts'
-    reports = learner_hosts.run_plans(project, learner_hosts.plans(project), folder)
+    # The hosts' lines reach the terminal as they come: pytest would hold
+    # them until the session ends, and the hosts take minutes.
+    capture = pytestconfig.pluginmanager.getplugin('capturemanager')
+    one_at_a_time = threading.Lock()
+
+    def log(line):
+        with one_at_a_time, capture.global_and_fixture_disabled():
+            print(line, flush=True)
+
+    reports = learner_hosts.run_plans(project, learner_hosts.plans(project), folder, log=log)
     # How long each host took, for the README's figures and the bench.
     (folder / 'summary.json').write_text(
         json.dumps(

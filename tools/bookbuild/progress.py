@@ -38,6 +38,7 @@ def run_with_progress(cmd, label, say, *, echo=None, kept=None, every=None, **po
     into the list kept when one is given. Whenever `every` seconds pass with
     no line echoed, say() gets a progress line: the label, the time so far
     and the command's last line (what pip is fetching, which test runs...).
+    An echo that returns False did not show its line: the quiet goes on.
     """
     every = progress_every() if every is None else every
     process = subprocess.Popen(
@@ -74,7 +75,6 @@ def run_with_progress(cmd, label, say, *, echo=None, kept=None, every=None, **po
             last = line
         if kept is not None:
             kept.append(line)
-        if echo is not None:
-            echo(line)
+        if echo is not None and echo(line) is not False:
             last_said = time.monotonic()
     return process.wait()

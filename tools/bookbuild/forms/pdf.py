@@ -12,10 +12,11 @@ packages LaTeX needs are in environments.APT_PACKAGES['pdf'].
 
 import time
 
+from ..evaluate.versions import book_outputs_line
 from ..files import write_atomic
 from ..processes import build_each
 from ..progress import duration
-from ..render.sphinx_extension import PDF_TAB_VARIABLE
+from ..render.sphinx_extension import PDF_TAB_VARIABLE, PDF_VERSIONS_VARIABLE
 from ..report import BuildError, log
 from .d2lbook_steps import d2lbook_build
 
@@ -38,6 +39,9 @@ def build_tab(project, tab, lang='en'):
     # The Sphinx extension names the framework on the cover, in the PDF's
     # Title and in its first words (render/sphinx_extension.py).
     env = dict(OFFLINE_ENV, **{PDF_TAB_VARIABLE: tab})
+    versions = book_outputs_line(project, tab, lang)
+    if versions:
+        env[PDF_VERSIONS_VARIABLE] = versions
     code = d2lbook_build(project, lang, tab, 'pdf', extra_env=env)
     built = project.latex_pdf(tab, lang)
     if code != 0 or not built.exists():

@@ -19,7 +19,8 @@ d2lbook runs (the HTML page and each framework's PDF). It
 * in a framework's PDF, names the framework: on the cover and in the PDF's
   Title (`<title> — <framework>`), and in a first paragraph that says which
   framework the PDF holds and which versions made its outputs, in the
-  edition's language (forms/pdf.py names the tab in BOOK_PDF_TAB);
+  edition's language (forms/pdf.py names the tab and that line in
+  BOOK_PDF_TAB and BOOK_PDF_VERSIONS);
 * on an edition's page, makes each translation note (a paragraph that
   editions/markers.py writes where the translation is behind the English) a
   note for screen readers (role="note"), with the English text it shows
@@ -43,7 +44,6 @@ from docutils.parsers.rst import Directive, directives
 from sphinx.errors import ExtensionError
 from sphinx.util.fileutil import copy_asset
 
-from ..evaluate.versions import book_outputs_line
 from ..frameworks import framework
 from ..languages import ENGLISH, LANGUAGES, NOTE_SIGN
 from ..project import REPOSITORY, Project, language_prefix
@@ -244,8 +244,11 @@ def mark_translation_notes(app, doctree, docname):
         parent.insert(after, nodes.raw('', closing, format='html'))
 
 
-# The tab whose PDF this Sphinx run builds: set by forms/pdf.py.
+# The tab whose PDF this Sphinx run builds, and the line on the versions
+# that made its outputs: set by forms/pdf.py (an edition's Sphinx runs in its
+# staged sources, which hold no evaluation of their own).
 PDF_TAB_VARIABLE = 'BOOK_PDF_TAB'
+PDF_VERSIONS_VARIABLE = 'BOOK_PDF_VERSIONS'
 
 
 def pdf_tab(app):
@@ -281,9 +284,8 @@ def open_with_the_framework(app, doctree, docname):
     if section is None:
         raise ExtensionError(f'the {tab} PDF has no first section to name its framework in')
     words = LANGUAGES[app.config.language or ENGLISH]
-    project = book_project()
     opening = [nodes.paragraph('', words.pdf_opening.format(framework=framework(tab).title))]
-    versions = book_outputs_line(project, tab, words.code)
+    versions = os.environ.get(PDF_VERSIONS_VARIABLE)
     if versions:
         opening.append(nodes.paragraph('', versions))
     at = 1 if section.children and isinstance(section[0], nodes.title) else 0

@@ -67,6 +67,7 @@ from packaging.version import Version
 from ..frameworks import framework
 from ..languages import EDITIONS
 from ..processes import at_once
+from ..progress import duration, run_with_progress
 from . import host_manifest
 
 # A cell may download and install a framework; nothing else takes minutes.
@@ -282,7 +283,16 @@ def installed(python):
     return json.loads(result.stdout)
 
 
-def make_env(folder, python, packages, compile_all=False):
+# How a host's process marks the lines run_plans shows: the rest of its
+# output (pip's, for one) is kept for the report of a host that failed.
+PROGRESS_MARK = '>> '
+
+
+def report_progress(line):
+    print(f'{PROGRESS_MARK}{line}', flush=True)
+
+
+def make_env(folder, python, packages, compile_all=False, say=report_progress):
     """A new virtual environment at folder with ipykernel and packages;
     returns its Python.
 
@@ -292,19 +302,21 @@ def make_env(folder, python, packages, compile_all=False):
     host's set-up. A replica compiles everything once, since each of its
     copies would otherwise compile its framework's imports again. (The
     notebooks' own first cell installs with pip's defaults, as a learner's
-    does.)"""
+    does.) say() hears what pip is on every 20 s or so (progress.py); by
+    default, the host's process marks the line for run_plans."""
     subprocess.run([python, '-m', 'venv', str(folder)], check=True)
     host_python = folder / 'bin' / 'python'
-    pip = subprocess.run(
-        [str(host_python), '-m', 'pip', 'install', '--quiet']
+    output = []
+    code = run_with_progress(
+        [str(host_python), '-m', 'pip', 'install', '--progress-bar', 'off']
         + ([] if compile_all else ['--no-compile'])
         + ['ipykernel', *packages],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        'installing',
+        say,
+        kept=output,
     )
-    if pip.returncode != 0:
-        raise RuntimeError(f'setting up the host failed:\n{pip.stdout[-3000:]}')
+    if code != 0:
+        raise RuntimeError('setting up the host failed:\n' + '\n'.join(output)[-3000:])
     return host_python
 
 
@@ -328,7 +340,7 @@ REPLICA_RECIPE = 'ipykernel and the manifest, compiled; 1'
 REPLICA_NAME = re.compile(r'[0-9a-f]{12}(\.partial)?')
 
 
-def build_replica(host, python):
+def build_replica(host, python, say=print):
     """The replica of a host: its manifest's packages in an environment of
     its Python, in replica_cache()/<name>-<digest>/, where the digest is that
     of what it is built from (the Python's version, the manifest's packages,
@@ -360,7 +372,7 @@ def build_replica(host, python):
             shutil.rmtree(partial, ignore_errors=True)
             try:
                 partial.mkdir()
-                make_env(partial / 'env', python, host.requirements, compile_all=True)
+                make_env(partial / 'env', python, host.requirements, compile_all=True, say=say)
                 (partial / 'replica.json').write_text(built_from)
                 shutil.rmtree(folder, ignore_errors=True)
                 partial.rename(folder)
@@ -522,14 +534,19 @@ def run_host(
         'notebooks': [],
     }
     os.environ['JUPYTER_PATH'] = str(folder / 'kernels')
+    report_progress(f'ready in {report["setup_seconds"]:.0f} s (Python {report["python"]})')
     for path in notebooks:
         workdir = folder / 'work'
         shutil.rmtree(workdir, ignore_errors=True)
         workdir.mkdir()
+        name = '/'.join(Path(path).parts[-3:])
+        report_progress(f'{name}: running')
         run = run_notebook(path, workdir)
         if run['error'] and run['error']['cell'] == 0 and RESTART in run['error']['evalue']:
             run = dict(run_notebook(path, workdir), restarted_after=run)
         report['notebooks'].append(run)
+        outcome = f'failed at cell {run["error"]["cell"]}' if run['error'] else 'ran'
+        report_progress(f'{name}: {outcome} in {run["seconds"]:.0f} s')
         if run['error']:
             break
     report['after'] = installed(host_python)
@@ -580,7 +597,11 @@ def run_plans(project, to_run, folder, log=print):
         if plan.replica:
             try:
                 with building[plan.replica.name]:
-                    replica, replica_seconds = build_replica(plan.replica, plan.python)
+                    replica, replica_seconds = build_replica(
+                        plan.replica,
+                        plan.python,
+                        lambda line: log(f'[learners] replica of {plan.replica.name}: {line}'),
+                    )
             except (RuntimeError, subprocess.CalledProcessError) as failure:
                 return plan.name, {'setup_error': f'building the replica failed: {failure}'}
             host = ['--replica', str(replica)]
@@ -600,16 +621,22 @@ def run_plans(project, to_run, folder, log=print):
             links,
             *(str(notebook.path(project)) for notebook in plan.notebooks),
         ]
-        result = subprocess.run(
-            cmd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=learner_environment(),
+        label = f'[learners] {plan.name}'
+
+        def shown(line):
+            if not line.startswith(PROGRESS_MARK):
+                return False
+            log(f'{label}: {line[len(PROGRESS_MARK) :]}')
+            return True
+
+        output = []
+        log(f'{label}: creating the host ({len(plan.notebooks)} notebook(s) to run)')
+        code = run_with_progress(
+            cmd, label, log, echo=shown, kept=output, env=learner_environment()
         )
-        log(f'[learners] {plan.name}: {time.monotonic() - started:.0f} s')
-        if result.returncode != 0 or not report_path.exists():
-            return plan.name, {'setup_error': result.stdout[-4000:]}
+        log(f'{label}: done in {duration(time.monotonic() - started)}')
+        if code != 0 or not report_path.exists():
+            return plan.name, {'setup_error': '\n'.join(output)[-4000:]}
         shutil.rmtree(host_dir, ignore_errors=True)  # several GB of frameworks each
         report = named(json.loads(report_path.read_text()), plan.notebooks)
         if plan.replica:
