@@ -88,9 +88,11 @@ unit: setup-book
 # The unit tier and lint first (a bug there shows in seconds), then build
 # every form of the book and run every other test suite in its own
 # environment (the learners' notebooks run on fresh hosts that install d2l
-# from _build/dist/).
-test: unit lint html editions-html pdf editions-pdf notebooks dist
-	$(BOOK) test
+# from _build/dist/). Each step is timed, and the run ends with a table of
+# the steps' and the suites' times.
+TEST_STEPS := unit lint html editions-html pdf editions-pdf notebooks dist
+test:
+	$(SETUP) test-steps --make "$(MAKE)" $(TEST_STEPS)
 
 # Serve the site on localhost, rebuild when a page, d2l/ or static/ is saved,
 # and reload the browser (PORT=8000).

@@ -111,6 +111,7 @@ def test_no_two_rooms_of_the_build_package_import_each_other():
 ORDER = [
     'report',
     'progress',
+    'timings',
     'files',
     'frameworks',
     'languages',

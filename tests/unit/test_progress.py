@@ -138,7 +138,7 @@ def test_no_step_waits_longer_than_half_a_minute_for_a_line(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ('seconds', 'said'), [(0.4, '0 s'), (42.3, '42 s'), (60, '1 min 0 s'), (468, '7 min 48 s')]
+    'seconds, shown', [(4.26, '4.3 s'), (59.9, '59.9 s'), (60, '1 min 0 s'), (468.4, '7 min 48 s')]
 )
-def test_durations_read_as_seconds_then_minutes(seconds, said):
-    assert progress.duration(seconds) == said
+def test_a_duration_reads_in_seconds_then_minutes(seconds, shown):
+    assert progress.duration(seconds) == shown

@@ -2,9 +2,19 @@
 (which `make unit` has run before), and a summary line per suite with its
 counts and time."""
 
+import re
+
 import pytest
 
+from bookbuild import timings
 from bookbuild.testing import suites
+
+
+@pytest.fixture(autouse=True)
+def outside_make_test(monkeypatch):
+    """No timed steps, unless a test records some: `make test` runs this tier
+    with its own timings file named in the environment."""
+    monkeypatch.delenv(timings.TIMINGS_VARIABLE, raising=False)
 
 
 def test_book_test_runs_every_suite_in_its_environment_but_not_the_unit_tier(book):
@@ -18,13 +28,6 @@ def test_book_test_runs_every_suite_in_its_environment_but_not_the_unit_tier(boo
     ]
 
 
-@pytest.mark.parametrize(
-    'seconds, shown', [(4.26, '4.3 s'), (59.9, '59.9 s'), (60, '1 min 0 s'), (468.4, '7 min 48 s')]
-)
-def test_a_duration_reads_in_seconds_then_minutes(seconds, shown):
-    assert suites.duration(seconds) == shown
-
-
 def test_the_summary_gives_each_suites_counts_and_time_and_fails_on_a_skip(
     book, monkeypatch, capsys
 ):
@@ -35,17 +38,42 @@ def test_the_summary_gives_each_suites_counts_and_time_and_fails_on_a_skip(
     )
     assert suites.main(book()) == 1
     summary = capsys.readouterr().out.strip().splitlines()
-    assert [line.rsplit(' in ', 1)[0] for line in summary[:3]] == [
-        '[test] build: 3 passed, 0 failed, 0 skipped',
-        '[test] build_behaviour: 2 passed, 0 failed, 1 skipped',
-        '[test] framework_jax: 4 passed, 1 failed, 0 skipped',
+    rows = [re.split(r'\s{2,}', line) for line in summary[:4]]
+    assert [(row[0], row[-1]) for row in rows[:3]] == [
+        ('[test] suite build', '3 passed, 0 failed, 0 skipped'),
+        ('[test] suite build_behaviour', '2 passed, 0 failed, 1 skipped'),
+        ('[test] suite framework_jax', '4 passed, 1 failed, 0 skipped'),
     ]
-    assert all(line.endswith(' s') for line in summary[:3] + summary[-1:])
-    assert summary[3:5] == [
+    assert rows[3][0] == '[test] all'
+    assert all(row[1].endswith(' s') for row in rows), rows
+    assert summary[4:6] == [
         '[test] problem: build_behaviour: 1 skipped',
         '[test] problem: framework_jax: 1 failed',
     ]
     assert summary[-1].startswith('9 passed, 1 failed, 1 skipped in ')
+
+
+def test_the_table_begins_with_the_steps_make_test_ran_and_ends_with_their_sum(
+    book, monkeypatch, capsys, tmp_path
+):
+    """`make test` times its steps (timings.py); `book test` lists them
+    before its suites, and the total holds both."""
+    path = tmp_path / 'timings.jsonl'
+    timings.record(path, 'unit', 12.0, 0)
+    timings.record(path, 'html', 349.0, 0)
+    monkeypatch.setenv(timings.TIMINGS_VARIABLE, str(path))
+    monkeypatch.setattr(suites, 'suites', lambda project: [('build', 'book')])
+    monkeypatch.setattr(suites, 'run_suite', lambda project, suite, env_name, report: (5, 0, 0))
+    monkeypatch.setattr(suites.time, 'perf_counter', iter(range(0, 1000, 30)).__next__)
+    assert suites.main(book()) == 0
+    summary = capsys.readouterr().out.strip().splitlines()
+    rows = [re.split(r'\s{2,}', line) for line in summary[:4]]
+    assert rows == [
+        ['[test] unit', '12.0 s', 'ok'],
+        ['[test] html', '5 min 49 s', 'ok'],
+        ['[test] suite build', '30.0 s', '5 passed, 0 failed, 0 skipped'],
+        ['[test] all', '6 min 31 s'],
+    ]
 
 
 def test_the_learners_suite_starts_once_every_other_suite_has_ended(book, monkeypatch, capsys):
@@ -69,8 +97,8 @@ def test_the_learners_suite_starts_once_every_other_suite_has_ended(book, monkey
     )
     # The summary keeps the suites' order, whatever order they ended in.
     summary = capsys.readouterr().out.strip().splitlines()
-    assert [line.split(':')[0] for line in summary[:3]] == [
-        '[test] build',
-        '[test] learners',
-        '[test] framework_jax',
+    assert [re.split(r'\s{2,}', line)[0] for line in summary[:3]] == [
+        '[test] suite build',
+        '[test] suite learners',
+        '[test] suite framework_jax',
     ]

@@ -168,6 +168,13 @@ def preview(project, port):
     serve(project, port=port)
 
 
+def run_test_steps(project, names, make):
+    """`make test`: each step, timed, then `book test` (timings.py)."""
+    from . import timings
+
+    return timings.run_steps(project, names, make)
+
+
 def run_test_suites(project):
     from .testing import suites
 
@@ -324,6 +331,13 @@ COMMANDS = [
         options={'--port': {'type': int, 'default': 8000, 'help': 'the local port'}},
     ),
     Command('test', 'run every test suite in its environment', run_test_suites),
+    Command(
+        'test-steps',
+        "`make test`: run each Makefile step named, timed, then `book test` (on the system Python)",
+        run_test_steps,
+        names='the Makefile targets, in order',
+        options={'--make': {'default': 'make', 'help': 'the make to run them with'}},
+    ),
     Command(
         'bench',
         'time the build, the helpers and the book\'s own measurements, and the build of larger books; '

@@ -24,11 +24,11 @@ def progress_every():
 
 
 def duration(seconds):
-    """'42 s', or '7 min 8 s' from a minute on."""
-    seconds = round(seconds)
+    """'42.3 s', or '7 min 48 s' from a minute on."""
     if seconds < 60:
-        return f'{seconds} s'
-    return f'{seconds // 60} min {seconds % 60} s'
+        return f'{seconds:.1f} s'
+    minutes, seconds = divmod(round(seconds), 60)
+    return f'{minutes} min {seconds} s'
 
 
 def run_with_progress(cmd, label, say, *, echo=None, kept=None, every=None, **popen):

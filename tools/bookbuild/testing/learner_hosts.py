@@ -534,7 +534,7 @@ def run_host(
         'notebooks': [],
     }
     os.environ['JUPYTER_PATH'] = str(folder / 'kernels')
-    report_progress(f'ready in {report["setup_seconds"]:.0f} s (Python {report["python"]})')
+    report_progress(f'ready in {report["setup_seconds"]:.0f} s ({report["python"]})')
     for path in notebooks:
         workdir = folder / 'work'
         shutil.rmtree(workdir, ignore_errors=True)

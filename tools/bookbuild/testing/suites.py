@@ -17,7 +17,8 @@ already run two at a time. Each line a suite prints carries its name.
 
 tests/unit is not among them: `make unit` runs it before anything is built
 (`make test` starts with it), so it runs once, in seconds. The summary gives
-each suite's count and time, the figures the closing note of a change reports.
+each suite's count and time, the figures the closing note of a change reports, in a table after the
+steps `make test` ran before the suites (timings.py).
 """
 
 import concurrent.futures
@@ -28,6 +29,8 @@ import xml.etree.ElementTree as ET
 
 from ..identity import KERNEL_ENV
 from ..processes import at_once, run_streamed
+from ..progress import duration
+from ..timings import steps_rows, table
 
 
 def suites(project):
@@ -73,14 +76,6 @@ def run_suite(project, suite, env_name, report):
     return counts['tests'] - failed - skipped, failed, skipped
 
 
-def duration(seconds):
-    """'42.3 s', or '7 min 48 s' from a minute on."""
-    if seconds < 60:
-        return f'{seconds:.1f} s'
-    minutes, seconds = divmod(round(seconds), 60)
-    return f'{minutes} min {seconds} s'
-
-
 # The suite that runs after the others, on its own.
 LAST_ALONE = 'learners'
 
@@ -88,7 +83,9 @@ LAST_ALONE = 'learners'
 def main(project):
     totals = [0, 0, 0]
     problems = []
-    lines = []  # one per suite: its counts and its time
+    # Each step `make test` ran before (timings.py), then each suite: its
+    # time and its counts.
+    rows = steps_rows()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
 
@@ -106,9 +103,8 @@ def main(project):
                 results[entry] = timed_suite(*entry)
     for suite, env_name in planned:
         (passed, failed, skipped), seconds = results[(suite, env_name)]
-        lines.append(
-            f'[test] {suite}: {passed} passed, {failed} failed, {skipped} skipped '
-            f'in {duration(seconds)}'
+        rows.append(
+            (f'suite {suite}', seconds, f'{passed} passed, {failed} failed, {skipped} skipped')
         )
         totals = [t + n for t, n in zip(totals, (passed, failed, skipped))]
         if failed:
@@ -120,7 +116,7 @@ def main(project):
             problems.append(f'{suite}: no test ran')
     passed, failed, skipped = totals
     print()
-    print('\n'.join(lines))
+    print('\n'.join(f'[test] {line}' for line in table(rows)))
     for problem in problems:
         print(f'[test] problem: {problem}')
     print(
