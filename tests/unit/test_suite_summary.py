@@ -2,6 +2,7 @@
 (which `make unit` has run before), and a summary line per suite with its
 counts and time."""
 
+import json
 import re
 
 import pytest
@@ -101,4 +102,40 @@ def test_the_learners_suite_starts_once_every_other_suite_has_ended(book, monkey
         '[test] suite build',
         '[test] suite learners',
         '[test] suite framework_jax',
+    ]
+
+
+def stand_in(path, script):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('#!/bin/sh\n' + script)
+    path.chmod(0o755)
+    return path
+
+
+def test_make_test_runs_its_steps_in_order_timed_then_book_test(book, tmp_path, capsys):
+    project = book()
+    project.venv = tmp_path / '.venv'
+    ran = tmp_path / 'ran'
+    make = stand_in(tmp_path / 'make', f'echo "make $1" >> {ran}\n')
+    stand_in(
+        project.env_dir('book') / 'bin' / 'book',
+        f'echo "book $1 $BOOK_TIMINGS" >> {ran}\n',
+    )
+    assert timings.run_steps(project, ['unit', 'html'], str(make)) == 0
+    path = project.build_dir / 'timings.jsonl'
+    assert ran.read_text().splitlines() == ['make unit', 'make html', f'book test {path}']
+    steps = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [(step['step'], step['status']) for step in steps] == [('unit', 0), ('html', 0)]
+
+
+def test_a_failing_step_stops_make_test_with_the_table_so_far(book, tmp_path, capsys):
+    project = book()
+    project.venv = tmp_path / '.venv'
+    make = stand_in(tmp_path / 'make', '[ "$1" = lint ] && exit 2\nexit 0\n')
+    assert timings.run_steps(project, ['unit', 'lint', 'html'], str(make)) == 2
+    table = [line for line in capsys.readouterr().out.splitlines() if line.startswith('[test]')]
+    assert [re.split(r'\s{2,}', line)[::2] for line in table] == [
+        ['[test] unit', 'ok'],
+        ['[test] lint', 'exit 2'],
+        ['[test] all'],
     ]

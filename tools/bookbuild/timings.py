@@ -26,9 +26,10 @@ def record(path, step, seconds, status):
         )
 
 
-def recorded():
-    """The steps timed so far in this `make test`, or [] outside one."""
-    path = os.environ.get(TIMINGS_VARIABLE)
+def recorded(path=None):
+    """The steps timed so far in this `make test` (in path, or the file the
+    environment names), or [] outside one."""
+    path = path or os.environ.get(TIMINGS_VARIABLE)
     if not path or not Path(path).exists():
         return []
     return [json.loads(line) for line in Path(path).read_text(encoding='utf-8').splitlines()]
@@ -46,10 +47,10 @@ def table(rows):
     ]
 
 
-def steps_rows():
+def steps_rows(path=None):
     return [
         (step['step'], step['seconds'], 'ok' if step['status'] == 0 else f'exit {step["status"]}')
-        for step in recorded()
+        for step in recorded(path)
     ]
 
 
@@ -61,14 +62,13 @@ def run_steps(project, steps, make='make'):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     env = dict(os.environ, **{TIMINGS_VARIABLE: str(path)})
-    os.environ[TIMINGS_VARIABLE] = str(path)
     for step in steps:
         print(f'[book] make {step}', flush=True)
         started = time.monotonic()
         status = subprocess.call([make, step], env=env, cwd=project.repository)
         record(path, step, time.monotonic() - started, status)
         if status != 0:
-            print('\n'.join(f'[test] {line}' for line in table(steps_rows())), flush=True)
+            print('\n'.join(f'[test] {line}' for line in table(steps_rows(path))), flush=True)
             return status
     book = project.env_dir('book') / 'bin' / 'book'
     return subprocess.call([str(book), 'test'], env=env, cwd=project.repository)
