@@ -38,7 +38,8 @@ def run_with_progress(cmd, label, say, *, echo=None, kept=None, every=None, **po
     into the list kept when one is given. Whenever `every` seconds pass with
     no line echoed, say() gets a progress line: the label, the time so far
     and the command's last line (what pip is fetching, which test runs...).
-    An echo that returns False did not show its line: the quiet goes on.
+    An echo that returns False did not show its line: the quiet goes on,
+    and the progress line names the last line that was shown.
     """
     every = progress_every() if every is None else every
     process = subprocess.Popen(
@@ -71,10 +72,11 @@ def run_with_progress(cmd, label, say, *, echo=None, kept=None, every=None, **po
             continue
         if line is None:
             break
-        if line.strip():
-            last = line
         if kept is not None:
             kept.append(line)
-        if echo is not None and echo(line) is not False:
+        shown = echo is None or echo(line) is not False
+        if shown and line.strip():
+            last = line
+        if shown and echo is not None:
             last_said = time.monotonic()
     return process.wait()
