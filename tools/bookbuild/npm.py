@@ -16,9 +16,9 @@ environments' set-up runs it on the system Python.
 """
 
 import shutil
-import subprocess
 
 from .identity import NPM_PIN_FILES, npm_pins_digest, npm_stamp
+from .progress import run_with_progress
 
 
 class NpmError(Exception):
@@ -57,7 +57,8 @@ def install(project, log=print):
         '--no-fund',
         '--loglevel=error',
     ]
-    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if result.returncode != 0 or not project.mathjax_entry.exists():
-        raise NpmError(f'`{" ".join(cmd)}` failed:\n{result.stdout[-3000:]}')
+    output = []
+    code = run_with_progress(cmd, 'npm', log, kept=output)
+    if code != 0 or not project.mathjax_entry.exists():
+        raise NpmError(f'`{" ".join(cmd)}` failed:\n' + '\n'.join(output)[-3000:])
     npm_stamp(project).write(npm_pins_digest(project))

@@ -56,6 +56,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from ..files import write_atomic
 from ..identity import KERNEL_ENV, requirements_digest
 from ..processes import at_once
+from ..progress import duration, progress_every
 from ..source import cells as source_cells
 from . import shards
 
@@ -85,8 +86,13 @@ SUMMARY_ORDER = [
 ANSI_ESCAPE = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 
 
+# When the evaluation last said something (time.monotonic()).
+last_logged = [0.0]
+
+
 def log(message):
     print(f'[eval] {message}', flush=True)
+    last_logged[0] = time.monotonic()
 
 
 # ------------------------------------------------- notebooks and hashes ----
@@ -380,6 +386,24 @@ class Kernels:
         self.slots = asyncio.Semaphore(jobs)
         self.running = 0
         self.peak = 0
+        self.busy = {}  # the notebooks running: label -> when it started
+
+    async def tell_while_busy(self, every):
+        """A line whenever the evaluation has been quiet for `every` seconds
+        while notebooks run: which, and for how long (progress.py)."""
+        while True:
+            await asyncio.sleep(max(0.0, last_logged[0] + every - time.monotonic()))
+            if self.busy and time.monotonic() - last_logged[0] >= every:
+                now = time.monotonic()
+                log(
+                    'still running: '
+                    + ', '.join(
+                        f'{" ".join(label.split())} ({duration(now - started)})'
+                        for label, started in self.busy.items()
+                    )
+                )
+            elif not self.busy:
+                await asyncio.sleep(every)
 
     def kernel_manager(self, tab):
         # The tab's own kernel spec (written by `book setup`), and never a
@@ -403,6 +427,7 @@ class Kernels:
         cells = code_cells(job.nb)
         log(f'{job.label()}  running {len(cells)} code cell' + ('s' if len(cells) != 1 else ''))
         start = time.perf_counter()
+        self.busy[job.label()] = time.monotonic()
         workdir = job.target.parent
         workdir.mkdir(parents=True, exist_ok=True)
         kernel_log = self.project.build_dir / 'eval_logs' / job.tab / f'{job.name}.log'
@@ -439,6 +464,7 @@ class Kernels:
                 job.failure = describe_failure(job, error, failing, kernel_log)
                 job.action = 'failed'
         job.seconds = time.perf_counter() - start
+        del self.busy[job.label()]
         if job.failure:
             log(f'{job.label()}  FAILED after {job.seconds:.1f} s (details at the end)')
         else:
@@ -592,7 +618,11 @@ def evaluate(project, tabs, shard=None):
     kernels = Kernels(project, jobs_at_once)
 
     async def run_all():
-        await asyncio.gather(*(kernels.run(job) for job in to_run))
+        telling = asyncio.ensure_future(kernels.tell_while_busy(progress_every()))
+        try:
+            await asyncio.gather(*(kernels.run(job) for job in to_run))
+        finally:
+            telling.cancel()
 
     if to_run:
         asyncio.run(run_all())

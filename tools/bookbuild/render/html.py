@@ -5,12 +5,12 @@ then postprocess.py adds what d2lbook cannot."""
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 from ..files import Stamp, digest_of
 from ..processes import book_env, d2lbook
+from ..progress import run_with_progress
 from ..report import BuildError
 from . import postprocess
 
@@ -95,21 +95,21 @@ def render(project, lang='en'):
     _, rendered = full_render_if_site_inputs_changed(root, project.html_dir_of(lang))
     env = book_env(project)
     env['JUPYTER_PATH'] = str(project.render_guard_dir())
-    process = subprocess.run(
+    prefix = '[html]' if lang == 'en' else f'[{lang} html]'
+    lines = []
+    returncode = run_with_progress(
         d2lbook(project, 'html', '--tab', 'all'),
+        f'{prefix} rendering',
+        lambda line: print(line, flush=True),
+        kept=lines,
         cwd=root,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
     )
-    lines = process.stdout.splitlines()
-    prefix = '[html]' if lang == 'en' else f'[{lang} html]'
-    if process.returncode != 0:
+    if returncode != 0:
         print('\n'.join(f'{prefix} {line}' for line in lines[-60:]), flush=True)
         edition = '' if lang == 'en' else f' of the {lang} edition'
         raise BuildError(
-            f'rendering the HTML{edition} failed (d2lbook exited with {process.returncode}); '
+            f'rendering the HTML{edition} failed (d2lbook exited with {returncode}); '
             'its last lines are above'
         )
     postprocess.postprocess_site(project, lang)
