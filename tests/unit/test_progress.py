@@ -4,6 +4,7 @@ tests wait for the progress lines themselves, never for a time, with the
 interval set to a fraction of a second."""
 
 import queue
+import re
 import sys
 import textwrap
 import threading
@@ -95,6 +96,30 @@ def test_streamed_lines_show_and_a_progress_line_comes_only_when_they_stop(tmp_p
     assert result['value'] == 0 and echoed[-1] == 'done'
 
 
+def test_a_step_of_several_commands_keeps_its_quiet_across_them(tmp_path):
+    """An environment's venv, then its pip install: the second command does
+    not start the quiet again, so a step that was already quiet for a long
+    while gets its progress line at once, counted from the step's start."""
+    release = tmp_path / 'release'
+    quiet = progress.Quiet()
+    quiet.started = quiet.last_said = quiet.started - 100  # quiet for 100 s already
+    said = queue.Queue()
+    thread, result = in_thread(
+        progress.run_with_progress,
+        waiting_command(release),
+        '.venv/jax',
+        said.put,
+        every=50,
+        quiet=quiet,
+    )
+    line = heard(said, 1, '.venv/jax: ')[0]
+    release.touch()
+    thread.join(NEVER)
+    assert result['value'] == 0
+    minutes, seconds = re.match(r'\.venv/jax: (\d+) min (\d+) s so far', line).groups()
+    assert 60 * int(minutes) + int(seconds) >= 100, line
+
+
 def test_a_fake_slow_environment_install_says_what_pip_is_doing(book, tmp_path):
     """environments.install_env on a book whose environment's Python is a
     stand-in: its `pip install` prints what it downloads, then waits."""
@@ -111,6 +136,10 @@ def test_a_fake_slow_environment_install_says_what_pip_is_doing(book, tmp_path):
         '#!/bin/sh\n'
         'echo "Collecting slowpkg==1.0"\n'
         'echo "  Downloading slowpkg-1.0-py3-none-any.whl (3.2 MB)"\n'
+        # The machine's pip configuration may name a find-links folder that
+        # does not exist: noise, which the progress lines pass over.
+        "echo \"WARNING: Location 'file:///nowhere/' is ignored: it is neither a file nor a "
+        'directory."\n'
         f'while [ ! -e {release} ]; do sleep 0.01; done\n'
     )
     python.chmod(0o755)
@@ -127,6 +156,7 @@ def test_a_fake_slow_environment_install_says_what_pip_is_doing(book, tmp_path):
     thread.join(NEVER)
     assert result['value'] is True
     assert 'Collecting slowpkg==1.0' in output
+    assert not any('file:///nowhere/' in line for line in output)
 
 
 def test_no_step_waits_longer_than_half_a_minute_for_a_line(monkeypatch):

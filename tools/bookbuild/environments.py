@@ -21,7 +21,7 @@ import time
 
 from . import npm
 from .identity import KERNEL_ENV, env_is_current, env_stamp, install_digest
-from .progress import duration, run_with_progress
+from .progress import Quiet, duration, run_with_progress
 from .report import BuildError, log
 
 # Why each target of APT_PACKAGES is installed, for the line that says so.
@@ -85,12 +85,13 @@ def ensure_system_packages(*targets):
     log(f'installing system packages with apt, {reasons}: {" ".join(missing)}')
     env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
     started = time.monotonic()
+    quiet = Quiet()  # one for both commands
     for cmd in (
         ['apt-get', 'update', '-q'],
         ['apt-get', 'install', '-y', '-q', '--no-install-recommends', *missing],
     ):
         output = []
-        code = run_with_progress(cmd, 'apt', log, kept=output, env=env)
+        code = run_with_progress(cmd, 'apt', log, kept=output, quiet=quiet, env=env)
         if code != 0:
             print('\n'.join(output[-30:]), file=sys.stderr)
             raise BuildError(f'`{" ".join(cmd)}` failed (its last lines are above)')
@@ -115,6 +116,12 @@ def apt_packages(targets):
 # (tools/, the repository); one at a time, although the environments are
 # installed side by side.
 EDITABLE_INSTALLS = threading.Lock()
+
+
+def pip_noise(line):
+    """pip's warning on a find-links folder of the machine's pip configuration
+    that does not exist: nothing to do with this install."""
+    return 'is ignored: it is neither a file nor a directory' in line
 
 
 def install_env(project, name, output, say=log, every=None, attached=False):
@@ -143,16 +150,15 @@ def install_env(project, name, output, say=log, every=None, attached=False):
         # The repo's own d2l, editable, without touching the pinned packages.
         editable.append([*pip, '--no-deps', '-e', str(project.repository)])
     label = f'.venv/{name}'
+    quiet = Quiet()  # one for all the commands
     for cmd in steps + editable:
-        lines = []
         with EDITABLE_INSTALLS if cmd in editable else contextlib.nullcontext():
             if attached:
                 code = subprocess.run(cmd).returncode
             else:
-                code = run_with_progress(cmd, label, say, kept=lines, every=every)
-        output.extend(
-            line for line in lines if 'is ignored: it is neither a file nor a directory' not in line
-        )
+                code = run_with_progress(
+                    cmd, label, say, kept=output, every=every, quiet=quiet, ignore=pip_noise
+                )
         if code != 0:
             output.append(f'`{" ".join(cmd)}` exited with {code}')
             return False

@@ -31,7 +31,18 @@ def duration(seconds):
     return f'{minutes} min {seconds} s'
 
 
-def run_with_progress(cmd, label, say, *, echo=None, kept=None, every=None, **popen):
+class Quiet:
+    """Since when a step has run, and since when it has said nothing: one
+    for a step of several commands (an environment's venv, then its pip
+    installs), so that the quiet does not start again with each command."""
+
+    def __init__(self):
+        self.started = self.last_said = time.monotonic()
+
+
+def run_with_progress(
+    cmd, label, say, *, echo=None, kept=None, every=None, quiet=None, ignore=None, **popen
+):
     """Run cmd, its stdout and stderr together, and return its exit status.
 
     Each line goes to echo(line) when echo is given (streamed output), and
@@ -39,7 +50,9 @@ def run_with_progress(cmd, label, say, *, echo=None, kept=None, every=None, **po
     no line echoed, say() gets a progress line: the label, the time so far
     and the command's last line (what pip is fetching, which test runs...).
     An echo that returns False did not show its line: the quiet goes on,
-    and the progress line names the last line that was shown.
+    and the progress line names the last line that was shown. Lines that
+    ignore(line) is true of are dropped (noise of the machine's pip
+    configuration). quiet carries the step's times across its commands.
     """
     every = progress_every() if every is None else every
     process = subprocess.Popen(
@@ -58,25 +71,27 @@ def run_with_progress(cmd, label, say, *, echo=None, kept=None, every=None, **po
         lines.put(None)
 
     threading.Thread(target=read, daemon=True).start()
-    started = last_said = time.monotonic()
+    quiet = quiet or Quiet()
     last = ''
     while True:
         try:
-            line = lines.get(timeout=max(0.0, last_said + every - time.monotonic()))
+            line = lines.get(timeout=max(0.0, quiet.last_said + every - time.monotonic()))
         except queue.Empty:
             now = time.monotonic()
-            said = f'{label}: {duration(now - started)} so far'
+            said = f'{label}: {duration(now - quiet.started)} so far'
             # The last line, cut to fit one line of a terminal.
             say(f'{said}; last: {last.strip()[:100]}' if last.strip() else said)
-            last_said = now
+            quiet.last_said = now
             continue
         if line is None:
             break
+        if ignore is not None and ignore(line):
+            continue
         if kept is not None:
             kept.append(line)
         shown = echo is None or echo(line) is not False
         if shown and line.strip():
             last = line
         if shown and echo is not None:
-            last_said = time.monotonic()
+            quiet.last_said = time.monotonic()
     return process.wait()
