@@ -92,7 +92,7 @@ unit: setup-book
 # the steps' and the suites' times.
 TEST_STEPS := unit lint html editions-html pdf editions-pdf notebooks dist
 test:
-	$(SETUP) test-steps --make "$(MAKE)" $(TEST_STEPS)
+	$(SETUP) test-steps $(TEST_STEPS)
 
 # Serve the site on localhost, rebuild when a page, d2l/ or static/ is saved,
 # and reload the browser (PORT=8000).

@@ -3,6 +3,7 @@ build's heavy work may, and every test reads their reports
 (bookbuild/testing/learner_hosts.py). The hosts and their notebooks come
 from the project: its pages, its tabs and its hosts' manifests."""
 
+import contextlib
 import json
 import threading
 
@@ -22,12 +23,13 @@ def host_reports(project, pytestconfig):
     folder = project.build_dir / 'learner-hosts'
     # The hosts' lines reach the terminal as they come: pytest would hold
     # them until the session ends, and the hosts take minutes.
-    capture = pytestconfig.pluginmanager.getplugin('capturemanager')
+    capture = pytestconfig.pluginmanager.getplugin('capturemanager')  # None with -s
     one_at_a_time = threading.Lock()
 
     def log(line):
-        with one_at_a_time, capture.global_and_fixture_disabled():
-            print(line, flush=True)
+        with one_at_a_time:
+            with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+                print(line, flush=True)
 
     reports = learner_hosts.run_plans(project, learner_hosts.plans(project), folder, log=log)
     # How long each host took, for the README's figures and the bench.

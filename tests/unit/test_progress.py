@@ -3,11 +3,11 @@ stay busy until the test lets them go stand for a slow pip or LaTeX: the
 tests wait for the progress lines themselves, never for a time, with the
 interval set to a fraction of a second."""
 
+import concurrent.futures
 import queue
 import re
 import sys
 import textwrap
-import threading
 
 import pytest
 
@@ -47,19 +47,18 @@ def heard(said, count, text):
 
 
 def in_thread(function, *args, **kwargs):
-    result = {}
-    thread = threading.Thread(
-        target=lambda: result.setdefault('value', function(*args, **kwargs)), daemon=True
-    )
-    thread.start()
-    return thread, result
+    """function(*args, **kwargs) started beside the test: its future."""
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(function, *args, **kwargs)
+    pool.shutdown(wait=False)
+    return future
 
 
 def test_a_quiet_command_gets_a_progress_line_with_its_last_line_until_it_ends(tmp_path):
     release = tmp_path / 'release'
     said = queue.Queue()
     kept = []
-    thread, result = in_thread(
+    running = in_thread(
         progress.run_with_progress,
         waiting_command(release, 'Collecting slowpkg==1.0'),
         'pip',
@@ -71,16 +70,15 @@ def test_a_quiet_command_gets_a_progress_line_with_its_last_line_until_it_ends(t
     lines = heard(said, 3, '; last: Collecting slowpkg==1.0')
     assert all(line.startswith('pip: ') and ' so far; ' in line for line in lines), lines
     release.touch()
-    thread.join(NEVER)
-    assert result['value'] == 0
+    assert running.result(NEVER) == 0
     assert kept == ['Collecting slowpkg==1.0', 'done']
 
 
-def test_streamed_lines_show_and_a_progress_line_comes_only_when_they_stop(tmp_path):
+def test_streamed_lines_show_and_when_they_stop_a_progress_line_names_the_last(tmp_path):
     release = tmp_path / 'release'
     said = queue.Queue()
     echoed = []
-    thread, result = in_thread(
+    running = in_thread(
         progress.run_with_progress,
         waiting_command(release, 'first', 'second'),
         '[pdf jax] still running',
@@ -92,8 +90,27 @@ def test_streamed_lines_show_and_a_progress_line_comes_only_when_they_stop(tmp_p
     assert all(line.startswith('[pdf jax] still running: ') for line in lines), lines
     assert echoed == ['first', 'second']
     release.touch()
-    thread.join(NEVER)
-    assert result['value'] == 0 and echoed[-1] == 'done'
+    assert running.result(NEVER) == 0 and echoed[-1] == 'done'
+
+
+def test_lines_an_echo_did_not_show_leave_the_quiet_and_the_last_line_as_they_were(tmp_path):
+    """The learners' hosts: only their marked lines show (learner_hosts),
+    and the rest (pip's, a kernel's warnings) neither ends the quiet nor
+    becomes the line a progress line names."""
+    release = tmp_path / 'release'
+    said = queue.Queue()
+    running = in_thread(
+        progress.run_with_progress,
+        waiting_command(release, '>> notebook.ipynb: running', 'a kernel warning'),
+        '[learners] bare-jax',
+        said.put,
+        echo=lambda line: said.put(f'shown: {line}') if line.startswith('>> ') else False,
+        every=0.05,
+    )
+    lines = heard(said, 2, '; last: ')
+    assert all(line.endswith('; last: >> notebook.ipynb: running') for line in lines), lines
+    release.touch()
+    assert running.result(NEVER) == 0
 
 
 def test_a_step_of_several_commands_keeps_its_quiet_across_them(tmp_path):
@@ -104,7 +121,7 @@ def test_a_step_of_several_commands_keeps_its_quiet_across_them(tmp_path):
     quiet = progress.Quiet()
     quiet.started = quiet.last_said = quiet.started - 100  # quiet for 100 s already
     said = queue.Queue()
-    thread, result = in_thread(
+    running = in_thread(
         progress.run_with_progress,
         waiting_command(release),
         '.venv/jax',
@@ -114,8 +131,7 @@ def test_a_step_of_several_commands_keeps_its_quiet_across_them(tmp_path):
     )
     line = heard(said, 1, '.venv/jax: ')[0]
     release.touch()
-    thread.join(NEVER)
-    assert result['value'] == 0
+    assert running.result(NEVER) == 0
     minutes, seconds = re.match(r'\.venv/jax: (\d+) min (\d+) s so far', line).groups()
     assert 60 * int(minutes) + int(seconds) >= 100, line
 
@@ -147,14 +163,11 @@ def test_a_fake_slow_environment_install_says_what_pip_is_doing(book, tmp_path):
     project.requirements_file(name).write_text('slowpkg==1.0\n')
     said = queue.Queue()
     output = []
-    thread, result = in_thread(
-        environments.install_env, project, name, output, say=said.put, every=0.05
-    )
+    running = in_thread(environments.install_env, project, name, output, say=said.put, every=0.05)
     lines = heard(said, 2, 'last: Downloading slowpkg-1.0-py3-none-any.whl (3.2 MB)')
     assert all(line.startswith(f'.venv/{name}: ') for line in lines), lines
     release.touch()
-    thread.join(NEVER)
-    assert result['value'] is True
+    assert running.result(NEVER) is True
     assert 'Collecting slowpkg==1.0' in output
     assert not any('file:///nowhere/' in line for line in output)
 
@@ -172,3 +185,15 @@ def test_no_step_waits_longer_than_half_a_minute_for_a_line(monkeypatch):
 )
 def test_a_duration_reads_in_seconds_then_minutes(seconds, shown):
     assert progress.duration(seconds) == shown
+
+
+def test_output_that_is_not_utf8_is_kept_and_the_command_ends(tmp_path):
+    """LaTeX may write bytes that are not UTF-8: they must neither stop the
+    reading (the step would wait for ever) nor lose the lines around them."""
+    script = "import sys; sys.stdout.buffer.write(b'ok\\n\\xff\\xfe bad\\nafter\\n')"
+    kept = []
+    code = progress.run_with_progress(
+        [sys.executable, '-c', script], 'latex', pytest.fail, kept=kept, every=NEVER
+    )
+    assert code == 0
+    assert kept == ['ok', '\ufffd\ufffd bad', 'after']

@@ -60,12 +60,15 @@ def test_the_table_begins_with_the_steps_make_test_ran_and_ends_with_their_sum(
     """`make test` times its steps (timings.py); `book test` lists them
     before its suites, and the total holds both."""
     path = tmp_path / 'timings.jsonl'
-    timings.record(path, 'unit', 12.0, 0)
-    timings.record(path, 'html', 349.0, 0)
+    # The first step started 400 s ago: the total is the time since, not the
+    # sum of the rows (the suites run side by side).
+    timings.record(path, 'unit', 1000.0, 12.0, 0)
+    timings.record(path, 'html', 1012.0, 349.0, 0)
     monkeypatch.setenv(timings.TIMINGS_VARIABLE, str(path))
     monkeypatch.setattr(suites, 'suites', lambda project: [('build', 'book')])
     monkeypatch.setattr(suites, 'run_suite', lambda project, suite, env_name, report: (5, 0, 0))
     monkeypatch.setattr(suites.time, 'perf_counter', iter(range(0, 1000, 30)).__next__)
+    monkeypatch.setattr(suites.time, 'time', lambda: 1400.0)
     assert suites.main(book()) == 0
     summary = capsys.readouterr().out.strip().splitlines()
     rows = [re.split(r'\s{2,}', line) for line in summary[:4]]
@@ -73,7 +76,7 @@ def test_the_table_begins_with_the_steps_make_test_ran_and_ends_with_their_sum(
         ['[test] unit', '12.0 s', 'ok'],
         ['[test] html', '5 min 49 s', 'ok'],
         ['[test] suite build', '30.0 s', '5 passed, 0 failed, 0 skipped'],
-        ['[test] all', '6 min 31 s'],
+        ['[test] all', '6 min 40 s'],
     ]
 
 

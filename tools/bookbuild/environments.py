@@ -28,7 +28,7 @@ from .report import BuildError, log
 APT_REASONS = {
     'html': 'to render the site (pandoc) and serve MathJax from it (npm)',
     'pdf': 'to typeset the PDFs (LaTeX)',
-    'pdf-cjk': "to typeset the Korean edition's PDFs (xeCJK and a Hangul font)",
+    'pdf-cjk': "to typeset the editions' PDFs in Chinese, Japanese or Korean script (xeCJK, fonts)",
     'test': 'to run the browser and PDF tests (Chromium, poppler)',
 }
 
@@ -81,7 +81,11 @@ def ensure_system_packages(*targets):
             'missing system packages; install them with:\n'
             f'  sudo apt-get install --no-install-recommends {" ".join(missing)}'
         )
-    reasons = '; '.join(APT_REASONS[target] for target in targets if target in APT_REASONS)
+    reasons = '; '.join(
+        APT_REASONS[target]
+        for target in targets
+        if any(not is_there(probe) for probe in APT_PACKAGES[target])
+    )
     log(f'installing system packages with apt, {reasons}: {" ".join(missing)}')
     env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
     started = time.monotonic()

@@ -7,6 +7,13 @@ import os
 
 from .progress import run_with_progress
 
+# What forms/pdf.py tells the Sphinx extension (render/sphinx_extension.py)
+# of the PDF it builds: its tab, and the line on the versions that made its
+# outputs (an edition's Sphinx runs in its staged sources, which hold no
+# evaluation of their own).
+PDF_TAB_VARIABLE = 'BOOK_PDF_TAB'
+PDF_VERSIONS_VARIABLE = 'BOOK_PDF_VERSIONS'
+
 
 def book_env(project, tab=None):
     """Environment for d2lbook: its venv first on PATH (it calls

@@ -55,23 +55,33 @@ def run_with_progress(
     configuration). quiet carries the step's times across its commands.
     """
     every = progress_every() if every is None else every
-    process = subprocess.Popen(
+    with subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        errors='replace',  # LaTeX, for one, may write bytes that are not UTF-8
         bufsize=1,
         **popen,
-    )
+    ) as process:
+        try:
+            return _follow(process, label, say, echo, kept, every, quiet or Quiet(), ignore)
+        except BaseException:
+            process.kill()  # interrupted, or a line could not be shown
+            raise
+
+
+def _follow(process, label, say, echo, kept, every, quiet, ignore):
     lines = queue.Queue()
 
     def read():
-        for line in process.stdout:
-            lines.put(line.rstrip('\n'))
-        lines.put(None)
+        try:
+            for line in process.stdout:
+                lines.put(line.rstrip('\n'))
+        finally:
+            lines.put(None)  # the end, however reading ended
 
     threading.Thread(target=read, daemon=True).start()
-    quiet = quiet or Quiet()
     last = ''
     while True:
         try:

@@ -422,6 +422,7 @@ class Kernels:
                 await self._execute(job)
             finally:
                 self.running -= 1
+                self.busy.pop(job.label(), None)
 
     async def _execute(self, job):
         cells = code_cells(job.nb)
@@ -464,7 +465,7 @@ class Kernels:
                 job.failure = describe_failure(job, error, failing, kernel_log)
                 job.action = 'failed'
         job.seconds = time.perf_counter() - start
-        del self.busy[job.label()]
+        self.busy.pop(job.label(), None)
         if job.failure:
             log(f'{job.label()}  FAILED after {job.seconds:.1f} s (details at the end)')
         else:

@@ -14,9 +14,8 @@ import time
 
 from ..evaluate.versions import book_outputs_line
 from ..files import write_atomic
-from ..processes import build_each
+from ..processes import PDF_TAB_VARIABLE, PDF_VERSIONS_VARIABLE, build_each
 from ..progress import duration
-from ..render.sphinx_extension import PDF_TAB_VARIABLE, PDF_VERSIONS_VARIABLE
 from ..report import BuildError, log
 from .d2lbook_steps import d2lbook_build
 

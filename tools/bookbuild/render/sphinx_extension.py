@@ -46,6 +46,7 @@ from sphinx.util.fileutil import copy_asset
 
 from ..frameworks import framework
 from ..languages import ENGLISH, LANGUAGES, NOTE_SIGN
+from ..processes import PDF_TAB_VARIABLE, PDF_VERSIONS_VARIABLE
 from ..project import REPOSITORY, Project, language_prefix
 from . import build_marks
 
@@ -242,13 +243,6 @@ def mark_translation_notes(app, doctree, docname):
         # A missing paragraph's English text is the element after its note.
         after = at + 2 if kind == 'missing' and at + 1 < len(parent) else at + 1
         parent.insert(after, nodes.raw('', closing, format='html'))
-
-
-# The tab whose PDF this Sphinx run builds, and the line on the versions
-# that made its outputs: set by forms/pdf.py (an edition's Sphinx runs in its
-# staged sources, which hold no evaluation of their own).
-PDF_TAB_VARIABLE = 'BOOK_PDF_TAB'
-PDF_VERSIONS_VARIABLE = 'BOOK_PDF_VERSIONS'
 
 
 def pdf_tab(app):

@@ -534,7 +534,7 @@ def run_host(
         'notebooks': [],
     }
     os.environ['JUPYTER_PATH'] = str(folder / 'kernels')
-    report_progress(f'ready in {report["setup_seconds"]:.0f} s ({report["python"]})')
+    report_progress(f'ready in {duration(report["setup_seconds"])} ({report["python"]})')
     for path in notebooks:
         workdir = folder / 'work'
         shutil.rmtree(workdir, ignore_errors=True)
@@ -546,7 +546,7 @@ def run_host(
             run = dict(run_notebook(path, workdir), restarted_after=run)
         report['notebooks'].append(run)
         outcome = f'failed at cell {run["error"]["cell"]}' if run['error'] else 'ran'
-        report_progress(f'{name}: {outcome} in {run["seconds"]:.0f} s')
+        report_progress(f'{name}: {outcome} in {duration(run["seconds"])}')
         if run['error']:
             break
     report['after'] = installed(host_python)

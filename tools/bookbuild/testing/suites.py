@@ -30,7 +30,7 @@ import xml.etree.ElementTree as ET
 from ..identity import KERNEL_ENV
 from ..processes import at_once, run_streamed
 from ..progress import duration
-from ..timings import steps_rows, table
+from ..timings import first_start, print_table, steps_rows
 
 
 def suites(project):
@@ -116,7 +116,8 @@ def main(project):
             problems.append(f'{suite}: no test ran')
     passed, failed, skipped = totals
     print()
-    print('\n'.join(f'[test] {line}' for line in table(rows)))
+    began = first_start()
+    print_table(rows, time.time() - began if began else time.perf_counter() - started)
     for problem in problems:
         print(f'[test] problem: {problem}')
     print(
