@@ -6,6 +6,7 @@ import concurrent.futures
 import os
 
 from .progress import run_with_progress
+from .report import line
 
 # What forms/pdf.py tells the Sphinx extension (render/sphinx_extension.py)
 # of the PDF it builds: its tab, and the line on the versions that made its
@@ -36,13 +37,11 @@ def run_streamed(cmd, env, prefix, cwd):
     """Run cmd, printing each line of its output behind prefix (if any), and
     a progress line whenever it has been quiet for a while (progress.py)."""
 
-    def echo(line):
-        print(f'{prefix} {line}' if prefix else line, flush=True)
+    def echo(text):
+        line(f'{prefix} {text}' if prefix else text)
 
     label = f'{prefix} still running' if prefix else f'{cmd[0]} still running'
-    return run_with_progress(
-        cmd, label, lambda line: print(line, flush=True), echo=echo, env=env, cwd=cwd
-    )
+    return run_with_progress(cmd, label, line, echo=echo, env=env, cwd=cwd)
 
 
 def without_network(cmd):
