@@ -4,6 +4,7 @@ tests wait for the progress lines themselves, never for a time, with the
 interval set to a fraction of a second."""
 
 import concurrent.futures
+import os
 import queue
 import re
 import sys
@@ -18,15 +19,33 @@ from bookbuild import environments, progress
 NEVER = 120
 
 
-def waiting_command(release, *lines):
-    """A command that prints lines, then waits until the file release exists."""
+@pytest.fixture
+def point(tmp_path):
+    """A named pipe: a command that opens it to read waits there until
+    release() opens it to write, and closes it. A command still waiting
+    when the test ends (a test that failed) is let go."""
+    path = tmp_path / 'release'
+    os.mkfifo(path)
+    yield path
+    try:
+        waiting = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError:
+        return  # no one waits there
+    os.close(waiting)
+
+
+def release(path):
+    with open(path, 'w'):
+        pass
+
+
+def waiting_command(point, *lines):
+    """A command that prints lines, then waits at the release point."""
     script = textwrap.dedent(
         f"""
-        import os, sys, time
         for line in {list(lines)!r}:
             print(line, flush=True)
-        while not os.path.exists({str(release)!r}):
-            time.sleep(0.01)
+        open({str(point)!r}).read()
         print('done', flush=True)
         """
     )
@@ -54,13 +73,12 @@ def in_thread(function, *args, **kwargs):
     return future
 
 
-def test_a_quiet_command_gets_a_progress_line_with_its_last_line_until_it_ends(tmp_path):
-    release = tmp_path / 'release'
+def test_a_quiet_command_gets_a_progress_line_with_its_last_line_until_it_ends(point):
     said = queue.Queue()
     kept = []
     running = in_thread(
         progress.run_with_progress,
-        waiting_command(release, 'Collecting slowpkg==1.0'),
+        waiting_command(point, 'Collecting slowpkg==1.0'),
         'pip',
         said.put,
         kept=kept,
@@ -69,18 +87,17 @@ def test_a_quiet_command_gets_a_progress_line_with_its_last_line_until_it_ends(t
     # (Before the command's first line, a progress line has no `last:`.)
     lines = heard(said, 3, '; last: Collecting slowpkg==1.0')
     assert all(line.startswith('pip: ') and ' so far; ' in line for line in lines), lines
-    release.touch()
+    release(point)
     assert running.result(NEVER) == 0
     assert kept == ['Collecting slowpkg==1.0', 'done']
 
 
-def test_streamed_lines_show_and_when_they_stop_a_progress_line_names_the_last(tmp_path):
-    release = tmp_path / 'release'
+def test_streamed_lines_show_and_when_they_stop_a_progress_line_names_the_last(point):
     said = queue.Queue()
     echoed = []
     running = in_thread(
         progress.run_with_progress,
-        waiting_command(release, 'first', 'second'),
+        waiting_command(point, 'first', 'second'),
         '[pdf jax] still running',
         said.put,
         echo=echoed.append,
@@ -89,19 +106,18 @@ def test_streamed_lines_show_and_when_they_stop_a_progress_line_names_the_last(t
     lines = heard(said, 2, '; last: second')
     assert all(line.startswith('[pdf jax] still running: ') for line in lines), lines
     assert echoed == ['first', 'second']
-    release.touch()
+    release(point)
     assert running.result(NEVER) == 0 and echoed[-1] == 'done'
 
 
-def test_lines_an_echo_did_not_show_leave_the_quiet_and_the_last_line_as_they_were(tmp_path):
+def test_lines_an_echo_did_not_show_leave_the_quiet_and_the_last_line_as_they_were(point):
     """The learners' hosts: only their marked lines show (learner_hosts),
     and the rest (pip's, a kernel's warnings) neither ends the quiet nor
     becomes the line a progress line names."""
-    release = tmp_path / 'release'
     said = queue.Queue()
     running = in_thread(
         progress.run_with_progress,
-        waiting_command(release, '>> notebook.ipynb: running', 'a kernel warning'),
+        waiting_command(point, '>> notebook.ipynb: running', 'a kernel warning'),
         '[learners] bare-jax',
         said.put,
         echo=lambda line: said.put(f'shown: {line}') if line.startswith('>> ') else False,
@@ -109,34 +125,33 @@ def test_lines_an_echo_did_not_show_leave_the_quiet_and_the_last_line_as_they_we
     )
     lines = heard(said, 2, '; last: ')
     assert all(line.endswith('; last: >> notebook.ipynb: running') for line in lines), lines
-    release.touch()
+    release(point)
     assert running.result(NEVER) == 0
 
 
-def test_a_step_of_several_commands_keeps_its_quiet_across_them(tmp_path):
+def test_a_step_of_several_commands_keeps_its_quiet_across_them(point):
     """An environment's venv, then its pip install: the second command does
     not start the quiet again, so a step that was already quiet for a long
     while gets its progress line at once, counted from the step's start."""
-    release = tmp_path / 'release'
     quiet = progress.Quiet()
     quiet.started = quiet.last_said = quiet.started - 100  # quiet for 100 s already
     said = queue.Queue()
     running = in_thread(
         progress.run_with_progress,
-        waiting_command(release),
+        waiting_command(point),
         '.venv/jax',
         said.put,
         every=50,
         quiet=quiet,
     )
     line = heard(said, 1, '.venv/jax: ')[0]
-    release.touch()
+    release(point)
     assert running.result(NEVER) == 0
     minutes, seconds = re.match(r'\.venv/jax: (\d+) min (\d+) s so far', line).groups()
     assert 60 * int(minutes) + int(seconds) >= 100, line
 
 
-def test_a_fake_slow_environment_install_says_what_pip_is_doing(book, tmp_path):
+def test_a_fake_slow_environment_install_says_what_pip_is_doing(book, tmp_path, point):
     """environments.install_env on a book whose environment's Python is a
     stand-in: its `pip install` prints what it downloads, then waits."""
     project = book()
@@ -144,7 +159,6 @@ def test_a_fake_slow_environment_install_says_what_pip_is_doing(book, tmp_path):
     project.venv = tmp_path / '.venv'
     project.requirements = tmp_path / 'requirements'
     name = 'slow'
-    release = tmp_path / 'release'
     python = project.env_python(name)
     python.parent.mkdir(parents=True)
     assert tmp_path in python.parents
@@ -156,7 +170,8 @@ def test_a_fake_slow_environment_install_says_what_pip_is_doing(book, tmp_path):
         # does not exist: noise, which the progress lines pass over.
         "echo \"WARNING: Location 'file:///nowhere/' is ignored: it is neither a file nor a "
         'directory."\n'
-        f'while [ ! -e {release} ]; do sleep 0.01; done\n'
+        # Only its first run waits (the editable installs come after).
+        f'[ -e {point}.passed ] || {{ cat {point} > /dev/null; touch {point}.passed; }}\n'
     )
     python.chmod(0o755)
     project.requirements_file(name).parent.mkdir(parents=True, exist_ok=True)
@@ -166,7 +181,7 @@ def test_a_fake_slow_environment_install_says_what_pip_is_doing(book, tmp_path):
     running = in_thread(environments.install_env, project, name, output, say=said.put, every=0.05)
     lines = heard(said, 2, 'last: Downloading slowpkg-1.0-py3-none-any.whl (3.2 MB)')
     assert all(line.startswith(f'.venv/{name}: ') for line in lines), lines
-    release.touch()
+    release(point)
     assert running.result(NEVER) is True
     assert 'Collecting slowpkg==1.0' in output
     assert not any('file:///nowhere/' in line for line in output)
