@@ -582,7 +582,9 @@ def run_plans(project, to_run, folder, log=print):
     """Run each plan's host in its own process, as many at once as
     processes.at_once allows for heavy work; return {name: report}. A
     replica is built (or found built) before the first of its plans runs. A
-    host that could not even start reports why."""
+    host that could not even start reports why. log() hears each host's
+    progress, each line starting with the host's name (the learners' suite
+    prefixes its lines with [learners] itself)."""
     folder.mkdir(parents=True, exist_ok=True)
     links = find_links(project)
     building = {plan.replica.name: threading.Lock() for plan in to_run if plan.replica}
@@ -600,7 +602,7 @@ def run_plans(project, to_run, folder, log=print):
                     replica, replica_seconds = build_replica(
                         plan.replica,
                         plan.python,
-                        lambda line: log(f'[learners] replica of {plan.replica.name}: {line}'),
+                        lambda line: log(f'replica of {plan.replica.name}: {line}'),
                     )
             except (RuntimeError, subprocess.CalledProcessError) as failure:
                 return plan.name, {'setup_error': f'building the replica failed: {failure}'}
@@ -621,7 +623,7 @@ def run_plans(project, to_run, folder, log=print):
             links,
             *(str(notebook.path(project)) for notebook in plan.notebooks),
         ]
-        label = f'[learners] {plan.name}'
+        label = plan.name
 
         def shown(line):
             if not line.startswith(PROGRESS_MARK):
