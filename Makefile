@@ -76,10 +76,12 @@ notebooks: setup
 dist: setup
 	$(BOOK) dist
 
-# Lint and format-check the build code and the tests with ruff (pyproject.toml).
+# Lint and format-check the build code and the tests with ruff (pyproject.toml),
+# and audit the hosted workflow with zizmor (offline: it asks GitHub nothing).
 lint: setup-book
 	.venv/book/bin/ruff check .
 	.venv/book/bin/ruff format --check .
+	.venv/book/bin/zizmor --offline .github/
 
 # The unit tier: tests of the build package that need nothing built, in seconds.
 unit: setup-book
