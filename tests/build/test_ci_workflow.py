@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from book_paths import BUILD, PROJECT, ROOT, TABS
-from bookbuild import cli
+from bookbuild import ci, cli
 from bookbuild.evaluate import shards
 from bookbuild.evaluate.shards import Shard
 from bookbuild.languages import EDITIONS
@@ -269,9 +269,9 @@ def test_each_framework_is_evaluated_in_the_shards_config_ini_gives_it(tmp_path)
     evaluate job's matrix is that list."""
     evaluations = planned_evaluations(tmp_path)
     expected = [
-        (tab, f'{index}/{PROJECT.ci_shards(tab)}', PROJECT.ci_runner(tab))
+        (tab, f'{index}/{ci.shards(PROJECT, tab)}', ci.runner(PROJECT, tab))
         for tab in TABS
-        for index in range(1, PROJECT.ci_shards(tab) + 1)
+        for index in range(1, ci.shards(PROJECT, tab) + 1)
     ]
     assert [(job['tab'], job['shard'], job['runner']) for job in evaluations] == expected
     evaluate_job = jobs()['evaluate']

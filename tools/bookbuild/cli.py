@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import environments, pipeline
+from . import ci, environments, pipeline
 from .evaluate.shards import Shard
 from .project import REPOSITORY, Project
 from .report import AlreadyReported, BuildError, log
@@ -91,7 +91,7 @@ def ci_matrix(project):
     shard (config.ini [ci]), with the runner it takes."""
     jobs = []
     for tab in project.tabs:
-        count = project.ci_shards(tab)
+        count = ci.shards(project, tab)
         for index in range(1, count + 1):
             shard = Shard(index, count)
             jobs.append(
@@ -101,8 +101,8 @@ def ci_matrix(project):
                     'slug': shard.slug,
                     # The framework's own tests run once, in its first shard.
                     'first': index == 1,
-                    'runner': project.ci_runner(tab),
-                    'gpu': project.ci_gpu(tab),
+                    'runner': ci.runner(project, tab),
+                    'gpu': ci.gpu(project, tab),
                 }
             )
     print(json.dumps(jobs))
@@ -191,18 +191,7 @@ def bench(project, only=None, scales=None):
 def notebook_repos(project):
     """The Colab and SageMaker repositories of config.ini, as JSON for the
     hosted workflow's matrix, each with the name of its deploy key's secret."""
-    targets = []
-    for variant in ('colab', 'sagemaker'):
-        for tab in project.tabs:
-            targets.append(
-                {
-                    'tab': tab,
-                    'variant': variant,
-                    'repo': project.notebook_repository(variant, tab),
-                    'secret': f'DEPLOY_KEY_{variant}_{tab}'.upper(),
-                }
-            )
-    print(json.dumps(targets))
+    print(json.dumps(ci.notebook_repos(project)))
 
 
 def offline_check(project):

@@ -27,6 +27,7 @@ import hashlib
 import json
 import re
 
+from .. import ci
 from ..files import write_if_changed
 from ..project import TIMES_FILE
 from ..report import BuildError
@@ -188,7 +189,7 @@ def cache_key(project, tab, shard, jobs=None):
     # The environment and the device count even for a shard without code:
     # its versions record comes from them.
     digest = hashlib.sha256(environment_identity(project, tab))
-    digest.update(b'gpu' if project.ci_gpu(tab) else b'cpu')
+    digest.update(b'gpu' if ci.gpu(project, tab) else b'cpu')
     for job in jobs:
         # A page without code in the tab has no code hash: ''.
         digest.update(f'{job.name}\0{job.hash}\n'.encode())
