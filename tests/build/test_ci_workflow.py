@@ -21,7 +21,7 @@ from bookbuild.evaluate import shards
 from bookbuild.evaluate.shards import Shard
 from bookbuild.languages import EDITIONS
 from bookbuild.testing import host_manifest
-from bookbuild.testing.learner_hosts import learner_pages
+from bookbuild.testing.host_plans import learner_pages
 
 WORKFLOWS = sorted((ROOT / '.github' / 'workflows').glob('*.yml'))
 BOOK_WORKFLOW = ROOT / '.github' / 'workflows' / 'book.yml'

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from book_paths import PROJECT
-from bookbuild.testing import learner_hosts
+from bookbuild.testing import host_plans, learner_hosts
 
 
 @pytest.fixture(scope='session')
@@ -31,7 +31,7 @@ def host_reports(project, pytestconfig):
             with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
                 print(line, flush=True)
 
-    reports = learner_hosts.run_plans(project, learner_hosts.plans(project), folder, log=log)
+    reports = learner_hosts.run_plans(project, host_plans.plans(project), folder, log=log)
     # How long each host took, for the README's figures and the bench.
     (folder / 'summary.json').write_text(
         json.dumps(

@@ -16,11 +16,11 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from book_paths import PROJECT, TABS
-from bookbuild.testing import learner_hosts
+from bookbuild.testing import host_envs, host_plans, host_worker
 from requirements_files import pinned_versions, requirements_in
 
 # Collected from the repository's project; the hosts run in conftest.py's.
-PLANS = learner_hosts.plans(PROJECT)
+PLANS = host_plans.plans(PROJECT)
 BARE_PLANS = [plan for plan in PLANS if plan.name.startswith('bare-')]
 # (host, framework) of every replica's plan.
 REPLICA_PLANS = [plan for plan in PLANS if plan.replica]
@@ -34,7 +34,7 @@ def host(reports, name):
 
 
 def ran(report, notebook):
-    """The report of one notebook (its learner_hosts.Notebook.name) on a
+    """The report of one notebook (its host_plans.Notebook.name) on a
     host, which must have run every cell."""
     runs = {run['notebook']: run for run in report['notebooks']}
     assert notebook in runs, f'{notebook} never ran; the host ran {list(runs)}'
@@ -69,7 +69,7 @@ def stored_results(notebook):
 @pytest.mark.parametrize('plan', BARE_PLANS, ids=lambda plan: plan.name)
 def test_every_notebook_runs_as_delivered_on_a_bare_host(host_reports, plan):
     """Every page with code, in Colab's variant, the first in SageMaker's too,
-    and in an edition (learner_hosts.bare_notebooks)."""
+    and in an edition (host_plans.bare_notebooks)."""
     assert {'colab', 'sagemaker'} <= {notebook.variant for notebook in plan.notebooks}
     report = host(host_reports, plan.name)
     assert report['python'].startswith('Python 3.11')
@@ -122,11 +122,11 @@ def same_results(ran_results, book_results):
 
 @pytest.mark.parametrize('plan', BARE_PLANS, ids=lambda plan: plan.name)
 def test_an_edition_notebook_runs_as_delivered_on_a_bare_host(host_reports, plan):
-    """One edition notebook per framework (learner_hosts.edition_notebooks):
+    """One edition notebook per framework (host_plans.edition_notebooks):
     its prose is translated, its code is the English, and it runs on the
     same host."""
     [edition] = [notebook for notebook in plan.notebooks if notebook.lang != 'en']
-    english = learner_hosts.Notebook(edition.page, edition.tab, edition.variant)
+    english = host_plans.Notebook(edition.page, edition.tab, edition.variant)
     notebook = nbformat.read(edition.path(PROJECT), as_version=4)
     header = nbformat.read(english.path(PROJECT), as_version=4).cells[0].source
     assert notebook.cells[0].source != header, 'the header is not translated'
@@ -161,14 +161,14 @@ def test_bare_host_gets_the_newest_releases_and_the_books_outputs(host_reports, 
 def test_colab_and_sagemaker_first_cells_are_the_same(tab):
     """Why one bare host may run both: every SageMaker notebook's setup is
     the Colab notebook's, on a host the Colab notebook already set up."""
-    pages = learner_hosts.learner_pages(PROJECT, tab)
-    assert pages == learner_hosts.learner_pages(PROJECT, tab, 'sagemaker') and pages
+    pages = host_plans.learner_pages(PROJECT, tab)
+    assert pages == host_plans.learner_pages(PROJECT, tab, 'sagemaker') and pages
     for page in pages:
         first = {
             variant: next(
                 cell
                 for cell in nbformat.read(
-                    learner_hosts.Notebook(page, tab, variant).path(PROJECT), as_version=4
+                    host_plans.Notebook(page, tab, variant).path(PROJECT), as_version=4
                 ).cells
                 if cell.cell_type == 'code'
             )
@@ -202,7 +202,7 @@ def test_replicas_stay_pristine_under_their_copies(host_reports):
     replica still has its manifest's versions and no d2l."""
     replicas = {host(host_reports, plan.name)['replica']: plan.replica for plan in REPLICA_PLANS}
     for folder, manifest in replicas.items():
-        installed = learner_hosts.installed(Path(folder) / 'env' / 'bin' / 'python')
+        installed = host_envs.installed(Path(folder) / 'env' / 'bin' / 'python')
         assert D2L not in installed, f'{folder} has d2l: a copy wrote into the replica'
         for pin in requirements_in('\n'.join(manifest.requirements)):
             version = installed.get(canonicalize_name(pin.name))
@@ -239,13 +239,13 @@ def test_mxnet_replaces_numpy_and_the_notebooks_run_after_a_restart(host_reports
     shows how the first cell stops there.)"""
     report = replica_report(host_reports, plan)
     python = '.'.join(report['python'].split()[1].split('.')[:2])
-    assert learner_hosts.installs_on(plan.tab, python), f'MXNet ran on Python {python}'
+    assert host_plans.installs_on(plan.tab, python), f'MXNet ran on Python {python}'
     for notebook in plan.notebooks:
         ran(report, notebook.name)
     first = ran(report, plan.notebooks[0].name)
     if plan.replica.variant == 'colab':
         stopped = first['restarted_after']['error']
-        assert stopped['cell'] == 0 and learner_hosts.RESTART in stopped['evalue'], stopped
+        assert stopped['cell'] == 0 and host_worker.RESTART in stopped['evalue'], stopped
         assert 'pip replaced numpy' in stopped['printed'], stopped['printed']
     before, after = report['before'], report['after']
     changed = {name for name in before if after.get(name) != before[name]}

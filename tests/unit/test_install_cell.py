@@ -20,7 +20,7 @@ import pytest
 from book_paths import PROJECT
 from bookbuild.forms.notebooks.install import install_cell
 from bookbuild.frameworks import framework
-from bookbuild.testing.learner_hosts import RESTART
+from bookbuild.testing.host_worker import RESTART
 
 # Runs in the new process: reads the cases on stdin, runs each cell in a
 # forked child of its own (so that no case sees another's fakes), prints
@@ -232,7 +232,7 @@ def test_when_the_pinned_install_fails_pip_retries_without_pins_and_says_what_it
 def test_replacing_a_package_the_runtime_had_loaded_asks_for_a_restart(ran):
     """Colab imports NumPy when its kernel starts; the old NumPy stays loaded
     until the runtime restarts. The learners' hosts run the notebook again
-    when the message holds learner_hosts.RESTART."""
+    when the message holds host_worker.RESTART."""
     ran = ran['replaces a loaded package']
     kind, message = ran['error']
     assert kind == 'RuntimeError' and RESTART in message, message
