@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from bookbuild.bench import measure
+from bookbuild.bench import per_framework
 from bookbuild.report import BuildError
 
 ROWS = """\
@@ -39,13 +39,13 @@ def with_script(project, text):
 
 def test_a_book_benchmark_adds_its_rows_for_each_framework(project):
     project = with_script(project, ROWS)
-    [script] = measure.book_benchmarks(project)
-    rows = measure.book_benchmark_rows(project, script, 'jax')
+    [script] = per_framework.book_benchmarks(project)
+    rows = per_framework.book_benchmark_rows(project, script, 'jax')
     assert rows == ['| jax: a layer | 2.0 ms | 1.0 ms | 2.00 | ≤ 1.10 |']
 
 
 def test_a_book_without_benchmarks_has_none(project):
-    assert measure.book_benchmarks(project) == []
+    assert per_framework.book_benchmarks(project) == []
 
 
 @pytest.mark.parametrize(
@@ -57,6 +57,6 @@ def test_a_book_without_benchmarks_has_none(project):
 )
 def test_a_benchmark_that_fails_or_prints_no_rows_is_named(project, text, message):
     project = with_script(project, text)
-    [script] = measure.book_benchmarks(project)
+    [script] = per_framework.book_benchmarks(project)
     with pytest.raises(BuildError, match=message):
-        measure.book_benchmark_rows(project, script, 'jax')
+        per_framework.book_benchmark_rows(project, script, 'jax')

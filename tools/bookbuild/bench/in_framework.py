@@ -1,10 +1,10 @@
-"""The measurement of bench/measure.py that runs inside one framework's venv.
+"""The measurement of bench/per_framework.py that runs inside one framework's venv.
 
   python in_framework.py import 'import torch'
       seconds that the statement takes in this fresh interpreter
 
 A book's own measurements inside the frameworks (config.ini [bench]
-in_framework) are scripts of the book's, which measure.py runs the same way.
+in_framework) are scripts of the book's, which per_framework.py runs the same way.
 """
 
 import sys

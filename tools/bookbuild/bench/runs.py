@@ -1,0 +1,64 @@
+"""What every part of `make bench` shares: its progress line, a run timed,
+`book` run quietly on a copy of the book, the page it loads and edits, and
+a row of its tables."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ..report import BuildError, line
+from ..source import cells as source_cells
+
+# `book`, as the Makefile runs it.
+BOOK_COMMAND = Path(sys.executable).parent / 'book'
+
+
+def bench_says(message):
+    """One line of what the bench is on."""
+    line(f'[bench] {message}')
+
+
+def timed(run):
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def quiet(cmd, cwd, env=None):
+    result = subprocess.run(
+        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    if result.returncode != 0:
+        print(result.stdout[-3000:])
+        raise BuildError(f'`{" ".join(map(str, cmd))}` failed in {cwd}')
+
+
+def this_build(copy):
+    """`make html` of a copy: `book html`, as the Makefile runs it."""
+    quiet([str(BOOK_COMMAND), 'html', '--project', str(copy)], copy)
+
+
+def bench_page(project):
+    """The page the bench loads and edits, without its suffix: of the pages
+    config.ini names, the one with the most code cells of the default tab."""
+
+    def default_tab_cells(source):
+        text = source.read_text(encoding='utf-8')
+        return sum(
+            1
+            for cell in source_cells.code_cells(text)
+            if project.default_tab in (cell.tab_line() or (None, []))[1]
+        )
+
+    page = max(project.notebook_sources(), key=default_tab_cells)
+    return project.relative(page).removesuffix('.md')
+
+
+def row(measure, ours, reference, unit, goal):
+    scale = 1000 if unit == 'ms' else 1
+    return (
+        f'| {measure} | {ours * scale:.{1 if unit == "ms" else 2}f} {unit} '
+        f'| {reference * scale:.{1 if unit == "ms" else 2}f} {unit} '
+        f'| {ours / reference:.2f} | {goal} |'
+    )
