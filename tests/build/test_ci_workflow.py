@@ -1,7 +1,9 @@
 """The hosted-CI workflow: actionlint finds nothing wrong with it, and it
 evaluates every framework of config.ini in a job of its own before one job
 renders everything from the evaluated notebooks; weekly, the learners'
-notebooks run on today's hosts, and a failure opens or updates one issue."""
+notebooks run on today's hosts, and a failure opens or updates one issue.
+(The actions' pins and Dependabot's configuration need nothing built: they
+are checked in tests/unit/test_workflow_pins.py, and by zizmor in `make lint`.)"""
 
 import fnmatch
 import json
@@ -17,7 +19,7 @@ import yaml
 
 from book_paths import BUILD, PROJECT, ROOT, TABS
 from bookbuild import ci, cli
-from bookbuild.evaluate import shards
+from bookbuild.evaluate import shard_keys
 from bookbuild.evaluate.shards import Shard
 from bookbuild.languages import EDITIONS
 from bookbuild.testing import host_manifest
@@ -364,7 +366,7 @@ def test_the_evaluated_notebooks_are_kept_between_runs_under_their_code_hashes(t
     tab = TABS[0]
     script = step_with_id(evaluate_job, 'shard')['run'].replace('${{ matrix.tab }}', tab)
     outputs = github_outputs(script.replace('${{ matrix.shard }}', '1/2'), tmp_path)
-    assert outputs['key'] == shards.cache_key(PROJECT, tab, Shard(1, 2))
+    assert outputs['key'] == shard_keys.cache_key(PROJECT, tab, Shard(1, 2))
     prefix = restore_keys[1].replace('${{ matrix.tab }}', tab)
     assert outputs['key'].startswith(outputs['key-prefix']) and outputs['key'].startswith(prefix)
 
