@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from book_paths import PROJECT, SECTION, TABS, eval_dir_for, lib_module
-from bookbuild.evaluate.evaluator import plan
+from bookbuild.evaluate.planning import plan
 
 # What the evaluator decides for a notebook that needs nothing done.
 CURRENT = {'up to date', 'no code', 'no cell in this tab'}

@@ -1,4 +1,4 @@
-"""What the evaluator decides to run (bookbuild.evaluate.evaluator.plan): a page's
+"""What the evaluator decides to run (bookbuild.evaluate.planning.plan): a page's
 notebook in a tab runs again when the code it executes changes (its cells,
 its helper modules, its environment), and not for an edit to prose. No
 kernel starts here: a run is stood in for by saving the planned notebooks
@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from bookbuild.evaluate import evaluator
+from bookbuild.evaluate import planning, tab_notebooks
 from bookbuild.project import Project
 from tiny_book import fence, load_tabs, write_book
 
@@ -36,15 +36,15 @@ def project(book, tmp_path):
 
 
 def actions(project):
-    return {(job.name, job.tab): job.action for job in evaluator.plan(project, project.tabs)}
+    return {(job.name, job.tab): job.action for job in planning.plan(project, project.tabs)}
 
 
 def run_without_kernels(project):
     """Save every planned notebook as the evaluator does after a run; those
     it would execute, with their code and no outputs."""
-    for job in evaluator.plan(project, project.tabs):
+    for job in planning.plan(project, project.tabs):
         if job.action == 'execute':
-            job.content = evaluator.tidy_outputs(job.nb)
+            job.content = tab_notebooks.tidy_outputs(job.nb)
         job.save()
 
 
@@ -100,7 +100,7 @@ def test_a_notebook_changed_since_its_record_runs_again(project):
 
 def test_a_change_to_the_kernels_variables_runs_every_tab_again(project, monkeypatch):
     run_without_kernels(project)
-    monkeypatch.setitem(evaluator.KERNEL_ENV, 'TF_ENABLE_ONEDNN_OPTS', '1')
+    monkeypatch.setitem(tab_notebooks.KERNEL_ENV, 'TF_ENABLE_ONEDNN_OPTS', '1')
     found = actions(project)
     assert found[('part/a.md', 'pytorch')] == found[('part/a.md', 'jax')] == 'execute'
 
@@ -130,27 +130,27 @@ def test_a_change_to_the_shared_helpers_runs_every_tab_again(project):
 
 
 def notebook_of(project, markdown, tab='pytorch'):
-    _, nb = evaluator.tab_notebook(markdown, tab, project)
+    _, nb = tab_notebooks.tab_notebook(markdown, tab, project)
     return nb
 
 
 def test_the_code_hash_ignores_prose_and_follows_every_code_cell(project):
-    environment = evaluator.environment_identity(project, 'pytorch')
-    original = evaluator.code_hash(notebook_of(project, PAGE), environment)
+    environment = tab_notebooks.environment_identity(project, 'pytorch')
+    original = tab_notebooks.code_hash(notebook_of(project, PAGE), environment)
     prose_edited = PAGE.replace('adds one', 'adds one, as before')
-    assert evaluator.code_hash(notebook_of(project, prose_edited), environment) == original
+    assert tab_notebooks.code_hash(notebook_of(project, prose_edited), environment) == original
     code_edited = PAGE.replace('x = 1 + 1', 'x = 1 + 1  # the same sum')
-    assert evaluator.code_hash(notebook_of(project, code_edited), environment) != original
-    assert evaluator.code_hash(notebook_of(project, PAGE), environment + b'!') != original
+    assert tab_notebooks.code_hash(notebook_of(project, code_edited), environment) != original
+    assert tab_notebooks.code_hash(notebook_of(project, PAGE), environment + b'!') != original
 
 
 def test_the_code_hash_sees_code_moved_between_cells(project):
     two_cells = load_tabs(['pytorch']) + fence('pytorch', 'a = 1\nb = 2') + fence('pytorch', 'c')
     moved = load_tabs(['pytorch']) + fence('pytorch', 'a = 1') + fence('pytorch', 'b = 2\nc')
-    environment = evaluator.environment_identity(project, 'pytorch')
-    assert evaluator.code_hash(notebook_of(project, two_cells), environment) != evaluator.code_hash(
-        notebook_of(project, moved), environment
-    )
+    environment = tab_notebooks.environment_identity(project, 'pytorch')
+    assert tab_notebooks.code_hash(
+        notebook_of(project, two_cells), environment
+    ) != tab_notebooks.code_hash(notebook_of(project, moved), environment)
 
 
 def test_the_hash_covers_the_code_after_the_tabs_aliases(project):
@@ -180,13 +180,13 @@ def pages_read(monkeypatch):
     """The titles of the pages the evaluator parses, in order (its recorded
     source digests spare it the others)."""
     read = []
-    parse = evaluator.notebook.read_markdown
+    parse = planning.notebook.read_markdown
 
     def counting(markdown):
         read.append(next(line for line in markdown.splitlines() if line.startswith('# ')))
         return parse(markdown)
 
-    monkeypatch.setattr(evaluator.notebook, 'read_markdown', counting)
+    monkeypatch.setattr(planning.notebook, 'read_markdown', counting)
     return read
 
 

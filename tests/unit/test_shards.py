@@ -8,7 +8,7 @@ import json
 import pytest
 
 from bookbuild import cli
-from bookbuild.evaluate import evaluator, shards
+from bookbuild.evaluate import planning, shard_keys, shards, tab_notebooks
 from bookbuild.evaluate.shards import Shard
 from bookbuild.report import BuildError
 from tiny_book import fence, load_tabs
@@ -94,7 +94,7 @@ def project(book):
 
 
 def planned(project, tab, shard):
-    return {job.name for job in evaluator.plan(project, [tab], shard)}
+    return {job.name for job in planning.plan(project, [tab], shard)}
 
 
 @pytest.mark.parametrize('count', [1, 2, 3])
@@ -102,7 +102,7 @@ def test_the_evaluator_plans_each_notebook_in_one_shard_of_its_tab(project, coun
     for tab in project.tabs:
         per_shard = [planned(project, tab, Shard(i, count)) for i in range(1, count + 1)]
         assert sum(map(len, per_shard)) == len(project.notebook_sources())
-        assert set().union(*per_shard) == {job.name for job in evaluator.plan(project, [tab])}
+        assert set().union(*per_shard) == {job.name for job in planning.plan(project, [tab])}
 
 
 def test_the_recorded_times_decide_the_split(project):
@@ -127,7 +127,7 @@ def test_a_times_file_that_is_not_tab_page_seconds_is_named(project):
 
 def every_key(project, count=2):
     return {
-        (tab, index): shards.cache_key(project, tab, Shard(index, count))
+        (tab, index): shard_keys.cache_key(project, tab, Shard(index, count))
         for tab in project.tabs
         for index in range(1, count + 1)
     }
@@ -179,7 +179,7 @@ def test_a_helper_edit_changes_every_key_of_its_tab_and_no_other(project):
 
 def test_every_key_of_a_shard_starts_with_its_prefix(project):
     for (tab, index), key in every_key(project).items():
-        assert key.startswith(shards.key_prefix(tab, Shard(index, 2)))
+        assert key.startswith(shard_keys.key_prefix(tab, Shard(index, 2)))
         assert key.startswith(f'evaluated-{tab}-')
 
 
@@ -187,9 +187,9 @@ def test_every_key_of_a_shard_starts_with_its_prefix(project):
 
 
 def test_the_times_file_is_written_from_the_records_of_the_last_runs(project):
-    for job in evaluator.plan(project, project.tabs):
+    for job in planning.plan(project, project.tabs):
         if job.action == 'execute':
-            job.content = evaluator.tidy_outputs(job.nb)
+            job.content = tab_notebooks.tidy_outputs(job.nb)
             job.action, job.seconds = 'executed', 12.3
         job.save()
     path, timed, untimed = shards.write_times(project)
@@ -198,7 +198,7 @@ def test_the_times_file_is_written_from_the_records_of_the_last_runs(project):
     assert times['jax']['part/p4.md'] == 12.3
     assert 'index.md' not in times['jax']
     # A notebook whose outputs are reused keeps the time that made them.
-    [job] = [j for j in evaluator.plan(project, ['jax']) if j.name == 'part/p4.md']
+    [job] = [j for j in planning.plan(project, ['jax']) if j.name == 'part/p4.md']
     assert job.action == 'up to date' and job.recorded_seconds == 12.3
     job.save()
     assert json.loads(job.record.read_text())['seconds'] == 12.3
@@ -207,9 +207,9 @@ def test_the_times_file_is_written_from_the_records_of_the_last_runs(project):
 def test_a_time_the_records_lack_stays_and_a_page_gone_leaves(project):
     """Records made before they kept a time leave the file's time alone;
     a page the book no longer has is dropped."""
-    for job in evaluator.plan(project, project.tabs):
+    for job in planning.plan(project, project.tabs):
         if job.action == 'execute':
-            job.content = evaluator.tidy_outputs(job.nb)
+            job.content = tab_notebooks.tidy_outputs(job.nb)
         job.save()  # no time: as records were made before
     times = {'pytorch': dict(TIMES['pytorch'], **{'part/gone.md': 3.0})}
     (project.root / shards.TIMES_FILE).write_text(json.dumps(times))
@@ -270,6 +270,6 @@ def test_a_shard_without_code_still_keys_its_environment(book):
     """Its versions record depends on the environment, and nothing else in
     its key would."""
     project = book({'index.md': '# A Book\n\nProse only.\n'})
-    key = shards.cache_key(project, 'jax', Shard(1, 1))
+    key = shard_keys.cache_key(project, 'jax', Shard(1, 1))
     (project.root / 'd2l/jax.py').write_text('jax_helper = 2\n')
-    assert shards.cache_key(project, 'jax', Shard(1, 1)) != key
+    assert shard_keys.cache_key(project, 'jax', Shard(1, 1)) != key

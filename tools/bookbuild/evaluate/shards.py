@@ -14,20 +14,16 @@ so far: every notebook lands in exactly one shard, and the heaviest shard is
 at most one notebook's time above the average.
 
 Each shard keeps its evaluated notebooks between workflow runs under a key
-made of its notebooks' code hashes (the evaluator's, which already decide
-whether a notebook runs): an edit of one page's code in one tab changes
-the key of the one shard that holds that notebook, and a prose edit none.
+(shard_keys.py).
 
-Standard library only, but for the notebooks (`members`, `cache_key`),
+Standard library only, but for the notebooks (`members` without pages),
 which are d2lbook's and are read in .venv/book.
 """
 
 import dataclasses
-import hashlib
 import json
 import re
 
-from .. import ci
 from ..files import write_if_changed
 from ..project import TIMES_FILE
 from ..report import BuildError
@@ -35,8 +31,6 @@ from ..report import BuildError
 # TIMES_FILE, in the repository beside config.ini: {tab: {page: seconds}}.
 # A notebook's cost per code cell when its tab has no recorded time at all.
 DEFAULT_SECONDS_PER_CELL = 2.0
-# The prefix of every cache key of evaluated notebooks.
-CACHE_PREFIX = 'evaluated'
 
 SHARD_SPEC = re.compile(r'(\d+)/(\d+)')
 
@@ -151,7 +145,8 @@ def write_times(project):
 
 def tab_pages(project, tab):
     """[(page, its tab notebook or None)] of every page config.ini names."""
-    from .evaluator import tab_notebook
+    # Here, not at the top: the rest of this module runs on the system Python.
+    from .tab_notebooks import tab_notebook
 
     pages = []
     for source in project.notebook_sources():
@@ -169,31 +164,6 @@ def members(project, tab, shard, pages=None):
     pages = tab_pages(project, tab) if pages is None else pages
     cells = {page: code_cell_count(nb) for page, nb in pages}
     return split(costs(cells, recorded_times(project, tab)), shard.count)[shard.index - 1]
-
-
-def key_prefix(tab, shard):
-    """What every key of one shard starts with: a restore key that finds the
-    shard's last outputs whatever changed since."""
-    return f'{CACHE_PREFIX}-{tab}-{shard.slug}-'
-
-
-def cache_key(project, tab, shard, jobs=None):
-    """The key of the shard's evaluated notebooks: the environment they run
-    in and its device (config.ini [ci] gpu), the shard's pages and, for
-    each, the code hash that decides whether the notebook runs (the page's
-    code in the tab, the helpers, the environment). jobs: the evaluator's
-    plan of the shard in `tab`, if the caller has made it already."""
-    from .evaluator import environment_identity, plan
-
-    jobs = plan(project, [tab], shard) if jobs is None else jobs
-    # The environment and the device count even for a shard without code:
-    # its versions record comes from them.
-    digest = hashlib.sha256(environment_identity(project, tab))
-    digest.update(b'gpu' if ci.gpu(project, tab) else b'cpu')
-    for job in jobs:
-        # A page without code in the tab has no code hash: ''.
-        digest.update(f'{job.name}\0{job.hash}\n'.encode())
-    return key_prefix(tab, shard) + digest.hexdigest()[:32]
 
 
 def shard_outputs(project, tab, shard, pages):

@@ -15,7 +15,6 @@ from pathlib import Path
 from ..files import write_atomic
 from ..frameworks import framework
 from ..identity import env_stamp
-from ..languages import language
 from ..report import BuildError
 
 # Run in a framework's environment: the versions of what the d2l package's
@@ -119,16 +118,18 @@ def framework_version(record, tab):
     return version.split('+')[0]
 
 
-def outputs_line(project, page, tab, lang='en'):
+def outputs_line(edition, page, tab):
     """'Outputs from PyTorch 2.13.0 (CPU), Python 3.11, 2026-12-01' for a
     page's notebook in one tab (None when it has no code, so no outputs).
     The date is the evaluation's, so that rendering again without
-    evaluating writes the same bytes."""
+    evaluating writes the same bytes. In the edition's language; the
+    versions are the English book's, which made every edition's outputs."""
+    project = edition.project
     date = evaluation_date(project, page, tab)
     if date is None:
         return None
     record = read_versions(project, tab)
-    return language(lang).outputs_line.format(
+    return edition.language.outputs_line.format(
         framework=framework(tab).title,
         version=framework_version(record, tab),
         python='.'.join(record['python'].split('.')[:2]),
@@ -136,10 +137,11 @@ def outputs_line(project, page, tab, lang='en'):
     )
 
 
-def book_outputs_line(project, tab, lang='en'):
+def book_outputs_line(edition, tab):
     """The outputs line of a whole tab (its PDF's): the versions record's,
     with the date of its latest evaluation of any page; None when no page
     has code in that tab."""
+    project = edition.project
     dated = [
         (date, page)
         for page in (
@@ -150,4 +152,4 @@ def book_outputs_line(project, tab, lang='en'):
     ]
     if not dated:
         return None
-    return outputs_line(project, max(dated)[1], tab, lang)
+    return outputs_line(edition, max(dated)[1], tab)
