@@ -36,18 +36,24 @@ class Language:
     others: str
     # The README of a zip of notebooks: {framework}, {title} (the book's),
     # {commands} (the shell lines that install and start Jupyter), {notebook}
-    # (the first notebook to open) and {note} (one of framework_notes, or
-    # nothing).
+    # (the first notebook to open) and {note} (the framework's notes below,
+    # or nothing).
     zip_readme: str
-    # What a learner should know of one framework before installing it, by tab.
-    framework_notes: dict
+    # The notes of a zip's README, each filled with the framework's facts
+    # (frameworks.py, Framework.facts): for a framework with a Python bound
+    # (its cap), and for one with a CPU-only index.
+    zip_python_note: str
+    zip_cpu_note: str
 
     # ---- the pages (render/postprocess.py) and both ----
     # Which versions made a notebook's outputs: {framework}, {version},
     # {python}, {date}.
     outputs_line: str
-    # Beside the MXNet "Colab" button: which Python its notebook needs.
-    mxnet_note: str
+    # Beside the "Colab" button of a framework with a Python bound (its
+    # cap): which Python its notebook needs, and why; filled with the
+    # framework's facts. Colab's runtime 2025.07 has Python 3.11, older than
+    # any framework's bound (forms/notebooks/install.py says the same).
+    python_note: str
     # The first words of a framework's PDF (render/sphinx_extension.py):
     # which framework it holds, {framework}; the outputs line follows.
     pdf_opening: str
@@ -137,20 +143,18 @@ To run them on your own machine, with Python 3.11 (the build's):
 
 Then open `{notebook}` and run all cells.
 {note}""",
-            framework_notes={
-                'pytorch': '\nOn Linux, PyPI\'s `torch` is a build for NVIDIA GPUs of several GB; '
-                'for the CPU-only build, add\n`--extra-index-url '
-                'https://download.pytorch.org/whl/cpu` to the `pip install` line.\n',
-                'mxnet': '\nMXNet 1.9 needs NumPy older than 1.24, which has no wheels for '
-                'Python 3.12 or later.\n',
-            },
+            zip_python_note='\n{framework} {release} needs {dependency} older than {below}, '
+            'which has no wheels for Python {python_below} or later.\n',
+            zip_cpu_note='\nOn Linux, PyPI\'s `{distribution}` is a build for NVIDIA GPUs of '
+            'several GB; for the CPU-only build, add\n`--extra-index-url {index}` to the '
+            '`pip install` line.\n',
             outputs_line='Outputs from {framework} {version} (CPU), Python {python}, {date}',
             pdf_opening='This PDF holds the book\'s {framework} code and outputs. Each of the '
             'other frameworks has a PDF of its own, and the web page shows them all.',
-            mxnet_note='The MXNet notebook needs Python 3.11: MXNet 1.9 needs NumPy older '
-            'than 1.24, which has no wheels for Python 3.12 or later. In Colab, choose '
-            'Runtime > "Change runtime version" and a runtime with Python 3.11, such '
-            'as 2025.07, before running it.',
+            python_note='The {framework} notebook needs a Python older than {python_below}: '
+            '{framework} {release} needs {dependency} older than {below}, which has no wheels '
+            'for Python {python_below} or later. In Colab, choose Runtime > "Change runtime '
+            'version" and a runtime with Python 3.11, such as 2025.07, before running it.',
             launch_words={
                 'studiolab': (
                     'Studio Lab',
@@ -191,20 +195,22 @@ Then open `{notebook}` and run all cells.
 
 그런 다음 `{notebook}`를 열고 모든 셀을 실행한다.
 {note}""",
-            framework_notes={
-                'pytorch': '\nLinux에서 PyPI의 `torch`는 NVIDIA GPU용 빌드로, 크기가 수 '
-                'GB이다. CPU 전용 빌드를 받으려면\n`pip install` 줄에 `--extra-index-url '
-                'https://download.pytorch.org/whl/cpu`를 덧붙인다.\n',
-                'mxnet': '\nMXNet 1.9에는 1.24보다 오래된 NumPy가 필요한데, 그 NumPy에는 '
-                'Python 3.12 이상용 휠이 없다.\n',
-            },
+            # The notes put no particle right after a filled-in name or
+            # number, whose last sound decides the particle's form.
+            zip_python_note='\n{framework} {release} 버전에는 {below}보다 오래된 '
+            '{dependency} 버전이 필요한데, 그런 {dependency}에는 Python {python_below} '
+            '이상용 휠이 없다.\n',
+            zip_cpu_note='\nLinux에서 PyPI의 `{distribution}` 패키지는 NVIDIA GPU용 빌드로, '
+            '크기가 수 GB이다. CPU 전용 빌드를 받으려면\n`pip install` 줄에 '
+            '`--extra-index-url {index}` 옵션을 덧붙인다.\n',
             outputs_line='{framework} {version} (CPU), Python {python}에서 {date}에 만든 출력',
             pdf_opening='이 PDF에는 이 책의 {framework} 코드와 출력이 담겨 있다. 다른 '
             '프레임워크는 저마다 자기 PDF가 있고, 웹 페이지에서는 모든 프레임워크를 볼 수 있다.',
-            mxnet_note='MXNet 노트북은 Python 3.11이 필요합니다. MXNet 1.9는 1.24보다 '
-            '오래된 NumPy가 필요한데, 이 NumPy는 Python 3.12 이상용 휠이 없습니다. '
-            'Colab에서는 실행하기 전에 런타임 > "런타임 버전 변경"에서 2025.07처럼 '
-            'Python 3.11인 런타임을 고르세요.',
+            python_note='{framework} 노트북을 실행하려면 Python {python_below}보다 낮은 '
+            '버전이 필요합니다. {framework} {release} 버전에는 {below}보다 오래된 '
+            '{dependency} 버전이 필요한데, 그런 {dependency}에는 Python {python_below} '
+            '이상용 휠이 없기 때문입니다. Colab에서는 실행하기 전에 런타임 > "런타임 버전 '
+            '변경"에서 2025.07처럼 Python 3.11인 런타임을 고르세요.',
             launch_words={
                 'studiolab': ('Studio Lab', '{framework} 노트북 열기: SageMaker Studio Lab'),
                 'kaggle': ('Kaggle', '{framework} 노트북 열기: Kaggle'),
@@ -264,20 +270,19 @@ Para executá-los na sua máquina, com Python 3.11 (o da compilação):
 
 Depois abra `{notebook}` e execute todas as células.
 {note}""",
-            framework_notes={
-                'pytorch': '\nNo Linux, o `torch` do PyPI é uma versão para GPUs NVIDIA, de '
-                'vários GB; para a versão só de CPU,\nacrescente `--extra-index-url '
-                'https://download.pytorch.org/whl/cpu` à linha do `pip install`.\n',
-                'mxnet': '\nO MXNet 1.9 precisa de um NumPy anterior ao 1.24, que não tem '
-                'wheels para Python 3.12 ou posterior.\n',
-            },
+            zip_python_note='\nO {framework} {release} precisa de um {dependency} anterior '
+            'ao {below}, que não tem wheels para Python {python_below} ou posterior.\n',
+            zip_cpu_note='\nNo Linux, o `{distribution}` do PyPI é uma versão para GPUs '
+            'NVIDIA, de vários GB; para a versão só de CPU,\nacrescente `--extra-index-url '
+            '{index}` à linha do `pip install`.\n',
             outputs_line='Saídas de {framework} {version} (CPU), Python {python}, {date}',
             pdf_opening='Este PDF traz o código e as saídas do livro em {framework}. Cada um '
             'dos outros frameworks tem o seu próprio PDF, e a página web mostra todos eles.',
-            mxnet_note='O notebook de MXNet precisa de Python 3.11: o MXNet 1.9 exige uma '
-            'NumPy anterior à 1.24, que não tem wheels para Python 3.12 ou posterior. No '
-            'Colab, escolha Ambiente de execução > "Alterar versão do ambiente de '
-            'execução" e um ambiente com Python 3.11, como o 2025.07, antes de executá-lo.',
+            python_note='O notebook de {framework} precisa de um Python anterior ao '
+            '{python_below}: o {framework} {release} exige um {dependency} anterior ao '
+            '{below}, que não tem wheels para Python {python_below} ou posterior. No Colab, '
+            'escolha Ambiente de execução > "Alterar versão do ambiente de execução" e um '
+            'ambiente com Python 3.11, como o 2025.07, antes de executá-lo.',
             launch_words={
                 'studiolab': (
                     'Studio Lab',

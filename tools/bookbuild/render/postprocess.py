@@ -1,11 +1,13 @@
 """What the rendered pages need after d2lbook has written them.
 
-- The note beside the MXNet "Colab" button: which Python its notebook needs.
+- The note beside the "Colab" button of each framework with a Python bound
+  (frameworks.py's cap; MXNet today): which Python its notebook needs.
   d2lbook adds the "Colab" buttons to the HTML files after Sphinx has
   written them (to every page that has none yet), so the note goes into the
   files too, right after that button's tooltip, once per page. It says in
-  short what the MXNet notebooks' first cell says when it stops on Python
-  3.12 or later (forms/notebooks.py), in the language of the edition.
+  short what the framework's first cell says when it stops on a Python it
+  cannot be installed on (forms/notebooks/install.py), in the language of
+  the edition, from the framework's facts.
 - In a translated edition, the labels that d2lbook's theme and buttons
   write in English (the table of contents, previous and next, the search
   field, the Colab tooltip, Sphinx's permalink title where its catalogue has
@@ -30,22 +32,40 @@ import re
 from pathlib import Path, PurePosixPath
 
 from ..evaluate.versions import outputs_line
-from ..frameworks import framework
+from ..frameworks import FRAMEWORKS, framework
 from ..languages import language
 from ..project import PUBLISHED_BRANCH
 from . import previews
 
-# d2lbook's tooltip of the MXNet button (d2lbook/colab.py, _get_colab_html).
-MXNET_TOOLTIP = re.compile(r'<div class="mdl-tooltip" data-mdl-for="Colab_\[mxnet\]">[^<]*</div>')
 NOTE_CLASS = 'colab-note'
 
 
+def noted_tabs(page):
+    """The frameworks with a Python bound whose "Colab" button is on the page."""
+    return [
+        tab for tab, entry in FRAMEWORKS.items() if entry.python_below and f'Colab_[{tab}]' in page
+    ]
+
+
+def tooltip_and_note(tab):
+    """d2lbook's tooltip of a framework's "Colab" button (d2lbook/colab.py,
+    _get_colab_html, names it `Colab_[<tab>]`), and the note after it, if any."""
+    return re.compile(
+        rf'(<div class="mdl-tooltip" data-mdl-for="Colab_\[{re.escape(tab)}\]">[^<]*</div>)'
+        rf'(<p class="{NOTE_CLASS}"[^>]*>[^<]*</p>)?'
+    )
+
+
 def with_note(page, lang):
-    """The page's HTML with the note after the MXNet button's tooltip (once)."""
-    if f'class="{NOTE_CLASS}"' in page:
-        return page
-    note = f'<p class="{NOTE_CLASS}" role="note">{html.escape(language(lang).mxnet_note)}</p>'
-    return MXNET_TOOLTIP.sub(lambda match: match.group(0) + note, page, count=1)
+    """The page's HTML with the note after the tooltip of each of its
+    noted_tabs' buttons, once, in place of any note an earlier build wrote."""
+    for tab in noted_tabs(page):
+        text = language(lang).python_note.format(**framework(tab).facts())
+        note = f'<p class="{NOTE_CLASS}" role="note">{html.escape(text)}</p>'
+        page = tooltip_and_note(tab).sub(
+            lambda match, note=note: match.group(1) + note, page, count=1
+        )
+    return page
 
 
 # Where d2lbook's theme and buttons write the labels an edition translates
@@ -93,7 +113,7 @@ def colab_in_language(page, lang):
 LAUNCH_CLASS = 'notebook-launch'
 OUTPUTS_CLASS = 'outputs-from'
 # One framework's box of d2lbook's buttons, up to the end of its tooltip and
-# of the MXNet note, if any: the links go after it.
+# of its note, if any: the links go after it.
 BUTTON_BOX = re.compile(
     r'<div class="d2l-tabs__tab"><a href="[^"]*"[^>]*>.*?</a>'
     r'<div class="mdl-tooltip" data-mdl-for="Colab_\[(\w+)\]">[^<]*</div>'
@@ -185,13 +205,16 @@ def postprocess_site(project, lang='en'):
 def finished(project, path, page, html_dir, pages, lang):
     """One page with everything but its previews."""
     done = colab_in_language(in_language(page, lang), lang).replace(MISSPELT_ROLE, '')
-    if 'Colab_[mxnet]' in page:
+    noted = noted_tabs(page)
+    if noted:
         done = with_note(done, lang)
-        if f'class="{NOTE_CLASS}"' not in done:
-            raise RuntimeError(
-                f'{path}: d2lbook\'s MXNet "Colab" button has no tooltip any '
-                'more, so the note on its Python version has nowhere to go'
-            )
+        for tab in noted:
+            match = tooltip_and_note(tab).search(done)
+            if not match or not match.group(2):
+                raise RuntimeError(
+                    f'{path}: d2lbook\'s {framework(tab).title} "Colab" button has no tooltip '
+                    'any more, so the note on its Python version has nowhere to go'
+                )
     name = path.relative_to(html_dir).with_suffix('').as_posix()
     if 'id="Colab_[' in page and (project.root / f'{name}.md') in pages:
         done = with_launch_links(project, done, name, lang)

@@ -82,11 +82,12 @@ if any(name in sys.modules for name in replaced):
 print('Installed', requirement)""")
 
 # A framework that cannot be installed on a Python from some version on
-# (frameworks.py's python_below): pip would try to compile what has no wheel
-# there and fail after minutes with a compiler error (MXNet 1.9.1, the last
-# MXNet, needs NumPy < 1.24). The cell says why at once, before installing
-# anything; the page says the same (render/postprocess.py). The runtime
-# Colab keeps for older Pythons is 2025.07, with Python 3.11.
+# (frameworks.py's python_below, set by its cap): pip would try to compile
+# what has no wheel there and fail after minutes with a compiler error
+# (MXNet 1.9.1, the last MXNet, needs NumPy < 1.24). The cell says why at
+# once, before installing anything, from the cap's facts (REASON); the page
+# says the same (render/postprocess.py). The runtime Colab keeps for older
+# Pythons is 2025.07, with Python 3.11.
 PYTHON_CHECK = string.Template("""
 if sys.version_info >= $below:
     raise RuntimeError(
@@ -97,6 +98,10 @@ if sys.version_info >= $below:
         'such as 2025.07, then run this notebook again. Elsewhere, use a Python '
         'older than $version.')
 """)
+REASON = (
+    '{framework} {release} needs {dependency} older than {below}, which has no wheels '
+    'for Python {python_below} or later'
+)
 
 
 def python_check(entry):
@@ -106,7 +111,7 @@ def python_check(entry):
     return PYTHON_CHECK.substitute(
         below=repr(tuple(int(part) for part in entry.python_below.split('.'))),
         title=entry.title,
-        reason=entry.python_below_reason,
+        reason=REASON.format(**entry.facts()),
         version=entry.python_below,
     )
 

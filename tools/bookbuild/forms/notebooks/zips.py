@@ -54,8 +54,17 @@ def readme(edition, tab):
         framework=framework(tab).title,
         commands=ZIP_COMMANDS,
         notebook=first_notebook(edition, tab),
-        note=words.framework_notes.get(tab, ''),
+        note=notes(words, framework(tab)),
     )
+
+
+def notes(words, entry):
+    """What a learner should know of a framework before installing it, in
+    the README's language: from its facts (frameworks.py), the note on its
+    Python bound and the one on its CPU-only index, where it has them."""
+    facts = entry.facts()
+    kinds = [(entry.python_below, words.zip_python_note), (entry.cpu_index, words.zip_cpu_note)]
+    return ''.join(template.format(**facts) for fact, template in kinds if fact)
 
 
 def write_zip(edition, tab):
