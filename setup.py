@@ -4,11 +4,12 @@ Its name and project addresses come from config.ini and its version from
 d2l/__init__.py (which `make lib` keeps at config.ini's release), so that a
 notebook's first cell and the package agree. The package itself needs no
 framework; each extra brings one framework and what the chapter imports
-beside it.
+beside it, as tools/bookbuild/frameworks.py says.
 """
 
 import configparser
 import re
+import runpy
 from pathlib import Path
 
 from setuptools import find_packages, setup
@@ -19,28 +20,24 @@ CONFIG.read(HERE / 'config.ini', encoding='utf-8')
 PUBLISH_REPO = CONFIG.defaults()['publish_repo']
 VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / 'd2l' / '__init__.py').read_text())[1]
 
-# The versions the book supports. Each floor is the oldest version that one
-# of the hosts learners use preinstalls (requirements/hosts/, copied from the
-# hosts' own manifests), and the learners' tests run the notebooks on a
-# replica of each of those hosts; a test keeps the floors equal to the
-# oldest version there. There is no cap at the version the book is built
-# with: a runtime with a newer release keeps it. The one cap is MXNet's NumPy.
-EXTRAS = {
-    # Colab 2025.07's torch and Keras; SageMaker Distribution's NumPy 1.26.
-    # The answers page imports NumPy, which torch does not require; the
-    # section's Keras 3 layer runs on the torch backend.
-    'pytorch': ['torch>=2.6.0', 'keras>=3.8.0', 'numpy>=1.26.4'],
-    # MXNet 1.9.1 is the last release; it still uses np.bool, which NumPy 1.24
-    # removed, and NumPy 1.23 has no wheels for Python 3.12 or later.
-    'mxnet': ['mxnet>=1.9.1', 'numpy>=1.23.5,<1.24'],
-    'jax': ['jax>=0.5.2', 'flax>=0.10.6', 'optax>=0.2.5', 'keras>=3.8.0', 'numpy>=1.26.4'],
-    'tensorflow': ['tensorflow>=2.18.0', 'keras>=3.8.0', 'numpy>=1.26.4'],
-}
+# One extra per tab of the book (config.ini's tabs, in its order), each the
+# framework's requirements from the frameworks registry: ranges whose floors
+# are the oldest versions the hosts learners use preinstall, with no cap at
+# the version the book is built with (frameworks.py says why each is what it
+# is). The registry is standard library only and read by its path, since the
+# build package is not installed where pip builds this one; the sdist
+# carries it (MANIFEST.in).
+FRAMEWORKS = runpy.run_path(str(HERE / 'tools' / 'bookbuild' / 'frameworks.py'))['FRAMEWORKS']
+TABS = [tab.strip().lower() for tab in CONFIG['build']['tabs'].split(',')]
+EXTRAS = {tab: list(FRAMEWORKS[tab].requirements) for tab in TABS}
+TITLES = [FRAMEWORKS[tab].title for tab in TABS]
+# 'PyTorch, MXNet, JAX and TensorFlow'
+NAMED = ' and '.join(filter(None, [', '.join(TITLES[:-1]), TITLES[-1]]))
 
 setup(
     name=CONFIG.defaults()['d2l_package'],
     version=VERSION,
-    description='Helpers for the Custom Layers chapter, for PyTorch, MXNet, JAX and TensorFlow',
+    description=f'Helpers for the Custom Layers chapter, for {NAMED}',
     long_description=(HERE / 'd2l' / 'README.md').read_text(encoding='utf-8'),
     long_description_content_type='text/markdown',
     author=CONFIG['project']['author'],

@@ -18,7 +18,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from book_paths import BUILD, PROJECT, ROOT, TABS
+from book_paths import BUILD, PROJECT, ROOT, TABS, lib_module
+from bookbuild.frameworks import framework
 from requirements_files import pinned_versions
 
 DIST = BUILD / 'dist'
@@ -53,6 +54,10 @@ def bound(requirement, operator):
     return spec.version
 
 
+# What a framework's import loads: its distribution's top-level module.
+DISTRIBUTIONS = [framework(tab).distribution for tab in TABS]
+
+
 def sdist():
     [path] = DIST.glob('*.tar.gz')
     return path
@@ -61,7 +66,8 @@ def sdist():
 def test_the_distributions_hold_the_repositorys_package_as_it_is_now():
     """What a learner's pip installs is the d2l/ of this commit, byte for
     byte, in both the wheel and the sdist, and nothing of the build's (no
-    tests, no tools); the index's page is d2l/README.md. (`make dist` ran
+    tests, no tools but the frameworks registry, which the sdist's setup.py
+    reads its extras from); the index's page is d2l/README.md. (`make dist` ran
     twine check on both; this shows they are not stale or incomplete.)"""
     modules = {
         path.relative_to(ROOT).as_posix(): path.read_bytes()
@@ -82,9 +88,10 @@ def test_the_distributions_hold_the_repositorys_package_as_it_is_now():
         }
     for name, content in modules.items():
         assert in_sdist.get(name) == content, f'the sdist\'s {name} is not the repository\'s'
-    for name in ('setup.py', 'LICENSE', 'd2l/README.md'):
+    registry = 'tools/bookbuild/frameworks.py'
+    for name in ('setup.py', 'LICENSE', 'd2l/README.md', registry):
         assert in_sdist.get(name) == (ROOT / name).read_bytes(), name
-    assert not [name for name in in_sdist if name.startswith(('tests/', 'tools/'))]
+    assert [name for name in in_sdist if name.startswith(('tests/', 'tools/'))] == [registry]
     readme = (ROOT / 'd2l' / 'README.md').read_text(encoding='utf-8')
     assert metadata().get_payload().strip() == readme.strip()
 
@@ -103,9 +110,13 @@ def test_metadata_names_the_package_its_version_license_and_addresses():
     assert all(repo.split('/')[1] in url for url in urls.values()), urls
 
 
-# The one cap the extras have, and why: MXNet 1.9 uses np.bool, which NumPy
-# 1.24 removed.
-CAPS = {('mxnet', 'numpy'): '<1.24'}
+# The only caps the extras may have: each framework's cap in the registry
+# (MXNet 1.9 uses np.bool, which NumPy 1.24 removed).
+CAPS = {
+    (tab, framework(tab).cap.dependency): f'<{framework(tab).cap.below}'
+    for tab in TABS
+    if framework(tab).cap
+}
 
 
 def test_each_framework_has_an_extra_of_ranges_with_no_cap_at_the_books_version():
@@ -161,9 +172,10 @@ def first_cell(tab):
 @pytest.mark.parametrize('tab', TABS)
 def test_the_first_cell_keeps_the_runtimes_version_of_every_package_of_the_extra(tab):
     """The first cell asks pip for the installed version of each package the
-    extra names (and jaxlib, which jax pins): what it keeps is the extra."""
+    extra names (and what they stand on, such as jaxlib, which jax pins):
+    what it keeps is the extra."""
     [kept] = re.findall(r'^packages = (\(.*?\))$', first_cell(tab), re.MULTILINE)
-    expected = set(extra(tab)) | ({'jaxlib'} if tab == 'jax' else set())
+    expected = set(extra(tab)) | set(framework(tab).stands_on)
     assert set(ast.literal_eval(kept)) == expected
 
 
@@ -196,7 +208,7 @@ def test_the_package_imports_without_any_framework(tmp_path):
             '-c',
             'import d2l, sys; print(d2l.__version__); '
             'print(sorted(m for m in sys.modules if m.split(".")[0] in '
-            '{"torch", "mxnet", "jax", "tensorflow", "numpy"}))',
+            f'{sorted({*DISTRIBUTIONS, "numpy"})!r}))',
         ],
         capture_output=True,
         text=True,
@@ -205,26 +217,23 @@ def test_the_package_imports_without_any_framework(tmp_path):
     assert ok.returncode == 0 and ok.stdout.split('\n')[:2] == [RELEASE, '[]'], (
         ok.stdout + ok.stderr
     )
-    for module, framework in [
-        ('torch', 'torch'),
-        ('jax', 'jax'),
-        ('tensorflow', 'tensorflow'),
-        ('mxnet', 'mxnet'),
-    ]:
+    for tab in TABS:
         failed = subprocess.run(
-            [str(python), '-I', '-c', f'from d2l import {module}'],
+            [str(python), '-I', '-c', f'from d2l import {lib_module(tab)}'],
             capture_output=True,
             text=True,
             cwd=tmp_path,
         )
-        assert f"No module named '{framework}'" in failed.stderr, failed.stderr
+        missing = framework(tab).distribution
+        assert f"No module named '{missing}'" in failed.stderr, failed.stderr
 
 
 def test_every_keras_backend_environment_pins_the_same_keras():
-    """The section's Keras 3 layer runs in the pytorch, jax and tensorflow
-    environments; all three hold the same Keras."""
+    """The section's Keras 3 layer runs in the environment of every
+    framework that Keras has a backend for; all of them hold the same Keras."""
     keras = {
         tab: pinned_versions(ROOT / 'requirements' / f'{tab}.txt').get('keras')
-        for tab in ('pytorch', 'jax', 'tensorflow')
+        for tab in TABS
+        if framework(tab).keras_backend
     }
     assert len(set(keras.values())) == 1 and None not in keras.values(), keras

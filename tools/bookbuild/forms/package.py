@@ -18,9 +18,11 @@ from pathlib import Path
 
 from ..report import BuildError
 
-# What setup.py and MANIFEST.in read, besides the package's modules.
+# What setup.py and MANIFEST.in read, besides the package's modules (the
+# extras come from the frameworks registry).
 PACKAGE_FILES = [
     'setup.py',
+    'tools/bookbuild/frameworks.py',
     'pyproject.toml',
     'MANIFEST.in',
     'LICENSE',
