@@ -68,9 +68,10 @@ pdf: setup
 	$(BOOK) pdf
 
 # Executed, Colab and SageMaker notebooks per framework, and zips, in
-# _build/notebooks/ (the editions' in _build/<lang>/notebooks/).
+# _build/notebooks/, then every edition's in _build/<lang>/notebooks/.
 notebooks: setup
 	$(BOOK) notebooks
+	$(BOOK) edition-notebooks
 
 # The d2l package as a wheel and an sdist in _build/dist/, checked by twine.
 dist: setup

@@ -17,7 +17,6 @@ from playwright.sync_api import expect, sync_playwright
 
 from book_paths import BUILD, PROJECT, SECTION
 from bookbuild.languages import LANGUAGES
-from bookbuild.project import language_prefix
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = [
@@ -30,7 +29,7 @@ CHROMIUM_ARGS = [
 ]
 SITE = BUILD / 'html'
 # The English site and the editions' sites, as folders under the server's root.
-EDITIONS = {code: f'{language_prefix(code)}html' for code in LANGUAGES}
+EDITIONS = {code: f'{PROJECT.edition(code).url_prefix}html' for code in LANGUAGES}
 SCREENSHOTS = BUILD / 'screenshots'
 SECTION_PAGE = f'{SECTION}.html'
 # Every page of the book (the editions have the same paths).

@@ -580,8 +580,8 @@ def test_a_tag_publishes_the_package_and_attaches_every_pdf_and_zip(tmp_path):
     upload = words[words.index('upload') :]
     attached = {Path(word).name for word in upload if word.endswith(('.pdf', '.zip'))}
     assert 'create' in words, 'the release was not created'
-    expected = {PROJECT.reader_pdf(tab).name for tab in TABS} | {
-        PROJECT.notebook_zip(tab).name for tab in TABS
+    expected = {PROJECT.english.reader_pdf(tab).name for tab in TABS} | {
+        PROJECT.english.notebook_zip(tab).name for tab in TABS
     }
     assert attached == expected
 
@@ -592,7 +592,7 @@ def test_main_deploys_every_editions_site_where_the_language_links_lead():
     readers to the English one."""
     site = download('pages', 'site')
     for lang in ('en', *EDITIONS):
-        folder = PROJECT.html_dir_of(lang).relative_to(BUILD).as_posix()
+        folder = PROJECT.edition(lang).html_dir.relative_to(BUILD).as_posix()
         assert f'site/{folder}/index.html' in site, f'no {lang} site at site/{folder}/'
     pages = jobs()['pages']
     assert pages['permissions'] == {'pages': 'write', 'id-token': 'write'}
@@ -660,7 +660,7 @@ def test_each_repository_gets_a_notebook_at_every_address_the_book_links(tmp_pat
     prefix = f'https://github.com/{PROJECT.notebook_repository(variant, tab)}/blob/master/'
     for lang in ('en', *EDITIONS):
         for page in learner_pages(PROJECT, tab, variant, lang):
-            address = PROJECT.notebook_on_github(variant, tab, page, lang)
+            address = PROJECT.edition(lang).notebook_on_github(variant, tab, page)
             assert address.removeprefix(prefix) in listed, f'{address} would be missing'
 
 

@@ -88,11 +88,11 @@ def test_edition_notebooks_stay_current_when_their_page_or_config_is_newer(lang)
     marked current, also those whose outputs did not change."""
     import os
 
-    staging = PROJECT.edition_source_dir(lang)
+    staging = PROJECT.edition(lang).source_dir
     notebooks = {
-        path: staging / path.relative_to(edition_eval_dir(PROJECT, lang, tab)).with_suffix('.md')
+        path: staging / path.relative_to(edition_eval_dir(PROJECT.edition(lang), tab)).with_suffix('.md')
         for tab in TABS
-        for path in edition_eval_dir(PROJECT, lang, tab).rglob('*.ipynb')
+        for path in edition_eval_dir(PROJECT.edition(lang), tab).rglob('*.ipynb')
     }
     assert notebooks and (staging / 'config.ini').exists(), (
         'build the edition first (make html-ko html-pt)'
@@ -101,7 +101,7 @@ def test_edition_notebooks_stay_current_when_their_page_or_config_is_newer(lang)
     past = newest - 3600
     for path in notebooks:
         os.utime(path, (past, past))
-    reuse_english_outputs(PROJECT, lang)
+    reuse_english_outputs(PROJECT.edition(lang))
     stale = [
         path
         for path, page in notebooks.items()

@@ -16,7 +16,7 @@ TAB_WORDS = {
     'ko': re.compile(r'탭|클릭'),
     'pt': re.compile(r'\b(abas?|cliqu\w*|clica\w*)\b', re.IGNORECASE),
 }
-PDFS = {lang: sorted((PROJECT.edition_build_dir(lang) / 'pdf').glob('*.pdf')) for lang in LANGUAGES}
+PDFS = {lang: sorted((PROJECT.edition(lang).build_dir / 'pdf').glob('*.pdf')) for lang in LANGUAGES}
 
 
 def mentions(lang, text):

@@ -23,7 +23,7 @@ from bookbuild.languages import LANGUAGES, language
 from browser_reader import SCREENSHOTS
 
 MATHJAX_SVG = PROJECT.venv / 'npm' / 'node_modules' / 'mathjax' / 'es5' / 'tex-svg.js'
-EDITIONS = {lang: PROJECT.edition_build_dir(lang) for lang in LANGUAGES}
+EDITIONS = {lang: PROJECT.edition(lang).build_dir for lang in LANGUAGES}
 VARIANTS = ['plain', 'colab', 'sagemaker']
 PAGES = [
     PurePosixPath(PROJECT.relative(page)).with_suffix('').as_posix()
@@ -39,7 +39,7 @@ LINK = re.compile(r'(?<!!)\[([^\]]+)\]\(([^)\s]+)\)')
 
 
 def notebook_path(lang, tab, variant, page):
-    return PROJECT.reader_notebooks(variant, tab, lang) / f'{page}.ipynb'
+    return PROJECT.edition(lang).reader_notebooks(variant, tab) / f'{page}.ipynb'
 
 
 def every_notebook():
@@ -122,7 +122,7 @@ def link_target(lang, tab, variant, page, address):
     if published is None:
         return None, None
     variant, other, edition, path = published
-    return PROJECT.reader_notebooks(variant, other, edition) / path, anchor
+    return PROJECT.edition(edition).reader_notebooks(variant, other) / path, anchor
 
 
 # Hosts that open a notebook published on GitHub, and where their address
@@ -240,7 +240,7 @@ def test_every_button_of_every_page_opens_that_pages_notebook_of_its_framework(l
                     address,
                 )
                 assert (
-                    PROJECT.reader_notebooks(BUTTON_FORMS[kind], tab, lang)
+                    PROJECT.edition(lang).reader_notebooks(BUTTON_FORMS[kind], tab)
                     .joinpath(f'{page}.ipynb')
                     .exists()
                 ), (where, kind, address)
@@ -248,7 +248,7 @@ def test_every_button_of_every_page_opens_that_pages_notebook_of_its_framework(l
             download = box.select_one('a.notebook-launch__download')
             assert download.has_attr('download'), where
             served = (EDITIONS[lang] / 'html' / page).parent / download['href']
-            assert served.resolve() == PROJECT.site_notebook(tab, page, lang), (where, served)
+            assert served.resolve() == PROJECT.edition(lang).site_notebook(tab, page), (where, served)
             plain = notebook_path(lang, tab, 'plain', page)
             assert served.read_bytes() == plain.read_bytes(), f'{where}: not the plain notebook'
             followed += 1
@@ -446,8 +446,8 @@ def test_converting_again_gives_the_same_bytes(lang):
     compared = 0
     for tab in TABS:
         # The zip is the plain folder's, with fixed dates in place of the files'.
-        plain = PROJECT.reader_notebooks('plain', tab, lang)
-        assert PROJECT.notebook_zip(tab, lang).read_bytes() == zip_of(plain)
+        plain = PROJECT.edition(lang).reader_notebooks('plain', tab)
+        assert PROJECT.edition(lang).notebook_zip(tab).read_bytes() == zip_of(plain)
         for (variant, relative), notebook in reader_variants(edition, tab).items():
             path = edition.notebooks(variant, tab) / relative
             # nbformat.write ends the file with a newline that writes() lacks.
@@ -503,7 +503,7 @@ def test_edition_zip_has_a_readme_in_its_language(lang):
     import zipfile
 
     for tab in TABS:
-        with zipfile.ZipFile(PROJECT.notebook_zip(tab, lang)) as archive:
+        with zipfile.ZipFile(PROJECT.edition(lang).notebook_zip(tab)) as archive:
             readme = archive.read('README.md').decode()
             names = archive.namelist()
         assert heading_of(lang, 'index') in readme and FRAMEWORK_NAMES[tab] in readme

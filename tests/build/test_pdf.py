@@ -110,7 +110,7 @@ def test_every_pdf_names_its_framework_on_its_cover_in_its_title_and_first_words
     holds: on its cover and in its Title metadata, and in its first
     paragraph, with the versions that made its outputs, in the edition's
     language, before the book's own first words."""
-    path = PROJECT.reader_pdf(tab, lang)
+    path = PROJECT.edition(lang).reader_pdf(tab)
     name = FRAMEWORKS[tab].title
     title = f'{book_title(lang)} — {name}'
     info = subprocess.run(['pdfinfo', str(path)], check=True, capture_output=True, text=True).stdout
@@ -120,7 +120,7 @@ def test_every_pdf_names_its_framework_on_its_cover_in_its_title_and_first_words
     )
     words = language(lang)
     opening = squeezed(words.pdf_opening.format(framework=name))
-    versions = book_outputs_line(PROJECT, tab, lang)
+    versions = book_outputs_line(PROJECT.edition(lang), tab)
     assert versions, f'no evaluation of {tab} recorded'
     versions = squeezed(versions)
     first = squeezed(pdf_pages(path, 6))

@@ -33,7 +33,7 @@ def site_notebooks(root):
     return {
         path.relative_to(project.html_dir).as_posix()
         for tab in project.tabs
-        for path in project.site_notebooks(tab).rglob('*.ipynb')
+        for path in project.english.site_notebooks(tab).rglob('*.ipynb')
     }
 
 

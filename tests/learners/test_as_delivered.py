@@ -52,7 +52,7 @@ def ran(report, notebook):
 
 def book_versions(tab):
     """The zip's requirements.txt: the versions the book was executed with."""
-    return pinned_versions(PROJECT.reader_notebooks('plain', tab) / 'requirements.txt')
+    return pinned_versions(PROJECT.english.reader_notebooks('plain', tab) / 'requirements.txt')
 
 
 def stored_results(notebook):

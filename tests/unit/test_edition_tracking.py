@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from bookbuild import cli
-from bookbuild.editions import compare, edition_command, markers, parse_target, tracking
+from bookbuild.editions import (
+    check_translations,
+    compare,
+    mark_current,
+    markers,
+    marking,
+    parse_target,
+    tracking,
+)
 from bookbuild.languages import NOTE_SIGN, language
 from bookbuild.report import BuildError
 from tiny_book import fence, line_of
@@ -76,7 +84,7 @@ def unmarked(book):
 @pytest.fixture
 def project(unmarked):
     """The same book, its translation marked current."""
-    tracking.mark_current(unmarked, 'pt', PAGE)
+    marking.mark_page_current(unmarked, 'pt', PAGE)
     return unmarked
 
 
@@ -97,7 +105,7 @@ def edit_translation(project, old, new):
 
 def check(project, strict=False):
     """The lines `book edition-check pt` prints."""
-    return list(edition_command(project, 'check', ['pt'], strict=strict))
+    return list(check_translations(project, ['pt'], strict=strict))
 
 
 def states(project):
@@ -117,14 +125,14 @@ def state_at(project, line):
 
 
 def test_a_translation_marked_current_checks_as_all_current(unmarked):
-    changed, notes = tracking.mark_current(unmarked, 'pt', PAGE)
+    changed, notes = marking.mark_page_current(unmarked, 'pt', PAGE)
     assert (changed, notes) == (UNITS, [])
     assert set(states(unmarked).values()) == {'current'}
     assert check(unmarked)[-1] == all_current()
 
 
 def test_marking_an_edition_through_the_command_marks_its_pages_current(unmarked):
-    lines = list(edition_command(unmarked, 'mark-current', ['pt']))
+    lines = list(mark_current(unmarked, ['pt']))
     assert lines == [f'pt/index.md: marked current ({UNITS} paragraph(s) newly recorded)']
     assert check(unmarked)[-1] == all_current()
 
@@ -243,7 +251,7 @@ def test_marking_one_line_makes_only_its_paragraph_current(project):
     edit_english(project, 'and a stack', 'so a stack')
     edit_translation(project, 'e transforma sua entrada', 'e mapeia sua entrada')
     # Any line of the paragraph names it: here the second of its two.
-    changed, _ = tracking.mark_current(project, 'pt', PAGE, translated_line(HOLDS) + 1)
+    changed, _ = marking.mark_page_current(project, 'pt', PAGE, translated_line(HOLDS) + 1)
     assert changed == 1
     assert state_at(project, translated_line(HOLDS)) == 'current'
     assert state_at(project, translated_line(COMPOSE)) == 'stale'
@@ -264,7 +272,7 @@ def test_a_new_translated_paragraph_is_unmarked_until_its_page_is_marked(project
         f'index.md:{line_of(english, new)}: run `book edition-mark-current pt/index.md:{line}`',
         f'pt: {UNITS} paragraphs current, 1 stale, 0 missing',
     ]
-    assert list(edition_command(project, 'mark-current', ['pt/index.md'])) == [
+    assert list(mark_current(project, ['pt/index.md'])) == [
         'pt/index.md: marked current (1 paragraph(s) newly recorded)'
     ]
     assert check(project)[-1] == all_current(UNITS + 1)
@@ -295,10 +303,10 @@ def test_mark_current_refuses_a_translation_whose_english_was_removed(project):
     line = translated_line(STACKS)
     expected = re.escape(f'pt/index.md:{line}: translates no paragraph of the English index.md')
     with pytest.raises(BuildError, match=expected):
-        tracking.mark_current(project, 'pt', PAGE, line)
+        marking.mark_page_current(project, 'pt', PAGE, line)
     # Nor is the page marked as a whole while that paragraph is there.
     with pytest.raises(BuildError, match=expected):
-        tracking.mark_current(project, 'pt', PAGE)
+        marking.mark_page_current(project, 'pt', PAGE)
     assert record.read_bytes() == before
 
 
@@ -307,13 +315,13 @@ def test_mark_current_refuses_a_line_with_no_paragraph(project):
     with pytest.raises(
         BuildError, match=re.escape(f'pt/index.md:{line}: no translated paragraph or heading')
     ):
-        tracking.mark_current(project, 'pt', PAGE, line)
+        marking.mark_page_current(project, 'pt', PAGE, line)
 
 
 def test_mark_current_refuses_while_the_structure_drifts(project):
     edit_translation(project, 'math.pi', 'math.tau')
     with pytest.raises(BuildError, match='pt is out of step with the English source'):
-        list(edition_command(project, 'mark-current', ['pt']))
+        list(mark_current(project, ['pt']))
 
 
 def test_the_record_is_beside_the_translation_and_marking_twice_writes_the_same_bytes(project):
@@ -323,7 +331,7 @@ def test_the_record_is_beside_the_translation_and_marking_twice_writes_the_same_
     data = json.loads(written)
     assert data['english'] == 'index.md'
     assert [entry['english'] for entry in data['paragraphs']][:2] == ['Layers', HOLDS]
-    assert tracking.mark_current(project, 'pt', PAGE) == (0, [])
+    assert marking.mark_page_current(project, 'pt', PAGE) == (0, [])
     assert record.read_bytes() == written
 
 
@@ -428,7 +436,7 @@ def test_cli_strict_check_exits_1_on_a_stale_paragraph_and_0_once_it_is_current(
     assert f'pt: {UNITS - 1} paragraphs current, 1 stale, 0 missing' in output.out.splitlines()
     assert 'build failed: edition(s) pt have paragraphs that are not current' in output.err
 
-    tracking.mark_current(project, 'pt', PAGE)
+    marking.mark_page_current(project, 'pt', PAGE)
     assert book_command(project, 'edition-check', 'pt', '--strict') == 0
     assert capsys.readouterr().out.splitlines()[-1] == all_current()
 
@@ -470,10 +478,10 @@ def test_a_new_paragraph_translated_before_an_edited_one_marks_clean(project):
     # Before marking, each translated paragraph goes with its own English.
     pairs = {p.translated.text: p.english.text for p in found.paragraphs if p.translated}
     assert pairs[NEW_PT] == NEW and pairs[STACKS_PT_NEW] == STACKS_NEW
-    tracking.mark_current(project, 'pt', PAGE)
+    marking.mark_page_current(project, 'pt', PAGE)
     assert check(project)[-1] == all_current(UNITS + 1)
     # And it stays so: marking again changes nothing.
-    assert tracking.mark_current(project, 'pt', PAGE)[0] == 0
+    assert marking.mark_page_current(project, 'pt', PAGE)[0] == 0
 
 
 def test_a_deleted_paragraph_and_an_edited_one_after_it_mark_clean(project):
@@ -487,7 +495,7 @@ def test_a_deleted_paragraph_and_an_edited_one_after_it_mark_clean(project):
         if p.translated
     }
     assert found[STACKS_PT_NEW].english.text == STACKS_NEW
-    tracking.mark_current(project, 'pt', PAGE)
+    marking.mark_page_current(project, 'pt', PAGE)
     assert check(project)[-1] == all_current(UNITS - 1)
 
 
@@ -500,7 +508,7 @@ def test_a_paragraph_rewritten_past_recognition_is_stale_not_removed(project):
     [stale] = [p for p in found if p.state != 'current']
     assert (stale.state, stale.old, stale.english.text) == ('stale', STACKS, rewritten)
     edit_translation(project, TRANSLATION[STACKS], 'Empilhar é como se constroem redes.')
-    tracking.mark_current(project, 'pt', PAGE, translated_line(STACKS))
+    marking.mark_page_current(project, 'pt', PAGE, translated_line(STACKS))
     assert check(project)[-1] == all_current()
 
 
@@ -521,7 +529,7 @@ def test_marking_a_page_writes_nothing_when_a_paragraph_is_refused(project):
     edit_english(project, f'{STACKS}\n\n', '')
     edit_translation(project, TRANSLATION[HOLDS], 'Uma camada guarda pesos e os usa.')
     with pytest.raises(BuildError, match='translates no paragraph of the English'):
-        list(edition_command(project, 'mark-current', ['pt']))
+        list(mark_current(project, ['pt']))
     assert tracking.record_path(project, 'pt', PAGE).read_bytes() == record
 
 
@@ -545,7 +553,7 @@ def test_a_page_new_to_the_english_is_missing_and_shown_in_english(project):
     del lines[note_line - 2 : note_line + 1]  # the note and its blank lines
     assert '\n'.join(lines) == ENGLISH
     with pytest.raises(BuildError, match='no translation yet'):
-        tracking.mark_current(project, 'pt', PAGE)
+        marking.mark_page_current(project, 'pt', PAGE)
 
 
 @pytest.mark.parametrize('with_notes, fails', [('false', True), ('true', False)])

@@ -116,6 +116,7 @@ ORDER = [
     'frameworks',
     'languages',
     'project',
+    'ci',
     'identity',
     'processes',
     'npm',
@@ -188,8 +189,8 @@ def project_calls(path):
 
 # The entry points, which make the project they were started for: a
 # command's main, and the Sphinx extension's (Sphinx imports it by name).
-# Project itself makes an edition's staged book (Project.edition_project).
-ENTRY_POINTS = {'main', 'book_project', 'edition_project'}
+# An Edition makes its staged book (Edition.d2lbook_project).
+ENTRY_POINTS = {'main', 'book_project', 'd2lbook_project'}
 
 
 @pytest.mark.parametrize(

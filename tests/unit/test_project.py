@@ -3,7 +3,7 @@ output goes, what the readers' files are called, and every published address."""
 
 import pytest
 
-from bookbuild.project import PUBLISHED_BRANCH, language_prefix
+from bookbuild.project import PUBLISHED_BRANCH
 from bookbuild.report import BuildError
 
 PAGES = {
@@ -43,19 +43,19 @@ def test_evaluated_notebooks_and_their_records_mirror_the_page_paths(project):
 def test_reader_files_carry_the_books_name_and_a_suffix_for_other_tabs(project):
     assert project.reader_file_name('pytorch', '.pdf') == 'tiny-book.pdf'
     assert project.reader_file_name('jax', '.zip') == 'tiny-book-jax.zip'
-    assert project.reader_pdf('jax') == project.root / 'out/pdf/tiny-book-jax.pdf'
-    assert project.notebook_zip('pytorch') == project.root / 'out/notebooks/tiny-book.zip'
-    assert project.notebook_zip('jax', 'ko') == project.root / 'out/ko/notebooks/tiny-book-jax.zip'
+    assert project.english.reader_pdf('jax') == project.root / 'out/pdf/tiny-book-jax.pdf'
+    assert project.english.notebook_zip('pytorch') == project.root / 'out/notebooks/tiny-book.zip'
+    assert project.edition('ko').notebook_zip('jax') == project.root / 'out/ko/notebooks/tiny-book-jax.zip'
 
 
 def test_an_editions_outputs_go_under_its_language_and_englishs_at_the_top(project):
-    assert project.edition_build_dir('en') == project.build_dir
-    assert project.edition_build_dir('pt') == project.build_dir / 'pt'
-    assert project.html_dir_of('ko') == project.build_dir / 'ko' / 'html'
-    assert project.reader_notebooks('colab', 'jax', 'pt') == (
+    assert project.edition('en').build_dir == project.build_dir
+    assert project.edition('pt').build_dir == project.build_dir / 'pt'
+    assert project.edition('ko').html_dir == project.build_dir / 'ko' / 'html'
+    assert project.edition('pt').reader_notebooks('colab', 'jax') == (
         project.build_dir / 'pt' / 'notebooks' / 'jax' / 'colab'
     )
-    assert project.site_notebook('jax', 'part/a', 'ko') == (
+    assert project.edition('ko').site_notebook('jax', 'part/a') == (
         project.build_dir / 'ko' / 'html' / 'notebooks' / 'jax' / 'part' / 'a.ipynb'
     )
 
@@ -91,40 +91,51 @@ def test_per_tab_names_the_section_and_key_of_a_line_without_a_comma(project):
         project.per_tab('sagemaker', 'kernel', 'pytorch')
 
 
-def test_only_editions_other_than_english_add_a_language_prefix():
-    assert language_prefix('en') == ''
-    assert language_prefix('ko') == 'ko/'
+def test_only_editions_other_than_english_add_a_language_prefix(project):
+    assert project.english.url_prefix == ''
+    assert project.edition('ko').url_prefix == 'ko/'
+
+
+def test_an_edition_is_a_value_of_its_book_and_language(project):
+    from bookbuild.languages import language
+
+    assert project.edition('ko') == project.edition(language('ko'))
+    assert project.english == project.edition('en') and project.english.is_english
+    assert project.edition('pt') != project.english
+    assert len({project.edition('ko'), project.edition('ko'), project.english}) == 2
+    with pytest.raises(KeyError, match='tools/bookbuild/languages.py knows'):
+        project.edition('xx')
 
 
 def test_published_pages_live_on_the_publish_repos_github_pages(project):
     site = 'https://owner.github.io/tiny-book/'
     assert project.published_site == site
-    assert project.published_page('part/a', 'jax') == f'{site}html/part/a.html?framework=jax'
-    assert project.published_page('part/a', 'jax', 'pt', anchor='sec-x') == (
+    assert project.english.published_page('part/a', 'jax') == f'{site}html/part/a.html?framework=jax'
+    assert project.edition('pt').published_page('part/a', 'jax', anchor='sec-x') == (
         f'{site}pt/html/part/a.html?framework=jax#sec-x'
     )
 
 
 def test_published_notebooks_sit_in_their_frameworks_repository_under_the_language(project):
-    assert project.notebook_on_github('colab', 'jax', 'part/a', 'ko') == (
+    assert project.edition('ko').notebook_on_github('colab', 'jax', 'part/a') == (
         f'https://github.com/owner/tiny-book-colab-jax/blob/{PUBLISHED_BRANCH}/ko/part/a.ipynb'
     )
-    assert project.notebook_on_github('sagemaker', 'pytorch', 'index') == (
+    assert project.english.notebook_on_github('sagemaker', 'pytorch', 'index') == (
         f'https://github.com/owner/tiny-book-sagemaker-pytorch/blob/{PUBLISHED_BRANCH}/index.ipynb'
     )
 
 
 def test_each_host_opens_the_published_notebook_of_its_form(project):
     path = f'owner/tiny-book-colab-jax/blob/{PUBLISHED_BRANCH}/part/a.ipynb'
-    assert project.launch_address('colab', 'jax', 'part/a') == (
+    assert project.english.launch_address('colab', 'jax', 'part/a') == (
         f'https://colab.research.google.com/github/{path}'
     )
     # Studio Lab opens the SageMaker form; Kaggle takes the whole GitHub address.
-    assert project.launch_address('studiolab', 'jax', 'part/a') == (
+    assert project.english.launch_address('studiolab', 'jax', 'part/a') == (
         'https://studiolab.sagemaker.aws/import/github/'
         f'owner/tiny-book-sagemaker-jax/blob/{PUBLISHED_BRANCH}/part/a.ipynb'
     )
-    assert project.launch_address('kaggle', 'jax', 'part/a') == (
+    assert project.english.launch_address('kaggle', 'jax', 'part/a') == (
         f'https://www.kaggle.com/kernels/welcome?src=https://github.com/{path}'
     )
 

@@ -15,7 +15,7 @@ from bookbuild.report import BuildError
 
 def read_book(root, lang='en'):
     """What the notebooks' text refers to, read from the book at root."""
-    return notebook_text.Book(Project(root), lang)
+    return notebook_text.Book(Project(root).edition(lang))
 
 
 BIBLIOGRAPHY = """\

@@ -4,9 +4,10 @@
 tools/ on PYTHONPATH), because it creates the environments; this module and
 what setup needs import the standard library only. Every other subcommand
 runs in .venv/book, as .venv/book/bin/book, and imports its step's module
-when it is called. The site's build (check, evaluate, render) is
-pipeline.py's; the PDFs, the readers' notebooks and the editions are made
-from the same evaluated notebooks (forms/, editions).
+when it is called. Every form of the book (the site, the PDFs, the
+notebooks, the package: forms.FORMS) has its `book <form>` command, and a
+translated edition's `book edition-<form>`; both build it through
+pipeline.build_form.
 
 Each subcommand is one entry of COMMANDS: its name, its help, the function
 that carries it out, and what it takes besides the project (the names after
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from . import ci, environments, pipeline
 from .evaluate.shards import Shard
+from .forms import FORMS
 from .project import REPOSITORY, Project
 from .report import AlreadyReported, BuildError, log
 
@@ -60,19 +62,19 @@ def eval_shard(project, names, shard):
     workflow's outputs (GITHUB_OUTPUT): the cache key of the shard's
     notebooks, the prefix of its earlier keys, how many notebooks it holds,
     and how many of them would run now (the environment is needed then)."""
-    from .evaluate import evaluator, shards
+    from .evaluate import planning, shard_keys
 
     if len(names) != 1:
         raise BuildError(f'eval-shard takes one tab, of {project.tabs}; got {names or "none"}')
     [tab] = known_tabs(project, names)
     shard = Shard.parse(shard)
     # One plan of the shard gives both what would run and the key.
-    jobs = evaluator.plan(project, [tab], shard)
+    jobs = planning.plan(project, [tab], shard)
     to_run = sum(job.action == 'execute' for job in jobs)
     if not project.versions_file(tab).exists():
         to_run += 1  # the versions the outputs were made with are read in the environment
-    print(f'key={shards.cache_key(project, tab, shard, jobs)}')
-    print(f'key-prefix={shards.key_prefix(tab, shard)}')
+    print(f'key={shard_keys.cache_key(project, tab, shard, jobs)}')
+    print(f'key-prefix={shard_keys.key_prefix(tab, shard)}')
     print(f'notebooks={len(jobs)}')
     print(f'to-run={to_run}')
 
@@ -116,50 +118,46 @@ def lib(project):
         raise BuildError(f'`d2lbook build lib` exited with {code}')
 
 
-def pdf(project):
-    """One PDF per framework under _build/pdf/ (forms/pdf.py)."""
-    from .forms import pdf as pdf_forms
+def form_command(form):
+    """`book <form>`: the English form (forms.FORMS)."""
 
-    environments.ensure_system_packages('pdf')
-    pipeline.check_sources(project)
-    pipeline.evaluate(project)
-    pdf_forms.build(project)
-
-
-def notebooks(project):
-    """The readers' notebooks under _build/notebooks/ (forms/notebooks/), and
-    each edition's under _build/<lang>/notebooks/ (editions/)."""
-    from . import editions
-
-    pipeline.check_sources(project)
-    pipeline.evaluate(project)
-    editions.build_notebooks(project)
-
-
-def dist(project):
-    from .forms import package
-
-    package.build(project)
-
-
-def edition(step):
-    """`book edition-<step> [lang ...]`: the step on the editions named
-    (default: all); after `html`, each edition's site gets its notebooks."""
-
-    def run(project, names, **options):
-        from . import editions
-
-        if step == 'check' and options.get('release') and not project.release_with_notes:
-            print('[editions] a release: paragraphs behind the English fail the check', flush=True)
-
-        languages = names or ([] if step == 'mark-current' else list(editions.EDITIONS))
-        for problem_or_line in editions.edition_command(project, step, languages, **options):
-            print(problem_or_line, flush=True)
-        if step == 'html':
-            for lang in languages:
-                pipeline.write_site_notebooks(project, lang)
+    def run(project):
+        pipeline.build_form(form, [project.english])
 
     return run
+
+
+def edition_form_command(form):
+    """`book edition-<form> [lang ...]`: the form of the translations named
+    (default: every one the book has)."""
+
+    def run(project, names):
+        from . import editions
+
+        pipeline.build_form(form, editions.named(project, names))
+
+    return run
+
+
+def check_translations(project, names, strict=False, release=False):
+    from . import editions
+
+    for line in editions.check_translations(project, names, strict, release):
+        print(line, flush=True)
+
+
+def mark_current(project, names):
+    from . import editions
+
+    for line in editions.mark_current(project, names):
+        print(line, flush=True)
+
+
+def copy_translated_code(project, names):
+    from . import editions
+
+    for line in editions.copy_translated_code(project, names):
+        print(line, flush=True)
 
 
 def preview(project, port):
@@ -267,16 +265,12 @@ COMMANDS = [
         "record each notebook's last run time in eval-times.json (shards are balanced by it)",
         eval_times,
     ),
-    Command('html', 'check, evaluate and render _build/html/', pipeline.html),
     Command('lib', 'regenerate d2l/*.py from the #@save cells', lib),
-    Command('pdf', 'one PDF per framework in _build/pdf/', pdf),
-    Command('notebooks', "the readers' notebooks in _build/notebooks/", notebooks),
-    Command('dist', "the d2l package's wheel and sdist in _build/dist/", dist),
     Command(
         'edition-check',
         'check that the translations named (default: all) follow the English, '
         'and list the paragraphs that are behind it',
-        edition('check'),
+        check_translations,
         names='editions, by language code',
         options={
             '--strict': {
@@ -292,25 +286,13 @@ COMMANDS = [
     Command(
         'edition-mark-current',
         'record that translated pages or paragraphs are up to date with the English',
-        edition('mark-current'),
+        mark_current,
         names='an edition (ko), a page (ko/<page>.md) or a paragraph (ko/<page>.md:<line>)',
     ),
     Command(
         'edition-copy-code',
         'copy the English code cells into the translations',
-        edition('copy-code'),
-        names='editions, by language code',
-    ),
-    Command(
-        'edition-html',
-        'render the editions named into _build/<lang>/html/',
-        edition('html'),
-        names='editions, by language code',
-    ),
-    Command(
-        'edition-pdf',
-        "the editions' PDFs in _build/<lang>/pdf/",
-        edition('pdf'),
+        copy_translated_code,
         names='editions, by language code',
     ),
     Command(
@@ -363,6 +345,28 @@ COMMANDS = [
         notebook_repos,
     ),
 ]
+
+
+def form_commands():
+    """`book <form>` and `book edition-<form>` for every form of forms.FORMS."""
+    commands = []
+    for form in FORMS.values():
+        where = f'_build/{form.output}/'
+        commands.append(Command(form.name, f'{form.summary}, in {where}', form_command(form)))
+        if form.translated:
+            commands.append(
+                Command(
+                    f'edition-{form.name}',
+                    f'{form.summary}, of the translations named (default: all), '
+                    f'in _build/<lang>/{form.output}/',
+                    edition_form_command(form),
+                    names='editions, by language code',
+                )
+            )
+    return commands
+
+
+COMMANDS += form_commands()
 
 
 def parser():

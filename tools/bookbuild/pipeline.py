@@ -1,22 +1,28 @@
-"""The build of the site, which `book html` and `book watch` share.
+"""The build's pipeline: every form of every edition is made the same way
+(`build_form`): the edition prepared (checked and evaluated, or, for a
+translation, staged with the English outputs), then the form's own module
+(forms/__init__.py's FORMS).
 
-A build of the site takes four steps, in this order (`build_site`):
+The English site takes four steps, in this order (`build_site`, which
+`book watch` shares):
 
   1. check: source.check reads the pages and stops on a malformed one before
      anything runs;
-  2. evaluate: evaluate.evaluator runs each page in each tab's own kernel, several
+  2. evaluate: evaluate/ runs each page in each tab's own kernel, several
      at once, and only where the code changed;
   3. render: d2lbook merges the tabs and Sphinx renders _build/html/;
   4. site notebooks: the notebooks that the pages' download links fetch
-     (forms/notebooks).
+     (forms/notebooks/).
 
 Only the render differs: `book html` runs d2lbook in a process of its own
-(render/html.py), and `book watch` keeps d2lbook and Sphinx loaded between
-rebuilds (watch.py). `book html` also skips the whole build when nothing it
-reads has changed since the last one (`html`).
+(render/html.py, through forms/site.py), and `book watch` keeps d2lbook and
+Sphinx loaded between rebuilds (watch.py). `book html` also skips the whole
+build when nothing it reads has changed since the last one (forms/site.py).
 
 Standard library only at import: `book check` runs on the system Python.
 """
+
+import importlib
 
 from .report import AlreadyReported, BuildError, log
 
@@ -84,11 +90,11 @@ def export_shard(project, tabs, shard, destination):
     log(f'shard {shard}: {copied} files copied to {destination}')
 
 
-def write_site_notebooks(project, lang='en'):
-    """The notebooks that the pages' download links fetch, in an edition's site."""
+def write_site_notebooks(project):
+    """The notebooks that the English pages' download links fetch."""
     from .forms import notebooks as notebook_forms
 
-    notebook_forms.write_site_notebooks(project, lang)
+    notebook_forms.write_site_notebooks(project.english)
 
 
 def run_step(name, step, project):
@@ -106,23 +112,30 @@ def build_site(project, render, run_step=run_step):
     run_step('site notebooks', write_site_notebooks, project)
 
 
-def front_page(project):
-    """The site's first page: config.ini's [build] index, which d2lbook makes
-    Sphinx's root document."""
-    return project.html_dir / f'{project.config["build"].get("index", "index")}.html'
+def prepare(edition, tabs):
+    """Make an edition ready for the forms made from its evaluated notebooks:
+    the English book checked and evaluated (the tabs named); a translation
+    checked, staged and given the English outputs (editions/)."""
+    if edition.is_english:
+        check_sources(edition.project)
+        evaluate(edition.project, tabs)
+    else:
+        from .editions.preparation import prepare as prepare_translation
+
+        prepare_translation(edition)
 
 
-def html(project):
-    """`book html`: build the site, unless nothing it reads or wrote has
-    changed since the last build (render/html.py's stamp)."""
-    # Standard library only: a build with nothing changed imports no d2lbook.
-    from .render.html import build_inputs_digest, build_stamp, render
-
-    stamp = build_stamp(project)
-    if stamp.matches(build_inputs_digest(project)):
-        log(f'nothing changed since the last build: {front_page(project)}')
-        return
-    stamp.remove()  # until this build has succeeded
-    build_site(project, render)
-    stamp.write(build_inputs_digest(project))
-    log(f'done: open {front_page(project)} in a browser')
+def build_form(form, editions, tabs=None):
+    """Build one form (forms.FORMS) of each edition, for the tabs named
+    (default: all): the one way the commands, the Makefile's targets and
+    the editions build a form."""
+    module = importlib.import_module(form.module)
+    for edition in editions:
+        if not edition.is_english and not form.translated:
+            raise BuildError(f'the {form.name} form has no translated editions ({edition.code})')
+        chosen = tabs or edition.project.tabs
+        if hasattr(module, 'current') and module.current(edition):
+            continue
+        if form.evaluated:
+            prepare(edition, chosen)
+        module.build(edition, chosen)

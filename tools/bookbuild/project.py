@@ -14,10 +14,12 @@ import configparser
 import glob
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from .frameworks import FRAMEWORKS
+from .languages import EDITIONS, ENGLISH, Language, language
 from .report import BuildError
 
 # The repository this package belongs to (tools/bookbuild/project.py), where
@@ -67,10 +69,6 @@ def book_sources(root):
     return sorted(name for name in names if (root / name).exists())
 
 
-# The runner of a framework's evaluation jobs that config.ini [ci] runner
-# does not name: GitHub's hosted Linux machines, which have no GPU.
-DEFAULT_RUNNER = 'ubuntu-latest'
-
 # The branch the hosted workflow pushes the notebooks to (each notebook
 # repository's default branch), in every published notebook's address.
 PUBLISHED_BRANCH = 'master'
@@ -88,12 +86,6 @@ NOTEBOOK_HOSTS = {
 
 # What starts a text fragment in an address (published_paragraph).
 TEXT_FRAGMENT = ':~:text='
-
-
-def language_prefix(lang):
-    """What an edition adds to a published address: nothing for English,
-    <lang>/ for the others."""
-    return '' if lang == 'en' else f'{lang}/'
 
 
 def copy_book_sources(root, destination):
@@ -273,49 +265,19 @@ class Project:
     def release(self):
         return self.config['project']['release']
 
-    def latex_pdf(self, tab, lang='en'):
-        """The PDF as d2lbook's LaTeX run writes it."""
-        return self.edition_build_dir(lang) / self.tab_folder('pdf', tab) / f'{self.name}.pdf'
+    def edition(self, lang):
+        """One edition of the book, as a value: `lang` is a language code of
+        languages.py (or its entry)."""
+        return Edition(self, lang if isinstance(lang, Language) else language(lang))
 
-    def reader_pdf(self, tab, lang='en'):
-        """The reader's PDF of one framework: _build/[<lang>/]pdf/<name>[-<tab>].pdf."""
-        return self.edition_build_dir(lang) / 'pdf' / self.reader_file_name(tab, '.pdf')
+    @property
+    def english(self):
+        return self.edition(ENGLISH)
 
-    def edition_build_dir(self, lang='en'):
-        """Where an edition's forms go: _build/ for English, _build/<lang>/."""
-        return self.build_dir if lang == 'en' else self.build_dir / lang
-
-    def edition_source_dir(self, lang='en'):
-        """An edition as d2lbook builds it: the repository for English, and
-        for a translation its sources staged in _build/<lang>-src/ (editions/)."""
-        return self.root if lang == 'en' else self.build_dir / f'{lang}-src'
-
-    def edition_project(self, lang='en'):
-        """The book d2lbook builds for an edition: this one for English, the
-        staged sources (edition_source_dir, with their own config.ini) for a
-        translation."""
-        return self if lang == 'en' else Project(self.edition_source_dir(lang))
-
-    def html_dir_of(self, lang='en'):
-        """An edition's site: _build/html/, _build/<lang>/html/."""
-        return self.edition_build_dir(lang) / 'html'
-
-    def reader_notebooks(self, variant, tab, lang='en'):
-        """The readers' notebooks of one framework in one form (plain, colab,
-        sagemaker): _build/[<lang>/]notebooks/<tab>/<variant>/."""
-        return self.edition_build_dir(lang) / 'notebooks' / tab / variant
-
-    def site_notebooks(self, tab, lang='en'):
-        """Where the site serves one framework's plain executed notebooks,
-        which the pages' download links fetch: _build/[<lang>/]html/notebooks/<tab>/."""
-        return self.edition_build_dir(lang) / 'html' / 'notebooks' / tab
-
-    def site_notebook(self, tab, page, lang='en'):
-        return self.site_notebooks(tab, lang) / f'{page}.ipynb'
-
-    def notebook_zip(self, tab, lang='en'):
-        """The zip of one framework's plain notebooks."""
-        return self.edition_build_dir(lang) / 'notebooks' / self.reader_file_name(tab, '.zip')
+    def translations(self):
+        """The translated editions this book has: each language of
+        languages.py with a <lang>/ folder (a copy may have none)."""
+        return [self.edition(code) for code in EDITIONS if (self.root / code).is_dir()]
 
     def per_tab(self, section, key, tab):
         """One framework's value of a setting written a line per framework,
@@ -342,17 +304,6 @@ class Project:
         owner, name = self.config.defaults()['publish_repo'].split('/')
         return f'https://{owner}.github.io/{name}/'
 
-    # Published addresses, all made from publish_repo: the pages, and the
-    # notebooks in each framework's Colab and SageMaker repositories, where
-    # an edition's notebooks sit under <lang>/ (the hosted workflow pushes
-    # them there). render/postprocess.py (the page's buttons) and
-    # forms/notebooks.py (the notebooks' headers and links) both ask here.
-
-    def published_page(self, page, tab, lang='en', anchor=None):
-        """A page of an edition on the web, opening on one framework."""
-        address = f'{self.published_site}{language_prefix(lang)}html/{page}.html?framework={tab}'
-        return address + (f'#{anchor}' if anchor else '')
-
     def published_paragraph(self, page, anchor, words=''):
         """A paragraph of the English page on the web: its section, and a
         text fragment of its first words (browsers scroll to them and
@@ -363,64 +314,6 @@ class Project:
             # A text directive's own separators (- , &) are percent-encoded too.
             fragment += TEXT_FRAGMENT + quote(words, safe='').replace('-', '%2D')
         return f'{self.published_site}html/{page}.html#{fragment}'
-
-    def notebook_on_github(self, variant, tab, page, lang='en'):
-        """Where GitHub shows one of the published Colab or SageMaker notebooks."""
-        repository = self.notebook_repository(variant, tab)
-        return (
-            f'https://github.com/{repository}/blob/{PUBLISHED_BRANCH}/'
-            f'{language_prefix(lang)}{page}.ipynb'
-        )
-
-    def launch_address(self, host, tab, page, lang='en'):
-        """The address that opens a published notebook on a host (one of
-        NOTEBOOK_HOSTS): the host imports it from GitHub."""
-        variant, template = NOTEBOOK_HOSTS[host]
-        on_github = self.notebook_on_github(variant, tab, page, lang)
-        return template.format(path=on_github.removeprefix('https://github.com/'), url=on_github)
-
-    # The hosted workflow's evaluation (config.ini [ci]; .github/workflows/book.yml).
-
-    def ci_setting(self, key, tab, default):
-        """One framework's value of a [ci] setting, or the default when the
-        section, the setting or the framework's line is absent. A line for a
-        framework that is not a tab is refused: it would be ignored."""
-        if not self.config.has_option('ci', key):
-            return default
-        for line in self.config['ci'][key].strip().splitlines():
-            name = line.split(',', 1)[0].strip()
-            if name not in self.tabs:
-                raise BuildError(
-                    f'config.ini [ci] {key}: {line.strip()!r} names {name}, not a tab ({self.tabs})'
-                )
-        try:
-            return self.per_tab('ci', key, tab)
-        except KeyError:
-            return default
-
-    def ci_shards(self, tab):
-        """How many jobs evaluate one framework's notebooks at once."""
-        value = self.ci_setting('shards', tab, '1')
-        if not value.isdigit() or int(value) < 1:
-            raise BuildError(f'config.ini [ci] shards: {tab}, {value!r} is not a whole number ≥ 1')
-        return int(value)
-
-    def ci_runner(self, tab):
-        """The runner label of one framework's evaluation jobs."""
-        return self.ci_setting('runner', tab, DEFAULT_RUNNER)
-
-    def ci_gpu(self, tab):
-        """Whether one framework's runner has GPUs to give its container."""
-        gpu_tabs = self.config.get('ci', 'gpu', fallback='').replace(',', ' ').split()
-        unknown = set(gpu_tabs) - set(self.tabs)
-        if unknown:
-            raise BuildError(f'config.ini [ci] gpu names {sorted(unknown)}, not tabs ({self.tabs})')
-        if tab in gpu_tabs and self.ci_runner(tab) == DEFAULT_RUNNER:
-            raise BuildError(
-                f'config.ini [ci] gpu names {tab}, whose runner is {DEFAULT_RUNNER}, which has '
-                f'no GPU: give {tab} a runner with GPUs in [ci] runner'
-            )
-        return tab in gpu_tabs
 
     @property
     def release_with_notes(self):
@@ -440,3 +333,111 @@ class Project:
         """The tab's [library-<tab>] settings (d2lbook's aliases), or {}."""
         section = f'library-{tab}'
         return dict(self.config[section]) if section in self.config else {}
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of a book: the English sources at the project's root, or
+    a translation in <lang>/ (editions/ keep it in step with the English and
+    stage it). It knows where its forms go; `project` is the English book,
+    `language` the entry of languages.py."""
+
+    project: 'Project'
+    language: Language
+
+    def __hash__(self):
+        # The language's entry holds dicts, so the edition hashes by its code.
+        return hash((self.project.root, self.language.code))
+
+    @property
+    def code(self):
+        """The language's code: the edition's folder and URL prefix."""
+        return self.language.code
+
+    @property
+    def is_english(self):
+        return self.code == ENGLISH
+
+    @property
+    def tag(self):
+        """How the build's log lines name it: nothing for English."""
+        return '' if self.is_english else self.code
+
+    @property
+    def build_dir(self):
+        """Where the edition's forms go: _build/ for English, _build/<lang>/."""
+        build_dir = self.project.build_dir
+        return build_dir if self.is_english else build_dir / self.code
+
+    @property
+    def source_dir(self):
+        """The edition as d2lbook builds it: the repository for English, and
+        for a translation its sources staged in _build/<lang>-src/ (editions/)."""
+        return self.project.root if self.is_english else self.project.build_dir / f'{self.code}-src'
+
+    def d2lbook_project(self):
+        """The book d2lbook builds for the edition: the English project, or
+        the staged sources (with their own config.ini) of a translation."""
+        return self.project if self.is_english else Project(self.source_dir)
+
+    @property
+    def html_dir(self):
+        """The edition's site: _build/html/, _build/<lang>/html/."""
+        return self.build_dir / 'html'
+
+    def latex_pdf(self, tab):
+        """The PDF as d2lbook's LaTeX run writes it."""
+        return self.build_dir / self.project.tab_folder('pdf', tab) / f'{self.project.name}.pdf'
+
+    def reader_pdf(self, tab):
+        """The reader's PDF of one framework: _build/[<lang>/]pdf/<name>[-<tab>].pdf."""
+        return self.build_dir / 'pdf' / self.project.reader_file_name(tab, '.pdf')
+
+    def reader_notebooks(self, variant, tab):
+        """The readers' notebooks of one framework in one variant (plain,
+        colab, sagemaker): _build/[<lang>/]notebooks/<tab>/<variant>/."""
+        return self.build_dir / 'notebooks' / tab / variant
+
+    def site_notebooks(self, tab):
+        """Where the site serves one framework's plain executed notebooks,
+        which the pages' download links fetch: _build/[<lang>/]html/notebooks/<tab>/."""
+        return self.html_dir / 'notebooks' / tab
+
+    def site_notebook(self, tab, page):
+        return self.site_notebooks(tab) / f'{page}.ipynb'
+
+    def notebook_zip(self, tab):
+        """The zip of one framework's plain notebooks."""
+        return self.build_dir / 'notebooks' / self.project.reader_file_name(tab, '.zip')
+
+    # Published addresses, all made from publish_repo: the pages, and the
+    # notebooks in each framework's Colab and SageMaker repositories, where
+    # a translation's notebooks sit under <lang>/ (the hosted workflow pushes
+    # them there). render/postprocess.py (the page's buttons) and
+    # forms/notebooks/ (the notebooks' headers and links) both ask here.
+
+    @property
+    def url_prefix(self):
+        """What the edition adds to a published address: nothing for
+        English, <lang>/ for the others."""
+        return '' if self.is_english else f'{self.code}/'
+
+    def published_page(self, page, tab, anchor=None):
+        """A page of the edition on the web, opening on one framework."""
+        site = self.project.published_site
+        address = f'{site}{self.url_prefix}html/{page}.html?framework={tab}'
+        return address + (f'#{anchor}' if anchor else '')
+
+    def notebook_on_github(self, variant, tab, page):
+        """Where GitHub shows one of the published Colab or SageMaker notebooks."""
+        repository = self.project.notebook_repository(variant, tab)
+        return (
+            f'https://github.com/{repository}/blob/{PUBLISHED_BRANCH}/{self.url_prefix}{page}.ipynb'
+        )
+
+    def launch_address(self, host, tab, page):
+        """The address that opens a published notebook on a host (one of
+        NOTEBOOK_HOSTS): the host imports it from GitHub."""
+        variant, template = NOTEBOOK_HOSTS[host]
+        on_github = self.notebook_on_github(variant, tab, page)
+        return template.format(path=on_github.removeprefix('https://github.com/'), url=on_github)

@@ -199,7 +199,7 @@ class Preview:
         """What d2lbook's html adds after Sphinx, and what render/html.py
         adds after d2lbook."""
         self.builder._colab.add_button(str(self.project.html_dir))
-        postprocess.postprocess_site(self.project)
+        postprocess.postprocess_site(self.project.english)
 
     def prime_pandoc(self):
         """Convert every merged notebook once, so that the first edit asks

@@ -7,78 +7,74 @@ byte-for-byte the English code, so an edition does not run the frameworks
 again: its evaluated notebooks take the English outputs, and the English
 book's own steps render and package it. By job:
 
-    sync.py       the sync check (outline, compare, check) and copy_code
+    sync.py       the sync check (outline, compare, out_of_step) and copy_code
     tracking.py   which English each translated paragraph translates, and
                   what is stale, missing or removed since
     staging.py    the edition as a d2lbook project in _build/<lang>-src/
     outputs.py    its evaluated notebooks, with the English run's outputs
-    rendering.py  its site, PDFs and notebooks, by render/ and forms/
+    preparation.py  the edition made ready for the forms (forms/): checked,
+                  staged and given the English outputs
 
-Editions are the top of the build: they use forms/, render/ and evaluate/,
-and nothing below imports them. Through the `book` command:
-`book edition-check` (`--strict` for a release), `book edition-mark-current`
+Editions sit above forms/, render/ and evaluate/, and only the pipeline
+and the commands import them. Through the `book` command: `book
+edition-check` (`--strict` for a release), `book edition-mark-current`
 (after updating a translation), `book edition-copy-code` (after editing
-English code), `book edition-html ko`, `book edition-pdf ko`, and
-`book notebooks` (every edition's notebooks). Every function takes the
-English project; the editions live in its <lang>/ folders.
+English code); the forms of an edition come from `book edition-<form>`
+(pipeline.build_form). Every function takes the English project, or an
+edition as a value (project.edition(lang)); the translations live in its
+<lang>/ folders.
 """
 
 from pathlib import Path
 
 from ..languages import EDITIONS
 from ..report import BuildError
-from . import tracking
-from .sync import check, compare, copy_code, english_sources, outline
+from . import marking, tracking
+from .sync import compare, copy_code, english_sources, out_of_step, outline
 
 __all__ = [
     'EDITIONS',
-    'build_notebooks',
-    'check',
+    'out_of_step',
     'compare',
     'copy_code',
     'outline',
-    'edition_command',
+    'check_translations',
+    'copy_translated_code',
+    'mark_current',
+    'named',
 ]
 
 
-def edition_command(project, command, languages, strict=False, release=False):
-    """`book edition-<command> [lang ...]`; yields the lines to print."""
-    if command == 'mark-current':
-        yield from mark_current(project, languages)
-        return
-    unknown = set(languages) - set(EDITIONS)
+def named(project, codes):
+    """The translated editions named by their language codes, as values
+    (project.edition); all that the book has when none are named."""
+    unknown = set(codes) - set(EDITIONS)
     if unknown:
         raise BuildError(f'unknown edition(s) {sorted(unknown)}; there are {list(EDITIONS)}')
-    if command == 'check':
-        problems = check(project, languages)
-        if problems:
-            raise BuildError(
-                'the translations are out of step with the English source:\n' + '\n'.join(problems)
-            )
-        yield f'editions {", ".join(languages)} are in step with the English source'
-        # A release is strict, unless config.ini lets it carry the notes.
-        yield from paragraphs_behind(
-            project, languages, strict or (release and not project.release_with_notes)
+    return [project.edition(code) for code in codes] if codes else project.translations()
+
+
+def check_translations(project, codes, strict=False, release=False):
+    """`book edition-check [lang ...]`; yields the lines to print. A release
+    is strict, unless config.ini lets it carry the notes."""
+    languages = [edition.code for edition in named(project, codes)]
+    if release and not project.release_with_notes:
+        strict = True
+        yield '[editions] a release: paragraphs behind the English fail the check'
+    problems = out_of_step(project, languages)
+    if problems:
+        raise BuildError(
+            'the translations are out of step with the English source:\n' + '\n'.join(problems)
         )
-    elif command == 'copy-code':
-        for name in copy_code(project, languages):
-            yield f'updated the code blocks of {name}'
-    elif command in ('html', 'pdf'):
-        # d2lbook and the evaluator's notebook reader load in seconds: only
-        # the commands that render import them.
-        from . import rendering
-
-        for lang in languages:
-            {'html': rendering.html, 'pdf': rendering.pdf}[command](project, lang)
-    else:
-        raise BuildError(f'unknown edition command {command!r}')
+    yield f'editions {", ".join(languages)} are in step with the English source'
+    yield from paragraphs_behind(project, languages, strict)
 
 
-def build_notebooks(project, selected=None):
-    """`book notebooks`: the English notebooks, then each edition's."""
-    from . import rendering
-
-    rendering.notebooks(project, selected)
+def copy_translated_code(project, codes):
+    """`book edition-copy-code [lang ...]`: the English code cells copied
+    into the translations; yields the lines to print."""
+    for name in copy_code(project, [edition.code for edition in named(project, codes)]):
+        yield f'updated the code blocks of {name}'
 
 
 def paragraphs_behind(project, languages, strict):
@@ -112,7 +108,7 @@ def mark_current(project, targets):
         )
     for target in targets:
         lang, pages, line = parse_target(project, target)
-        problems = check(project, [lang])
+        problems = out_of_step(project, [lang])
         if problems:
             raise BuildError(
                 f'{lang} is out of step with the English source, so its paragraphs cannot be '
@@ -120,7 +116,7 @@ def mark_current(project, targets):
             )
         # Every page is planned before any is written: a refusal leaves the
         # edition's records as they were.
-        plans = [(page, tracking.planned_record(project, lang, page, line)) for page in pages]
+        plans = [(page, marking.planned_record(project, lang, page, line)) for page in pages]
         for page, (entries, changed, notes) in plans:
             tracking.write_record(project, lang, page, entries)
             what = f'{lang}/{page.as_posix()}' + (f':{line}' if line else '')

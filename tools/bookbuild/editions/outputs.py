@@ -7,20 +7,21 @@ import os
 
 import nbformat
 
-from ..evaluate.evaluator import tab_notebook  # the notebook exactly as d2lbook makes it
+from ..evaluate.tab_notebooks import tab_notebook  # the notebook exactly as d2lbook makes it
 from ..files import write_if_changed
 from ..report import BuildError
 from .sync import english_sources
 
 
-def edition_eval_dir(project, lang, tab):
+def edition_eval_dir(edition, tab):
     """Where the edition's evaluated notebooks of one tab go, named as the English ones."""
-    return project.edition_build_dir(lang) / project.eval_dir(tab).name
+    return edition.build_dir / edition.project.eval_dir(tab).name
 
 
-def translated_notebooks(project, lang, tab):
+def translated_notebooks(edition, tab):
     """Yield (relative .ipynb path, notebook) for one tab of the edition,
     with each code cell's outputs taken from the English run of that code."""
+    project, lang = edition.project, edition.code
     for relative in english_sources(project):
         name = relative.with_suffix('.ipynb')
         english_file = project.eval_dir(tab) / name
@@ -29,7 +30,7 @@ def translated_notebooks(project, lang, tab):
                 f'{english_file.relative_to(project.root)} is missing: build the English book first (make)'
             )
         # The staged page: the translation with its notes (markers.py).
-        markdown = (project.edition_source_dir(lang) / relative).read_text(encoding='utf-8')
+        markdown = (edition.source_dir / relative).read_text(encoding='utf-8')
         _, nb = tab_notebook(markdown, tab, project)
         if english_file.stat().st_size == 0 or nb is None:
             if not (english_file.stat().st_size == 0 and nb is None):
@@ -59,7 +60,7 @@ def translated_notebooks(project, lang, tab):
         yield name, nb
 
 
-def reuse_english_outputs(project, lang):
+def reuse_english_outputs(edition):
     """Write the edition's evaluated notebooks of every tab (staged first)."""
     # d2lbook evaluates again any notebook older than its page or than a
     # dependency such as config.ini. A changed page or config.ini is staged
@@ -67,13 +68,14 @@ def reuse_english_outputs(project, lang):
     # another tab's code, or in settings) is not rewritten: it is marked
     # current instead, since its outputs are the English build's of the same
     # code, made after that change.
-    staging = project.edition_source_dir(lang)
+    project = edition.project
+    staging = edition.source_dir
     staged = [staging / project.relative(path) for path in project.dependencies()]
     newest_dependency = max((path.stat().st_mtime for path in staged if path.exists()), default=0)
     for tab in project.tabs:
-        for name, nb in translated_notebooks(project, lang, tab):
+        for name, nb in translated_notebooks(edition, tab):
             data = b'' if nb is None else nbformat.writes(nb).encode('utf-8')
-            path = edition_eval_dir(project, lang, tab) / name
+            path = edition_eval_dir(edition, tab) / name
             write_if_changed(path, data)
             page = staging / name.with_suffix('.md')
             if path.stat().st_mtime <= max(newest_dependency, page.stat().st_mtime):

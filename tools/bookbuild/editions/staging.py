@@ -1,5 +1,5 @@
 """An edition laid out as a d2lbook project of its own, in
-project.edition_source_dir(lang) (_build/<lang>-src/): its markdown, the
+Edition.source_dir (_build/<lang>-src/): its markdown, the
 files it shares with the English book, and a config.ini derived from the
 English one, with what Sphinx needs told about the language (languages.py).
 d2lbook builds the edition's forms from there into _build/<lang>/.
@@ -12,7 +12,6 @@ import io
 import os
 
 from ..files import write_if_changed
-from ..languages import language
 from .markers import marked_text
 from .sync import english_sources
 
@@ -20,10 +19,10 @@ from .sync import english_sources
 SHARED_FILES = ('references.bib', 'static')
 
 
-def sphinx_settings(config, lang):
+def sphinx_settings(config, edition):
     """config.ini's sphinx_configs for the edition: the English book's (in
     config, its config.ini as read), and the language's own."""
-    words = language(lang)
+    words, lang = edition.language, edition.code
     # d2lbook leaves Sphinx's language unset; it marks the pages (<html lang>)
     # and picks the language of Sphinx's own labels and search.
     lines = [
@@ -48,11 +47,12 @@ def sphinx_settings(config, lang):
     return '\n'.join(filter(None, lines))
 
 
-def stage(project, lang):
+def stage(edition):
     """Lay out the edition as a d2lbook project: its markdown (with a note
     where it is behind the English, markers.py), the shared files, and a
     config.ini derived from the English one."""
-    target = project.edition_source_dir(lang)
+    project, lang = edition.project, edition.code
+    target = edition.source_dir
     for relative in english_sources(project):
         write_if_changed(target / relative, marked_text(project, lang, relative))
     for name in SHARED_FILES:
@@ -64,8 +64,8 @@ def stage(project, lang):
     config.read(project.root / 'config.ini', encoding='utf-8')
     config['project']['lang'] = lang
     config['project']['title'] = ''  # d2lbook reads it off the edition's index.md
-    config['build']['output_dir'] = os.path.relpath(project.edition_build_dir(lang), target)
-    config['build']['sphinx_configs'] = sphinx_settings(config, lang)
+    config['build']['output_dir'] = os.path.relpath(edition.build_dir, target)
+    config['build']['sphinx_configs'] = sphinx_settings(config, edition)
     text = io.StringIO()
     config.write(text)
     write_if_changed(target / 'config.ini', text.getvalue().encode('utf-8'))

@@ -33,12 +33,10 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..languages import language
 from ..report import BuildError
-from ..source.cells import all_blocks
+from ..source.cells import HEADING, all_blocks
 from ..source.roles import RAW, ROLE, prose_lines, rst_heading, unknown_roles
 
-HEADING = re.compile(r'^(#{1,6})\s+(.*?)\s*#*\s*$')
 TOC_OPTION = re.compile(r'^:(\w+):')
 
 
@@ -92,10 +90,10 @@ class Book:
     the pages with their titles and numbers, the labels, the equations, and
     the bibliography."""
 
-    def __init__(self, project, lang='en'):
-        self.project = project
-        self.lang = lang
-        self.words = language(lang)  # its section names, header and references
+    def __init__(self, edition):
+        self.project = edition.d2lbook_project()
+        self.edition = edition
+        self.words = edition.language  # its section names, header and references
         root = self.project.root
         self.pages = {}
         problems = []
@@ -126,7 +124,7 @@ class Book:
         other page's notebook."""
         pages = [(p.path, p.title, p.number, p.tocs) for p in self.pages.values()]
         parts = [
-            self.lang,
+            self.edition.code,
             pages,
             sorted((label, asdict(t)) for label, t in self.labels.items()),
             sorted((label, asdict(t)) for label, t in self.equations.items()),
@@ -152,8 +150,7 @@ class Book:
 
     def shown(self, source):
         """A page as messages name it: an edition's under its <lang>/ folder."""
-        prefix = '' if self.lang == 'en' else f'{self.lang}/'
-        return prefix + self.project.relative(source)
+        return self.edition.url_prefix + self.project.relative(source)
 
     # -------------------------------------------------------- reading ----
 

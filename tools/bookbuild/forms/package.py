@@ -53,9 +53,11 @@ def copy_sources(project, target):
         shutil.copy2(source, target / name)
 
 
-def build(project):
-    """Write _build/dist/ (the project's own setup.py and d2l/)."""
-    dist = project.build_dir / 'dist'
+def build(edition, tabs):
+    """Write _build/dist/ (the project's own setup.py and d2l/): one package
+    for every framework, in English (the helpers have no prose)."""
+    project = edition.project
+    dist = edition.build_dir / 'dist'
     with tempfile.TemporaryDirectory(prefix='d2l-dist-') as tmp:
         source, out = Path(tmp) / 'source', Path(tmp) / 'dist'
         copy_sources(project, source)

@@ -5,13 +5,14 @@ into _build/pdf (the default tab) or _build/pdf_<tab>. The reader finds all
 of them in one folder: _build/pdf/<name>.pdf for the default framework and
 _build/pdf/<name>-<tab>.pdf for the others. A translated edition's go the
 same way under _build/<lang>/, built from its staged sources
-(project.edition_source_dir; editions/ stage them). Every function takes the
-project (project.py), so a throw-away copy builds its own PDFs. The Debian
+(Edition.source_dir; editions/ stage them). Every function takes the
+edition (project.py's Edition), so a throw-away copy builds its own PDFs. The Debian
 packages LaTeX needs are in environments.APT_PACKAGES['pdf'].
 """
 
 import time
 
+from .. import environments
 from ..evaluate.versions import book_outputs_line
 from ..files import write_atomic
 from ..processes import PDF_TAB_VARIABLE, PDF_VERSIONS_VARIABLE, build_each
@@ -32,28 +33,31 @@ OFFLINE_ENV = {
 }
 
 
-def build_tab(project, tab, lang='en'):
-    edition = '' if lang == 'en' else f'{lang} '
+def build_tab(edition, tab):
+    project = edition.project
+    named = f'{edition.tag} ' if edition.tag else ''
     started = time.monotonic()
     # The Sphinx extension names the framework on the cover, in the PDF's
     # Title and in its first words (render/sphinx_extension.py).
     env = dict(OFFLINE_ENV, **{PDF_TAB_VARIABLE: tab})
-    versions = book_outputs_line(project, tab, lang)
+    versions = book_outputs_line(edition, tab)
     if versions:
         env[PDF_VERSIONS_VARIABLE] = versions
-    code = d2lbook_build(project, lang, tab, 'pdf', extra_env=env)
-    built = project.latex_pdf(tab, lang)
+    code = d2lbook_build(edition, tab, 'pdf', extra_env=env)
+    built = edition.latex_pdf(tab)
     if code != 0 or not built.exists():
         raise BuildError(
-            f'building the {edition}{tab} PDF failed (d2lbook exited with {code}); '
+            f'building the {named}{tab} PDF failed (d2lbook exited with {code}); '
             f'LaTeX\'s log is {project.relative(built.with_suffix(".log"))}'
         )
-    target = project.reader_pdf(tab, lang)
+    target = edition.reader_pdf(tab)
     if built != target:
         write_atomic(target, built.read_bytes())
-    log(f'{edition}{tab} PDF: {project.relative(target)} in {duration(time.monotonic() - started)}')
+    log(f'{named}{tab} PDF: {project.relative(target)} in {duration(time.monotonic() - started)}')
 
 
-def build(project, selected=None, lang='en'):
-    """One PDF per framework of an edition (its sources staged, if translated)."""
-    build_each(selected or project.tabs, lambda tab: build_tab(project, tab, lang))
+def build(edition, tabs):
+    """One PDF per framework of an edition (its sources staged, if
+    translated), with the Debian packages LaTeX and the edition's fonts need."""
+    environments.ensure_system_packages('pdf', *edition.language.pdf_packages)
+    build_each(tabs, lambda tab: build_tab(edition, tab))

@@ -67,7 +67,7 @@ def build_inputs_digest(project):
         for tab in project.tabs
     ]
     outputs += [project.html_dir / 'index.html', project.html_dir / '.site-inputs']
-    outputs += [project.site_notebooks(tab) for tab in project.tabs]  # the download links
+    outputs += [project.english.site_notebooks(tab) for tab in project.tabs]  # the download links
     state = [
         (str(p), p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else str(p) for p in outputs
     ]
@@ -82,20 +82,21 @@ def build_stamp(project):
     return Stamp(project.build_dir / '.html-inputs')
 
 
-def render(project, lang='en'):
+def render(edition):
     """Merge the tabs and render one edition's HTML with d2lbook, which
     evaluates nothing: an edition's d2lbook project is its staged sources
-    (project.edition_source_dir), whose notebooks hold the English outputs.
+    (Edition.source_dir), whose notebooks hold the English outputs.
 
     d2lbook's `html` walks through its own `eval` step for every tab. With
     the notebooks current that step finds nothing to do; the render guard
     kernel makes sure of it, because it fails any kernel d2lbook starts.
     """
-    root = project.edition_source_dir(lang)
-    _, rendered = full_render_if_site_inputs_changed(root, project.html_dir_of(lang))
+    project = edition.project
+    root = edition.source_dir
+    _, rendered = full_render_if_site_inputs_changed(root, edition.html_dir)
     env = book_env(project)
     env['JUPYTER_PATH'] = str(project.render_guard_dir())
-    prefix = '[html]' if lang == 'en' else f'[{lang} html]'
+    prefix = f'[{edition.tag} html]' if edition.tag else '[html]'
     lines = []
     returncode = run_with_progress(
         d2lbook(project, 'html', '--tab', 'all'),
@@ -107,16 +108,16 @@ def render(project, lang='en'):
     )
     if returncode != 0:
         print('\n'.join(f'{prefix} {line}' for line in lines[-60:]), flush=True)
-        edition = '' if lang == 'en' else f' of the {lang} edition'
+        which = f' of the {edition.tag} edition' if edition.tag else ''
         raise BuildError(
-            f'rendering the HTML{edition} failed (d2lbook exited with {returncode}); '
+            f'rendering the HTML{which} failed (d2lbook exited with {returncode}); '
             'its last lines are above'
         )
-    postprocess.postprocess_site(project, lang)
+    postprocess.postprocess_site(edition)
     rendered()
     # d2lbook logs "Convert _build/eval_all/<page>.ipynb to _build/rst_all/<page>.rst",
     # relative to the folder it runs in.
-    rst_dir = project.edition_build_dir(lang) / 'rst_all'
+    rst_dir = edition.build_dir / 'rst_all'
     converted = [
         Path(os.path.normpath(root / line.split(' to ')[-1])).relative_to(rst_dir).with_suffix('')
         for line in lines

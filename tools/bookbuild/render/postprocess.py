@@ -81,9 +81,9 @@ THEME_LABELS = (
 )
 
 
-def in_language(page, lang):
+def in_language(page, edition):
     """The page with the theme's English labels in the edition's language."""
-    translated = language(lang).theme_labels
+    translated = edition.language.theme_labels
     for english, within in THEME_LABELS:
         if english in translated:
             page = page.replace(
@@ -98,14 +98,14 @@ def in_language(page, lang):
 MISSPELT_ROLE = ' role="botton"'
 
 
-def colab_in_language(page, lang):
+def colab_in_language(page, edition):
     """An edition's "Colab" buttons, pointed at its <lang>/ notebooks (once)."""
-    if lang == 'en':
+    if not edition.url_prefix:
         return page
     return re.sub(
         rf'(https://colab\.research\.google\.com/github/[^/"\']+/[^/"\']+/blob/'
-        rf'{re.escape(PUBLISHED_BRANCH)}/)(?!{lang}/)',
-        rf'\g<1>{lang}/',
+        rf'{re.escape(PUBLISHED_BRANCH)}/)(?!{re.escape(edition.url_prefix)})',
+        rf'\g<1>{edition.url_prefix}',
         page,
     )
 
@@ -122,18 +122,18 @@ BUTTON_BOX = re.compile(
 )
 
 
-def launch_links(project, page, tab, lang):
+def launch_links(edition, page, tab):
     """The Studio Lab, Kaggle and download links of one framework, and the
     line on the versions that made its outputs, as HTML."""
     # The links' words, in the edition's language (languages.py).
-    words = language(lang).launch_words
+    words = edition.language.launch_words
     title = framework(tab).title
     download = os.path.relpath(
-        project.site_notebook(tab, page, lang), (project.html_dir_of(lang) / page).parent
+        edition.site_notebook(tab, page), (edition.html_dir / page).parent
     )
     links = [
-        ('studiolab', project.launch_address('studiolab', tab, page, lang), ''),
-        ('kaggle', project.launch_address('kaggle', tab, page, lang), ''),
+        ('studiolab', edition.launch_address('studiolab', tab, page), ''),
+        ('kaggle', edition.launch_address('kaggle', tab, page), ''),
         (
             'download',
             PurePosixPath(*Path(download).parts).as_posix(),
@@ -147,7 +147,7 @@ def launch_links(project, page, tab, lang):
         for kind, address, extra in links
     )
     block = f'<span class="{LAUNCH_CLASS}" data-framework="{tab}">{anchors}</span>'
-    line = outputs_line(project, page, tab, lang)
+    line = outputs_line(edition, page, tab)
     if line:
         block += f'<span class="{OUTPUTS_CLASS}" data-framework="{tab}">{html.escape(line)}</span>'
     return block
@@ -163,32 +163,32 @@ WRITTEN_LINKS = re.compile(
 )
 
 
-def with_launch_links(project, page_html, page, lang):
+def with_launch_links(edition, page_html, page):
     """The page's HTML with each framework's links after its Colab button,
     written afresh from the current records."""
     page_html = WRITTEN_LINKS.sub('', page_html)
 
     def with_links(box):
         tab = box.group(1)
-        if not project.has_notebook(tab, page):
+        if not edition.project.has_notebook(tab, page):
             return box.group(0)
-        return box.group(0) + launch_links(project, page, tab, lang)
+        return box.group(0) + launch_links(edition, page, tab)
 
     return BUTTON_BOX.sub(with_links, page_html)
 
 
-def postprocess_site(project, lang='en'):
+def postprocess_site(edition):
     """The note, the edition's labels and Colab links, the launch and
     download links, valid roles and the previews of references on every
     page of a rendered site."""
-    html_dir = Path(project.html_dir_of(lang))
-    pages = set(project.notebook_sources())
+    html_dir = edition.html_dir
+    pages = set(edition.project.notebook_sources())
     written = {}
     done = {}
     for path in sorted(html_dir.rglob('*.html')):
         page = path.read_text(encoding='utf-8')
         written[path] = page
-        done[path] = finished(project, path, page, html_dir, pages, lang)
+        done[path] = finished(edition, path, page, html_dir, pages)
     # The previews come from every page as finished, so they go in last.
     by_address = {path.relative_to(html_dir).as_posix(): page for path, page in done.items()}
     known = previews.targets(by_address)
@@ -202,12 +202,13 @@ def postprocess_site(project, lang='en'):
             path.write_text(page, encoding='utf-8')
 
 
-def finished(project, path, page, html_dir, pages, lang):
+def finished(edition, path, page, html_dir, pages):
     """One page with everything but its previews."""
-    done = colab_in_language(in_language(page, lang), lang).replace(MISSPELT_ROLE, '')
+    project = edition.project
+    done = colab_in_language(in_language(page, edition), edition).replace(MISSPELT_ROLE, '')
     noted = noted_tabs(page)
     if noted:
-        done = with_note(done, lang)
+        done = with_note(done, edition.code)
         for tab in noted:
             match = tooltip_and_note(tab).search(done)
             if not match or not match.group(2):
@@ -217,7 +218,7 @@ def finished(project, path, page, html_dir, pages, lang):
                 )
     name = path.relative_to(html_dir).with_suffix('').as_posix()
     if 'id="Colab_[' in page and (project.root / f'{name}.md') in pages:
-        done = with_launch_links(project, done, name, lang)
+        done = with_launch_links(edition, done, name)
         if f'class="{LAUNCH_CLASS}"' not in done:
             raise RuntimeError(
                 f'{path}: d2lbook\'s "Colab" buttons changed shape, so the Studio Lab, '

@@ -47,7 +47,7 @@ from sphinx.util.fileutil import copy_asset
 from ..frameworks import framework
 from ..languages import ENGLISH, LANGUAGES, NOTE_SIGN
 from ..processes import PDF_TAB_VARIABLE, PDF_VERSIONS_VARIABLE
-from ..project import REPOSITORY, Project, language_prefix
+from ..project import REPOSITORY, Project
 from . import build_marks
 
 COPY_ICON = REPOSITORY / 'static' / 'copy-button.svg'
@@ -131,7 +131,7 @@ def registries_script(project):
     page from tools/bookbuild/languages.py or frameworks.py alone."""
     frameworks = {tab: framework(tab).title for tab in project.tabs}
     editions = {
-        code: {'name': entry.name, 'site': f'{language_prefix(code)}html/'}
+        code: {'name': entry.name, 'site': f'{project.edition(code).url_prefix}html/'}
         for code, entry in LANGUAGES.items()
     }
     words = {code: entry.page_controls for code, entry in LANGUAGES.items()}
@@ -225,15 +225,15 @@ def mark_translation_notes(app, doctree, docname):
     """An edition's translation notes, for the HTML page: each a note for
     screen readers, holding, for a missing paragraph, the English text that
     follows it (the PDF keeps them as the paragraphs they are)."""
-    lang = app.config.language or ENGLISH
-    if app.builder.format != 'html' or lang == ENGLISH:
+    edition = book_project().edition(app.config.language or ENGLISH)
+    if app.builder.format != 'html' or edition.is_english:
         return
-    site = book_project().published_site + 'html/'
+    site = edition.project.published_site + 'html/'
     # From the page up to the build's root: its folders, the site's html/
     # and the edition's <lang>/.
-    up = '../' * (docname.count('/') + 1 + language_prefix(lang).count('/'))
+    up = '../' * (docname.count('/') + 1 + edition.url_prefix.count('/'))
     for paragraph in list(doctree.findall(nodes.paragraph)):
-        found = translation_note(paragraph, site, up, LANGUAGES[lang])
+        found = translation_note(paragraph, site, up, edition.language)
         if not found:
             continue
         kind, opening, closing = found

@@ -24,7 +24,7 @@ from pathlib import Path
 from packaging.version import Version
 
 from ..frameworks import framework
-from ..languages import EDITIONS
+from ..languages import EDITIONS, ENGLISH
 from . import host_manifest
 
 
@@ -37,10 +37,13 @@ class Notebook:
     page: str
     tab: str
     variant: str
-    lang: str = 'en'
+    lang: str = ENGLISH  # a language code: plans go to other processes as text
 
     def path(self, project):
-        return project.reader_notebooks(self.variant, self.tab, self.lang) / f'{self.page}.ipynb'
+        return (
+            project.edition(self.lang).reader_notebooks(self.variant, self.tab)
+            / f'{self.page}.ipynb'
+        )
 
     @property
     def name(self):
@@ -48,7 +51,7 @@ class Notebook:
         `ko/notebooks/jax/colab/<page>.ipynb` for an edition (its path under
         _build/notebooks/ or _build/)."""
         english = f'{self.tab}/{self.variant}/{self.page}.ipynb'
-        return english if self.lang == 'en' else f'{self.lang}/notebooks/{english}'
+        return english if self.lang == ENGLISH else f'{self.lang}/notebooks/{english}'
 
     def plain(self):
         """The English executed notebook of the same page: the book's outputs,
@@ -65,7 +68,7 @@ def has_code(path):
     return any(cell['cell_type'] == 'code' for cell in cells)
 
 
-def learner_pages(project, tab, variant='colab', lang='en'):
+def learner_pages(project, tab, variant='colab', lang=ENGLISH):
     """The pages (paths without suffix) whose notebook of this framework, in
     this hosted variant and edition, has code, in config.ini's order of the
     pages (Project.notebook_sources): the notebooks a learner of that
@@ -213,7 +216,7 @@ def first_cell_plans(project, folder):
     first learner page."""
     result = []
     for tab in project.tabs:
-        requirements = project.reader_notebooks('plain', tab) / 'requirements.txt'
+        requirements = project.english.reader_notebooks('plain', tab) / 'requirements.txt'
         requirements = requirements.read_text().splitlines()
         preinstall = folder / f'{tab}-framework.txt'
         preinstall.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ stage them and call `build` for each edition).
 
 By concern:
 
-    edition.py   where an edition's notebooks come from and go, the variants,
+    layout.py    where an edition's notebooks come from and go, the variants,
                  and the addresses their links and headers point at
     install.py   the first code cell of a Colab or SageMaker notebook: the
                  learner's whole setup
@@ -31,14 +31,14 @@ Every word the notebooks add is the edition's (languages.py). Runs in
 .venv/book (it reads notebooks with nbformat): `book notebooks`.
 """
 
-from .edition import VARIANTS, Edition
 from .install import install_cell
+from .layout import VARIANTS, EditionNotebooks
 from .writing import build, reader_variants, write_site_notebooks
 from .zips import zip_of
 
 __all__ = [
     'VARIANTS',
-    'Edition',
+    'EditionNotebooks',
     'build',
     'install_cell',
     'reader_variants',

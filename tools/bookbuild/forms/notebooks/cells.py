@@ -13,16 +13,16 @@ from ...evaluate import versions
 from ...frameworks import framework
 from ...languages import NOTE_SIGN
 from ...render import build_marks
-from .edition import link_maker
+from .layout import link_maker
 
 COLAB_BADGE = 'https://colab.research.google.com/assets/colab-badge.svg'
 
 
-def header_cell(edition, variant, tab, page):
+def header_cell(notebooks, variant, tab, page):
     """The notebook's first cell: where the learner is, the same section in
     the other frameworks' notebooks, the page, and (Colab, SageMaker) a badge."""
-    project = edition.project
-    address = edition.sagemaker_address if variant == 'sagemaker' else edition.colab_address
+    project = notebooks.project
+    address = notebooks.sagemaker_address if variant == 'sagemaker' else notebooks.colab_address
     others = [
         (framework(other).title, address(page, other))
         for other in project.tabs
@@ -30,37 +30,39 @@ def header_cell(edition, variant, tab, page):
     ]
     badge = None
     if variant != 'plain':
-        badge = f'[![Open In Colab]({COLAB_BADGE})]({edition.colab_address(page, tab)})'
-    text = edition.book.header(
+        badge = f'[![Open In Colab]({COLAB_BADGE})]({notebooks.colab_address(page, tab)})'
+    text = notebooks.book.header(
         page,
         framework(tab).title,
         others,
-        edition.page_address(page, tab),
+        notebooks.page_address(page, tab),
         badge,
-        versions.outputs_line(project, page, tab, edition.lang),
+        versions.outputs_line(notebooks.edition, page, tab),
     )
     # Fixed cell ids (nbformat would draw random ones), so that every build
     # writes the same bytes.
     return nbformat.v4.new_markdown_cell(text, metadata={'header': True}, id='header')
 
 
-def readable_markdown(edition, notebook, variant, tab, page):
+def readable_markdown(notebooks, notebook, variant, tab, page):
     """Every markdown cell without the book's roles, and a References cell
     at the end when the notebook cites anything."""
     cited = []
-    link = link_maker(edition, variant, tab, page)
+    link = link_maker(notebooks, variant, tab, page)
     is_bibliography = any(
         ':bibliography:' in cell.source for cell in notebook.cells if cell.cell_type == 'markdown'
     )
     for cell in notebook.cells:
         if cell.cell_type == 'markdown':
-            cell.source, keys = edition.book.convert(cell.source, page, link)
-            cell.source = english_links_at(edition.project, cell.source, tab)
+            cell.source, keys = notebooks.book.convert(cell.source, page, link)
+            cell.source = english_links_at(notebooks.project, cell.source, tab)
             cited += keys
     if cited and not is_bibliography:
         notebook.cells.append(
             nbformat.v4.new_markdown_cell(
-                edition.book.references_cell(cited), metadata={'references': True}, id='references'
+                notebooks.book.references_cell(cited),
+                metadata={'references': True},
+                id='references',
             )
         )
     return notebook

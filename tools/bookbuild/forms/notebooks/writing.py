@@ -1,4 +1,4 @@
-"""The notebooks of one edition, made from d2lbook's folders and written
+"""The notebooks of one notebooks, made from d2lbook's folders and written
 where readers get them: each variant's folder and the zips (`build`), and
 the plain notebooks the site serves (`write_site_notebooks`)."""
 
@@ -17,17 +17,17 @@ from ...progress import duration
 from ...report import BuildError, log
 from ..d2lbook_steps import d2lbook_build
 from .cells import header_cell, kernel_metadata, readable_markdown, without_build_marks
-from .edition import D2LBOOK_TARGETS, VARIANTS, Edition
 from .install import with_install_cell
+from .layout import D2LBOOK_TARGETS, VARIANTS, EditionNotebooks
 from .zips import write_zip
 
 
-def reader_variants(edition, tab):
+def reader_variants(notebooks, tab):
     """{(variant, path under the variant's folder): notebook} of one tab's
     notebooks in every variant, made from d2lbook's folders (nothing is
     written)."""
     variants = VARIANTS
-    plain_root = edition.d2lbook_dir('plain', tab)
+    plain_root = notebooks.d2lbook_dir('plain', tab)
     made = {}
     for plain_path in sorted(plain_root.rglob('*.ipynb')):
         if plain_path.stat().st_size == 0:  # d2lbook's "no cell in this tab" marker
@@ -39,56 +39,58 @@ def reader_variants(edition, tab):
         for variant in variants:
             if variant != 'plain':
                 variant_nb = nbformat.read(
-                    edition.d2lbook_dir(variant, tab) / relative, as_version=4
+                    notebooks.d2lbook_dir(variant, tab) / relative, as_version=4
                 )
-                by_variant[variant] = with_install_cell(edition.project, variant_nb, plain_nb, tab)
+                by_variant[variant] = with_install_cell(
+                    notebooks.project, variant_nb, plain_nb, tab
+                )
         for variant in variants:
             made[variant, relative] = reader_notebook(
-                edition, variant, tab, page, by_variant[variant]
+                notebooks, variant, tab, page, by_variant[variant]
             )
     return made
 
 
-def reader_notebook(edition, variant, tab, page, notebook):
+def reader_notebook(notebooks, variant, tab, page, notebook):
     """A notebook of d2lbook's as the reader gets it: readable markdown, no
     build marks, a header cell and the host's metadata."""
-    notebook = readable_markdown(edition, without_build_marks(notebook), variant, tab, page)
-    notebook.cells.insert(0, header_cell(edition, variant, tab, page))
-    notebook.metadata = kernel_metadata(edition.project, variant, tab, page)
+    notebook = readable_markdown(notebooks, without_build_marks(notebook), variant, tab, page)
+    notebook.cells.insert(0, header_cell(notebooks, variant, tab, page))
+    notebook.metadata = kernel_metadata(notebooks.project, variant, tab, page)
     return notebook
 
 
-def gather(edition, tab):
+def gather(notebooks, tab):
     """One tab's notebooks into <build>/notebooks/. Every notebook is
     converted before the old ones are removed, so that a reference the book
     lacks leaves the last good notebooks in place."""
-    written = reader_variants(edition, tab)
-    plain_root = edition.d2lbook_dir('plain', tab)
+    written = reader_variants(notebooks, tab)
+    plain_root = notebooks.d2lbook_dir('plain', tab)
     for variant in VARIANTS:
-        shutil.rmtree(edition.notebooks(variant, tab), ignore_errors=True)
+        shutil.rmtree(notebooks.folder(variant, tab), ignore_errors=True)
     for (variant, relative), notebook in written.items():
-        target = edition.notebooks(variant, tab) / relative
+        target = notebooks.folder(variant, tab) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)
     # Files the notebooks read, such as data files, next to them; the
     # bibliography is not one: the notebooks carry their references.
-    bibliography = edition.project.config['pdf'].get('bibfile')
+    bibliography = notebooks.project.config['pdf'].get('bibfile')
     for resource in plain_root.rglob('*'):
         if resource.is_file() and resource.suffix != '.ipynb' and resource.name != bibliography:
             for variant in VARIANTS:
-                target = edition.notebooks(variant, tab) / resource.relative_to(plain_root)
+                target = notebooks.folder(variant, tab) / resource.relative_to(plain_root)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(resource, target)
 
 
-def d2lbook_notebooks(edition, tab):
+def d2lbook_notebooks(notebooks, tab):
     """d2lbook's folders of one tab (ipynb, colab, sagemaker) for an edition,
     from the evaluated notebooks, which it finds current."""
     targets = [D2LBOOK_TARGETS[variant] for variant in VARIANTS]
-    code = d2lbook_build(edition.project, edition.lang, tab, *targets)
+    code = d2lbook_build(notebooks.edition, tab, *targets)
     if code != 0:
         raise BuildError(
-            f'd2lbook could not write the {edition.lang} {tab} notebooks (exit {code})'
+            f'd2lbook could not write the {notebooks.edition.code} {tab} notebooks (exit {code})'
         )
 
 
@@ -99,10 +101,10 @@ SITE_NOTEBOOKS_STAMP = '.site-notebooks.json'
 PACKAGE = Path(__file__).resolve().parents[2]
 
 
-def write_site_notebooks(project, lang='en'):
+def write_site_notebooks(edition):
     """The notebooks the pages' download links serve: each framework's plain
     executed notebooks, as `make notebooks` writes them, under the edition's
-    html/notebooks/<tab>/ (project.site_notebooks), so that the site alone
+    html/notebooks/<tab>/ (Edition.site_notebooks), so that the site alone
     offers them. Runs after the edition's site is rendered.
 
     A notebook is made again only when what it is made from changed: its
@@ -110,16 +112,17 @@ def write_site_notebooks(project, lang='en'):
     titles, numbers, labels, references), which frameworks have the page,
     its outputs line, and the build's code and config.ini. An edit of one
     page rewrites that page's notebooks, not the book's."""
-    edition = Edition(project, lang)
-    stamp = edition.build_dir / SITE_NOTEBOOKS_STAMP
+    project = edition.project
+    notebooks = EditionNotebooks(edition)
+    stamp = notebooks.edition.build_dir / SITE_NOTEBOOKS_STAMP
     try:
         before = json.loads(stamp.read_text())
     except (OSError, ValueError):
         before = {}
     code = [path for path in sorted(PACKAGE.rglob('*.py')) if '__pycache__' not in path.parts]
     context = digest_of(
-        lang,
-        edition.book.digest(),
+        edition.code,
+        notebooks.book.digest(),
         project.root / 'config.ini',
         project.requirements_file('book'),  # d2lbook's and nbformat's releases
         *code,
@@ -127,8 +130,8 @@ def write_site_notebooks(project, lang='en'):
     pages = [project.relative(source) for source in project.notebook_sources()]
     after, made = {}, 0
     for tab in project.tabs:
-        eval_root = edition.build_dir / project.tab_folder('eval', tab)
-        folder = project.site_notebooks(tab, lang)
+        eval_root = notebooks.edition.build_dir / project.tab_folder('eval', tab)
+        folder = edition.site_notebooks(tab)
         wanted, changed = set(), {}
         for page_file in pages:
             evaluated = eval_root / Path(page_file).with_suffix('.ipynb')
@@ -142,7 +145,7 @@ def write_site_notebooks(project, lang='en'):
                 context,
                 evaluated.read_bytes(),
                 [other for other in project.tabs if project.has_notebook(other, page)],
-                versions.outputs_line(project, page, tab, lang) or '',
+                versions.outputs_line(edition, page, tab) or '',
             )
             after[f'{tab}/{relative.as_posix()}'] = inputs
             if (
@@ -150,7 +153,7 @@ def write_site_notebooks(project, lang='en'):
                 or not (folder / relative).exists()
             ):
                 changed[relative] = evaluated
-        for relative, notebook in site_notebooks(edition, tab, changed).items():
+        for relative, notebook in site_notebooks(notebooks, tab, changed).items():
             # As nbformat.write writes it (with a last newline), atomically.
             write_atomic(folder / relative, nbformat.writes(notebook).rstrip('\n') + '\n')
             made += 1
@@ -158,11 +161,13 @@ def write_site_notebooks(project, lang='en'):
             if old not in wanted:
                 old.unlink()
     write_atomic(stamp, json.dumps(after, indent=1, sort_keys=True) + '\n')
-    folder = project.site_notebooks(project.default_tab, lang).parent
-    log(f"{lang}: the pages' download notebooks in {project.relative(folder)}/ ({made} made again)")
+    folder = edition.site_notebooks(project.default_tab).parent
+    log(
+        f"{edition.code}: the pages' download notebooks in {project.relative(folder)}/ ({made} made again)"
+    )
 
 
-def site_notebooks(edition, tab, evaluated):
+def site_notebooks(notebooks, tab, evaluated):
     """{relative path: the plain reader's notebook} of the evaluated
     notebooks given ({relative path: file}), as `make notebooks` makes them
     from d2lbook's ipynb folder: d2lbook's tables of contents made links
@@ -178,7 +183,7 @@ def site_notebooks(edition, tab, evaluated):
         update_ipynb_toc(scratch)
         return {
             relative: reader_notebook(
-                edition,
+                notebooks,
                 'plain',
                 tab,
                 relative.with_suffix('').as_posix(),
@@ -188,20 +193,21 @@ def site_notebooks(edition, tab, evaluated):
         }
 
 
-def build(project, lang='en', selected=None):
+def build(edition, tabs):
     """One edition's notebooks of each tab: d2lbook's, made readable and
     gathered, and zipped; two tabs at a time, each in folders of its own.
     A translated edition's sources must be staged first (editions/ do it)."""
-    edition = Edition(project, lang)
+    project = edition.project
+    notebooks = EditionNotebooks(edition)
 
     def one_tab(tab):
         started = time.monotonic()
-        d2lbook_notebooks(edition, tab)
-        gather(edition, tab)
-        write_zip(edition, tab)
+        d2lbook_notebooks(notebooks, tab)
+        gather(notebooks, tab)
+        write_zip(notebooks, tab)
         log(
-            f'{lang} {tab} notebooks: {project.relative(edition.notebooks("plain", tab))}, '
-            f'{project.relative(edition.zip(tab))} in {duration(time.monotonic() - started)}'
+            f'{edition.code} {tab} notebooks: {project.relative(notebooks.folder("plain", tab))}, '
+            f'{project.relative(notebooks.zip(tab))} in {duration(time.monotonic() - started)}'
         )
 
-    build_each(selected or project.tabs, one_tab)
+    build_each(tabs, one_tab)

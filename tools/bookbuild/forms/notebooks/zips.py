@@ -10,7 +10,7 @@ import nbformat
 from ...evaluate import versions
 from ...files import write_atomic
 from ...frameworks import framework, learner_distribution
-from ...languages import ZIP_COMMANDS, language
+from ...languages import ZIP_COMMANDS
 from ...report import BuildError
 
 
@@ -33,27 +33,27 @@ def requirements_txt(project, tab):
     return '# The versions these notebooks were executed with.\n' + '\n'.join(lines) + '\n'
 
 
-def first_notebook(edition, tab):
+def first_notebook(notebooks, tab):
     """The notebook a learner opens first: the first page, in reading order
     (config.ini's pages and their tables of contents), whose plain notebook
     has code."""
-    folder = edition.notebooks('plain', tab)
-    for page in edition.book.reading_order():
+    folder = notebooks.folder('plain', tab)
+    for page in notebooks.book.reading_order():
         path = folder / f'{page}.ipynb'
         if path.exists() and any(
             cell.cell_type == 'code' for cell in nbformat.read(path, as_version=4).cells
         ):
             return f'{page}.ipynb'
-    raise BuildError(f'no {edition.lang} {tab} notebook has code to run')
+    raise BuildError(f'no {notebooks.edition.code} {tab} notebook has code to run')
 
 
-def readme(edition, tab):
-    words = language(edition.lang)
+def readme(notebooks, tab):
+    words = notebooks.edition.language
     return words.zip_readme.format(
-        title=edition.book.pages[edition.book.index].title,
+        title=notebooks.book.pages[notebooks.book.index].title,
         framework=framework(tab).title,
         commands=ZIP_COMMANDS,
-        notebook=first_notebook(edition, tab),
+        notebook=first_notebook(notebooks, tab),
         note=notes(words, framework(tab)),
     )
 
@@ -67,12 +67,12 @@ def notes(words, entry):
     return ''.join(template.format(**facts) for fact, template in kinds if fact)
 
 
-def write_zip(edition, tab):
+def write_zip(notebooks, tab):
     """The plain notebooks, with what a learner needs to run them locally."""
-    source = edition.notebooks('plain', tab)
-    (source / 'requirements.txt').write_text(requirements_txt(edition.project, tab))
-    (source / 'README.md').write_text(readme(edition, tab), encoding='utf-8')
-    write_atomic(edition.zip(tab), zip_of(source))
+    source = notebooks.folder('plain', tab)
+    (source / 'requirements.txt').write_text(requirements_txt(notebooks.project, tab))
+    (source / 'README.md').write_text(readme(notebooks, tab), encoding='utf-8')
+    write_atomic(notebooks.zip(tab), zip_of(source))
 
 
 # Every entry of a zip gets this date, not its file's: the same notebooks

@@ -14,43 +14,41 @@ VARIANTS = ('plain', 'colab', 'sagemaker')
 D2LBOOK_TARGETS = {'plain': 'ipynb', 'colab': 'colab', 'sagemaker': 'sagemaker'}
 
 
-class Edition:
-    """One edition's notebooks: the English book's under _build/notebooks/,
-    a translated edition's under _build/<lang>/notebooks/, made by d2lbook
-    from the edition's sources (project.edition_source_dir: the repository,
-    or a translation's staged sources)."""
+class EditionNotebooks:
+    """One edition's notebooks (an Edition of project.py): the English
+    book's under _build/notebooks/, a translation's under
+    _build/<lang>/notebooks/, made by d2lbook from the edition's sources
+    (Edition.source_dir: the repository, or a translation's staged sources)."""
 
-    def __init__(self, project, lang='en'):
-        self.project = project
-        self.lang = lang
-        self.build_dir = project.edition_build_dir(lang)
-        self.source_root = project.edition_source_dir(lang)
+    def __init__(self, edition):
+        self.edition = edition
+        self.project = edition.project
         # What the edition's text refers to, read from its sources (staged
         # before the edition's notebooks are made, if it is a translation).
-        self.book = notebook_text.Book(project.edition_project(lang), lang)
+        self.book = notebook_text.Book(edition)
 
     def d2lbook_dir(self, variant, tab):
         """Where d2lbook writes one variant of one tab."""
-        return self.build_dir / self.project.tab_folder(D2LBOOK_TARGETS[variant], tab)
+        return self.edition.build_dir / self.project.tab_folder(D2LBOOK_TARGETS[variant], tab)
 
-    def notebooks(self, variant, tab):
-        return self.project.reader_notebooks(variant, tab, self.lang)
+    def folder(self, variant, tab):
+        return self.edition.reader_notebooks(variant, tab)
 
     def zip(self, tab):
-        return self.project.notebook_zip(tab, self.lang)
+        return self.edition.notebook_zip(tab)
 
-    # Published addresses: project.py makes them from publish_repo.
+    # Published addresses: project.py's Edition makes them from publish_repo.
     def page_address(self, page, tab, anchor=None):
-        return self.project.published_page(page, tab, self.lang, anchor)
+        return self.edition.published_page(page, tab, anchor)
 
     def colab_address(self, page, tab):
-        return self.project.launch_address('colab', tab, page, self.lang)
+        return self.edition.launch_address('colab', tab, page)
 
     def sagemaker_address(self, page, tab):
-        return self.project.notebook_on_github('sagemaker', tab, page, self.lang)
+        return self.edition.notebook_on_github('sagemaker', tab, page)
 
 
-def link_maker(edition, variant, tab, page):
+def link_maker(notebooks, variant, tab, page):
     """How a reference from `page` reaches a notebook_text.Target: the sibling
     notebook in the plain variant, the published page in the others."""
     if variant == 'plain':
@@ -63,6 +61,6 @@ def link_maker(edition, variant, tab, page):
     else:
 
         def link(target):
-            return edition.page_address(target.page, tab, target.anchor)
+            return notebooks.page_address(target.page, tab, target.anchor)
 
     return link
