@@ -41,23 +41,21 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
+from ..frameworks import FRAMEWORKS
 from ..project import Project
 
-# The packages a replica preinstalls, in the order a host file lists them:
-# the frameworks of the book's tabs and what they stand on. Nothing else of a
-# host's manifest matters to the notebooks' first cells.
-STACK = (
-    'numpy',
-    'torch',
-    'torchvision',
-    'tensorflow',
-    'keras',
-    'jax',
-    'jaxlib',
-    'flax',
-    'optax',
+# The packages a replica preinstalls, in the order a host file written here
+# lists them (by name, as pip's freeze does): what the first cells of the
+# frameworks in the registry keep at the runtime's version (frameworks.py's
+# kept: each framework, what its extra adds, such as Keras, and NumPy, which
+# they all stand on), and the host's packages that pin a framework's version
+# exactly (its pinned_by, such as torchvision for torch), so that pip on a
+# replica is held by the same pins as on the host. Nothing else of a host's
+# manifest matters to the notebooks' first cells.
+STACK = tuple(
+    sorted({name for entry in FRAMEWORKS.values() for name in (*entry.kept, *entry.pinned_by)})
 )
-# The hosted notebook variants (forms/notebooks.py's VARIANTS but `plain`; a
+# The hosted notebook variants (forms/notebooks' VARIANTS but `plain`; a
 # test keeps the two equal).
 HOSTED_VARIANTS = ('colab', 'sagemaker')
 # The header's keys, in the order a written file has them.
