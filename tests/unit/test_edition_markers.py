@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import pytest
 from docutils import nodes, utils
 
-from bookbuild.editions import markers, tracking
+from bookbuild.editions import markers, marking
 from bookbuild.forms.notebooks.cells import english_links_at
 from bookbuild.languages import LANGUAGES, NOTE_SIGN, language
 from bookbuild.render.sphinx_extension import mark_translation_notes, translation_note
@@ -78,7 +78,7 @@ PT = language('pt')
 def project(book):
     """A book with one page, index.md, translated in pt/ and marked current."""
     project = book({'index.md': ENGLISH, 'pt/index.md': PORTUGUESE})
-    tracking.mark_current(project, 'pt', PAGE)
+    marking.mark_page_current(project, 'pt', PAGE)
     return project
 
 
@@ -189,7 +189,7 @@ def test_a_stale_headings_note_stays_outside_a_framework_block_that_follows_it(b
         .replace(REGISTERS, TRANSLATION[REGISTERS])
     )
     project = book({'index.md': english, 'pt/index.md': portuguese})
-    tracking.mark_current(project, 'pt', PAGE)
+    marking.mark_page_current(project, 'pt', PAGE)
     edit_english(project, '## Using Them', '## Using Them Well')
     rest, notes = read_notes(staged(project))
     assert rest == portuguese
@@ -374,7 +374,7 @@ def staged_behind(book, start):
     english = f'# Layers\n\n{start} its input to its output.\n'
     portuguese = '# Camadas\n\nUma camada transforma sua entrada.\n'
     project = book({'index.md': english, 'pt/index.md': portuguese})
-    tracking.mark_current(project, 'pt', PAGE)
+    marking.mark_page_current(project, 'pt', PAGE)
     edit_english(project, 'its output.', f'an output.\n\n{start} nothing else.')
     return project, staged(project)
 

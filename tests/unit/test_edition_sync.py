@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from book_paths import PROJECT, SECTION
-from bookbuild.editions import EDITIONS, check, compare, copy_code, outline, tracking
+from bookbuild.editions import EDITIONS, compare, copy_code, marking, out_of_step, outline
 from bookbuild.report import BuildError
 from tiny_book import fence, line_of
 
@@ -67,7 +67,7 @@ def test_the_words_of_an_eval_rst_heading_are_prose_to_translate():
 def test_a_faithful_translation_has_no_problems(edition):
     project, english, translated = edition
     assert compare(project, english, translated) == []
-    assert check(project, ['pt']) == []
+    assert out_of_step(project, ['pt']) == []
 
 
 def test_a_changed_code_block_is_reported_at_both_lines(edition):
@@ -105,7 +105,7 @@ def marked_then_changed(book, english, translated, changed):
     edited to `changed` (references are compared in paragraphs that
     translate today's English, which a record says)."""
     project = book({'index.md': english, 'pt/index.md': translated}, tabs='pytorch')
-    tracking.mark_current(project, 'pt', Path('index.md'))
+    marking.mark_page_current(project, 'pt', Path('index.md'))
     (project.root / 'pt' / 'index.md').write_text(changed, encoding='utf-8')
     return project
 
@@ -135,7 +135,7 @@ def test_check_reports_a_page_with_no_english_source_but_not_one_not_yet_transla
     not out of step: authors add pages without waiting for translators."""
     project, _, translated = edition
     translated.rename(translated.with_name('indice.md'))
-    assert check(project, ['pt']) == ['pt/indice.md: has no English source']
+    assert out_of_step(project, ['pt']) == ['pt/indice.md: has no English source']
 
 
 def test_copy_code_brings_the_english_code_and_keeps_the_translated_prose(edition):
@@ -159,7 +159,7 @@ ENGLISH_SECTION = PROJECT.root / f'{SECTION}.md'
 
 
 def test_every_edition_is_in_step_with_the_english_source():
-    assert check(PROJECT) == []
+    assert out_of_step(PROJECT) == []
 
 
 @pytest.fixture(params=EDITIONS)

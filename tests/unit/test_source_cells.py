@@ -104,3 +104,32 @@ def test_an_eval_rst_block_is_shown_only_when_it_holds_a_heading_for_html():
     ]
     # An underline shorter than its title is no heading in reST.
     assert roles.rst_heading('.. only:: html\n\nReferences\n===') is None
+
+
+HEADINGS = {
+    '# Title': (1, 'Title'),
+    '### A section ###': (3, 'A section'),
+    '## Layers in C#': (2, 'Layers in C#'),  # a closing run counts only after a space
+    '####### seven': None,  # CommonMark stops at six
+    '#tag': None,
+}
+
+
+def test_a_heading_is_one_to_six_hashes_a_space_and_its_title():
+    found = {line: cells.HEADING.match(line) for line in HEADINGS}
+    assert {
+        line: (len(match[1]), match[2]) if match else None for line, match in found.items()
+    } == HEADINGS
+
+
+def test_the_notebooks_and_the_editions_read_a_heading_alike():
+    """Both readers of headings take the one definition: the notebooks'
+    page titles and the editions' units of a page."""
+    from bookbuild.editions import paragraphs
+    from bookbuild.forms import notebook_text
+
+    for line, expected in HEADINGS.items():
+        title = expected[1] if expected else ''
+        assert notebook_text.page_title(line + '\n') == title, line
+        units = paragraphs.units(line + '\n')
+        assert [unit.text for unit in units if unit.kind == 'heading'] == [title] * bool(title)

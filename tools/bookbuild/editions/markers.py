@@ -26,7 +26,7 @@ import re
 
 from ..forms import notebook_text
 from ..languages import NOTE_SIGN, language
-from . import tracking
+from . import paragraphs, tracking
 
 # What the page shows as something other than the source's words: roles
 # (a reference shows a number), math, and a link's address.
@@ -85,7 +85,7 @@ def marked_text(project, lang, relative):
         return untranslated_page(project, lang, relative, english_text)
     translated_text = (project.root / lang / relative).read_text(encoding='utf-8')
     record = tracking.read_record(project, lang, relative)
-    state = tracking.page_state(english_text, translated_text, record, lang, relative)
+    state = paragraphs.page_state(english_text, translated_text, record, lang, relative)
     words = language(lang)
     page = relative.with_suffix('').as_posix()
     english_lines = english_text.split('\n')
@@ -113,7 +113,7 @@ def untranslated_page(project, lang, relative, english_text):
     """A page with no translation yet: the English page, with the note of a
     missing paragraph after its title (and the title's labels)."""
     words = language(lang)
-    units = tracking.units(english_text)
+    units = paragraphs.units(english_text)
     lines = english_text.split('\n')
     title = next((unit for unit in units if unit.kind == 'heading'), None)
     first = next((unit for unit in units if unit.kind == 'paragraph'), None)

@@ -2,7 +2,7 @@
 
 A translation lives in `<lang>/` with the same relative paths as the English
 sources. Its code cells must be byte-for-byte the English ones, and its
-structure (headings, labels, framework blocks) the same: `check` says where
+structure (headings, labels, framework blocks) the same: `out_of_step` says where
 they are not, and `copy_code` carries a change of the English code into
 every translation.
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..languages import EDITIONS
 from ..report import BuildError
-from ..source.cells import all_blocks
+from ..source.cells import HEADING, all_blocks
 from . import tracking
 from .tracking import shown
 
@@ -27,7 +27,6 @@ from .tracking import shown
 # by paragraph, where the paragraph is a translation of today's English
 # (tracking.reference_problems): one whose English changed is reported as
 # stale, not as drift.
-HEADING_LEVEL = re.compile(r'^(#+)\s')
 STRUCTURE_MARK = re.compile(r':(label|eqlabel|bibliography|begin_tab):`([^`]*)`')
 
 
@@ -84,7 +83,7 @@ def outline(text):
             end_paragraph()
             block_end = block_at[number]
             continue
-        heading = HEADING_LEVEL.match(line)
+        heading = HEADING.match(line)
         if heading:
             headings.append((number, len(heading[1])))
         for kind, target in STRUCTURE_MARK.findall(line):
@@ -192,7 +191,9 @@ def copy_code(project, languages=EDITIONS):
     return changed
 
 
-def check(project, languages=EDITIONS):
+def out_of_step(project, languages=EDITIONS):
+    """Where the editions' translations are out of step with the English:
+    their code, their structure, and pages with no English source."""
     problems = []
     for lang in languages:
         for relative in english_sources(project):

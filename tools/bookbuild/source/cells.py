@@ -10,6 +10,9 @@ three or more backticks (or tildes) at the start of a line and ends at a line
 holding exactly the same fence; a block whose attributes carry `.input` is a
 code cell, one that carries `.output` holds stored outputs, and any other
 block (```toc, ```eval_rst, a plain ```bash) stays part of the prose.
+
+HEADING is the one reading of a heading line, for the notebooks' text
+(forms/notebook_text.py) and the editions (editions/paragraphs.py, sync.py).
 """
 
 import dataclasses
@@ -20,6 +23,10 @@ FENCE = re.compile(r'^(`{3,}|~{3,})[ \t]*(.*)$')
 CELL_TAB = re.compile(r'%%tab +([\w, ]+)|# *@tab +([\w, ]+)')
 PROSE_TAB = re.compile(r':begin_tab:`([^`]*)`')
 LOAD_TAB_EXTENSION = '%load_ext d2lbook.tab'
+# A Markdown heading line (an ATX heading, as CommonMark reads it): one to
+# six #, a space, the title. A closing run of # counts only after a space:
+# `# C#` is C#.
+HEADING = re.compile(r'^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$')
 
 
 @dataclasses.dataclass
