@@ -1,5 +1,7 @@
 """The build package's rooms (its top-level modules and subpackages: cli,
-editions, forms, render, evaluate, source, project, ...) import one way.
+editions, forms, render, evaluate, source, project, ...) import one way,
+and so do the modules inside each room; the package map (the docstring of
+bookbuild/__init__.py) lists the rooms in that order.
 
 Every import counts, those inside functions included: a room that imports
 another lazily still depends on it. These tests read the package's source
@@ -7,6 +9,7 @@ with `ast`; they import nothing from it.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -67,9 +70,28 @@ def room_imports(package=PACKAGE):
     return edges
 
 
+def module_imports(package=PACKAGE):
+    """{(module, module it imports): [file:line, ...]} between the modules of
+    one room. `from .tracking import shown` imports the module tracking;
+    importing a module only because it is a submodule's package does not
+    count (Python runs the package first, whatever it imports)."""
+    paths = {module_name(path, package): path for path in sorted(package.rglob('*.py'))}
+    edges = {}
+    for name, path in paths.items():
+        for line, module in imported_modules(path, package):
+            while module not in paths and '.' in module:
+                module = module.rpartition('.')[0]  # a name inside a module
+            if module == name or room_of(name) is None or room_of(module) != room_of(name):
+                continue
+            where = f'{path.relative_to(package.parent)}:{line}'
+            if where not in edges.get((name, module), []):
+                edges.setdefault((name, module), []).append(where)
+    return edges
+
+
 def cycles(edges):
-    """Every cycle of rooms, each as a list [a, b, ..., a], found by a
-    depth-first search from each room."""
+    """Every cycle of rooms (or of modules), each as a list [a, b, ..., a],
+    found by a depth-first search from each."""
     graph = {}
     for a, b in edges:
         graph.setdefault(a, set()).add(b)
@@ -105,8 +127,18 @@ def test_no_two_rooms_of_the_build_package_import_each_other():
     )
 
 
-# The rooms from the bottom up (README, "How the build works"): each may
-# import only rooms before it. What every step shares, then the installer,
+def test_no_two_modules_of_a_room_import_each_other():
+    """Inside a room too: when two modules need each other, the shared piece
+    moves into a third below both."""
+    edges = module_imports()
+    found = cycles(edges)
+    assert not found, 'modules of one room that import each other: ' + ' | '.join(
+        describe(cycle, edges) for cycle in found
+    )
+
+
+# The rooms from the bottom up (docs/maintainers.md, and the package map in
+# bookbuild/__init__.py): each may import only rooms before it. What every step shares, then the installer,
 # then the flow: source, evaluate, render, forms, editions, and what drives it.
 ORDER = [
     'report',
@@ -163,6 +195,76 @@ def test_the_import_walk_sees_function_level_imports_and_cycles(tmp_path):
         ('editions', 'forms'): ['bookbuild/editions.py:1'],
     }
     assert cycles(edges) == [('editions', 'forms', 'editions')]
+
+
+def test_the_module_walk_sees_a_cycle_inside_a_room(tmp_path):
+    """A lazy import back from one module of a room to another is a cycle;
+    a module that imports a name from its sibling's module counts as
+    importing that module, and the room's own package as nothing."""
+    package = tmp_path / 'bookbuild'
+    room = package / 'evaluate'
+    room.mkdir(parents=True)
+    (package / '__init__.py').write_text('')
+    (room / '__init__.py').write_text('from . import evaluator\n')
+    (room / 'evaluator.py').write_text('from . import shards\nfrom ..report import log\n')
+    (room / 'shards.py').write_text(
+        'def key():\n    from .evaluator import plan\n    return plan\n'
+    )
+    (package / 'report.py').write_text('from .evaluate import shards\n')
+    edges = module_imports(package)
+    assert edges == {
+        ('bookbuild.evaluate', 'bookbuild.evaluate.evaluator'): [
+            'bookbuild/evaluate/__init__.py:1'
+        ],
+        ('bookbuild.evaluate.evaluator', 'bookbuild.evaluate.shards'): [
+            'bookbuild/evaluate/evaluator.py:1'
+        ],
+        ('bookbuild.evaluate.shards', 'bookbuild.evaluate.evaluator'): [
+            'bookbuild/evaluate/shards.py:2'
+        ],
+    }
+    assert cycles(edges) == [
+        (
+            'bookbuild.evaluate.evaluator',
+            'bookbuild.evaluate.shards',
+            'bookbuild.evaluate.evaluator',
+        )
+    ]
+
+
+def package_map(package=PACKAGE):
+    """The rooms the package's docstring lists, in its order: each an
+    indented line that starts with the room's name (a subpackage's with /)."""
+    tree = ast.parse((package / '__init__.py').read_text(encoding='utf-8'))
+    return [
+        match[1]
+        for line in (ast.get_docstring(tree) or '').splitlines()
+        if (match := re.match(r'^  (\w+)/?(?:\s|$)', line))
+    ]
+
+
+def test_the_package_map_lists_every_room_in_the_layers_order():
+    listed = package_map()
+    missing = [room for room in ORDER if room not in listed]
+    unknown = [room for room in listed if room not in ORDER]
+    assert not missing and not unknown, (
+        f'tools/bookbuild/__init__.py: the package map lacks {missing} and lists {unknown}, '
+        'which are not rooms in ORDER'
+    )
+    assert listed == ORDER, (
+        'tools/bookbuild/__init__.py: the package map lists the rooms in another order than '
+        f'ORDER (bottom up): {listed}'
+    )
+
+
+def test_the_package_map_is_read_from_its_indented_lines(tmp_path):
+    package = tmp_path / 'bookbuild'
+    package.mkdir()
+    (package / '__init__.py').write_text(
+        '"""The build.\n\n  report    errors\n  forms/    the forms\n\n'
+        'Not a room: prose.\n  cli\n"""\n'
+    )
+    assert package_map(package) == ['report', 'forms', 'cli']
 
 
 def project_calls(path):

@@ -1,16 +1,29 @@
-"""The build of the book, in the order its steps run:
+"""The build of the book: one package, in rooms that import one way. From the
+bottom up, each room imports only the rooms above it in this map, never one
+below, not even inside a function (tests/unit/test_package_layers.py keeps
+it so, and this map in its order):
 
-  environments   `make setup`: apt packages, .venv/<name>, kernels, npm (stdlib only)
+  report         one-line errors and the build's log lines (stdlib only)
+  progress       the lines a long step prints while it works
+  timings        `make test`'s timed steps and its closing table
+  files          atomic writes, and stamps of what an output was made from
+  frameworks     the registry of frameworks
+  languages      the registry of the editions' languages and their strings
   project        the one reader of config.ini and of the build's layout
+  ci             config.ini's [ci]: the hosted workflow's jobs and repositories
+  identity       what outputs depend on besides the pages: kernel variables, digests
+  processes      starting d2lbook and other programs; how much heavy work at once
+  npm            MathJax and the other npm packages, in .venv/npm
+  environments   `make setup`: apt packages, .venv/<name>, kernels (stdlib only)
   source/        the pre-flight check of the pages (cells: the one fence reader)
-  evaluate/      each page in each tab's own kernel, only what changed
+  evaluate/      each page in each tab's own kernel, only what changed; shards
   render/        d2lbook and Sphinx make the site; the Sphinx extension
-  forms/         the PDFs, the readers' notebooks, the d2l package
-  editions       the Korean and Portuguese editions from the English outputs
-  bench/         `make bench`
-  testing/       `make test`'s suites, and the learners' fresh hosts
+  forms/         the forms (site, PDFs, readers' notebooks, d2l package), FORMS
+  editions/      the translated editions, made from the English outputs
+  pipeline       every form of every edition built the same way
   watch          `make watch`: the live preview for authors
-
-`cli` is the one entry point (the `book` command); the Makefile calls its
-subcommands. files, processes and report are what the steps share.
+  testing/       `make test`'s suites, and the learners' fresh hosts
+  bench/         `make bench`
+  cli            `book`, the one entry point; the Makefile calls its subcommands
+  __main__       `python -m bookbuild`, for the system Python before .venv/book
 """
