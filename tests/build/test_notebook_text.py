@@ -1,4 +1,4 @@
-"""The notebooks read as well as the page, in every form, framework and
+"""The notebooks read as well as the page, in every variant, framework and
 edition: no raw Sphinx role, references that are numbered links to pages and
 notebooks that exist, citations with their entries, a header cell in the
 edition's language, and the metadata each host reads. Each is checked
@@ -143,7 +143,7 @@ def github_path(parsed):
 
 
 def published_notebook(address):
-    """(variant, tab, edition, path in that form's folder) of a notebook of
+    """(variant, tab, edition, path in that variant's folder) of a notebook of
     the book's Colab or SageMaker repositories, from any address that opens
     it; None for anything else."""
     parts = github_path(urlparse(address))
@@ -172,7 +172,7 @@ def anchors_of(path):
 
 
 def test_every_link_of_every_notebook_leads_to_a_page_or_notebook_of_the_build():
-    """Relative links (the plain form's references) reach the sibling
+    """Relative links (the plain variant's references) reach the sibling
     notebook; the published addresses (pages, Colab and SageMaker notebooks)
     reach the file the build publishes there, in the same edition."""
     checked, broken = 0, []
@@ -206,8 +206,8 @@ def button_boxes(lang, page):
     return boxes
 
 
-# Which form of the notebooks each button opens, and in which repository.
-BUTTON_FORMS = {'colab': 'colab', 'studiolab': 'sagemaker', 'kaggle': 'colab'}
+# Which variant of the notebooks each button opens, and in which repository.
+BUTTON_VARIANTS = {'colab': 'colab', 'studiolab': 'sagemaker', 'kaggle': 'colab'}
 
 
 @pytest.mark.parametrize('lang', EDITIONS)
@@ -234,13 +234,14 @@ def test_every_button_of_every_page_opens_that_pages_notebook_of_its_framework(l
             }
             for kind, address in addresses.items():
                 published = published_notebook(address)
-                assert published == (BUTTON_FORMS[kind], tab, lang, f'{page}.ipynb'), (
+                assert published == (BUTTON_VARIANTS[kind], tab, lang, f'{page}.ipynb'), (
                     where,
                     kind,
                     address,
                 )
                 assert (
-                    PROJECT.edition(lang).reader_notebooks(BUTTON_FORMS[kind], tab)
+                    PROJECT.edition(lang)
+                    .reader_notebooks(BUTTON_VARIANTS[kind], tab)
                     .joinpath(f'{page}.ipynb')
                     .exists()
                 ), (where, kind, address)
@@ -248,7 +249,10 @@ def test_every_button_of_every_page_opens_that_pages_notebook_of_its_framework(l
             download = box.select_one('a.notebook-launch__download')
             assert download.has_attr('download'), where
             served = (EDITIONS[lang] / 'html' / page).parent / download['href']
-            assert served.resolve() == PROJECT.edition(lang).site_notebook(tab, page), (where, served)
+            assert served.resolve() == PROJECT.edition(lang).site_notebook(tab, page), (
+                where,
+                served,
+            )
             plain = notebook_path(lang, tab, 'plain', page)
             assert served.read_bytes() == plain.read_bytes(), f'{where}: not the plain notebook'
             followed += 1

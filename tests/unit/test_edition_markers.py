@@ -288,7 +288,7 @@ def test_a_note_links_to_the_section_its_english_paragraph_sits_under(project):
 )
 def test_a_headings_html_id_is_the_one_sphinx_gives_its_section(markdown, shown):
     # Sphinx gives a section the id docutils makes of its title as shown.
-    assert markers.html_id(markdown) == nodes.make_id(shown)
+    assert markers.section_html_id(markdown) == nodes.make_id(shown)
 
 
 # ---------------------------------------------------------- first words --

@@ -130,7 +130,7 @@ def test_each_host_opens_the_published_notebook_of_its_form(project):
     assert project.english.launch_address('colab', 'jax', 'part/a') == (
         f'https://colab.research.google.com/github/{path}'
     )
-    # Studio Lab opens the SageMaker form; Kaggle takes the whole GitHub address.
+    # Studio Lab opens the SageMaker variant; Kaggle takes the whole GitHub address.
     assert project.english.launch_address('studiolab', 'jax', 'part/a') == (
         'https://studiolab.sagemaker.aws/import/github/'
         f'owner/tiny-book-sagemaker-jax/blob/{PUBLISHED_BRANCH}/part/a.ipynb'

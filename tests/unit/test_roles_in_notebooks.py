@@ -106,7 +106,7 @@ def small_book(folder, **changes):
 
 
 def sibling(target):
-    """The plain form's link: the notebook, relative to part/."""
+    """The plain variant's link: the notebook, relative to part/."""
     return f'{target.page.split("/")[-1]}.ipynb' + (
         f'#{target.notebook_anchor}' if target.notebook_anchor else ''
     )

@@ -86,7 +86,7 @@ RELOAD_SCRIPT = """<script>
 </script>""".replace('__RELOAD_PATH__', RELOAD_PATH)
 
 
-class Preview:
+class LivePreview:
     """Rebuilds the site of one project in this process, keeping d2lbook and
     Sphinx loaded between rebuilds."""
 
@@ -387,7 +387,7 @@ async def watch_and_rebuild(preview, paths):
 def serve(project, port=8000):
     """Build, serve on localhost:port, rebuild on every save; until Ctrl-C."""
     os.chdir(project.root)
-    preview = Preview(project)
+    preview = LivePreview(project)
     first = rebuild_and_tell(preview)
     ReloadChannel.last_error = first.get('error')
     preview.prime_pandoc()

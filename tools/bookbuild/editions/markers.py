@@ -34,7 +34,7 @@ OPAQUE = re.compile(r':[\w-]+:`[^`]*`|\$\$?[^$]*\$\$?|\]\([^)]*\)')
 LABEL_LINE = re.compile(r'^\s*:label:`[^`]*`\s*$')
 
 
-def html_id(title):
+def section_html_id(title):
     """The HTML id Sphinx gives a section of this title: that of the words
     the page shows (no code or emphasis marks)."""
     return notebook_text.html_id(re.sub(r'[`*]', '', title))
@@ -60,7 +60,7 @@ def first_words(text, most=8, least=3):
 
 def english_address(project, page, unit):
     """The published English page at this paragraph."""
-    return project.published_paragraph(page, html_id(unit.heading), first_words(unit.text))
+    return project.published_paragraph(page, section_html_id(unit.heading), first_words(unit.text))
 
 
 def note(words, sentence, address):

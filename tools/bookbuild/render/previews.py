@@ -73,7 +73,7 @@ class Preview:
     text: str  # inline HTML, or ''
 
 
-def plain(fragment):
+def plain_text(fragment):
     """The text of an HTML fragment, on one line."""
     return ' '.join(html.unescape(TAG.sub('', fragment)).split())
 
@@ -93,14 +93,14 @@ def sections(page):
         number = SECTION_NUMBER.search(heading)
         heading = SECTION_NUMBER.sub('', heading)
         end = HEADING_END.search(heading)
-        title = plain(heading[: end.start()] if end else heading)
+        title = plain_text(heading[: end.start()] if end else heading)
         # The first paragraph of its own: before a subsection or its end.
         stop = OWN_TEXT_END.search(page, match.end())
         own = UNTRANSLATED.sub('', page[match.end() : stop.start() if stop else len(page)])
         paragraph = PARAGRAPH.search(own)
         preview = Preview(
             kind='section',
-            number=plain(number.group(1)) if number else '',
+            number=plain_text(number.group(1)) if number else '',
             title=title,
             text=inline(paragraph.group(1)) if paragraph else '',
         )
@@ -120,7 +120,7 @@ def citations(page):
         found[match.group('id')] = Preview(
             kind='citation',
             number='',
-            title=plain(entry[: body.start()] if body else entry),  # its label, [Author, year]
+            title=plain_text(entry[: body.start()] if body else entry),  # its label, [Author, year]
             text=inline(body.group(1)) if body else '',
         )
     return found

@@ -196,10 +196,10 @@ def translation_note(paragraph, site, up, words):
     )
     # The words as one line: pandoc wraps the Markdown's long lines.
     sentence = ' '.join(sentence.replace(NOTE_SIGN, '', 1).split())
-    kinds = {plain(words.stale_note): 'stale', plain(words.missing_note): 'missing'}
-    if plain(sentence) not in kinds:
+    kinds = {as_written(words.stale_note): 'stale', as_written(words.missing_note): 'missing'}
+    if as_written(sentence) not in kinds:
         return None
-    kind = kinds[plain(sentence)]
+    kind = kinds[as_written(sentence)]
     address = up + 'html/' + link['refuri'][len(site) :]
     opening = (
         f'<div class="translation-note translation-note--{kind}" role="note">'
@@ -216,7 +216,7 @@ def translation_note(paragraph, site, up, words):
 SMART = str.maketrans({'‘': "'", '’': "'", '“': '"', '”': '"', '–': '--', '—': '---'})
 
 
-def plain(sentence):
+def as_written(sentence):
     """A sentence as the Markdown wrote it: one line, straight quotes."""
     return ' '.join(sentence.translate(SMART).split())
 

@@ -62,7 +62,7 @@ def learner_environment():
     }
 
 
-def named(report, notebooks):
+def with_notebook_names(report, notebooks):
     """The report with each notebook's run named as Notebook.name names it
     (the host's process knows paths only; it stops after a failed notebook,
     so its runs are the first of the plan's notebooks)."""
@@ -135,7 +135,7 @@ def run_plans(project, to_run, folder, log=print):
         if code != 0 or not report_path.exists():
             return plan.name, {'setup_error': '\n'.join(output)[-4000:]}
         shutil.rmtree(host_dir, ignore_errors=True)  # several GB of frameworks each
-        report = named(json.loads(report_path.read_text()), plan.notebooks)
+        report = with_notebook_names(json.loads(report_path.read_text()), plan.notebooks)
         if plan.replica:
             report['replica'], report['replica_seconds'] = str(replica), replica_seconds
         return plan.name, report
