@@ -18,7 +18,7 @@ def panels(group):
     return group.find_all('div', class_='mdl-tabs__panel', recursive=False)
 
 
-def assert_every_group_has_code_in_the_four_tabs(page, name):
+def assert_every_group_has_code_in_every_tab(page, name):
     """Every code group offers the tabs of config.ini, in order, each with
     code; returns the groups."""
     groups = code_groups(page)

@@ -15,11 +15,11 @@ from bookbuild.languages import EDITIONS as LANGUAGES
 
 
 @pytest.mark.parametrize('lang', LANGUAGES)
-def test_edition_renders_the_section_with_all_four_tabs(lang):
+def test_edition_renders_the_section_with_every_tab(lang):
     soup = rendered_page.read(BUILD / lang / 'html' / f'{SECTION}.html')
     assert soup.html.get('lang') == lang
     english = rendered_page.read(BUILD / 'html' / f'{SECTION}.html')
-    groups = rendered_page.assert_every_group_has_code_in_the_four_tabs(soup, f'{lang} section')
+    groups = rendered_page.assert_every_group_has_code_in_every_tab(soup, f'{lang} section')
     assert len(groups) == len(rendered_page.code_groups(english))
     assert len(soup.select('div.output pre')) == len(english.select('div.output pre'))
 
@@ -90,7 +90,8 @@ def test_edition_notebooks_stay_current_when_their_page_or_config_is_newer(lang)
 
     staging = PROJECT.edition(lang).source_dir
     notebooks = {
-        path: staging / path.relative_to(edition_eval_dir(PROJECT.edition(lang), tab)).with_suffix('.md')
+        path: staging
+        / path.relative_to(edition_eval_dir(PROJECT.edition(lang), tab)).with_suffix('.md')
         for tab in TABS
         for path in edition_eval_dir(PROJECT.edition(lang), tab).rglob('*.ipynb')
     }

@@ -14,6 +14,7 @@ from packaging.utils import canonicalize_name
 
 from book_paths import BUILD, PROJECT, ROOT, SECTION, TABS
 from bookbuild.frameworks import framework
+from bookbuild.languages import LANGUAGES
 from requirements_files import requirements_in
 
 NOTEBOOKS = BUILD / 'notebooks'
@@ -105,6 +106,27 @@ def test_zip_carries_the_build_versions_and_a_readme(tab):
         assert built and specifier == f'=={built.split("+")[0]}', (name, specifier, built)
     assert {FRAMEWORK[tab], 'numpy'} <= set(pinned)
     assert 'pip install -r requirements.txt' in readme and 'custom-layer.ipynb' in readme
+
+
+@pytest.mark.parametrize('lang', LANGUAGES)
+@pytest.mark.parametrize('tab', TABS)
+def test_a_zips_readme_says_what_its_framework_needs_before_installing(tab, lang):
+    """In every edition's zip: for a framework with a cap, the Python it
+    cannot be installed on and why; for one with a CPU-only index, that
+    index; the registry's facts, in the edition's words (languages.py)."""
+    with zipfile.ZipFile(PROJECT.edition(lang).notebook_zip(tab)) as archive:
+        readme = archive.read('README.md').decode()
+    entry = framework(tab)
+    facts = []
+    if entry.cap:
+        facts += [entry.title, entry.cap.release, entry.cap.title, entry.cap.below]
+        facts.append(f'Python {entry.cap.python_below}')
+    if entry.cpu_index:
+        facts += [f'`{entry.distribution}`', f'--extra-index-url {entry.cpu_index}']
+    for fact in facts:
+        assert fact in readme, f'{lang} {tab}: the README does not say {fact!r}'
+    if not entry.cpu_index:
+        assert '--extra-index-url' not in readme, f'{lang} {tab}'
 
 
 @pytest.mark.parametrize('tab', TABS)

@@ -3,7 +3,7 @@ cell included, on a fresh host that has a Python and ipykernel only, and on
 replicas of the hosts learners use, copied from the hosts' own manifests
 (requirements/hosts/). The hosts and their reports come from
 bookbuild/testing/learner_hosts.py (see conftest.py); what happens when pip
-fails, or when MXNet meets a Python it cannot install on, is shown by
+fails, or when a framework meets a Python it cannot install on, is shown by
 tests/unit/test_install_cell.py, with no host at all."""
 
 import math
@@ -16,6 +16,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from book_paths import PROJECT, TABS
+from bookbuild.frameworks import FRAMEWORKS, framework
 from bookbuild.testing import host_envs, host_plans, host_worker
 from requirements_files import pinned_versions, requirements_in
 
@@ -83,18 +84,10 @@ def test_every_notebook_runs_as_delivered_on_a_bare_host(host_reports, plan):
     )
 
 
-# What the first cells may bring: none is on a bare host before they run.
+# What the first cells may bring (every framework's kept and the other
+# names of its distribution): none is on a bare host before they run.
 FRAMEWORK_PACKAGES = {
-    'torch',
-    'mxnet',
-    'jax',
-    'jaxlib',
-    'flax',
-    'optax',
-    'tensorflow',
-    'tensorflow-cpu',
-    'keras',
-    'numpy',
+    name for entry in FRAMEWORKS.values() for name in (*entry.kept, *entry.distribution_names)
 }
 NUMBER = re.compile(r'-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+')
 
@@ -210,7 +203,9 @@ def test_replicas_stay_pristine_under_their_copies(host_reports):
 
 
 @pytest.mark.parametrize(
-    'plan', [plan for plan in REPLICA_PLANS if plan.tab != 'mxnet'], ids=lambda plan: plan.name
+    'plan',
+    [plan for plan in REPLICA_PLANS if not framework(plan.tab).cap],
+    ids=lambda plan: plan.name,
 )
 def test_section_and_answers_run_on_the_replica_keeping_its_frameworks(host_reports, plan):
     """Every hosted notebook runs, and every package the host had keeps its
@@ -229,25 +224,29 @@ def test_section_and_answers_run_on_the_replica_keeping_its_frameworks(host_repo
 
 
 @pytest.mark.parametrize(
-    'plan', [plan for plan in REPLICA_PLANS if plan.tab == 'mxnet'], ids=lambda plan: plan.name
+    'plan', [plan for plan in REPLICA_PLANS if framework(plan.tab).cap], ids=lambda plan: plan.name
 )
-def test_mxnet_replaces_numpy_and_the_notebooks_run_after_a_restart(host_reports, plan):
-    """MXNet needs NumPy 1.23, so pip replaces the host's NumPy; the runtime
-    had loaded it (Colab imports NumPy at start), so the first cell asks for
-    a restart, and after it the notebooks run. (The hosts whose Python MXNet
-    cannot install on run no MXNet notebook: tests/unit/test_install_cell.py
+def test_a_capped_framework_replaces_its_dependency_and_runs_after_a_restart(host_reports, plan):
+    """A framework with a cap (MXNet 1.9 needs NumPy older than 1.24) makes
+    pip replace the host's newer version of the dependency; the runtime had
+    loaded it (Colab imports NumPy at start), so the first cell asks for a
+    restart, and after it the notebooks run. (The hosts whose Python it
+    cannot install on run none of its notebooks: tests/unit/test_install_cell.py
     shows how the first cell stops there.)"""
+    entry = framework(plan.tab)
+    dependency = entry.cap.dependency
     report = replica_report(host_reports, plan)
     python = '.'.join(report['python'].split()[1].split('.')[:2])
-    assert host_plans.installs_on(plan.tab, python), f'MXNet ran on Python {python}'
+    assert host_plans.installs_on(plan.tab, python), f'{entry.title} ran on Python {python}'
     for notebook in plan.notebooks:
         ran(report, notebook.name)
     first = ran(report, plan.notebooks[0].name)
     if plan.replica.variant == 'colab':
         stopped = first['restarted_after']['error']
         assert stopped['cell'] == 0 and host_worker.RESTART in stopped['evalue'], stopped
-        assert 'pip replaced numpy' in stopped['printed'], stopped['printed']
+        assert f'pip replaced {dependency}' in stopped['printed'], stopped['printed']
     before, after = report['before'], report['after']
     changed = {name for name in before if after.get(name) != before[name]}
-    assert changed <= {'numpy'}, f'the MXNet notebook changed more than NumPy: {changed}'
-    assert after['mxnet'] == '1.9.1' and after['numpy'].startswith('1.23.')
+    assert changed <= {dependency}, f'the {entry.title} notebook changed more: {changed}'
+    assert Version(after[entry.distribution]).release[:2] == Version(entry.cap.release).release
+    assert Version(after[dependency]) < Version(entry.cap.below), after[dependency]

@@ -127,9 +127,11 @@ def fails(output):
     return {'returncode': 1, 'output': output}
 
 
-MXNET_BELOW = tuple(int(part) for part in framework('mxnet').python_below.split('.'))
+# The framework with a Python bound (the registry's cap), and the bound.
+BOUNDED = next(tab for tab in PROJECT.tabs if framework(tab).python_below)
+BELOW = tuple(int(part) for part in framework(BOUNDED).python_below.split('.'))
 HAVE = {'torch': '2.6.0', 'numpy': '2.0.2', 'pandas': '2.2.2'}
-OTHER_TABS = [tab for tab in PROJECT.tabs if tab != 'mxnet']
+OTHER_TABS = [tab for tab in PROJECT.tabs if not framework(tab).python_below]
 # Every case, by name: a runtime and pip's answers.
 CASES = {
     'bare': dict(tab='jax', pip=[ok(installs={'jax': '0.7.0', 'd2l-custom-layers': '0.1.0'})]),
@@ -161,12 +163,10 @@ CASES = {
         pip=[fails('ERROR: conflict\n'), ok(installs={'numpy': '1.23.5'})],
         python=(3, 11),
     ),
-    'mxnet on an unsupported python': dict(
-        tab='mxnet', installed={'numpy': '2.0.2'}, python=MXNET_BELOW
+    'bounded on an unsupported python': dict(
+        tab=BOUNDED, installed={'numpy': '2.0.2'}, python=BELOW
     ),
-    'mxnet on the python before': dict(
-        tab='mxnet', python=(MXNET_BELOW[0], MXNET_BELOW[1] - 1), pip=[ok()]
-    ),
+    'bounded on the python before': dict(tab=BOUNDED, python=(BELOW[0], BELOW[1] - 1), pip=[ok()]),
     **{f'{tab} on a new python': dict(tab=tab, python=(3, 13), pip=[ok()]) for tab in OTHER_TABS},
 }
 
@@ -239,21 +239,21 @@ def test_replacing_a_package_the_runtime_had_loaded_asks_for_a_restart(ran):
     assert 'pip replaced numpy 2.0.2 with 1.23.5' in ran['printed']
 
 
-def test_mxnet_stops_before_pip_on_a_python_it_cannot_be_installed_on(ran):
+def test_a_bounded_framework_stops_before_pip_on_a_python_it_cannot_be_installed_on(ran):
     """From frameworks.py's python_below on: at once, installing nothing,
     saying why and what to do; below it, the cell goes on to pip."""
-    stopped = ran['mxnet on an unsupported python']
-    assert stopped['calls'] == [], 'the cell ran pip on a Python MXNet cannot install on'
+    stopped = ran['bounded on an unsupported python']
+    assert stopped['calls'] == [], f'the cell ran pip on a Python {BOUNDED} cannot install on'
     kind, message = stopped['error']
     assert kind == 'RuntimeError'
     for words in (
-        f'Python {MXNET_BELOW[0]}.{MXNET_BELOW[1]}',
-        'NumPy older than 1.24',
+        f'Python {BELOW[0]}.{BELOW[1]}',
+        f'{framework(BOUNDED).cap.title} older than {framework(BOUNDED).cap.below}',
         'Change runtime version',
         'Python 3.11',
     ):
         assert words in message, f'the message does not say {words!r}: {message}'
-    older = ran['mxnet on the python before']
+    older = ran['bounded on the python before']
     assert older['error'] is None and len(older['calls']) == 1, older
 
 

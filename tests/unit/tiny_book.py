@@ -6,7 +6,8 @@ import textwrap
 
 from bookbuild.project import Project
 
-# The book's four frameworks, the first the default, as config.ini lists them.
+# The tiny book's frameworks, the first the default, as its config.ini lists
+# them: the unit tests' own input, whatever tabs the repository's book has.
 TABS = ['pytorch', 'mxnet', 'jax', 'tensorflow']
 
 CONFIG = """\
