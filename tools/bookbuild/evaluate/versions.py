@@ -1,6 +1,6 @@
 """What each evaluated tab ran with: _build/eval_versions/<tab>.json, the
 Python version and {distribution: version}, read by the notebooks' zips
-(forms/notebooks.py: their requirements.txt), by the tests that compare the
+(forms/notebooks/zips.py: their requirements.txt), by the tests that compare the
 learners' hosts with the build, and by `outputs_line`: the line on each page
 (render/postprocess.py) and in each notebook's header (forms/notebooks/) that
 says which versions made the outputs, and when, in the edition's language

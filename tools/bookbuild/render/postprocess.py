@@ -14,11 +14,12 @@
   none) in the edition's language.
 - The theme's "previous" and "next" links lose their misspelt ARIA role.
 - In an edition, the "Colab" buttons open the edition's own notebooks, which
-  sit under <lang>/ in each framework's Colab repository (forms/notebooks.py).
+  sit under <lang>/ in each framework's Colab repository (project.py's
+  Edition.launch_address).
 - Beside each framework's "Colab" button, in the same box (so that they
   follow the selected framework as it does): links that open the notebook
   on SageMaker Studio Lab and on Kaggle, and one that downloads it from the
-  site itself (forms/notebooks.py writes it there); under them, the line
+  site itself (forms/notebooks/writing.py writes it there); under them, the line
   that says which versions made the outputs, and when (evaluate/versions.py).
 
 Every word it writes comes from the languages registry (languages.py).
