@@ -16,7 +16,8 @@ whose header carries what the replica needs besides the packages, one
 
 `variant` is the hosted notebook variant learners on that host open; `date` is the
 date of the manifest's commit. Other comment lines are notes for people.
-learner_hosts.py builds a replica from each file (`hosts(folder)`).
+host_plans.py plans a host from each file (`hosts(folder)`), and host_envs.py
+builds its replica.
 
 Colab publishes its runtime as pip's freeze (googlecolab/backend-info); the
 weekly job turns today's into a host file:
