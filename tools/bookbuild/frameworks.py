@@ -7,12 +7,13 @@ config.ini's `tabs` chooses which of these a book uses, and in what order;
 a tab that is not here is an error (Project says so). Adding a framework
 takes its entry here; requirements/<tab>.txt (the build's pins); in
 config.ini, its tab in `tabs`, its [library-<tab>] section and its lines in
-[colab] and [sagemaker]; d2l/<module>.py (its hand-kept part: `make lib`
-writes the rest from the pages); and its code in the pages. Everything
-else asks here: setup.py's extras, the notes beside its "Colab" button and
-in its notebooks' zip (the entry's facts in languages.py's templates), the
-hosts' package lists (testing/host_manifest.py); no other module of the
-build names a framework (tests/unit/test_framework_names.py).
+[colab] and [sagemaker] (in [ci] too, unless the defaults do); d2l/<module>.py
+(its hand-kept part: `make lib` writes the rest from the pages); and its
+code in the pages. Everything else asks here: setup.py's extras, the notes
+beside its "Colab" button and in its notebooks' zip (the entry's facts in
+languages.py's templates), the hosts' package lists
+(testing/host_manifest.py); no other module of the build names a framework
+(tests/unit/test_framework_names.py).
 
 Standard library only: the system Python that creates the environments
 reads it too, and so does setup.py (the sdist carries this file).
