@@ -129,6 +129,16 @@ def book_commands_named(code):
     return named
 
 
+def modules_named(code):
+    """The build package's modules a span runs with `python -m bookbuild.<...>`."""
+    words = code.split()
+    return [
+        module
+        for flag, module in zip(words, words[1:])
+        if flag == '-m' and module.startswith('bookbuild.')
+    ]
+
+
 def is_exempt(path):
     return (
         path.startswith(('_build/', '.venv/', '/', '~'))
@@ -220,6 +230,10 @@ class Known:
             rules += [t for t in self.targets if re.fullmatch(wildcard, t)]
         return rules
 
+    def module_exists(self, module):
+        path = self.root / 'tools' / Path(*module.split('.'))
+        return path.with_suffix('.py').is_file() or (path / '__init__.py').is_file()
+
     def path_exists(self, path):
         if '/' not in path:
             return path in self.file_names or (self.root / path).exists()
@@ -252,6 +266,7 @@ def mentions(text):
         found += [(line, 'make', name) for name in make_targets_named(code)]
         found += [(line, 'book', name) for name in book_commands_named(code)]
         found += [(line, 'path', name) for name in paths_named(code)]
+        found += [(line, 'module', name) for name in modules_named(code)]
     return found
 
 
@@ -266,6 +281,8 @@ def unknown_names(text, label, known):
             problems.append(f'{label}:{line}: `book {name}`: book has no such command')
         elif kind == 'path' and not known.path_exists(name):
             problems.append(f'{label}:{line}: `{name}`: no such file or folder in the repository')
+        elif kind == 'module' and not known.module_exists(name):
+            problems.append(f'{label}:{line}: `{name}`: no such module in tools/bookbuild/')
     return problems
 
 
@@ -364,6 +381,28 @@ def test_every_make_target_and_book_command_is_in_the_docs(known):
     )
 
 
+def rooms_of_the_package_map(docstring):
+    """The rooms the package map of bookbuild/__init__.py lists, in order."""
+    return re.findall(r'^  (\w+)/?  ', docstring, re.MULTILINE)
+
+
+def rooms_of_the_guide(text):
+    """The rooms the maintainers' guide's table lists, in order."""
+    return re.findall(r'^\| `tools/bookbuild/(\w+)(?:\.py|/)` \|', text, re.MULTILINE)
+
+
+def test_the_maintainers_guide_lists_the_rooms_as_the_package_map_does():
+    import bookbuild
+
+    in_map = rooms_of_the_package_map(bookbuild.__doc__)
+    in_guide = rooms_of_the_guide((ROOT / 'docs' / 'maintainers.md').read_text(encoding='utf-8'))
+    assert in_map, 'no rooms found in the package map of tools/bookbuild/__init__.py'
+    assert in_guide == in_map, (
+        'docs/maintainers.md lists the rooms of tools/bookbuild/ otherwise than its '
+        f'package map (tools/bookbuild/__init__.py): {in_guide} != {in_map}'
+    )
+
+
 def test_links_in_the_docs_are_relative_and_resolve():
     problems = []
     for path in doc_files():
@@ -391,6 +430,9 @@ setup pdf:
 def made_up(tmp_path):
     (tmp_path / 'tools').mkdir()
     (tmp_path / 'tools' / 'real.py').write_text('')
+    (tmp_path / 'tools' / 'bookbuild' / 'testing').mkdir(parents=True)
+    (tmp_path / 'tools' / 'bookbuild' / 'testing' / '__init__.py').write_text('')
+    (tmp_path / 'tools' / 'bookbuild' / 'testing' / 'hosts.py').write_text('')
     targets, patterns = makefile_targets(MAKEFILE)
     return Known(tmp_path, targets, patterns, {'html', 'edition-check'})
 
@@ -416,6 +458,11 @@ def test_book_commands_are_read_in_every_spelling():
     assert book_commands_named('python -m bookbuild.testing.host_manifest colab') == []
 
 
+def test_modules_run_with_python_m_are_read():
+    code = '.venv/book/bin/python -m bookbuild.testing.host_manifest colab; python -m pytest'
+    assert modules_named(code) == ['bookbuild.testing.host_manifest']
+
+
 def test_paths_are_read_and_the_build_and_placeholders_are_exempt():
     code = (
         'make editions-mark-current WHAT=ko/page.md:9 _build/html/ .venv/book '
@@ -438,12 +485,15 @@ def test_unknown_targets_commands_and_paths_are_named_with_file_and_line(made_up
         'make also-ignored, tools/also-ignored.py\n'
         '```\n'
         'See `tools/real.py`, `tools/`, `real.py`, `tools/missing.py` and `_build/x.py`.\n'
+        'Run `python -m bookbuild.testing.hosts`, `python -m bookbuild.testing` and '
+        '`python -m bookbuild.testing.gone`.\n'
     )
     assert unknown_names(text, 'doc.md', made_up) == [
         'doc.md:2: `make nonsuch`: the Makefile has no such target',
         'doc.md:2: `book nonsuch`: book has no such command',
         'doc.md:6: `book gone`: book has no such command',
         'doc.md:11: `tools/missing.py`: no such file or folder in the repository',
+        'doc.md:12: `bookbuild.testing.gone`: no such module in tools/bookbuild/',
     ]
 
 
@@ -464,6 +514,18 @@ def test_targets_and_commands_the_docs_leave_out_are_listed(made_up):
         '`make html`',
         '`book edition-check`',
     ]
+
+
+def test_the_rooms_are_read_from_the_map_and_from_the_guides_table():
+    docstring = 'The build:\n\n  report         errors\n  source/        the check\n\nMore.\n'
+    table = (
+        '| room | what |\n|---|---|\n'
+        '| `tools/bookbuild/report.py` | errors |\n'
+        '| `tools/bookbuild/source/` | the check |\n'
+        'See `tools/bookbuild/cli.py`.\n'
+    )
+    assert rooms_of_the_package_map(docstring) == ['report', 'source']
+    assert rooms_of_the_guide(table) == ['report', 'source']
 
 
 def test_links_that_are_absolute_broken_or_without_alt_text_are_named(tmp_path):
