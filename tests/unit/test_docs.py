@@ -322,7 +322,8 @@ def link_problems(path, root):
     root = root.resolve()
     text = path.read_text(encoding='utf-8')
     _, prose = fenced_blocks(text)
-    prose = INLINE_CODE.sub(lambda m: ' ' * len(m[0]), prose)
+    # Code spans hold no links; blank them, keeping their line breaks.
+    prose = INLINE_CODE.sub(lambda m: re.sub(r'[^\n]', ' ', m[0]), prose)
     label = path.relative_to(root)
     problems = []
     for match in LINK.finditer(prose):
@@ -537,11 +538,13 @@ def test_links_that_are_absolute_broken_or_without_alt_text_are_named(tmp_path):
         '[fine](docs/guide.md#the-make-loop) [web](https://example.org/x) [here](#book)\n'
         '![](docs/images/page.png) ![A page](docs/images/page.png)\n'
         '[abs](/docs/guide.md) [gone](docs/gone.md) [bad anchor](docs/guide.md#nope)\n'
-        '`[not a link](nowhere.md)`\n'
+        '`[not a link](nowhere.md)` and `a span\nover two lines`\n'
+        '[gone after the span](docs/gone2.md)\n'
     )
     assert link_problems(tmp_path / 'README.md', tmp_path) == [
         'README.md:3: (docs/images/page.png): an image without alt text',
         'README.md:4: (/docs/guide.md): a link between the docs must be relative',
         'README.md:4: (docs/gone.md): no such file',
         'README.md:4: (docs/guide.md#nope): guide.md has no heading #nope',
+        'README.md:7: (docs/gone2.md): no such file',
     ]
