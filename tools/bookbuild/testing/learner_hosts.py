@@ -27,15 +27,12 @@ import sys
 import threading
 import time
 
+from ..frameworks import framework
 from ..processes import at_once
 from ..progress import duration, run_with_progress
 from . import host_worker
 from .host_envs import PROGRESS_MARK, build_replica
 from .host_plans import first_cell_plans
-
-# The framework whose plans start first: it takes longest to install on a
-# bare host, and the hosts' replicas are built side by side (run_plans).
-SLOWEST_INSTALL = 'tensorflow'
 
 
 def find_links(project):
@@ -144,7 +141,10 @@ def run_plans(project, to_run, folder, log=print):
     # replicas are built side by side, not one after another; the slowest
     # install first.
     by_host = {}
-    for plan in sorted(to_run, key=lambda plan: plan.tab != SLOWEST_INSTALL):
+    # The plans of the framework that takes longest to install on a bare host
+    # (frameworks.py's slowest_install) start first: the replicas are built
+    # side by side.
+    for plan in sorted(to_run, key=lambda plan: not framework(plan.tab).slowest_install):
         by_host.setdefault(plan.replica.name if plan.replica else plan.name, []).append(plan)
     ordered = [plan for row in itertools.zip_longest(*by_host.values()) for plan in row if plan]
     with concurrent.futures.ThreadPoolExecutor(max_workers=at_once(heavy=True)) as pool:
