@@ -36,7 +36,9 @@ def test_the_copy_gets_a_pdf_per_framework_with_the_printed_text(copy_with_forms
 def test_the_copy_gets_its_notebooks_and_the_repository_keeps_its_own(copy_with_forms):
     project, stamp = copy_with_forms
     for tab in tabs():
-        colab = Project(project).english.reader_notebooks('colab', tab) / SECTION.replace('.md', '.ipynb')
+        colab = Project(project).english.reader_notebooks('colab', tab) / SECTION.replace(
+            '.md', '.ipynb'
+        )
         notebook = nbformat.read(colab, as_version=4)
         first = next(cell for cell in notebook.cells if cell.cell_type == 'code')
         assert "requirement = 'd2l-custom-layers[" in first.source

@@ -291,7 +291,8 @@ def test_axe_finds_nothing_serious_on_a_page_with_notes(behind, browser, copy_si
 def test_the_edition_notebooks_say_the_same_at_their_framework(behind, lang, tab):
     words = language(lang)
     notebook = nbformat.read(
-        Project(behind[0]).edition(lang).site_notebook(tab, SECTION.removesuffix('.md')), as_version=4
+        Project(behind[0]).edition(lang).site_notebook(tab, SECTION.removesuffix('.md')),
+        as_version=4,
     )
     markdown = '\n'.join(cell.source for cell in notebook.cells if cell.cell_type == 'markdown')
     for sentence in (words.stale_note, words.missing_note):

@@ -45,7 +45,10 @@ def test_reader_files_carry_the_books_name_and_a_suffix_for_other_tabs(project):
     assert project.reader_file_name('jax', '.zip') == 'tiny-book-jax.zip'
     assert project.english.reader_pdf('jax') == project.root / 'out/pdf/tiny-book-jax.pdf'
     assert project.english.notebook_zip('pytorch') == project.root / 'out/notebooks/tiny-book.zip'
-    assert project.edition('ko').notebook_zip('jax') == project.root / 'out/ko/notebooks/tiny-book-jax.zip'
+    assert (
+        project.edition('ko').notebook_zip('jax')
+        == project.root / 'out/ko/notebooks/tiny-book-jax.zip'
+    )
 
 
 def test_an_editions_outputs_go_under_its_language_and_englishs_at_the_top(project):
@@ -110,7 +113,9 @@ def test_an_edition_is_a_value_of_its_book_and_language(project):
 def test_published_pages_live_on_the_publish_repos_github_pages(project):
     site = 'https://owner.github.io/tiny-book/'
     assert project.published_site == site
-    assert project.english.published_page('part/a', 'jax') == f'{site}html/part/a.html?framework=jax'
+    assert (
+        project.english.published_page('part/a', 'jax') == f'{site}html/part/a.html?framework=jax'
+    )
     assert project.edition('pt').published_page('part/a', 'jax', anchor='sec-x') == (
         f'{site}pt/html/part/a.html?framework=jax#sec-x'
     )

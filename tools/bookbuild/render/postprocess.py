@@ -129,9 +129,7 @@ def launch_links(edition, page, tab):
     # The links' words, in the edition's language (languages.py).
     words = edition.language.launch_words
     title = framework(tab).title
-    download = os.path.relpath(
-        edition.site_notebook(tab, page), (edition.html_dir / page).parent
-    )
+    download = os.path.relpath(edition.site_notebook(tab, page), (edition.html_dir / page).parent)
     links = [
         ('studiolab', edition.launch_address('studiolab', tab, page), ''),
         ('kaggle', edition.launch_address('kaggle', tab, page), ''),
