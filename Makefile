@@ -1,5 +1,5 @@
 # The book's commands. The logic lives in the build package, tools/bookbuild/
-# (see README.md): `book <command>`, installed in .venv/book by `make setup`.
+# (see docs/maintainers.md): `book <command>`, installed in .venv/book by `make setup`.
 PYTHON ?= python3
 # The set-up runs on the system Python, before .venv/book exists; it needs
 # only the standard library.

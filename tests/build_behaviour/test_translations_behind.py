@@ -1,5 +1,5 @@
 """An author changes the English prose of a copy of the book, as the
-translators' loop in the README starts: one sentence added to a paragraph,
+translators' loop in docs/translators.md starts: one sentence added to a paragraph,
 a new paragraph, a paragraph re-wrapped, a sentence changed in JAX's block,
 and a new page (added to the chapter's table of contents, which
 `book edition-copy-code` carries into the editions, as for any code block).

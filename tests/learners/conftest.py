@@ -32,7 +32,7 @@ def host_reports(project, pytestconfig):
                 print(line, flush=True)
 
     reports = learner_hosts.run_plans(project, host_plans.plans(project), folder, log=log)
-    # How long each host took, for the README's figures and the bench.
+    # How long each host took, for docs/publishing.md's figures and the bench.
     (folder / 'summary.json').write_text(
         json.dumps(
             {
