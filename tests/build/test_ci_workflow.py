@@ -463,7 +463,13 @@ def test_the_render_job_renders_every_form_and_evaluates_nothing(tmp_path):
     }
     assert rendered == set(EDITIONS)
     others = {entry for entry in commands if entry[0] != 'edition-html'}
-    assert others == {('html', ()), ('pdf', ()), ('notebooks', ()), ('edition-check', ())}
+    assert others == {
+        ('html', ()),
+        ('pdf', ()),
+        ('notebooks', ()),
+        ('edition-notebooks', ()),
+        ('edition-check', ()),
+    }
     assert all(not command.startswith('eval') for command, _ in commands)
     # Outside a release, the translations' paragraphs behind the English
     # are listed, and fail nothing.
