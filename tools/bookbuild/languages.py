@@ -62,7 +62,7 @@ class Language:
     # {framework}, and holds the text as whole words (screen-reader users
     # speak the visible text; axe-core checks it).
     launch_words: dict
-    # The words of the page's framework controls (static/frameworks.js,
+    # The words of the page's framework controls (static/page/,
     # which the build hands this table): bar (the name of the bar that holds
     # them), tabs, link, linkLabel ({framework}), copied ({url}), sideBySide,
     # columns and groupLink ({framework}: the small link beside each code

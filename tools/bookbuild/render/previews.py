@@ -1,5 +1,5 @@
 """The previews of a page's cross-references and citations, written into the
-page, so that static/frameworks.js can show them on hover or focus without
+page, so that static/page/previews.js can show them on hover or focus without
 fetching anything (the site works offline, and from files).
 
 Every rendered page of a site is read once (render/postprocess.py already

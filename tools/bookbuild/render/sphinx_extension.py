@@ -108,7 +108,7 @@ def make_d2l_js_local(js):
     js, loaders = analytics_loader_pattern().subn(
         "\n// d2lbook's Google Analytics loader was removed here: the book sends\n"
         '// no request off its own site. tagClick and captureOutboundLink, which\n'
-        "// the loader used to define, come from static/frameworks.js.\n",
+        "// the loader used to define, come from static/page/core.js.\n",
         js,
     )
     if loaders != 1:
@@ -125,7 +125,7 @@ def make_d2l_js_local(js):
 
 def registries_script(project):
     """The registries the page's scripts read (static/languages.js and
-    static/frameworks.js), as JavaScript: the book's frameworks in the order
+    static/page/), as JavaScript: the book's frameworks in the order
     of its tabs, and every edition with its name, its site's folder and the
     words of the framework controls. A new language or framework reaches the
     page from tools/bookbuild/languages.py or frameworks.py alone."""
