@@ -107,10 +107,14 @@ class Reader:
         self.wait_until_ready()
 
     def wait_until_ready(self):
-        """Until static/frameworks.js has set up the page (its handlers
-        attached, the reader's framework selected): it marks <html> with
-        data-ready. MathJax typesets on its own time: wait for it too."""
-        self.page.locator('html[data-ready="true"]').wait_for(state='attached')
+        """Until the page's scripts (static/page/) have set up the page (every
+        feature's handlers attached, the reader's framework selected): core.js
+        marks <html> with data-ready, "false" when a feature is missing or
+        failed, which fails here with the page's errors. MathJax typesets on
+        its own time: wait for it too."""
+        self.page.locator('html[data-ready]').wait_for(state='attached')
+        ready = self.page.get_attribute('html', 'data-ready')
+        assert ready == 'true', f'{self.page.url} did not set up: {self.errors}'
         self.wait_for_mathjax()
 
     def wait_for_mathjax(self):
@@ -134,7 +138,7 @@ class Reader:
             })''')
 
     def click_tab(self, name, group=-1):
-        """Click a framework's tab, and wait until static/frameworks.js has
+        """Click a framework's tab, and wait until static/page/tabs.js has
         marked it selected (aria-selected), the state every test reads."""
         tab = (
             self.page.locator('.mdl-tabs__tab-bar')

@@ -1,4 +1,4 @@
-"""The page as it reads (static/frameworks.js, static/book.css,
+"""The page as it reads (static/page/, static/book.css,
 render/previews.py), in every edition: one bar of code controls that stays
 at hand, code groups that keep only their tabs, side-by-side code that fits
 its column, and previews of cross-references and citations; with pictures
