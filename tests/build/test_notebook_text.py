@@ -444,16 +444,16 @@ def test_converting_again_gives_the_same_bytes(lang):
     """The notebooks on disk are what the conversion makes from d2lbook's
     output, byte for byte, every time (no random cell id, no date), and so
     are their zips."""
-    from bookbuild.forms.notebooks import Edition, reader_variants, zip_of
+    from bookbuild.forms.notebooks import EditionNotebooks, reader_variants, zip_of
 
-    edition = Edition(PROJECT, lang)
+    notebooks = EditionNotebooks(PROJECT.edition(lang))
     compared = 0
     for tab in TABS:
         # The zip is the plain folder's, with fixed dates in place of the files'.
         plain = PROJECT.edition(lang).reader_notebooks('plain', tab)
         assert PROJECT.edition(lang).notebook_zip(tab).read_bytes() == zip_of(plain)
-        for (variant, relative), notebook in reader_variants(edition, tab).items():
-            path = edition.notebooks(variant, tab) / relative
+        for (variant, relative), notebook in reader_variants(notebooks, tab).items():
+            path = notebooks.folder(variant, tab) / relative
             # nbformat.write ends the file with a newline that writes() lacks.
             assert nbformat.writes(notebook) + '\n' == path.read_text(encoding='utf-8'), path
             compared += 1
