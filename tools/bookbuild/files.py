@@ -7,6 +7,15 @@ import os
 import threading
 from pathlib import Path
 
+# The build package's own folder (tools/bookbuild/).
+PACKAGE = Path(__file__).resolve().parent
+
+
+def package_code():
+    """The build package's modules, in a fixed order: a change to any of
+    them may change any output, so the stamps that skip work include them."""
+    return sorted(path for path in PACKAGE.rglob('*.py') if '__pycache__' not in path.parts)
+
 
 def write_atomic(path, data):
     """Write data (bytes or str, UTF-8) to path through a temporary file in

@@ -8,8 +8,11 @@ again: its evaluated notebooks take the English outputs, and the English
 book's own steps render and package it. By job:
 
     sync.py       the sync check (outline, compare, out_of_step) and copy_code
-    tracking.py   which English each translated paragraph translates, and
-                  what is stale, missing or removed since
+    paragraphs.py a page's paragraphs, and how a translation's line up
+                  with the English
+    tracking.py   the records of which English each translated paragraph
+                  translates, and what is stale, missing or removed since
+    marking.py    marking translated paragraphs current
     staging.py    the edition as a d2lbook project in _build/<lang>-src/
     outputs.py    its evaluated notebooks, with the English run's outputs
     preparation.py  the edition made ready for the forms (forms/): checked,

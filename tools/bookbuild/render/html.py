@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from ..files import Stamp, digest_of
+from ..files import Stamp, digest_of, package_code
 from ..processes import book_env, d2lbook
 from ..progress import run_with_progress
 from ..report import BuildError
@@ -40,10 +40,6 @@ def full_render_if_site_inputs_changed(root, html_dir):
     return changed, lambda: stamp.write(digest)
 
 
-# The build package's own code: a change to it may change any output.
-PACKAGE = Path(__file__).resolve().parents[1]
-
-
 def build_inputs_digest(project):
     """Everything `book html` reads, and the state of what it wrote: the
     pages, the helpers, the static files, the configuration, the pins and
@@ -59,7 +55,7 @@ def build_inputs_digest(project):
         *project.dependencies(),
         *(root / name for name in project.resources()),
         *(p for folder in ('d2l', 'static') for p in (root / folder).rglob('*') if p.is_file()),
-        *PACKAGE.rglob('*.py'),
+        *package_code(),
     }
     outputs = [
         project.evaluated_notebook(page, tab)

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 
 from ...evaluate import versions
-from ...files import digest_of, write_atomic
+from ...files import digest_of, package_code, write_atomic
 from ...processes import build_each
 from ...progress import duration
 from ...report import BuildError, log
@@ -97,8 +97,6 @@ def d2lbook_notebooks(notebooks, tab):
 # What the site's notebooks were made from, by tab and page (under the
 # edition's build folder): a rebuild makes again only those whose inputs changed.
 SITE_NOTEBOOKS_STAMP = '.site-notebooks.json'
-# The code that makes a notebook's text: all of the build package.
-PACKAGE = Path(__file__).resolve().parents[2]
 
 
 def write_site_notebooks(edition):
@@ -119,13 +117,12 @@ def write_site_notebooks(edition):
         before = json.loads(stamp.read_text())
     except (OSError, ValueError):
         before = {}
-    code = [path for path in sorted(PACKAGE.rglob('*.py')) if '__pycache__' not in path.parts]
     context = digest_of(
         edition.code,
         notebooks.book.digest(),
         project.root / 'config.ini',
         project.requirements_file('book'),  # d2lbook's and nbformat's releases
-        *code,
+        *package_code(),  # the code that makes a notebook's text
     )
     pages = [project.relative(source) for source in project.notebook_sources()]
     after, made = {}, 0
