@@ -139,25 +139,16 @@ def edition_form_command(form):
     return run
 
 
-def check_translations(project, names, strict=False, release=False):
-    from . import editions
+def printing(name):
+    """A command that prints, as they come, the lines editions.<name> yields."""
 
-    for line in editions.check_translations(project, names, strict, release):
-        print(line, flush=True)
+    def run(project, names, **options):
+        from . import editions
 
+        for line in getattr(editions, name)(project, names, **options):
+            print(line, flush=True)
 
-def mark_current(project, names):
-    from . import editions
-
-    for line in editions.mark_current(project, names):
-        print(line, flush=True)
-
-
-def copy_translated_code(project, names):
-    from . import editions
-
-    for line in editions.copy_translated_code(project, names):
-        print(line, flush=True)
+    return run
 
 
 def preview(project, port):
@@ -270,7 +261,7 @@ COMMANDS = [
         'edition-check',
         'check that the translations named (default: all) follow the English, '
         'and list the paragraphs that are behind it',
-        check_translations,
+        printing('check_translations'),
         names='editions, by language code',
         options={
             '--strict': {
@@ -286,13 +277,13 @@ COMMANDS = [
     Command(
         'edition-mark-current',
         'record that translated pages or paragraphs are up to date with the English',
-        mark_current,
+        printing('mark_current'),
         names='an edition (ko), a page (ko/<page>.md) or a paragraph (ko/<page>.md:<line>)',
     ),
     Command(
         'edition-copy-code',
         'copy the English code cells into the translations',
-        copy_translated_code,
+        printing('copy_translated_code'),
         names='editions, by language code',
     ),
     Command(
