@@ -1,4 +1,4 @@
-"""What the page offers every reader, in every edition (static/frameworks.js,
+"""What the page offers every reader, in every edition (static/page/,
 static/book.css, static/dark.css): a link that names a framework, code
 groups side by side, tabs for keyboards and screen readers, no serious
 accessibility violation in light or dark mode, and a page that fits a phone.
@@ -320,3 +320,24 @@ def test_phone_screenshots_per_framework(browser, site_url):
         reader.screenshot_whole_page(path)
         assert path.stat().st_size > 20_000
     reader.close()
+
+
+def test_a_page_whose_feature_script_did_not_load_says_so_and_is_not_ready(reader):
+    """data-ready="true" means every feature set up (static/page/core.js):
+    served a d2l.js whose previews.js never registers, the page logs which
+    file is missing and marks data-ready="false"."""
+    registration = "BookPage.feature('previews',"
+
+    def without_previews(route):
+        script = route.fetch().text()
+        assert registration in script, 'd2l.js no longer registers previews this way'
+        route.fulfill(
+            body=script.replace(registration, "void ('previews',"),
+            content_type='text/javascript',
+        )
+
+    reader.context.route('**/_static/d2l.js', without_previews)
+    with reader.page.expect_console_message(lambda m: 'previews.js did not load' in m.text):
+        reader.page.goto(f'{reader.site_url}/{SECTION_PAGE}', wait_until='load')
+    reader.page.locator('html[data-ready]').wait_for(state='attached')
+    assert reader.page.get_attribute('html', 'data-ready') == 'false'
