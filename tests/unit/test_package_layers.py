@@ -147,6 +147,7 @@ ORDER = [
     'files',
     'frameworks',
     'languages',
+    'glossary',
     'project',
     'ci',
     'identity',

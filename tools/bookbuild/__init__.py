@@ -9,6 +9,7 @@ it so, and this map in its order):
   files          atomic writes, and stamps of what an output was made from
   frameworks     the registry of frameworks
   languages      the registry of the editions' languages and their strings
+  glossary       docs/glossary.md: the book's terms in every edition
   project        the one reader of config.ini and of the build's layout
   ci             config.ini's [ci]: the hosted workflow's jobs and repositories
   identity       what outputs depend on besides the pages: kernel variables, digests
