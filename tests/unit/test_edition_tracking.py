@@ -20,7 +20,7 @@ from bookbuild.editions import (
     parse_target,
     tracking,
 )
-from bookbuild.languages import NOTE_SIGN, language
+from bookbuild.languages import EDITIONS, NOTE_SIGN, language
 from bookbuild.report import BuildError
 from tiny_book import fence, line_of
 
@@ -410,8 +410,8 @@ def test_a_page_and_line_name_that_page_and_line(two_pages):
 @pytest.mark.parametrize(
     'argument, says',
     [
-        ('xx', 'name an edition (ko, pt)'),
-        ('xx/index.md:3', 'name an edition (ko, pt)'),
+        ('xx', f'name an edition ({", ".join(EDITIONS)})'),
+        ('xx/index.md:3', f'name an edition ({", ".join(EDITIONS)})'),
         ('pt/nowhere.md', 'not a page of the book; config.ini lists index.md, part/more.md'),
         ('pt/index.md:three', 'expected <lang>/<page>.md:<line>, with a line number'),
         ('pt:3', 'a line number needs a page'),

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Language:
-    code: str  # Sphinx's language code, the edition's folder <lang>/ and URL prefix
+    code: str  # the edition's folder <lang>/, URL prefix and language tag
     name: str  # the language's own name, on the links between editions
 
     # ---- the notebooks (forms/notebook_text.py, forms/notebooks/) ----
@@ -93,6 +93,10 @@ class Language:
     # preamble, does the typesetting), and the build drops that one warning,
     # since it treats warnings as errors.
     latex_babel: bool = True
+    # Sphinx's name for the language, where it differs from the code: it
+    # picks Sphinx's own labels (its catalogue has zh_CN, not zh) and its
+    # search. The pages' lang attribute is it as a language tag, zh-CN.
+    sphinx_language: str = ''
 
 
 # What starts a translation's note (editions/markers.py), in every language:
@@ -309,6 +313,81 @@ Depois abra `{notebook}` e execute todas as células.
                 'table': 'Tabela %s',
                 'code-block': 'Listagem %s',
             },
+        ),
+        Language(
+            code='zh',
+            name='中文',
+            sphinx_language='zh_CN',
+            page_controls={
+                'tabs': '框架',
+                'link': '复制链接',
+                'linkLabel': '复制选中 {framework} 时本页的链接',
+                'copied': '链接已复制：{url}',
+                'sideBySide': '并排显示',
+                'columns': '并排显示的框架',
+                'bar': '代码显示设置',
+                'groupLink': '指向这段 {framework} 代码的链接',
+            },
+            section='第 {number} 节',
+            references='参考文献',
+            notebook='《{book}》的 {framework} 笔记本。',
+            others='本笔记本的其他框架版本：{links}。网页上的同一页：[{title}]({page})。',
+            zip_readme="""\
+# 《{title}》的 {framework} 笔记本
+
+这些笔记本用 `requirements.txt` 中的版本运行过，其中的每个输出都来自那次运行。
+每个笔记本开头都固定了随机种子，所以用这些版本重新运行，会得到相同的数字。
+
+要在自己的电脑上运行（使用与构建相同的 Python 3.11）：
+
+{commands}
+
+然后打开 `{notebook}`，运行全部单元格。
+{note}""",
+            zip_python_note='\n{framework} {release} 需要低于 {below} 的 {dependency}，'
+            '而这样的 {dependency} 没有适用于 Python {python_below} 及以上版本的 wheel。\n',
+            zip_cpu_note='\n在 Linux 上，PyPI 的 `{distribution}` 是为 NVIDIA GPU 构建的版本，'
+            '大小有数 GB；如果只要 CPU 版本，\n请在 `pip install` 那一行加上 '
+            '`--extra-index-url {index}`。\n',
+            outputs_line='输出来自 {framework} {version}（CPU）、Python {python}，{date}',
+            pdf_opening='本 PDF 收录本书的 {framework} 代码及其输出。其他每个框架都有自己的 '
+            'PDF，网页则同时展示所有框架。',
+            python_note='{framework} 笔记本需要低于 {python_below} 的 Python：'
+            '{framework} {release} 需要低于 {below} 的 {dependency}，而这样的 {dependency} '
+            '没有适用于 Python {python_below} 及以上版本的 wheel。在 Colab 中，运行前请选择'
+            '“代码执行程序”>“更改运行时版本”，并选一个 Python 3.11 的运行时，例如 2025.07。',
+            launch_words={
+                'studiolab': ('Studio Lab', '在 SageMaker Studio Lab 中打开 {framework} 笔记本'),
+                'kaggle': ('Kaggle', '在 Kaggle 中打开 {framework} 笔记本'),
+                'download': ('下载', '下载 {framework} 笔记本（.ipynb）'),
+            },
+            theme_labels={
+                'Table Of Contents': '目录',
+                'Previous': '上一节',
+                'Next': '下一节',
+                'Search': '搜索',
+                'Open the notebook in Colab': '在 Colab 中打开笔记本',
+                'Permalink to this heading': '指向本标题的永久链接',
+            },
+            stale_note='翻译此段之后，英文原文有了改动。',
+            missing_note='此段尚未翻译，下面照录英文原文。',
+            english_link='查看英文原文',
+            # Sphinx's catalogue says 节 1.1; Chinese books say 第 1.1 节.
+            numfig_format={
+                'section': '第 %s 节',
+                'figure': '图 %s',
+                'table': '表 %s',
+                'code-block': '代码 %s',
+            },
+            # Chinese puts no spaces between words, which xeCJK's defaults
+            # expect; it adds the space between a Chinese character and a
+            # Latin word or code itself. The fonts are Debian's
+            # (environments.APT_PACKAGES['pdf-cjk']).
+            latex_preamble=r'\usepackage{xeCJK}'
+            r'\setCJKmainfont{Noto Serif CJK SC}\setCJKsansfont{Noto Sans CJK SC}'
+            r'\setCJKmonofont{Noto Sans Mono CJK SC}',
+            pdf_packages=('pdf-cjk',),
+            latex_babel=False,
         ),
     )
 }

@@ -22,7 +22,8 @@ SHARED_FILES = ('references.bib', 'static')
 def sphinx_settings(config, edition):
     """config.ini's sphinx_configs for the edition: the English book's (in
     config, its config.ini as read), and the language's own."""
-    words, lang = edition.language, edition.code
+    words = edition.language
+    lang = words.sphinx_language or edition.code
     # d2lbook leaves Sphinx's language unset; it marks the pages (<html lang>)
     # and picks the language of Sphinx's own labels and search.
     lines = [
