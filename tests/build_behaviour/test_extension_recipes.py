@@ -22,6 +22,7 @@ import sys
 
 import pytest
 
+from bookbuild.languages import EDITIONS
 from bookbuild.processes import without_network
 from throwaway_book import ROOT, SECTION, code_free_stand_in, tabs
 
@@ -128,7 +129,7 @@ def copy_repository(destination):
         if (ROOT / name).is_file():
             (destination / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, destination / name)
-    for lang in ('ko', 'pt'):
+    for lang in EDITIONS:
         shutil.rmtree(destination / lang, ignore_errors=True)
     group = ', '.join(tabs())
     for page in destination.glob('chapter_builders-guide/*.md'):

@@ -57,6 +57,10 @@ TRANSLATED = {
         'Há dois tipos de camada: as que só calculam e as que também aprendem.',
         'Cedo ou tarde, um modelo precisa de uma.',
     ),
+    'zh': (
+        '层分为两类：一类只做计算，另一类还要学习。',
+        '模型迟早会需要这样的层。',
+    ),
 }
 TABS = PROJECT.tabs
 SECTION_PAGE = SECTION.replace('.md', '.html')
@@ -76,6 +80,8 @@ NEW_PAGE_TRANSLATED = {
     'pt': '# Nomes de camadas\n:label:`sec_layer_names`\n\nUma camada tem um nome, que o '
     'framework inventa quando não recebe um.\n\nO nome aparece no resumo do modelo e nas '
     'chaves dos parâmetros salvos.\n',
+    'zh': '# 层的名称\n:label:`sec_layer_names`\n\n每个层都有一个名称；如果没有给它指定名称，'
+    '框架会自动起一个。\n\n名称会出现在模型的摘要中，也会出现在所保存参数的键中。\n',
 }
 
 
@@ -96,9 +102,18 @@ def rewrapped(paragraph):
 FIRST_PARAGRAPH = {
     'ko': '딥러닝 라이브러리는 수십 가지 층을',
     'pt': 'As bibliotecas de aprendizado',
+    'zh': '深度学习库自带几十种层',
 }
-JAX_PARAGRAPH = {'ko': 'JAX에는 숨겨진 전역 난수 상태가', 'pt': 'O JAX não tem um estado'}
-SENTENCE_GOES_BEFORE = {'ko': '이럴 때는 층을 직접', 'pt': 'A solução é escrever'}
+JAX_PARAGRAPH = {
+    'ko': 'JAX에는 숨겨진 전역 난수 상태가',
+    'pt': 'O JAX não tem um estado',
+    'zh': 'JAX 没有隐藏的全局随机状态',
+}
+SENTENCE_GOES_BEFORE = {
+    'ko': '이럴 때는 층을 직접',
+    'pt': 'A solução é escrever',
+    'zh': '办法就是自己动手写层',
+}
 
 
 def line_of(path, text):
