@@ -88,6 +88,13 @@ def book_project():
     return Project(Path.cwd())
 
 
+def edition_code(app):
+    """The registry's code of the edition Sphinx renders. Sphinx's language
+    is the entry's sphinx_language where that differs (zh_CN for zh)."""
+    name = app.config.language or ENGLISH
+    return next((code for code, entry in LANGUAGES.items() if entry.sphinx_language == name), name)
+
+
 def use_local_mathjax(app, config):
     # A relative mathjax_path is relative to the site's _static folder.
     config.mathjax_path = f'{MATHJAX_FOLDER}/{book_project().mathjax_entry.name}'
@@ -225,7 +232,7 @@ def mark_translation_notes(app, doctree, docname):
     """An edition's translation notes, for the HTML page: each a note for
     screen readers, holding, for a missing paragraph, the English text that
     follows it (the PDF keeps them as the paragraphs they are)."""
-    edition = book_project().edition(app.config.language or ENGLISH)
+    edition = book_project().edition(edition_code(app))
     if app.builder.format != 'html' or edition.is_english:
         return
     site = edition.project.published_site + 'html/'
@@ -277,7 +284,7 @@ def open_with_the_framework(app, doctree, docname):
     section = next(doctree.findall(nodes.section), None)
     if section is None:
         raise ExtensionError(f'the {tab} PDF has no first section to name its framework in')
-    words = LANGUAGES[app.config.language or ENGLISH]
+    words = LANGUAGES[edition_code(app)]
     opening = [nodes.paragraph('', words.pdf_opening.format(framework=framework(tab).title))]
     versions = os.environ.get(PDF_VERSIONS_VARIABLE)
     if versions:
