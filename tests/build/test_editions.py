@@ -152,3 +152,31 @@ def test_edition_pages_show_their_labels_in_their_language(lang):
             if ref.get_text().startswith('Section')
         }
         assert not english, f'{path.relative_to(BUILD)} shows {sorted(english)}'
+
+
+def edition_title(lang):
+    """The book's title as the edition's first page writes it (d2lbook takes
+    an edition's title from its index.md)."""
+    index = ROOT / ('index.md' if lang == 'en' else f'{lang}/index.md')
+    return next(line.strip() for line in index.read_text(encoding='utf-8').splitlines() if line)
+
+
+@pytest.mark.parametrize('lang', ['en', *LANGUAGES])
+def test_every_page_names_the_book_by_its_editions_title_as_text(lang):
+    """The sidebar's brand (the theme writes the sidebar twice: in the
+    header for narrow screens, and beside the page) and the browser's title
+    give the edition's own title, as text in the reader's fonts, not an
+    image with the English words drawn in it."""
+    title = edition_title(lang)
+    site = BUILD / 'html' if lang == 'en' else BUILD / lang / 'html'
+    pages = sorted(site.rglob('*.html'))
+    assert len(pages) >= 5, pages
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding='utf-8'), 'html.parser')
+        where = path.relative_to(BUILD)
+        brands = soup.select('.mdl-layout__drawer a.title')
+        assert len(brands) == 2, f'{where}: {brands}'
+        for brand in brands:
+            assert brand.get_text(' ', strip=True) == title, f'{where}: {brand}'
+            assert not brand.find(['img', 'svg']), f'{where}: an image in {brand}'
+        assert title in soup.title.get_text(), f'{where}: {soup.title}'
