@@ -11,7 +11,10 @@ function addLanguageLinks() {
   const options = document.getElementById('documentation_options');
   const nav = document.querySelector('.header-links nav.mdl-navigation');
   if (!options || !nav) return;
-  const lang = document.documentElement.lang in editions ? document.documentElement.lang : 'en';
+  // The page's language tag names the edition, or starts with its code:
+  // the Chinese edition, zh, is marked zh-CN (Simplified).
+  const tag = document.documentElement.lang;
+  const lang = [tag, tag.split('-')[0]].find((code) => code in editions) || 'en';
   const siteRoot = new URL(options.getAttribute('data-url_root') || './', window.location.href);
   const page = window.location.href.slice(siteRoot.href.length).split('#')[0];
   const buildRoot = new URL(lang === 'en' ? '../' : '../../', siteRoot);

@@ -51,7 +51,10 @@ var BookPage = (function () {
   };
 
   page.words = function (key, values) {
-    var words = BOOK_PAGE_WORDS[document.documentElement.lang] || BOOK_PAGE_WORDS.en;
+    // The page's language tag is the edition's code, or starts with it
+    // (zh-CN for the Chinese edition, zh).
+    var tag = document.documentElement.lang;
+    var words = BOOK_PAGE_WORDS[tag] || BOOK_PAGE_WORDS[tag.split('-')[0]] || BOOK_PAGE_WORDS.en;
     return words[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
   };
 
