@@ -62,6 +62,10 @@ class Language:
     # {framework}, and holds the text as whole words (screen-reader users
     # speak the visible text; axe-core checks it).
     launch_words: dict
+    # The "Report a problem" link (render/report_link.py): its text, its
+    # accessible name ({framework}; it holds the text), the title
+    # ({section}: number and title, and {framework}).
+    report_words: tuple
     # The words of the page's framework controls (static/page/,
     # which the build hands this table): bar (the name of the bar that holds
     # them), tabs, link, linkLabel ({framework}), copied ({url}), sideBySide,
@@ -167,6 +171,11 @@ Then open `{notebook}` and run all cells.
                 'kaggle': ('Kaggle', 'Open the {framework} notebook in Kaggle'),
                 'download': ('Download', 'Download the {framework} notebook (.ipynb)'),
             },
+            report_words=(
+                'Report a problem',
+                'Report a problem in this section ({framework}) on GitHub',
+                'Problem in {section} ({framework})',
+            ),
         ),
         Language(
             code='ko',
@@ -220,6 +229,11 @@ Then open `{notebook}` and run all cells.
                 'kaggle': ('Kaggle', '{framework} 노트북 열기: Kaggle'),
                 'download': ('내려받기', '{framework} 노트북(.ipynb) 내려받기'),
             },
+            report_words=(
+                '문제 신고',
+                '문제 신고: 이 절({framework})의 문제를 GitHub에 알리기',
+                '{section}의 문제 ({framework})',
+            ),
             theme_labels={
                 'Table Of Contents': '목차',
                 'Previous': '이전',
@@ -295,6 +309,11 @@ Depois abra `{notebook}` e execute todas as células.
                 'kaggle': ('Kaggle', 'Abrir o notebook de {framework} no Kaggle'),
                 'download': ('Baixar', 'Baixar o notebook de {framework} (.ipynb)'),
             },
+            report_words=(
+                'Relatar um problema',
+                'Relatar um problema nesta seção ({framework}) no GitHub',
+                'Problema em {section} ({framework})',
+            ),
             theme_labels={
                 'Table Of Contents': 'Sumário',
                 'Previous': 'Anterior',
@@ -361,6 +380,11 @@ Depois abra `{notebook}` e execute todas as células.
                 'kaggle': ('Kaggle', '在 Kaggle 中打开 {framework} 笔记本'),
                 'download': ('下载', '下载 {framework} 笔记本（.ipynb）'),
             },
+            report_words=(
+                '报告问题',
+                '报告问题：在 GitHub 上报告本节（{framework}）的问题',
+                '{section} 中的问题（{framework}）',
+            ),
             theme_labels={
                 'Table Of Contents': '目录',
                 'Previous': '上一节',

@@ -21,6 +21,9 @@
   on SageMaker Studio Lab and on Kaggle, and one that downloads it from the
   site itself (forms/notebooks/writing.py writes it there); under them, the line
   that says which versions made the outputs, and when (evaluate/versions.py).
+- After the title of every page of the book, its "Report a problem" link
+  (render/report_link.py), which static/page/report.js keeps on the
+  reader's framework and section.
 
 Every word it writes comes from the languages registry (languages.py).
 Standard library only: render/html.py and watch.py call `postprocess_site`
@@ -36,7 +39,7 @@ from ..evaluate.versions import outputs_line
 from ..frameworks import FRAMEWORKS, framework
 from ..languages import language
 from ..project import PUBLISHED_BRANCH
-from . import previews
+from . import previews, report_link
 
 NOTE_CLASS = 'colab-note'
 
@@ -176,10 +179,42 @@ def with_launch_links(edition, page_html, page):
     return BUTTON_BOX.sub(with_links, page_html)
 
 
+# A page's title: its section's id, Sphinx's label targets, and the heading.
+PAGE_TITLE = re.compile(
+    r'<section id="([^"]+)">\s*(?:<span id="[^"]*"></span>\s*)*<h1>(.*?)</h1>', re.S
+)
+SECTION_NUMBER = re.compile(r'<span class="section-number">([^<]*)</span>')
+WRITTEN_REPORT = re.compile(rf'<a class="{report_link.LINK_CLASS}" [^>]*>[^<]*</a>')
+
+
+def with_report_link(edition, page_html, page):
+    """The page's HTML with its "Report a problem" link right after its
+    title, in place of any an earlier build wrote, or None when the page
+    has no title where Sphinx writes one."""
+    page_html = WRITTEN_REPORT.sub('', page_html)
+    title = PAGE_TITLE.search(page_html)
+    if not title:
+        return None
+    heading = title.group(2).split('<a class="headerlink"')[0]
+    number = SECTION_NUMBER.search(heading)
+    words = html.unescape(re.sub(r'<[^>]+>', '', SECTION_NUMBER.sub('', heading))).strip()
+    tab = edition.project.tabs[0]
+    link = report_link.link_html(
+        edition,
+        tab,
+        page,
+        title.group(1),
+        number.group(1).strip().rstrip('.') if number else None,
+        words,
+        outputs_line(edition, page, tab),
+    )
+    return page_html[: title.end()] + link + page_html[title.end() :]
+
+
 def postprocess_site(edition):
     """The note, the edition's labels and Colab links, the launch and
-    download links, valid roles and the previews of references on every
-    page of a rendered site."""
+    download links, the report link, valid roles and the previews of
+    references on every page of a rendered site."""
     html_dir = edition.html_dir
     pages = set(edition.project.notebook_sources())
     written = {}
@@ -216,6 +251,13 @@ def finished(edition, path, page, html_dir, pages):
                     'any more, so the note on its Python version has nowhere to go'
                 )
     name = path.relative_to(html_dir).with_suffix('').as_posix()
+    if (project.root / f'{name}.md') in pages:
+        done = with_report_link(edition, done, name)
+        if done is None:
+            raise RuntimeError(
+                f'{path}: no <section> with an <h1> title, so the "Report a problem" link '
+                'has nowhere to go (render/postprocess.py, PAGE_TITLE)'
+            )
     if 'id="Colab_[' in page and (project.root / f'{name}.md') in pages:
         done = with_launch_links(edition, done, name)
         if f'class="{LAUNCH_CLASS}"' not in done:
