@@ -180,3 +180,19 @@ def test_every_page_names_the_book_by_its_editions_title_as_text(lang):
             assert brand.get_text(' ', strip=True) == title, f'{where}: {brand}'
             assert not brand.find(['img', 'svg']), f'{where}: an image in {brand}'
         assert title in soup.title.get_text(), f'{where}: {soup.title}'
+
+
+@pytest.mark.parametrize('lang', ['en', *LANGUAGES])
+@pytest.mark.parametrize('tab', TABS)
+def test_every_pdf_embeds_every_font_it_uses(lang, tab):
+    """A reader's machine may have none of the book's fonts (a Chinese PDF
+    opened where no CJK font is installed): each PDF carries its own."""
+    path = PROJECT.edition(lang).reader_pdf(tab)
+    listing = subprocess.run(['pdffonts', str(path)], check=True, capture_output=True, text=True)
+    rows = listing.stdout.split('\n')[2:]
+    fonts = [row.split() for row in rows if row.strip()]
+    assert fonts, f'{path}: pdffonts lists no font'
+    # The columns end with emb, sub, uni, object and generation: emb is the
+    # fifth from the end, whatever spaces the name and type hold.
+    loose = [' '.join(font[:-5]) for font in fonts if font[-5] != 'yes']
+    assert not loose, f'{path}: fonts not embedded: {loose}'
