@@ -25,7 +25,9 @@ d2lbook runs (the HTML page and each framework's PDF). It
   editions/markers.py writes where the translation is behind the English) a
   note for screen readers (role="note"), with the English text it shows
   marked lang="en", and its link pointing at the English site beside the
-  edition's, whatever host serves them.
+  edition's, whatever host serves them;
+* writes the pages' <html lang> as a language tag (zh-CN where Sphinx's
+  language is zh_CN), and loads the Chinese edition's search (search_zh.py).
 
 It is a module of the build package, installed in .venv/book, so Sphinx
 imports it by name: config.ini's `sphinx_extensions` says
@@ -48,7 +50,7 @@ from ..frameworks import framework
 from ..languages import ENGLISH, LANGUAGES, NOTE_SIGN
 from ..processes import PDF_TAB_VARIABLE, PDF_VERSIONS_VARIABLE
 from ..project import REPOSITORY, Project
-from . import build_marks
+from . import build_marks, search_zh
 
 COPY_ICON = REPOSITORY / 'static' / 'copy-button.svg'
 MATHJAX_FOLDER = 'mathjax'  # under the site's _static
@@ -294,6 +296,12 @@ def open_with_the_framework(app, doctree, docname):
         section.insert(at + offset, paragraph)
 
 
+def language_tag(app, pagename, templatename, context, doctree):
+    """<html lang> as a BCP 47 tag: Sphinx writes its language name, zh_CN."""
+    if context.get('language'):
+        context['language'] = context['language'].replace('_', '-')
+
+
 class VerbatimOutput(Directive):
     """`.. parsed-literal::` as d2lbook writes it for a cell's output,
     without the parsing: a literal block of exactly the printed text, not
@@ -317,4 +325,6 @@ def setup(app):
     app.connect('builder-inited', title_the_pdf)
     app.connect('doctree-resolved', open_with_the_framework)
     app.connect('build-finished', finish_html)
+    app.connect('html-page-context', language_tag)
+    app.setup_extension(search_zh.__name__)
     return {'parallel_read_safe': True, 'parallel_write_safe': True}

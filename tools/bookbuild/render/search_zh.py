@@ -1,0 +1,236 @@
+"""The Chinese edition's search: how its pages and its readers' queries are
+split into words, for Sphinx's search index and search page.
+
+Chinese has no spaces between words. Sphinx 5.3's own Chinese search
+(sphinx.search.zh.SearchChinese) splits pages with jieba, and without it
+indexes no Chinese at all; it drops every one-character word, so 层 (layer)
+is never found; and in the browser it splits a query only at spaces and
+punctuation. The class here, Sphinx's class with those three parts
+replaced, is registered for the zh edition only (setup, below). It
+
+* splits a page's Chinese with jieba's search mode (each word, and the
+  dictionary's words inside it: 自定义 and 定义 in 自定义层), on a tokenizer
+  of its own whose dictionary adds every Chinese word of the glossary
+  (docs/glossary.md), so that a term such as 自定义层 is one word;
+* keeps the glossary's one-character words (层): where jieba leaves one
+  alone, and as the last character of a longer word, since a Chinese
+  compound names its kind last (全连接层 is a 层). Other one-character words
+  stay out, as in Sphinx: most are particles (的, 了) or pieces of words
+  (行 in 执行, "execute"), and one the book uses as a term belongs in the
+  glossary, where the search finds it;
+* splits a query in the browser, where there is no jieba, by longest match
+  against the words of the index (and the glossary's), falling back to
+  single characters. The index holds exactly the words the pages were split
+  into, the words inside words included, so a query falls into the words a
+  page was split into wherever a page has them. A run of characters that no
+  page has as a word falls into single characters that are not in the index
+  either, and finds nothing, as a word the book does not have should.
+  Segmenting the query with jieba itself would mean shipping its 5 MB
+  dictionary to every reader for a few characters, and splitting it
+  differently from the index whenever the two dictionaries disagree;
+* breaks ties between pages by how many distinct words each has. Sphinx's
+  index records which pages have a word, not how often; at equal scores
+  Sphinx orders pages by title, which put the chapter's one-paragraph
+  opening page (its title sorts first, "1.") above the section for every
+  word that paragraph mentions.
+
+The glossary's words reach the class through html_search_options, Sphinx's
+channel for a search language's options, which it counts as part of the
+site's configuration: a changed glossary re-indexes every page. Splitting
+is deterministic (jieba's dictionary and the glossary's words, no cache), so
+two builds write the same search index.
+"""
+
+import json
+import re
+import warnings
+
+import snowballstemmer
+
+from ..glossary import words as glossary_words
+from ..languages import language
+from ..project import REPOSITORY
+from ..report import BuildError
+
+with warnings.catch_warnings():
+    # Sphinx's Chinese search imports jieba, which imports pkg_resources,
+    # whose import warns that it is deprecated: nothing to act on here.
+    warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+    from sphinx.search.zh import JIEBA, SearchChinese
+
+CHINESE = language('zh')
+# The option that carries the glossary's Chinese words to the class.
+GLOSSARY_OPTION = 'glossary'
+
+# The Han characters: CJK Unified Ideographs, Extension A and the
+# Compatibility Ideographs. The same class splits pages here and queries in
+# the browser.
+HAN = '\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff'
+# A run of Han characters, or a run of other word characters (Latin words,
+# numbers, code names).
+RUNS = re.compile(f'([{HAN}]+)|([^\\W{HAN}]+)')
+
+# Particles and conjunctions a reader may type between the words of a query
+# (自定义层的参数); they carry no topic and are never indexed. Sphinx's
+# English stop words stay, for the code and English words on the pages.
+CHINESE_STOPWORDS = frozenset('的 地 得 了 和 与 及 或 是 在 把 被'.split())
+
+# The query splitter and the tie-break, for language_data.js (the search
+# page loads it after Sphinx's searchtools.js, which defines Scorer and
+# calls splitQuery). %(glossary)s and %(han)s are filled in.
+BROWSER_CODE = r"""
+/* The Chinese edition's search (tools/bookbuild/render/search_zh.py). */
+var splitQuery = (function () {
+  var glossary = %(glossary)s;
+  var hanRun = /[%(han)s]+|[^%(han)s]+/gu;
+  var han = /^[%(han)s]/u;
+  var known = null;
+
+  // The index's words, which are the words the pages were split into, and
+  // the glossary's; kept once the index has loaded.
+  function dictionary() {
+    if (known !== null) return known;
+    var index = typeof Search !== "undefined" ? Search._index : null;
+    var words = new Set(glossary);
+    if (index) {
+      [index.terms, index.titleterms].forEach(function (terms) {
+        Object.keys(terms).forEach(function (word) { words.add(word); });
+      });
+    }
+    words.longest = 1;
+    words.forEach(function (word) {
+      if (han.test(word)) words.longest = Math.max(words.longest, word.length);
+    });
+    if (index) known = words;
+    return words;
+  }
+
+  // Longest match from the left; a character no word starts with stands alone.
+  function segment(run, words) {
+    var parts = [];
+    for (var start = 0; start < run.length; ) {
+      var end = Math.min(run.length, start + words.longest);
+      while (end > start + 1 && !words.has(run.slice(start, end))) end--;
+      parts.push(run.slice(start, end));
+      start = end;
+    }
+    return parts;
+  }
+
+  return function (query) {
+    var words = dictionary();
+    var terms = [];
+    query.split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/u).forEach(function (chunk) {
+      (chunk.match(hanRun) || []).forEach(function (part) {
+        if (han.test(part)) terms.push.apply(terms, segment(part, words));
+        else terms.push(part);
+      });
+    });
+    return terms;
+  };
+})();
+
+/* At equal scores, the page with more distinct words first (Sphinx would
+   order them by title). The added fraction stays below 1, so it never
+   lifts a page over one with a higher score. */
+if (typeof Scorer !== "undefined") {
+  Scorer.score = (function () {
+    var sizes = null;
+    return function (result) {
+      if (sizes === null) {
+        var index = Search._index;
+        var counts = index.docnames.map(function () { return 0; });
+        [index.terms, index.titleterms].forEach(function (terms) {
+          Object.keys(terms).forEach(function (word) {
+            [].concat(terms[word]).forEach(function (doc) { counts[doc] += 1; });
+          });
+        });
+        var most = Math.max.apply(null, counts);
+        sizes = {};
+        index.docnames.forEach(function (name, doc) { sizes[name] = counts[doc] / (most + 1); });
+      }
+      return result[4] + (sizes[result[0]] || 0);
+    };
+  })();
+}
+"""
+
+
+def tokenizer(words):
+    """A jieba tokenizer of its own (jieba's module-level one is shared by
+    everything in the process), with jieba's dictionary and `words`."""
+    if not JIEBA:
+        raise BuildError('jieba is missing from .venv/book; run `make setup`')
+    import jieba
+
+    found = jieba.Tokenizer()
+    # The dictionary read directly, not through initialize(), which would
+    # write a cache of it into the shared temporary folder: reading it takes
+    # 1.5 s, and the cache saves 0.2 s of that.
+    found.FREQ, found.total = found.gen_pfdict(found.get_dict_file())
+    found.initialized = True
+    for word in sorted(words):
+        # No frequency: jieba gives the word one high enough to keep it whole.
+        found.add_word(word)
+    return found
+
+
+class SearchBookChinese(SearchChinese):
+    """Sphinx's Chinese search with the glossary: see the module's docstring."""
+
+    lang = CHINESE.code
+    stopwords = SearchChinese.stopwords | CHINESE_STOPWORDS
+
+    def init(self, options):
+        glossary = sorted(options.get(GLOSSARY_OPTION, ()))
+        self.jieba = tokenizer(glossary)
+        self.one_character = frozenset(word for word in glossary if len(word) == 1)
+        self.latin = set()
+        self.stemmer = snowballstemmer.stemmer('english')
+        self.js_splitter_code = BROWSER_CODE % {
+            'glossary': json.dumps(glossary),
+            'han': HAN.encode('unicode_escape').decode('ascii'),
+        }
+
+    def split(self, input):
+        words = []
+        for chinese, other in RUNS.findall(input):
+            if other:
+                words.append(other)
+                self.latin.add(other)
+                continue
+            for word in self.jieba.cut_for_search(chinese):
+                words.append(word)
+                if len(word) > 1 and word[-1] in self.one_character:
+                    words.append(word[-1])
+        return words
+
+    def word_filter(self, stemmed_word):
+        return len(stemmed_word) > 1 or stemmed_word in self.one_character
+
+    def stem(self, word):
+        # As Sphinx's class does, but with a set of the Latin words seen
+        # (Sphinx's is a list shared by every instance, searched each time):
+        # a short acronym stays whole rather than be cut to under 3 letters.
+        stemmed = self.stemmer.stemWord(word.lower())
+        if word in self.latin and len(word) >= 3 and len(stemmed) < 3:
+            return word.lower()
+        return stemmed
+
+
+def use_for_the_chinese_edition(app, config):
+    """Register the class, and hand it the glossary's words, when the build
+    is the zh edition's (its Sphinx language, zh_CN, or its code)."""
+    if config.language not in (CHINESE.sphinx_language, CHINESE.code):
+        return
+    config.html_search_options = {
+        **config.html_search_options,
+        GLOSSARY_OPTION: glossary_words(REPOSITORY, CHINESE.code),
+    }
+    # Sphinx looks up zh_CN's search as zh, the class's `lang`.
+    app.add_search_language(SearchBookChinese)
+
+
+def setup(app):
+    app.connect('config-inited', use_for_the_chinese_edition)
+    return {'parallel_read_safe': True, 'parallel_write_safe': True}
