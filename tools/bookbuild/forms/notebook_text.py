@@ -15,7 +15,8 @@ markdown cell of every notebook variant: plain, Colab, SageMaker):
     ```eval_rst .. only:: html + a heading```   that heading
     d2lbook's table of contents     numbered titles, as links
 
-A cited notebook ends with a References cell that lists the entries it cites.
+A cited notebook ends with a References cell that lists the entries it cites
+(forms/bibliography.py renders them).
 Links go to the sibling notebook in the plain variant (and its zip), and to
 the published page in the Colab and SageMaker variants. Any other role fails the
 build with its file and line (`unknown_roles`), as does a target the book
@@ -29,13 +30,13 @@ words it writes are the edition's, from the languages registry (languages.py).
 import hashlib
 import json
 import re
-import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..report import BuildError
 from ..source.cells import HEADING, all_blocks
 from ..source.roles import RAW, ROLE, prose_lines, rst_heading, unknown_roles
+from .bibliography import load_bibliography, reference_list
 
 TOC_OPTION = re.compile(r'^:(\w+):')
 
@@ -349,11 +350,14 @@ class Book:
 
     # -------------------------------------------------------- header ----
 
-    def header(self, page, framework, other_links, page_link, badge=None, outputs=None):
+    def header(
+        self, page, framework, other_links, page_link, badge=None, outputs=None, report=None
+    ):
         """The notebook's first cell: the book, the section, the framework,
         the line on the versions that made its outputs (evaluate/versions.py,
         in this edition's language), the same section in the other
-        frameworks, the page, and a badge."""
+        frameworks, the page, the address that reports a problem
+        (render/report_link.py), and a badge."""
         index = self.pages[self.index]
         here = self.pages[page]
         line = self.words.notebook.format(book=index.title, framework=framework)
@@ -367,6 +371,8 @@ class Book:
         lines += [
             self.words.others.format(links=links, title=here.title, page=page_link),
         ]
+        if report:
+            lines += ['', f'[{self.words.report_words[0]}]({report})']
         if badge:
             lines += ['', badge]
         return '\n'.join(lines)
@@ -381,62 +387,3 @@ def split_explicit(value):
     """`text <label>` gives (text, label); a bare label (None, label)."""
     explicit = re.fullmatch(r'(.*?)\s*<([^>]+)>', value, re.S)
     return (explicit[1], explicit[2]) if explicit else (None, value.strip())
-
-
-@dataclass
-class Reference:
-    key: str
-    label: str  # "Paszke et al., 2019", as the page cites it
-    text: str  # the full entry, in Markdown
-
-
-def load_bibliography(path):
-    """{key: Reference} in the page's style (sphinxcontrib-bibtex's APA with
-    author-year labels, as d2lbook sets it), rendered as Markdown."""
-    if not path.exists():
-        raise BuildError(f'{path.name}: the bibliography config.ini names is missing')
-    with warnings.catch_warnings():
-        # pybtex's plugin finder still imports pkg_resources, which warns twice.
-        warnings.simplefilter('ignore', UserWarning)
-        warnings.simplefilter('ignore', DeprecationWarning)
-        from pybtex.database import parse_file
-        from pybtex.plugin import find_plugin
-
-        data = parse_file(str(path))
-        style = find_plugin('pybtex.style.formatting', 'apa')()
-        markdown = find_plugin('pybtex.backends', 'markdown')()
-    references = {}
-    for entry in style.format_entries(data.entries.values()):
-        text = ' '.join(entry.text.render(markdown).split())
-        label = in_text_label(data.entries[entry.key], entry.label)
-        # pybtex escapes every character Markdown might read; in the middle
-        # of a line these read as themselves, and the source stays legible.
-        text = re.sub(r'\\([.()+\-])', r'\1', text).replace('&amp;', '&')
-        references[entry.key] = Reference(entry.key, label, text)
-    return references
-
-
-def in_text_label(entry, fallback):
-    """'Ng, 2020', 'Lee and Kim, 2021' or 'Paszke et al., 2019', as the page's
-    author-year citations read (sphinxcontrib-bibtex's PersonStyle: ' and '
-    between two names, 'et al.' after the first of three or more)."""
-    from pybtex.richtext import Text
-
-    persons = entry.persons.get('author') or entry.persons.get('editor')
-    year = entry.fields.get('year')
-    if not persons or not year:
-        return fallback
-    names = [Text.from_latex(' '.join(person.last_names)).render_as('text') for person in persons]
-    if len(names) == 1:
-        who = names[0]
-    elif len(names) == 2:
-        who = f'{names[0]} and {names[1]}'
-    else:
-        who = f'{names[0]} et al.'
-    return f'{who}, {year}'
-
-
-def reference_list(references):
-    return '\n'.join(
-        f'- {reference.text}' for reference in sorted(references, key=lambda r: r.label)
-    )

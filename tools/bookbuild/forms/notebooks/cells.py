@@ -12,7 +12,7 @@ import nbformat
 from ...evaluate import versions
 from ...frameworks import framework
 from ...languages import NOTE_SIGN
-from ...render import build_marks
+from ...render import build_marks, report_link
 from .layout import link_maker
 
 COLAB_BADGE = 'https://colab.research.google.com/assets/colab-badge.svg'
@@ -20,7 +20,8 @@ COLAB_BADGE = 'https://colab.research.google.com/assets/colab-badge.svg'
 
 def header_cell(notebooks, variant, tab, page):
     """The notebook's first cell: where the learner is, the same section in
-    the other frameworks' notebooks, the page, and (Colab, SageMaker) a badge."""
+    the other frameworks' notebooks, the page, a link that reports a problem
+    with it, and (Colab, SageMaker) a badge."""
     project = notebooks.project
     address = notebooks.sagemaker_address if variant == 'sagemaker' else notebooks.colab_address
     others = [
@@ -31,13 +32,23 @@ def header_cell(notebooks, variant, tab, page):
     badge = None
     if variant != 'plain':
         badge = f'[![Open In Colab]({COLAB_BADGE})]({notebooks.colab_address(page, tab)})'
+    outputs = versions.outputs_line(notebooks.edition, page, tab)
+    here = notebooks.book.pages[page]
+    report = report_link.report_address(
+        notebooks.edition,
+        tab,
+        notebooks.page_address(page, tab),
+        report_link.section_text(here.number, here.title),
+        outputs,
+    )
     text = notebooks.book.header(
         page,
         framework(tab).title,
         others,
         notebooks.page_address(page, tab),
         badge,
-        versions.outputs_line(notebooks.edition, page, tab),
+        outputs,
+        report,
     )
     # Fixed cell ids (nbformat would draw random ones), so that every build
     # writes the same bytes.
