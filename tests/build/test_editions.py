@@ -12,12 +12,16 @@ import rendered_page
 from book_paths import BUILD, PROJECT, ROOT, SECTION, TABS, eval_dir_for, lib_module
 from bookbuild.editions.outputs import edition_eval_dir, reuse_english_outputs
 from bookbuild.languages import EDITIONS as LANGUAGES
+from bookbuild.languages import language
 
 
 @pytest.mark.parametrize('lang', LANGUAGES)
 def test_edition_renders_the_section_with_every_tab(lang):
     soup = rendered_page.read(BUILD / lang / 'html' / f'{SECTION}.html')
-    assert soup.html.get('lang') == lang
+    # A language tag (BCP 47): the Sphinx language the edition is built
+    # with, where it differs from the code, with a hyphen (zh_CN is zh-CN).
+    tag = (language(lang).sphinx_language or lang).replace('_', '-')
+    assert soup.html.get('lang') == tag, f'{lang} section: <html lang="{soup.html.get("lang")}">'
     english = rendered_page.read(BUILD / 'html' / f'{SECTION}.html')
     groups = rendered_page.assert_every_group_has_code_in_every_tab(soup, f'{lang} section')
     assert len(groups) == len(rendered_page.code_groups(english))
