@@ -14,7 +14,7 @@ var BookPage = (function () {
   // Every feature, in the order they set up in (the bar before side by
   // side and links, which add their controls to it in this order): one
   // file each in static/page/, which config.ini's include_js loads.
-  var FEATURES = ['tabs', 'bar', 'side-by-side', 'links', 'previews'];
+  var FEATURES = ['tabs', 'bar', 'side-by-side', 'links', 'previews', 'report'];
   var FRAMEWORK_STORAGE_KEY = 'custom-layers:framework';
 
   var setups = {};
