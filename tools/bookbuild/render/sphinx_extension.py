@@ -20,7 +20,8 @@ d2lbook runs (the HTML page and each framework's PDF). It
   Title (`<title> — <framework>`), and in a first paragraph that says which
   framework the PDF holds and which versions made its outputs, in the
   edition's language (forms/pdf.py names the tab and that line in
-  BOOK_PDF_TAB and BOOK_PDF_VERSIONS);
+  BOOK_PDF_TAB and BOOK_PDF_VERSIONS), and the link that reports a problem
+  (render/report_link.py);
 * on an edition's page, makes each translation note (a paragraph that
   editions/markers.py writes where the translation is behind the English) a
   note for screen readers (role="note"), with the English text it shows
@@ -50,7 +51,7 @@ from ..frameworks import framework
 from ..languages import ENGLISH, LANGUAGES, NOTE_SIGN
 from ..processes import PDF_TAB_VARIABLE, PDF_VERSIONS_VARIABLE
 from ..project import REPOSITORY, Project
-from . import build_marks, search_zh
+from . import build_marks, report_link, search_zh
 
 COPY_ICON = REPOSITORY / 'static' / 'copy-button.svg'
 MATHJAX_FOLDER = 'mathjax'  # under the site's _static
@@ -291,6 +292,14 @@ def open_with_the_framework(app, doctree, docname):
     versions = os.environ.get(PDF_VERSIONS_VARIABLE)
     if versions:
         opening.append(nodes.paragraph('', versions))
+    # The link that reports a problem, as the pages and notebooks have it.
+    edition = book_project().edition(edition_code(app))
+    address = report_link.report_address(
+        edition, tab, edition.published_page(docname, tab), app.config.project, versions
+    )
+    opening.append(
+        nodes.paragraph('', '', nodes.reference('', words.report_words[0], refuri=address))
+    )
     at = 1 if section.children and isinstance(section[0], nodes.title) else 0
     for offset, paragraph in enumerate(opening):
         section.insert(at + offset, paragraph)
