@@ -51,9 +51,7 @@ var BookPage = (function () {
   };
 
   page.words = function (key, values) {
-    // The page's language tag is the edition's code, or starts with it
-    // (zh-CN for the Chinese edition, zh).
-    var tag = document.documentElement.lang;
+    var tag = document.documentElement.lang;  // the edition's code, or zh-CN for zh
     var words = BOOK_PAGE_WORDS[tag] || BOOK_PAGE_WORDS[tag.split('-')[0]] || BOOK_PAGE_WORDS.en;
     return words[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
   };
