@@ -14,10 +14,12 @@ replaced, is registered for the zh edition only (setup, below). It
   (docs/glossary.md), so that a term such as 自定义层 is one word;
 * keeps the glossary's one-character words (层): where jieba leaves one
   alone, and as the last character of a longer word, since a Chinese
-  compound names its kind last (全连接层 is a 层). Other one-character words
-  stay out, as in Sphinx: most are particles (的, 了) or pieces of words
-  (行 in 执行, "execute"), and one the book uses as a term belongs in the
-  glossary, where the search finds it;
+  compound names its kind last (全连接层 is a 层). It keeps a few more where
+  jieba leaves them alone, the one-character nouns the pages use as words
+  of their own (SEARCH_ONLY_WORDS), but not as the end of a longer word:
+  类 ends 子类 (subclass) and also 这类 ("this kind"). Every other
+  one-character word stays out, as in Sphinx: most are particles (的, 了)
+  or pieces of words (器 of 初始化器, once 初始化 is a word);
 * splits a query in the browser, where there is no jieba, by longest match
   against the words of the index (and the glossary's), falling back to
   single characters. The index holds exactly the words the pages were split
@@ -69,6 +71,10 @@ HAN = '\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff'
 # A run of Han characters, or a run of other word characters (Latin words,
 # numbers, code names).
 RUNS = re.compile(f'([{HAN}]+)|([^\\W{HAN}]+)')
+
+# One-character nouns the pages use as words, which the glossary does not
+# list (a term the translations must use belongs there instead).
+SEARCH_ONLY_WORDS = frozenset('类 值 轴 库'.split())  # class, value, axis, library
 
 # Particles and conjunctions a reader may type between the words of a query
 # (自定义层的参数); they carry no topic and are never indexed. Sphinx's
@@ -184,7 +190,9 @@ class SearchBookChinese(SearchChinese):
     def init(self, options):
         glossary = sorted(options.get(GLOSSARY_OPTION, ()))
         self.jieba = tokenizer(glossary)
-        self.one_character = frozenset(word for word in glossary if len(word) == 1)
+        # Kept alone and as the end of a word; then kept alone only.
+        self.heads = frozenset(word for word in glossary if len(word) == 1)
+        self.one_character = self.heads | SEARCH_ONLY_WORDS
         self.latin = set()
         self.stemmer = snowballstemmer.stemmer('english')
         self.js_splitter_code = BROWSER_CODE % {
@@ -201,7 +209,7 @@ class SearchBookChinese(SearchChinese):
                 continue
             for word in self.jieba.cut_for_search(chinese):
                 words.append(word)
-                if len(word) > 1 and word[-1] in self.one_character:
+                if len(word) > 1 and word[-1] in self.heads:
                     words.append(word[-1])
         return words
 
