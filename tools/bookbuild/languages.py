@@ -101,6 +101,10 @@ class Language:
     # picks Sphinx's own labels (its catalogue has zh_CN, not zh) and its
     # search. The pages' lang attribute is it as a language tag, zh-CN.
     sphinx_language: str = ''
+    # The letters of the language's own script, as a regular-expression
+    # class: tests/unit/test_translation_glossary.py wants most of a
+    # translated paragraph's letters to be these. Empty for Latin script.
+    letters: str = ''
 
 
 # What starts a translation's note (editions/markers.py), in every language:
@@ -337,6 +341,7 @@ Depois abra `{notebook}` e execute todas as células.
             code='zh',
             name='中文',
             sphinx_language='zh_CN',
+            letters='\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f',
             page_controls={
                 'tabs': '框架',
                 'link': '复制链接',
