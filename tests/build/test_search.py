@@ -59,7 +59,7 @@ def search(reader, query):
 def test_a_common_word_finds_the_section_first_or_second(chinese_reader, word):
     pages = search(chinese_reader, word)
     # For the closing note of the issue: how many results each word gets.
-    print(f'{word}: {len(pages)} result(s): {pages}')
+    print(f'{word}: {len(pages)} result(s), {len(set(pages))} page(s): {pages}')
     first_two = pages[:2]
     assert SECTION in first_two, f'{word}: the section is not among the first two: {pages}'
     others = set(first_two) - {SECTION, ANSWERS}
