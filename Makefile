@@ -8,7 +8,7 @@ BOOK := .venv/book/bin/book
 
 .PHONY: html setup setup-book check eval eval-times lib pdf notebooks dist lint unit test bench \
         offline-check clean editions-check editions-mark-current editions-copy-code editions-html \
-        editions-pdf watch
+        editions-pdf epub editions-epub watch
 
 # Set up what is missing, check the sources, run what changed, render _build/html/.
 html: setup
@@ -45,11 +45,17 @@ html-%: html
 pdf-%: html
 	$(BOOK) edition-pdf $*
 
-# Every edition's site, and every edition's PDFs.
+# One edition's EPUBs, one per framework, in _build/<lang>/epub/.
+epub-%: html
+	$(BOOK) edition-epub $*
+
+# Every edition's site, every edition's PDFs, and every edition's EPUBs.
 editions-html: html
 	$(BOOK) edition-html
 editions-pdf: html
 	$(BOOK) edition-pdf
+editions-epub: html
+	$(BOOK) edition-epub
 
 # Check the translations' code and structure, and list the paragraphs behind the English (STRICT=1: fail on those too).
 editions-check: setup-book
@@ -66,6 +72,11 @@ editions-copy-code: setup
 # One PDF per framework in _build/pdf/ (LaTeX from Debian, installed when root).
 pdf: setup
 	$(BOOK) pdf
+
+# One EPUB 3 per framework in _build/epub/, each checked by epubcheck
+# (Debian's, on Java, installed when root); equations drawn by MathJax.
+epub: setup
+	$(BOOK) epub
 
 # Executed, Colab and SageMaker notebooks per framework, and zips, in
 # _build/notebooks/, then every edition's in _build/<lang>/notebooks/.
@@ -93,7 +104,7 @@ unit: setup-book
 # environment (the learners' notebooks run on fresh hosts that install d2l
 # from _build/dist/). Each step is timed, and the run ends with a table of
 # the steps' and the suites' times.
-TEST_STEPS := unit lint html editions-html pdf editions-pdf notebooks dist
+TEST_STEPS := unit lint html editions-html pdf editions-pdf epub editions-epub notebooks dist
 test:
 	$(SETUP) test-steps $(TEST_STEPS)
 

@@ -29,6 +29,7 @@ APT_REASONS = {
     'html': 'to render the site (pandoc) and serve MathJax from it (npm)',
     'pdf': 'to typeset the PDFs (LaTeX)',
     'pdf-cjk': "to typeset the editions' PDFs in Chinese, Japanese or Korean script (xeCJK, fonts)",
+    'epub': 'to check the EPUBs (epubcheck, on Java)',
     'test': 'to run the browser and PDF tests (Chromium, poppler)',
 }
 
@@ -59,6 +60,12 @@ APT_PACKAGES = {
         '/usr/share/texlive/texmf-dist/tex/xelatex/xecjk/xeCJK.sty': 'texlive-lang-cjk',
         '/usr/share/texlive/texmf-dist/tex/latex/ctex/ctexhook.sty': 'texlive-lang-chinese',
         '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc': 'fonts-noto-cjk',
+    },
+    # epubcheck checks every EPUB as it is built (forms/epub.py), and Debian's
+    # package (4.2.6) runs on Java; its jar is run with `java -jar`.
+    'epub': {
+        '/usr/share/java/epubcheck.jar': 'epubcheck',
+        'java': 'default-jre-headless',
     },
     # The browser the site's tests drive, and pdftotext/pdftoppm for the PDF tests.
     'test': {'chromium': 'chromium', 'pdftotext': 'poppler-utils'},

@@ -47,6 +47,7 @@ FORMS = {
             per_tab=False,
         ),
         Form('pdf', 'one PDF per framework', 'bookbuild.forms.pdf', 'pdf'),
+        Form('epub', 'one EPUB 3 per framework', 'bookbuild.forms.epub', 'epub'),
         Form(
             'notebooks',
             "the readers' notebooks (plain, Colab, SageMaker) and a zip per framework",

@@ -164,8 +164,14 @@ def without_remote_fonts(css):
     return REMOTE_FONT_FACE.sub('', css)
 
 
+def is_epub(app):
+    """Whether Sphinx builds an EPUB (forms/epub.py), whose pages are HTML
+    but which has no site's scripts, and no English site beside it."""
+    return getattr(app.builder, 'name', '') == 'epub'
+
+
 def finish_html(app, exception):
-    if exception is not None or app.builder.format != 'html':
+    if exception is not None or app.builder.format != 'html' or is_epub(app):
         return
     static = Path(app.outdir) / '_static'
     # From the d2l.js that d2lbook wrote next to conf.py, not the copy in the
@@ -236,7 +242,7 @@ def mark_translation_notes(app, doctree, docname):
     screen readers, holding, for a missing paragraph, the English text that
     follows it (the PDF keeps them as the paragraphs they are)."""
     edition = book_project().edition(edition_code(app))
-    if app.builder.format != 'html' or edition.is_english:
+    if app.builder.format != 'html' or is_epub(app) or edition.is_english:
         return
     site = edition.project.published_site + 'html/'
     # From the page up to the build's root: its folders, the site's html/
