@@ -5,6 +5,7 @@ TeX as alternative text, links that resolve inside the book, the metadata a
 reader and its assistive technology read, and nothing that loads from the
 network or runs. Read from the zip, as an e-reader would."""
 
+import concurrent.futures
 import functools
 import json
 import posixpath
@@ -18,7 +19,7 @@ import pytest
 
 from book_paths import PROJECT, ROOT, SECTION, TABS, lib_module
 from bookbuild.evaluate.versions import book_outputs_line
-from bookbuild.forms.epub import EPUBCHECK, reader_epub
+from bookbuild.forms.epub import epubcheck_command, reader_epub
 from bookbuild.frameworks import framework
 from bookbuild.languages import EDITIONS, LANGUAGES
 
@@ -65,18 +66,34 @@ def text_of(element, skip=('pre',)):
     return (element.text or '') + inner + (element.tail or '')
 
 
-@pytest.mark.parametrize(('lang', 'tab'), EVERY_EPUB)
-def test_epubcheck_finds_no_error_and_no_warning(lang, tab, tmp_path):
+def epubcheck_report(lang, tab, folder):
+    """epubcheck's report on one EPUB, as JSON."""
     path = epub_path(lang, tab)
-    assert path.exists(), f'{path} was not built (make editions-epub)'
-    report_file = tmp_path / 'epubcheck.json'
+    report_file = folder / f'{lang}-{tab}.json'
     subprocess.run(
-        ['java', '-jar', EPUBCHECK, '--json', str(report_file), str(path)],
+        epubcheck_command(path, '--json', str(report_file)),
         capture_output=True,
         text=True,
         check=False,
     )
-    report = json.loads(report_file.read_text(encoding='utf-8'))
+    return json.loads(report_file.read_text(encoding='utf-8'))
+
+
+@pytest.fixture(scope='module')
+def epubcheck_reports(tmp_path_factory):
+    """Every EPUB's report, two checks at a time (each is a JVM of its own)."""
+    folder = tmp_path_factory.mktemp('epubcheck')
+    for lang, tab in EVERY_EPUB:
+        assert epub_path(lang, tab).exists(), f'{epub_path(lang, tab)} was not built'
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        reports = pool.map(lambda pair: epubcheck_report(*pair, folder), EVERY_EPUB)
+        return dict(zip(EVERY_EPUB, reports, strict=True))
+
+
+@pytest.mark.parametrize(('lang', 'tab'), EVERY_EPUB)
+def test_epubcheck_finds_no_error_and_no_warning(lang, tab, epubcheck_reports):
+    path = epub_path(lang, tab)
+    report = epubcheck_reports[(lang, tab)]
     assert report['checker']['checkerVersion'].startswith('4.2.6'), report['checker']
     problems = [
         f'{message["severity"]} {message["ID"]}: {message["message"]} '
