@@ -40,10 +40,13 @@ ACCESSIBILITY = (
 
 # The EPUB's own rules, after Sphinx's epub.css. A code line is a block
 # whose second and later rows start further in (a hanging indent), so that
-# a long line wraps instead of running off a small screen.
+# a long line wraps instead of running off a small screen: HANG characters
+# past the line's own indentation, for lines indented up to MAX_INDENT.
+HANG = 4
+MAX_INDENT = 32
 STYLESHEET = """
 pre { white-space: pre-wrap; overflow-wrap: break-word; }
-pre .code-line { display: block; padding-left: 2em; text-indent: -2em; }
+pre .code-line { display: block; padding-left: 4ch; text-indent: -4ch; }
 img.math { margin: 0; }
 div.math { margin: 1em 0; text-align: center; }
 div.math .eqno { float: right; }
@@ -56,7 +59,11 @@ div.math .eqno { float: right; }
 def stylesheet():
     """The code colours of the site (static/code.css, each at a contrast of
     4.5:1 or more) and the EPUB's own rules."""
-    return CSS_FILE.read_text(encoding='utf-8') + STYLESHEET
+    indents = ''.join(
+        f'pre .code-indent-{n} {{ padding-left: {n + HANG}ch; text-indent: -{n + HANG}ch; }}\n'
+        for n in range(1, MAX_INDENT + 1)
+    )
+    return CSS_FILE.read_text(encoding='utf-8') + STYLESHEET + indents
 
 
 def with_accessibility(opf, where):

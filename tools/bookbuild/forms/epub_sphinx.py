@@ -27,6 +27,7 @@ from ..languages import LANGUAGES
 from ..render import report_link
 from ..render.sphinx_extension import book_project, edition_code, pdf_title
 from . import epub_math
+from .epub_package import MAX_INDENT, stylesheet
 
 # What forms/epub.py tells this extension about the EPUB it builds.
 TAB_VARIABLE = 'BOOK_EPUB_TAB'
@@ -146,17 +147,31 @@ def cover_page(app):
 PRE_BLOCK = re.compile(r'(<pre[^>]*>)(.*?)(</pre>)', re.DOTALL)
 
 
+TAG = re.compile(r'<[^>]+>')
+
+
+def indent_of(line):
+    """How many spaces a line of highlighted HTML starts with."""
+    text = html.unescape(TAG.sub('', line))
+    return len(text) - len(text.lstrip(' '))
+
+
 def code_lines(body):
     """Each line of each <pre> in its own .code-line element, which the
-    stylesheet wraps with a hanging indent; the text itself is unchanged."""
+    stylesheet wraps with a hanging indent past the line's own indentation
+    (.code-indent-<n>, epub_package.py); the text itself is unchanged."""
 
     def per_line(found):
         opening, text, closing = found.groups()
         lines = text.split('\n')
         if lines and lines[-1] == '':
             lines.pop()
-        wrapped = ''.join(f'<span class="code-line">{line}\n</span>' for line in lines)
-        return opening + wrapped + closing
+        wrapped = []
+        for line in lines:
+            indent = min(indent_of(line), MAX_INDENT)
+            classes = f'code-line code-indent-{indent}' if indent else 'code-line'
+            wrapped.append(f'<span class="{classes}">{line}\n</span>')
+        return opening + ''.join(wrapped) + closing
 
     return PRE_BLOCK.sub(per_line, body)
 
@@ -181,8 +196,6 @@ def add_stylesheet(app):
         return
     static = os.path.join(app.outdir, '_static')
     os.makedirs(static, exist_ok=True)
-    from .epub_package import stylesheet
-
     with open(os.path.join(static, STYLESHEET), 'w', encoding='utf-8') as file:
         file.write(stylesheet())
     app.add_css_file(STYLESHEET)
