@@ -321,9 +321,9 @@ COMMANDS = [
     Command('offline-check', '`make test` with the network cut', offline_check),
     Command(
         'apt-packages',
-        'print the Debian packages of the targets named (html, pdf, pdf-cjk, test)',
+        f'print the Debian packages of the targets named ({", ".join(environments.APT_PACKAGES)})',
         apt_packages,
-        names='targets: html, pdf, pdf-cjk, test',
+        names=f'targets: {", ".join(environments.APT_PACKAGES)}',
     ),
     Command(
         'ci-matrix',
