@@ -202,13 +202,15 @@ def add_stylesheet(app):
 
 
 def visit_citation(self, node):
-    """docutils 0.19 opens a list of citations only where the citation before
-    is not one, and finds the list's last citation before its first: the
-    list was closed but never opened, and the XHTML did not parse."""
+    """A list of citations, each an item of it. docutils 0.19 opens the list
+    only where the citation before is not one, and finds the list's last
+    citation before its first: the list was closed but never opened, and the
+    XHTML did not parse. Its doc-biblioentry role, deprecated in DPUB-ARIA
+    1.1, is no child a list may have, so each entry is a listitem."""
     at = node.parent.index(node)
     if at == 0 or not isinstance(node.parent[at - 1], nodes.citation):
         self.body.append('<div role="list" class="citation-list">\n')
-    self.body.append(self.starttag(node, 'div', classes=[node.tagname], role='doc-biblioentry'))
+    self.body.append(self.starttag(node, 'div', classes=[node.tagname], role='listitem'))
 
 
 def depart_citation(self, node):
