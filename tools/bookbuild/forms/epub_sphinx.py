@@ -20,6 +20,7 @@ import re
 
 from docutils import nodes
 from sphinx.errors import ExtensionError
+from sphinx.locale import _
 from sphinx.util.math import get_node_equation_number
 
 from ..frameworks import framework
@@ -191,9 +192,13 @@ def epub_page(app, pagename, templatename, context, doctree):
         context['body'] = code_lines(context['body'])
 
 
-def add_stylesheet(app):
+def prepare_the_builder(app):
+    """The EPUB's stylesheet, and its table of contents titled in the
+    edition's language where Sphinx's catalogue has the words (Sphinx's
+    epub builder keeps them in English)."""
     if not epub_tab(app):
         return
+    app.builder.guide_titles = {**app.builder.guide_titles, 'toc': str(_('Table of Contents'))}
     static = os.path.join(app.outdir, '_static')
     os.makedirs(static, exist_ok=True)
     with open(os.path.join(static, STYLESHEET), 'w', encoding='utf-8') as file:
@@ -223,7 +228,7 @@ def depart_citation(self, node):
 def setup(app):
     app.add_node(nodes.citation, override=True, epub=(visit_citation, depart_citation))
     app.add_html_math_renderer(MATH_RENDERER, (visit_math, None), (visit_math_block, None))
-    app.connect('builder-inited', add_stylesheet)
+    app.connect('builder-inited', prepare_the_builder)
     app.connect('env-updated', draw_equations)
     app.connect('doctree-resolved', open_with_the_framework)
     app.connect('html-collect-pages', cover_page)
