@@ -27,12 +27,13 @@ from pathlib import Path
 from .. import environments
 from ..evaluate.versions import book_outputs_line, evaluation_date
 from ..files import write_atomic
+from ..frameworks import framework
 from ..processes import book_env, build_each
 from ..progress import duration
 from ..report import BuildError, log
 from .d2lbook_steps import d2lbook_build
 from .epub_package import repack
-from .epub_sphinx import TAB_VARIABLE, VERSIONS_VARIABLE
+from .epub_sphinx import MATH_RENDERER, TAB_VARIABLE, VERSIONS_VARIABLE
 from .pdf import OFFLINE_ENV
 
 EPUBCHECK = '/usr/share/java/epubcheck.jar'  # Debian's epubcheck 4.2.6
@@ -52,7 +53,7 @@ templates_path = []
 html_static_path = []
 html_logo = None
 html_favicon = None
-html_math_renderer = 'book_svg'
+html_math_renderer = {renderer!r}
 epub_title = project + ' — ' + {framework!r}
 epub_language = (globals().get('language') or 'en').replace('_', '-')
 epub_author = author
@@ -66,7 +67,7 @@ epub_uid = 'BookId'
 epub_basename = {basename!r}
 epub_show_urls = 'no'
 epub_use_index = False
-version = release
+version = release  # EPUB 3 asks for one
 epub_tocdepth = 3
 epub_pre_files = [('cover.xhtml', epub_title)]
 """
@@ -112,8 +113,6 @@ def what(edition, tab):
 
 def run_sphinx(edition, tab, versions, epoch):
     """Sphinx's epub builder on the tab's reStructuredText; returns its zip."""
-    from ..frameworks import framework
-
     project = edition.project
     source = rst_dir(edition, tab)
     conf = source / 'conf.py'
@@ -130,6 +129,7 @@ def run_sphinx(edition, tab, versions, epoch):
             framework=framework(tab).title,
             identifier=edition.published_page(project.config['build'].get('index', 'index'), tab),
             basename=SPHINX_NAME,
+            renderer=MATH_RENDERER,
         ),
         encoding='utf-8',
     )

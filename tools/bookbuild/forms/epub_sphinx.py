@@ -233,4 +233,6 @@ def setup(app):
     app.connect('doctree-resolved', open_with_the_framework)
     app.connect('html-collect-pages', cover_page)
     app.connect('html-page-context', epub_page)
+    # The drawn equations live on the builder, which parallel writers
+    # would not share.
     return {'parallel_read_safe': True, 'parallel_write_safe': False}
