@@ -1,10 +1,15 @@
 """config.ini's [ci]: how the hosted workflow (.github/workflows/book.yml)
 evaluates the book, one job per framework and shard, and where it publishes
 the notebooks. `book ci-matrix` and `book notebook-repos` print these as
-JSON for the workflow's matrices.
+JSON for the workflow's matrices. Also the names a release publishes the
+readers' files under, which the pages' download links and `book
+release-files` both ask here.
 
 Standard library only, like project.py, which it reads.
 """
+
+import shutil
+from pathlib import Path
 
 from .report import BuildError
 
@@ -75,3 +80,52 @@ def notebook_repos(project):
         for variant in PUBLISHED_VARIANTS
         for tab in project.tabs
     ]
+
+
+# The readers' files of each framework that a release publishes, by suffix,
+# and the folder of an edition's build that each is in.
+RELEASED = {'.pdf': 'pdf', '.epub': 'epub', '.zip': 'notebooks'}
+
+
+def published_name(edition, tab, suffix):
+    """A reader's file's name among the release's assets. Every edition's
+    files have the same names in their own folders, so a translation's gain
+    its language after the book's name: custom-layers-ko.pdf,
+    custom-layers-ko-jax.epub (the English ones keep theirs)."""
+    name = edition.project.name
+    built = edition.project.reader_file_name(tab, suffix)
+    return built if edition.is_english else f'{name}-{edition.code}{built.removeprefix(name)}'
+
+
+def published_download(edition, tab, suffix):
+    """The address that downloads a reader's file from the latest release."""
+    repository = edition.project.config.defaults()['publish_repo']
+    name = published_name(edition, tab, suffix)
+    return f'https://github.com/{repository}/releases/latest/download/{name}'
+
+
+def release_files(project):
+    """{published name: built file} of every edition's readers' files."""
+    return {
+        published_name(edition, tab, suffix): edition.build_dir
+        / folder
+        / project.reader_file_name(tab, suffix)
+        for edition in (project.english, *project.translations())
+        for tab in project.tabs
+        for suffix, folder in RELEASED.items()
+    }
+
+
+def gather_release(project, folder):
+    """Copy every edition's readers' files into folder under their
+    published names; refuse when any is missing, so that no release goes
+    out without one."""
+    files = release_files(project)
+    missing = [project.relative(built) for built in files.values() if not built.exists()]
+    if missing:
+        raise BuildError(f'the release lacks files that were not built: {", ".join(missing)}')
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, built in files.items():
+        shutil.copyfile(built, folder / name)
+    return sorted(files)

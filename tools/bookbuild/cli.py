@@ -183,6 +183,15 @@ def notebook_repos(project):
     print(json.dumps(ci.notebook_repos(project)))
 
 
+def release_files(project, names):
+    """`book release-files DIR`: every edition's PDFs, EPUBs and notebook
+    zips, copied into DIR under the names the release publishes."""
+    if len(names) != 1:
+        raise BuildError(f'release-files takes one folder; got {names or "none"}')
+    for name in ci.gather_release(project, names[0]):
+        print(name)
+
+
 def offline_check(project):
     """`make test` (which builds first) in a namespace with no network."""
     from .processes import without_network
@@ -334,6 +343,13 @@ COMMANDS = [
         'notebook-repos',
         "print the notebooks' repositories as JSON (for the hosted workflow)",
         notebook_repos,
+    ),
+    Command(
+        'release-files',
+        "copy every edition's PDFs, EPUBs and notebook zips into a folder, under the "
+        "release's names",
+        release_files,
+        names='the folder',
     ),
 ]
 

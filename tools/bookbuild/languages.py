@@ -57,8 +57,8 @@ class Language:
     # The first words of a framework's PDF (render/sphinx_extension.py):
     # which framework it holds, {framework}; the outputs line follows.
     pdf_opening: str
-    # The links beside each framework's "Colab" button, by kind: (the
-    # visible text, the accessible name). The name says the framework,
+    # The links beside each framework's "Colab" button (and its PDF and
+    # EPUB), by kind: (the visible text, the accessible name). The name says the framework,
     # {framework}, and holds the text as whole words (screen-reader users
     # speak the visible text; axe-core checks it).
     launch_words: dict
@@ -174,6 +174,8 @@ Then open `{notebook}` and run all cells.
                 ),
                 'kaggle': ('Kaggle', 'Open the {framework} notebook in Kaggle'),
                 'download': ('Download', 'Download the {framework} notebook (.ipynb)'),
+                'pdf': ('PDF', 'Download the book as a PDF with {framework} code'),
+                'epub': ('EPUB', 'Download the book as an EPUB with {framework} code'),
             },
             report_words=(
                 'Report a problem',
@@ -232,6 +234,8 @@ Then open `{notebook}` and run all cells.
                 'studiolab': ('Studio Lab', '{framework} 노트북 열기: SageMaker Studio Lab'),
                 'kaggle': ('Kaggle', '{framework} 노트북 열기: Kaggle'),
                 'download': ('내려받기', '{framework} 노트북(.ipynb) 내려받기'),
+                'pdf': ('PDF', '{framework} 코드가 담긴 이 책의 PDF 내려받기'),
+                'epub': ('EPUB', '{framework} 코드가 담긴 이 책의 EPUB 내려받기'),
             },
             report_words=(
                 '문제 신고',
@@ -312,6 +316,8 @@ Depois abra `{notebook}` e execute todas as células.
                 ),
                 'kaggle': ('Kaggle', 'Abrir o notebook de {framework} no Kaggle'),
                 'download': ('Baixar', 'Baixar o notebook de {framework} (.ipynb)'),
+                'pdf': ('PDF', 'Baixar o livro em PDF com o código de {framework}'),
+                'epub': ('EPUB', 'Baixar o livro em EPUB com o código de {framework}'),
             },
             report_words=(
                 'Relatar um problema',
@@ -384,6 +390,8 @@ Depois abra `{notebook}` e execute todas as células.
                 'studiolab': ('Studio Lab', '在 SageMaker Studio Lab 中打开 {framework} 笔记本'),
                 'kaggle': ('Kaggle', '在 Kaggle 中打开 {framework} 笔记本'),
                 'download': ('下载', '下载 {framework} 笔记本（.ipynb）'),
+                'pdf': ('PDF', '下载本书含 {framework} 代码的 PDF 版'),
+                'epub': ('EPUB', '下载本书含 {framework} 代码的 EPUB 版'),
             },
             report_words=(
                 '报告问题',

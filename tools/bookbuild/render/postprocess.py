@@ -19,8 +19,10 @@
 - Beside each framework's "Colab" button, in the same box (so that they
   follow the selected framework as it does): links that open the notebook
   on SageMaker Studio Lab and on Kaggle, and one that downloads it from the
-  site itself (forms/notebooks/writing.py writes it there); under them, the line
-  that says which versions made the outputs, and when (evaluate/versions.py).
+  site itself (forms/notebooks/writing.py writes it there), then the book's
+  PDF and EPUB of that framework, as the latest release publishes them
+  (ci.py names them); under them, the line that says which versions made
+  the outputs, and when (evaluate/versions.py).
 - After the title of every page of the book, its "Report a problem" link
   (render/report_link.py), which static/page/report.js keeps on the
   reader's framework and section.
@@ -35,6 +37,7 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
+from ..ci import published_download
 from ..evaluate.versions import outputs_line
 from ..frameworks import FRAMEWORKS, framework
 from ..languages import language
@@ -127,8 +130,8 @@ BUTTON_BOX = re.compile(
 
 
 def launch_links(edition, page, tab):
-    """The Studio Lab, Kaggle and download links of one framework, and the
-    line on the versions that made its outputs, as HTML."""
+    """The Studio Lab, Kaggle and download links of one framework, its PDF
+    and EPUB, and the line on the versions that made its outputs, as HTML."""
     # The links' words, in the edition's language (languages.py).
     words = edition.language.launch_words
     title = framework(tab).title
@@ -141,6 +144,8 @@ def launch_links(edition, page, tab):
             PurePosixPath(*Path(download).parts).as_posix(),
             f' download="{PurePosixPath(page).name}-{tab}.ipynb"',
         ),
+        ('pdf', published_download(edition, tab, '.pdf'), ''),
+        ('epub', published_download(edition, tab, '.epub'), ''),
     ]
     anchors = ''.join(
         f'<a class="{LAUNCH_CLASS}__{kind}" href="{html.escape(address)}"{extra}'
