@@ -466,6 +466,9 @@ def test_the_render_job_renders_every_form_and_evaluates_nothing(tmp_path):
     assert others == {
         ('html', ()),
         ('pdf', ()),
+        ('edition-pdf', ()),
+        ('epub', ()),
+        ('edition-epub', ()),
         ('notebooks', ()),
         ('edition-notebooks', ()),
         ('edition-check', ()),
@@ -549,20 +552,34 @@ def ancestors(job_name):
     return found
 
 
-def test_a_tag_publishes_the_package_and_attaches_every_pdf_and_zip(tmp_path):
+def test_a_tag_publishes_the_package_and_attaches_every_editions_pdfs_epubs_and_zips(tmp_path):
     """The package goes by trusted publishing (a token from the job's
-    id-token permission, none stored); the release gets the reader's PDF
-    and notebook zip of every framework, which the render job built."""
+    id-token permission, none stored); the release gets, under the names the
+    pages' PDF and EPUB links use (ci.published_name), every edition's PDF,
+    EPUB and notebook zip of every framework, which the render job built:
+    the job's scripts run on its downloads, each file holding its place in
+    _build, and each name must carry the file it names."""
     publish = jobs()['publish-package']
     assert publish['permissions'] == {'id-token': 'write'}
     [pypi] = steps_using(publish, 'pypa/gh-action-pypi-publish')
     wheel = {Path(path).suffix for path in download('publish-package', 'dist')}
     assert wheel == {'.whl', '.gz'} and pypi['with']['packages-dir'] == 'dist/'
     release = jobs()['github-release']
-    files = {**download('github-release', 'pdf'), **download('github-release', 'notebooks')}
-    for path in files:
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text('')
+    assert steps_using(release, 'actions/checkout')
+    for name in ('pdf', 'epub', 'notebooks', 'edition-books', 'edition-notebooks'):
+        for path, file in download('github-release', name).items():
+            (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / path).write_text(file.relative_to(BUILD).as_posix())
+    # What the checkout holds that `book release-files` reads: the build
+    # package, config.ini and the editions' folders.
+    shutil.copytree(
+        ROOT / 'tools' / 'bookbuild',
+        tmp_path / 'tools' / 'bookbuild',
+        ignore=shutil.ignore_patterns('__pycache__'),
+    )
+    shutil.copyfile(ROOT / 'config.ini', tmp_path / 'config.ini')
+    for lang in EDITIONS:
+        (tmp_path / lang).mkdir()
     gh = tmp_path / 'bin' / 'gh'
     gh.parent.mkdir()
     gh.write_text(  # a release that does not exist yet
@@ -570,25 +587,40 @@ def test_a_tag_publishes_the_package_and_attaches_every_pdf_and_zip(tmp_path):
         '[ "$1 $2" != "release view" ]\n'
     )
     gh.chmod(0o755)
-    [step] = [s for s in release['steps'] if 'run' in s]
-    subprocess.run(
-        ['bash', '-eo', 'pipefail', '-c', step['run']],
-        cwd=tmp_path,
-        env=dict(
-            os.environ,
-            PATH=f'{gh.parent}{os.pathsep}{os.environ["PATH"]}',
-            TAG='v0.1.0',
-            GITHUB_REPOSITORY='owner/book',
-        ),
-        check=True,
-    )
+    for step in [s for s in release['steps'] if 'run' in s]:
+        subprocess.run(
+            ['bash', '-eo', 'pipefail', '-c', step['run']],
+            cwd=tmp_path,
+            env=dict(
+                os.environ,
+                PATH=f'{gh.parent}{os.pathsep}{os.environ["PATH"]}',
+                TAG='v0.1.0',
+                GITHUB_REPOSITORY='owner/book',
+            ),
+            check=True,
+            capture_output=True,
+        )
     words = (tmp_path / 'gh-calls').read_text().split('\0')
-    upload = words[words.index('upload') :]
-    attached = {Path(word).name for word in upload if word.endswith(('.pdf', '.zip'))}
     assert 'create' in words, 'the release was not created'
-    expected = {PROJECT.english.reader_pdf(tab).name for tab in TABS} | {
-        PROJECT.english.notebook_zip(tab).name for tab in TABS
+    upload = words[words.index('upload') :]
+    attached = {
+        Path(word).name: (tmp_path / word).read_text()
+        for word in upload
+        if word.endswith(('.pdf', '.epub', '.zip'))
     }
+    expected = {
+        name: built.relative_to(BUILD).as_posix()
+        for name, built in ci.release_files(PROJECT).items()
+    }
+    assert len(expected) == (1 + len(EDITIONS)) * len(TABS) * 3
+    for lang in ('en', *EDITIONS):
+        for tab in TABS:
+            for suffix in ('.pdf', '.epub'):
+                assert ci.published_name(PROJECT.edition(lang), tab, suffix) in attached, (
+                    lang,
+                    tab,
+                    suffix,
+                )
     assert attached == expected
 
 
