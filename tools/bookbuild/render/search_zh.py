@@ -6,12 +6,13 @@ Chinese has no spaces between words. Sphinx 5.3's own Chinese search
 indexes no Chinese at all; it drops every one-character word, so 层 (layer)
 is never found; and in the browser it splits a query only at spaces and
 punctuation. The class here, Sphinx's class with those three parts
-replaced, is registered for the zh edition only (setup, below). It
+replaced, is registered for the zh edition only (register, below). It
 
 * splits a page's Chinese with jieba's search mode (each word, and the
   dictionary's words inside it: 自定义 and 定义 in 自定义层), on a tokenizer
   of its own whose dictionary adds every Chinese word of the glossary
-  (docs/glossary.md), so that a term such as 自定义层 is one word;
+  (docs/glossary.md of the book being built), so that a term such as
+  自定义层 is one word;
 * keeps the glossary's one-character words (层): where jieba leaves one
   alone, and as the last character of a longer word, since a Chinese
   compound names its kind last (全连接层 is a 层). It keeps a few more where
@@ -30,11 +31,20 @@ replaced, is registered for the zh edition only (setup, below). It
   Segmenting the query with jieba itself would mean shipping its 5 MB
   dictionary to every reader for a few characters, and splitting it
   differently from the index whenever the two dictionaries disagree;
+* lists only the pages that hold every word of the query. Sphinx 5.3
+  requires only the words of three characters or more and lets shorter
+  ones be missing, so for a Chinese query, whose words are mostly one or
+  two characters, nearly every word was optional (自定义层梯度 listed pages
+  without 梯度);
 * breaks ties between pages by how many distinct words each has. Sphinx's
   index records which pages have a word, not how often; at equal scores
   Sphinx orders pages by title, which put the chapter's one-paragraph
   opening page (its title sorts first, "1.") above the section for every
   word that paragraph mentions.
+
+The last two change Sphinx's Search and Scorer (searchtools.js), and are
+made when the first query is split, so that it does not matter which of
+searchtools.js and language_data.js the page loads first.
 
 The glossary's words reach the class through html_search_options, Sphinx's
 channel for a search language's options, which it counts as part of the
@@ -49,9 +59,9 @@ import warnings
 
 import snowballstemmer
 
-from ..glossary import words as glossary_words
+from .. import glossary
 from ..languages import language
-from ..project import REPOSITORY
+from ..project import REPOSITORY, Project
 from ..report import BuildError
 
 with warnings.catch_warnings():
@@ -64,10 +74,10 @@ CHINESE = language('zh')
 # The option that carries the glossary's Chinese words to the class.
 GLOSSARY_OPTION = 'glossary'
 
-# The Han characters: CJK Unified Ideographs, Extension A and the
-# Compatibility Ideographs. The same class splits pages here and queries in
-# the browser.
-HAN = '\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff'
+# The Han characters, as the registry's entry lists the letters of the
+# language's script. The same class splits pages here and queries in the
+# browser.
+HAN = CHINESE.letters
 # A run of Han characters, or a run of other word characters (Latin words,
 # numbers, code names).
 RUNS = re.compile(f'([{HAN}]+)|([^\\W{HAN}]+)')
@@ -81,9 +91,10 @@ SEARCH_ONLY_WORDS = frozenset('类 值 轴 库'.split())  # class, value, axis, 
 # English stop words stay, for the code and English words on the pages.
 CHINESE_STOPWORDS = frozenset('的 地 得 了 和 与 及 或 是 在 把 被'.split())
 
-# The query splitter and the tie-break, for language_data.js (the search
-# page loads it after Sphinx's searchtools.js, which defines Scorer and
-# calls splitQuery). %(glossary)s and %(han)s are filled in.
+# The query splitter, and the changes to Sphinx's search, for
+# language_data.js (the search page loads it beside Sphinx's
+# searchtools.js, which defines Search and Scorer and calls splitQuery).
+# %(glossary)s and %(han)s are filled in.
 BROWSER_CODE = r"""
 /* The Chinese edition's search (tools/bookbuild/render/search_zh.py). */
 var splitQuery = (function () {
@@ -91,6 +102,7 @@ var splitQuery = (function () {
   var hanRun = /[%(han)s]+|[^%(han)s]+/gu;
   var han = /^[%(han)s]/u;
   var known = null;
+  var adapted = false;
 
   // The index's words, which are the words the pages were split into, and
   // the glossary's; kept once the index has loaded.
@@ -105,44 +117,53 @@ var splitQuery = (function () {
     }
     words.longest = 1;
     words.forEach(function (word) {
-      if (han.test(word)) words.longest = Math.max(words.longest, word.length);
+      if (han.test(word)) words.longest = Math.max(words.longest, Array.from(word).length);
     });
     if (index) known = words;
     return words;
   }
 
-  // Longest match from the left; a character no word starts with stands alone.
+  // Longest match from the left; a character no word starts with stands
+  // alone. By characters, not UTF-16 units: Array.from keeps a character
+  // beyond U+FFFF (the Extension B ideographs) whole.
   function segment(run, words) {
+    var characters = Array.from(run);
     var parts = [];
-    for (var start = 0; start < run.length; ) {
-      var end = Math.min(run.length, start + words.longest);
-      while (end > start + 1 && !words.has(run.slice(start, end))) end--;
-      parts.push(run.slice(start, end));
+    for (var start = 0; start < characters.length; ) {
+      var end = Math.min(characters.length, start + words.longest);
+      while (end > start + 1 && !words.has(characters.slice(start, end).join(""))) end--;
+      parts.push(characters.slice(start, end).join(""));
       start = end;
     }
     return parts;
   }
 
-  return function (query) {
-    var words = dictionary();
-    var terms = [];
-    query.split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/u).forEach(function (chunk) {
-      (chunk.match(hanRun) || []).forEach(function (part) {
-        if (han.test(part)) terms.push.apply(terms, segment(part, words));
-        else terms.push(part);
+  // A page is listed only if it holds every word of the query. Sphinx's
+  // performTermsSearch requires only the words of three characters or more
+  // (its filteredTermCount); most Chinese words are shorter. Sphinx's own
+  // search for one word alone finds every page that holds it (exactly, or
+  // inside a longer term as Sphinx matches a word of three or more), so a
+  // page stays if that search finds it for each word.
+  function requireEveryWord() {
+    var search = Search.performTermsSearch;
+    Search.performTermsSearch = function (searchTerms, excludedTerms) {
+      var results = search(searchTerms, excludedTerms);
+      searchTerms.forEach(function (word) {
+        var holding = new Set(search(new Set([word]), new Set()).map(function (result) {
+          return result[0];
+        }));
+        results = results.filter(function (result) { return holding.has(result[0]); });
       });
-    });
-    return terms;
-  };
-})();
+      return results;
+    };
+  }
 
-/* At equal scores, the page with more distinct words first (Sphinx would
-   order them by title). The added fraction stays below 1, so it never
-   lifts a page over one with a higher score. */
-if (typeof Scorer !== "undefined") {
-  Scorer.score = (function () {
+  // At equal scores, the page with more distinct words first (Sphinx would
+  // order them by title). The added fraction stays below 1, so it never
+  // lifts a page over one with a higher score.
+  function breakTiesByWords() {
     var sizes = null;
-    return function (result) {
+    Scorer.score = function (result) {
       if (sizes === null) {
         var index = Search._index;
         var counts = index.docnames.map(function () { return 0; });
@@ -157,9 +178,44 @@ if (typeof Scorer !== "undefined") {
       }
       return result[4] + (sizes[result[0]] || 0);
     };
-  })();
-}
+  }
+
+  // Search.query splits the query before it searches or scores, so by then
+  // searchtools.js has defined Search and Scorer, whichever script loaded
+  // first; the changes are made once, here.
+  function adaptSearch() {
+    if (adapted) return;
+    if (typeof Search === "undefined" || typeof Scorer === "undefined") {
+      console.error("search_zh: Sphinx's searchtools.js is not loaded: " +
+        "the search lists pages without every word, and ties by title");
+      return;
+    }
+    requireEveryWord();
+    breakTiesByWords();
+    adapted = true;
+  }
+
+  return function (query) {
+    adaptSearch();
+    var words = dictionary();
+    var terms = [];
+    query.split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/u).forEach(function (chunk) {
+      (chunk.match(hanRun) || []).forEach(function (part) {
+        if (han.test(part)) terms.push.apply(terms, segment(part, words));
+        else terms.push(part);
+      });
+    });
+    return terms;
+  };
+})();
 """
+
+
+def javascript_class(letters):
+    """A regular expression's character class (its inside), as JavaScript
+    reads it with the u flag: each character beyond ASCII as \\u{...}, which
+    also keeps the page's script ASCII."""
+    return ''.join(char if char.isascii() else f'\\u{{{ord(char):x}}}' for char in letters)
 
 
 def tokenizer(words):
@@ -188,16 +244,16 @@ class SearchBookChinese(SearchChinese):
     stopwords = SearchChinese.stopwords | CHINESE_STOPWORDS
 
     def init(self, options):
-        glossary = sorted(options.get(GLOSSARY_OPTION, ()))
-        self.jieba = tokenizer(glossary)
+        words = sorted(options.get(GLOSSARY_OPTION, ()))
+        self.jieba = tokenizer(words)
         # Kept alone and as the end of a word; then kept alone only.
-        self.heads = frozenset(word for word in glossary if len(word) == 1)
+        self.heads = frozenset(word for word in words if len(word) == 1)
         self.one_character = self.heads | SEARCH_ONLY_WORDS
         self.latin = set()
         self.stemmer = snowballstemmer.stemmer('english')
         self.js_splitter_code = BROWSER_CODE % {
-            'glossary': json.dumps(glossary),
-            'han': HAN.encode('unicode_escape').decode('ascii'),
+            'glossary': json.dumps(words),
+            'han': javascript_class(HAN),
         }
 
     def split(self, input):
@@ -226,19 +282,41 @@ class SearchBookChinese(SearchChinese):
         return stemmed
 
 
-def use_for_the_chinese_edition(app, config):
+def glossary_root(staged):
+    """The folder whose docs/glossary.md the search reads: the book being
+    built. d2lbook runs Sphinx in the edition's staged sources (`staged`, a
+    Project: Edition.source_dir, <book>/_build/zh-src/), which hold no docs/;
+    the book is the nearest folder above them that stages its zh edition
+    there. A copy of the book's sources alone (project.copy_book_sources)
+    has no docs/: it builds with the repository's guides and glossary, as
+    with the repository's build package."""
+    for folder in staged.root.parents:
+        if (folder / 'config.ini').is_file():
+            if Project(folder).edition(CHINESE).source_dir.resolve() == staged.root:
+                return folder if (folder / glossary.FILE).is_file() else REPOSITORY
+    raise BuildError(
+        f'{staged.root}: Sphinx builds the {CHINESE.code} edition here, which is not '
+        f'the staged sources of a book (no folder above stages its {CHINESE.code} edition here)'
+    )
+
+
+def use_for_the_chinese_edition(app, config, staged):
     """Register the class, and hand it the glossary's words, when the build
     is the zh edition's (its Sphinx language, zh_CN, or its code)."""
     if config.language not in (CHINESE.sphinx_language, CHINESE.code):
         return
     config.html_search_options = {
         **config.html_search_options,
-        GLOSSARY_OPTION: glossary_words(REPOSITORY, CHINESE.code),
+        GLOSSARY_OPTION: glossary.words(glossary_root(staged), CHINESE.code),
     }
     # Sphinx looks up zh_CN's search as zh, the class's `lang`.
     app.add_search_language(SearchBookChinese)
 
 
-def setup(app):
-    app.connect('config-inited', use_for_the_chinese_edition)
-    return {'parallel_read_safe': True, 'parallel_write_safe': True}
+def register(app, book_project):
+    """Called by the book's Sphinx extension (sphinx_extension.setup), which
+    knows the book Sphinx renders: book_project() is its Project."""
+    app.connect(
+        'config-inited',
+        lambda app, config: use_for_the_chinese_edition(app, config, book_project()),
+    )

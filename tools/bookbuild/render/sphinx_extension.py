@@ -341,5 +341,5 @@ def setup(app):
     app.connect('doctree-resolved', open_with_the_framework)
     app.connect('build-finished', finish_html)
     app.connect('html-page-context', language_tag)
-    app.setup_extension(search_zh.__name__)
+    search_zh.register(app, book_project)
     return {'parallel_read_safe': True, 'parallel_write_safe': True}
