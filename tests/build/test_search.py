@@ -1,10 +1,12 @@
 """The Chinese edition's search in a real browser (tools/bookbuild/render/
 search_zh.py): a reader types a word into the search box of a page, and the
 search page lists the section first or second, with only its answers page
-beside it; two characters that the book has only apart find nothing.
+beside it; two characters that the book has only apart find nothing; a
+query of several words lists only the pages that hold all of them.
 
 Sphinx's own Chinese search would fail every one of these: it indexes no
-one-character word (层), and it takes a query as one word, whatever it holds.
+one-character word (层), it takes a query as one word, whatever it holds,
+and it lets a word of under three characters be missing from a page.
 """
 
 import re
@@ -24,6 +26,11 @@ ANSWERS = f'{SECTION}-answers'
 # page has side by side: a search that matched characters rather than words
 # would find the pages that have both.
 CONTROL = '梯重'
+# Two of the words, one query: only pages with both (梯度 is on fewer pages
+# than 自定义层, so a page with one of them alone exists).
+BOTH = ('自定义层', '梯度')
+# A word the book does not have (卷积, convolution), after one it has.
+WITH_A_MISSING_WORD = ('自定义层', '卷积')
 
 
 @pytest.fixture
@@ -93,3 +100,77 @@ def test_a_query_is_split_into_the_words_of_the_index(chinese_reader):
     split = chinese_reader.page.evaluate('query => splitQuery(query)', '自定义层的参数')
     assert split == ['自定义层', '的', '参数']
     assert chinese_reader.page.evaluate('query => splitQuery(query)', CONTROL) == list(CONTROL)
+
+
+def pages_holding(reader, word):
+    """The pages the loaded search index has the word on, in their text or
+    a title."""
+    return set(
+        reader.page.evaluate(
+            """word => {
+              const index = Search._index;
+              const pages = [index.terms[word], index.titleterms[word]].flatMap(
+                found => found === undefined ? [] : [].concat(found));
+              return pages.map(page => index.docnames[page]);
+            }""",
+            word,
+        )
+    )
+
+
+def test_a_query_of_two_words_finds_only_the_pages_with_both(chinese_reader):
+    query = ''.join(BOTH)
+    pages = search(chinese_reader, query)
+    print(f'{query}: {len(pages)} result(s): {pages}')
+    assert chinese_reader.page.evaluate('query => splitQuery(query)', query) == list(BOTH)
+    holding = [pages_holding(chinese_reader, word) for word in BOTH]
+    both = set.intersection(*holding)
+    assert SECTION in both and both <= {SECTION, ANSWERS}, f'{BOTH}: on {holding}'
+    assert set.union(*holding) - both, f'{BOTH}: no page has one without the other: {holding}'
+    assert set(pages) == both, f'{query}: {pages}, where only {sorted(both)} have both words'
+
+
+def test_a_query_with_a_word_the_book_lacks_finds_nothing(chinese_reader):
+    present, missing = WITH_A_MISSING_WORD
+    text = chinese_text()
+    assert present in text, f'{present} is no longer in the {EDITION} pages: choose another'
+    assert missing not in text, f'{missing} is in the {EDITION} pages: choose another'
+    query = present + missing
+    pages = search(chinese_reader, query)
+    print(f'{query}: {len(pages)} result(s): {pages}')
+    assert pages == [], f'{query}: {pages}, although no page has {missing}'
+
+
+def result_scores(reader):
+    """Each listed result's page and the score Sphinx sorted it by."""
+    return reader.page.locator('#search-results ul.search > li > a').evaluate_all(
+        'links => links.map(a => [a.getAttribute("href"), Number(a.dataset.score)])'
+    )
+
+
+def language_data_first(route):
+    """search.html with language_data.js loaded before searchtools.js."""
+    html = route.fetch().text()
+    tags = [
+        re.search(rf'<script[^>]*src="_static/{name}\s*"></script>', html)[0]
+        for name in ('searchtools.js', 'language_data.js')
+    ]
+    swapped = html.replace(tags[0], '\0').replace(tags[1], tags[0]).replace('\0', tags[1])
+    route.fulfill(body=swapped, content_type='text/html')
+
+
+def test_the_search_is_the_same_whichever_script_loads_first(chinese_reader):
+    """Both changes to Sphinx's search (every word required, ties broken)
+    are made at the first query, when searchtools.js has run either way."""
+    query = ''.join(BOTH)
+    search(chinese_reader, query)
+    expected = result_scores(chinese_reader)
+    # The tie-break adds a fraction to Sphinx's whole-number scores.
+    assert any(score % 1 for _, score in expected), expected
+    chinese_reader.page.route('**/search.html?*', language_data_first)
+    search(chinese_reader, query)
+    order = chinese_reader.page.evaluate(
+        '() => [...document.scripts].map(s => s.src).filter(s => /searchtools|language_data/.test(s))'
+    )
+    assert 'language_data' in order[0], order
+    assert result_scores(chinese_reader) == expected

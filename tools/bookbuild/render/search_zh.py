@@ -49,10 +49,11 @@ searchtools.js and language_data.js the page loads first.
 The glossary's words reach the class through html_search_options, Sphinx's
 channel for a search language's options, which it counts as part of the
 site's configuration: a changed glossary re-indexes every page. Splitting
-is deterministic (jieba's dictionary and the glossary's words, no cache), so
-two builds write the same search index.
+is deterministic (jieba's dictionary and the glossary's words, no cache on
+disk), so two builds write the same search index.
 """
 
+import functools
 import json
 import re
 import warnings
@@ -218,6 +219,18 @@ def javascript_class(letters):
     return ''.join(char if char.isascii() else f'\\u{{{ord(char):x}}}' for char in letters)
 
 
+@functools.cache
+def jieba_dictionary():
+    """jieba's own dictionary as a tokenizer holds it (each word's
+    frequency, and their total), read once per process: reading takes 1.5 s.
+    Read directly, not through initialize(), which would write a cache of it
+    into the shared temporary folder (a cache that saves 0.2 s of that)."""
+    import jieba
+
+    reader = jieba.Tokenizer()
+    return reader.gen_pfdict(reader.get_dict_file())
+
+
 def tokenizer(words):
     """A jieba tokenizer of its own (jieba's module-level one is shared by
     everything in the process), with jieba's dictionary and `words`."""
@@ -226,10 +239,9 @@ def tokenizer(words):
     import jieba
 
     found = jieba.Tokenizer()
-    # The dictionary read directly, not through initialize(), which would
-    # write a cache of it into the shared temporary folder: reading it takes
-    # 1.5 s, and the cache saves 0.2 s of that.
-    found.FREQ, found.total = found.gen_pfdict(found.get_dict_file())
+    frequencies, found.total = jieba_dictionary()
+    # A copy of its own, since add_word changes it.
+    found.FREQ = dict(frequencies)
     found.initialized = True
     for word in sorted(words):
         # No frequency: jieba gives the word one high enough to keep it whole.
