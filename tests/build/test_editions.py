@@ -200,3 +200,12 @@ def test_every_pdf_embeds_every_font_it_uses(lang, tab):
     # fifth from the end, whatever spaces the name and type hold.
     loose = [' '.join(font[:-5]) for font in fonts if font[-5] != 'yes']
     assert not loose, f'{path}: fonts not embedded: {loose}'
+
+
+@pytest.mark.parametrize('lang', LANGUAGES)
+def test_edition_pdf_names_its_contents_bibliography_and_chapters_in_its_language(lang):
+    """LaTeX's own headings (the contents, the bibliography, a chapter's
+    running head) follow the edition's language, with or without Babel."""
+    text = edition_pdf_text(lang, TABS[0])
+    english = [word for word in ('Contents', 'Bibliography', 'Chapter') if word in text.split()]
+    assert not english, f'{lang} PDF has LaTeX headings in English: {english}'

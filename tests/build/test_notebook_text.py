@@ -401,8 +401,6 @@ def test_header_says_where_the_learner_is_in_the_editions_language(lang):
                 where = f'{notebook_path(lang, tab, variant, page).relative_to(BUILD)}'
                 assert header.cell_type == 'markdown', where
                 text = header.source
-                # In italics, or in 《》 in Chinese: the language's own template says.
-                assert index_title in text, (where, text)
                 assert heading_of(lang, page) in text, (where, text)
                 assert (
                     language(lang).notebook.format(book=index_title, framework=FRAMEWORK_NAMES[tab])

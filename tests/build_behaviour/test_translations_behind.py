@@ -116,6 +116,25 @@ SENTENCE_GOES_BEFORE = {
 }
 
 
+def test_every_edition_has_its_translators_work_for_this_suite():
+    """The suite plays a translator of every edition of the registry: a new
+    edition needs its sentences in each table above, or every test of it
+    would stop at a KeyError."""
+    tables = {
+        'TRANSLATED': TRANSLATED,
+        'NEW_PAGE_TRANSLATED': NEW_PAGE_TRANSLATED,
+        'FIRST_PARAGRAPH': FIRST_PARAGRAPH,
+        'JAX_PARAGRAPH': JAX_PARAGRAPH,
+        'SENTENCE_GOES_BEFORE': SENTENCE_GOES_BEFORE,
+    }
+    missing = {name: sorted(set(EDITIONS) - set(table)) for name, table in tables.items()}
+    assert not any(missing.values()), f'editions with no sentences here: {missing}'
+    for lang in EDITIONS:
+        page = (PROJECT.root / lang / SECTION).read_text(encoding='utf-8')
+        for name in ('FIRST_PARAGRAPH', 'JAX_PARAGRAPH', 'SENTENCE_GOES_BEFORE'):
+            assert tables[name][lang] in page, f'{name}[{lang!r}] is not in {lang}/{SECTION}'
+
+
 def line_of(path, text):
     lines = path.read_text(encoding='utf-8').split('\n')
     return next(number for number, line in enumerate(lines, 1) if text in line)

@@ -361,7 +361,7 @@ Depois abra `{notebook}` e execute todas as células.
             section='第 {number} 节',
             references='参考文献',
             notebook='《{book}》的 {framework} 笔记本。',
-            others='本笔记本的其他框架版本：{links}。网页上的同一页：[{title}]({page})。',
+            others='本笔记本的其他框架版本：{links}。本节的网页版：[{title}]({page})。',
             zip_readme="""\
 # 《{title}》的 {framework} 笔记本
 
@@ -395,13 +395,13 @@ Depois abra `{notebook}` e execute todas as células.
             },
             report_words=(
                 '报告问题',
-                '报告问题：在 GitHub 上报告本节（{framework}）的问题',
+                '报告问题：在 GitHub 上反馈本节（{framework}）的错误',
                 '{section} 中的问题（{framework}）',
             ),
             theme_labels={
                 'Table Of Contents': '目录',
-                'Previous': '上一节',
-                'Next': '下一节',
+                'Previous': '上一页',
+                'Next': '下一页',
                 'Search': '搜索',
                 'Open the notebook in Colab': '在 Colab 中打开笔记本',
                 'Permalink to this heading': '指向本标题的永久链接',
@@ -414,7 +414,7 @@ Depois abra `{notebook}` e execute todas as células.
                 'section': '第 %s 节',
                 'figure': '图 %s',
                 'table': '表 %s',
-                'code-block': '代码 %s',
+                'code-block': '代码清单 %s',
             },
             # Chinese puts no spaces between words, which xeCJK's defaults
             # expect; it adds the space between a Chinese character and a

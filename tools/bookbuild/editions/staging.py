@@ -39,6 +39,16 @@ def sphinx_settings(config, edition):
         # Sphinx's LaTeX builder warns that it knows no Babel name for the
         # language, and changes nothing; the build treats warnings as
         # errors. Drop that one warning only.
+        # Babel, loaded for English, then names the contents, the
+        # bibliography and each chapter in English as the document starts:
+        # the edition's words for the first two (as its pages and notebooks
+        # head them), and no word before a chapter's number.
+        names = (
+            rf'\addto\captionsenglish{{'
+            rf'\renewcommand{{\contentsname}}{{{words.theme_labels["Table Of Contents"]}}}'
+            rf'\renewcommand{{\bibname}}{{{words.references}}}\renewcommand{{\chaptername}}{{}}}}'
+        )
+        lines.append(f"latex_elements['preamble'] += r'{names}'")
         lines.append('import logging')
         for module in ('builders.latex', 'writers.latex'):
             lines.append(

@@ -25,8 +25,7 @@ from sphinx.util.math import get_node_equation_number
 
 from ..frameworks import framework
 from ..languages import LANGUAGES
-from ..render import report_link
-from ..render.sphinx_extension import book_project, edition_code, pdf_title
+from ..render.sphinx_extension import book_project, edition_code, insert_opening, pdf_title
 from . import epub_math
 from .epub_package import MAX_INDENT, stylesheet
 
@@ -104,27 +103,11 @@ def open_with_the_framework(app, doctree, docname):
     tab = epub_tab(app)
     if not tab or docname != app.config.root_doc:
         return
-    section = next(doctree.findall(nodes.section), None)
-    if section is None:
-        raise ExtensionError(f'the {tab} EPUB has no first section to name its framework in')
-    code = edition_code(app)
-    words = LANGUAGES[code]
+    words = LANGUAGES[edition_code(app)]
     # The PDF's sentence, which names its form once, as the PDF.
-    sentence = words.pdf_opening.replace('PDF', 'EPUB')
-    opening = [nodes.paragraph('', sentence.format(framework=framework(tab).title))]
+    sentence = words.pdf_opening.replace('PDF', 'EPUB').format(framework=framework(tab).title)
     versions = os.environ.get(VERSIONS_VARIABLE)
-    if versions:
-        opening.append(nodes.paragraph('', versions))
-    edition = book_project().edition(code)
-    address = report_link.report_address(
-        edition, tab, edition.published_page(docname, tab), app.config.project, versions
-    )
-    opening.append(
-        nodes.paragraph('', '', nodes.reference('', words.report_words[0], refuri=address))
-    )
-    at = 1 if section.children and isinstance(section[0], nodes.title) else 0
-    for offset, paragraph in enumerate(opening):
-        section.insert(at + offset, paragraph)
+    insert_opening(app, doctree, docname, tab, 'EPUB', sentence, versions)
 
 
 def cover_page(app):

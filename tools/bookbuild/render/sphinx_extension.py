@@ -290,22 +290,29 @@ def open_with_the_framework(app, doctree, docname):
     tab = pdf_tab(app)
     if not tab or docname != app.config.root_doc:
         return
+    words = LANGUAGES[edition_code(app)]
+    sentence = words.pdf_opening.format(framework=framework(tab).title)
+    insert_opening(
+        app, doctree, docname, tab, 'PDF', sentence, os.environ.get(PDF_VERSIONS_VARIABLE)
+    )
+
+
+def insert_opening(app, doctree, docname, tab, form, sentence, versions):
+    """After the title of a form's first page (the PDF's, the EPUB's), the
+    sentence that names its framework, the outputs line when there is one,
+    and the link that reports a problem, as the pages and notebooks have it."""
     section = next(doctree.findall(nodes.section), None)
     if section is None:
-        raise ExtensionError(f'the {tab} PDF has no first section to name its framework in')
-    words = LANGUAGES[edition_code(app)]
-    opening = [nodes.paragraph('', words.pdf_opening.format(framework=framework(tab).title))]
-    versions = os.environ.get(PDF_VERSIONS_VARIABLE)
+        raise ExtensionError(f'the {tab} {form} has no first section to name its framework in')
+    opening = [nodes.paragraph('', sentence)]
     if versions:
         opening.append(nodes.paragraph('', versions))
-    # The link that reports a problem, as the pages and notebooks have it.
     edition = book_project().edition(edition_code(app))
     address = report_link.report_address(
         edition, tab, edition.published_page(docname, tab), app.config.project, versions
     )
-    opening.append(
-        nodes.paragraph('', '', nodes.reference('', words.report_words[0], refuri=address))
-    )
+    words = edition.language.report_words[0]
+    opening.append(nodes.paragraph('', '', nodes.reference('', words, refuri=address)))
     at = 1 if section.children and isinstance(section[0], nodes.title) else 0
     for offset, paragraph in enumerate(opening):
         section.insert(at + offset, paragraph)
