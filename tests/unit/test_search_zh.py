@@ -174,9 +174,9 @@ def test_a_copy_of_the_sources_alone_reads_the_repository_glossary(book):
     assert chinese_configuration(staged_edition(book())) == glossary.words(REPOSITORY, EDITION)
 
 
-def test_a_folder_no_book_stages_its_edition_in_is_an_error(tmp_path):
+def test_a_folder_in_no_book_is_an_error(tmp_path):
     staged = tmp_path / 'elsewhere'
     staged.mkdir()
     (staged / 'config.ini').write_text('[build]\ntabs = pytorch\n', encoding='utf-8')
-    with pytest.raises(BuildError, match='not the staged sources of a book'):
+    with pytest.raises(BuildError, match='no folder above has a config.ini'):
         chinese_configuration(Project(staged))

@@ -62,7 +62,7 @@ import snowballstemmer
 
 from .. import glossary
 from ..languages import language
-from ..project import REPOSITORY, Project
+from ..project import REPOSITORY
 from ..report import BuildError
 
 with warnings.catch_warnings():
@@ -298,17 +298,17 @@ def glossary_root(staged):
     """The folder whose docs/glossary.md the search reads: the book being
     built. d2lbook runs Sphinx in the edition's staged sources (`staged`, a
     Project: Edition.source_dir, <book>/_build/zh-src/), which hold no docs/;
-    the book is the nearest folder above them that stages its zh edition
-    there. A copy of the book's sources alone (project.copy_book_sources)
-    has no docs/: it builds with the repository's guides and glossary, as
-    with the repository's build package."""
+    the book is the nearest folder above them with a config.ini, whose build
+    folder holds them. A copy of the book's sources alone
+    (project.copy_book_sources) has no docs/: it builds with the
+    repository's guides and glossary, as with the repository's build
+    package."""
     for folder in staged.root.parents:
         if (folder / 'config.ini').is_file():
-            if Project(folder).edition(CHINESE).source_dir.resolve() == staged.root:
-                return folder if (folder / glossary.FILE).is_file() else REPOSITORY
+            return folder if (folder / glossary.FILE).is_file() else REPOSITORY
     raise BuildError(
-        f'{staged.root}: Sphinx builds the {CHINESE.code} edition here, which is not '
-        f'the staged sources of a book (no folder above stages its {CHINESE.code} edition here)'
+        f'{staged.root}: Sphinx builds the {CHINESE.code} edition here, but no folder '
+        'above has a config.ini: not the staged sources of a book'
     )
 
 
