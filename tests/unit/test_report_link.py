@@ -140,3 +140,13 @@ def test_the_workflow_labels_from_the_forms_edition_and_framework_fields():
     (job,) = workflow['jobs'].values()
     assert job['if'] == f"contains(github.event.issue.labels.*.name, '{form()['labels'][0]}')"
     assert job['permissions'] == {'issues': 'write'} and workflow['permissions'] == {}
+
+
+def test_every_label_is_the_forms_and_one_per_edition_and_framework(book):
+    project = book()
+    found = report_link.every_label(project)
+    assert found[0] in form()['labels'], found
+    assert found[1:] == [
+        f'edition: {lang}' for lang in ('en', *(e.code for e in project.translations()))
+    ] + [f'framework: {tab}' for tab in project.tabs]
+    assert len(set(found)) == len(found), found

@@ -27,6 +27,7 @@ from . import ci, environments, pipeline
 from .evaluate.shards import Shard
 from .forms import FORMS
 from .project import REPOSITORY, Project
+from .render import report_link
 from .report import AlreadyReported, BuildError, log
 
 
@@ -225,6 +226,12 @@ class Command:
     options: dict = field(default_factory=dict)
 
 
+def report_labels(project):
+    """Print every label a reader's report can carry, one per line."""
+    for label in report_link.every_label(project):
+        print(label)
+
+
 COMMANDS = [
     Command(
         'setup',
@@ -233,6 +240,11 @@ COMMANDS = [
         names='book (the build tools) and tabs',
     ),
     Command('check', "check the pages' markdown; runs nothing", pipeline.check_sources),
+    Command(
+        'report-labels',
+        "print the labels of readers' reports (the form's, each edition's and framework's)",
+        report_labels,
+    ),
     Command(
         'eval',
         'evaluate what changed in the tabs named (default: all)',

@@ -36,9 +36,24 @@ def section_text(number, title):
     return f'{number} {title}' if number else title
 
 
+# The label the form itself gives every report (its `labels`).
+FORM_LABEL = 'reader report'
+
+
 def labels(edition, tab):
     """The labels that route a report: its edition's and its framework's."""
     return [f'edition: {edition.code}', f'framework: {tab}']
+
+
+def every_label(project):
+    """Every label a report can carry, to create once in the repository
+    (`book report-labels`): the form's, each edition's and each framework's."""
+    editions = [project.english, *project.translations()]
+    return [
+        FORM_LABEL,
+        *(labels(edition, project.tabs[0])[0] for edition in editions),
+        *(labels(project.english, tab)[1] for tab in project.tabs),
+    ]
 
 
 def report_address(edition, tab, page_address, section, outputs=None):
