@@ -10,11 +10,13 @@ import pytest
 from book_paths import BUILD, PROJECT
 from bookbuild.languages import LANGUAGES
 
-# Words for a tab or a click, per language (English, Korean, Portuguese).
+# Words for a tab or a click, per language of the registry (a test below
+# fails, naming it, for a language with none).
 TAB_WORDS = {
     'en': re.compile(r'\b(tabs?|click(s|ed|ing)?)\b', re.IGNORECASE),
     'ko': re.compile(r'탭|클릭'),
     'pt': re.compile(r'\b(abas?|cliqu\w*|clica\w*)\b', re.IGNORECASE),
+    'zh': re.compile(r'标签页|选项卡|点击|单击'),
 }
 PDFS = {lang: sorted((PROJECT.edition(lang).build_dir / 'pdf').glob('*.pdf')) for lang in LANGUAGES}
 
@@ -30,8 +32,13 @@ def test_the_checks_catch_a_mention_of_tabs(lang):
         'en': 'Pick a framework with the tabs above.',
         'ko': '위의 탭에서 고르세요.',
         'pt': 'Escolha nas abas acima.',
+        'zh': '请在上方的标签页中选择。',
     }[lang]
     assert mentions(lang, sample)
+
+
+def test_every_language_has_its_words_for_tabs_and_clicks():
+    assert set(TAB_WORDS) == set(LANGUAGES), f'TAB_WORDS lacks {set(LANGUAGES) - set(TAB_WORDS)}'
 
 
 @pytest.mark.parametrize('lang', PDFS)
