@@ -18,6 +18,12 @@ from playwright.sync_api import expect, sync_playwright
 from book_paths import BUILD, PROJECT, SECTION
 from bookbuild.languages import LANGUAGES
 
+# Every `expect` waits for a state the page sets; this is only how long it
+# may take before the test gives up. Playwright's 5 s default is short when
+# `make test` runs three suites and Chromium side by side on two cores: a
+# state that comes is then reported as one that never came.
+expect.set_options(timeout=30_000)
+
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = [
     '--no-sandbox',
