@@ -99,7 +99,7 @@ def published_name(edition, tab, suffix):
 
 def published_download(edition, tab, suffix):
     """The address that downloads a reader's file from the latest release."""
-    repository = edition.project.config.defaults()['publish_repo']
+    repository = edition.project.publish_repo
     name = published_name(edition, tab, suffix)
     return f'https://github.com/{repository}/releases/latest/download/{name}'
 

@@ -298,10 +298,15 @@ class Project:
         return self.per_tab(variant, 'github_repo', tab)
 
     @property
+    def publish_repo(self):
+        """config.ini's publish_repo, the "owner/name" readers reach."""
+        return self.config.defaults()['publish_repo']
+
+    @property
     def published_site(self):
         """The site's address on GitHub Pages, made from publish_repo; the
         English edition is its html/, the others <lang>/html/."""
-        owner, name = self.config.defaults()['publish_repo'].split('/')
+        owner, name = self.publish_repo.split('/')
         return f'https://{owner}.github.io/{name}/'
 
     def published_paragraph(self, page, anchor, words=''):

@@ -188,7 +188,6 @@ def with_launch_links(edition, page_html, page):
 PAGE_TITLE = re.compile(
     r'<section id="([^"]+)">\s*(?:<span id="[^"]*"></span>\s*)*<h1>(.*?)</h1>', re.S
 )
-SECTION_NUMBER = re.compile(r'<span class="section-number">([^<]*)</span>')
 WRITTEN_REPORT = re.compile(rf'<a class="{report_link.LINK_CLASS}" [^>]*>[^<]*</a>')
 
 
@@ -201,8 +200,8 @@ def with_report_link(edition, page_html, page):
     if not title:
         return None
     heading = title.group(2).split('<a class="headerlink"')[0]
-    number = SECTION_NUMBER.search(heading)
-    words = html.unescape(re.sub(r'<[^>]+>', '', SECTION_NUMBER.sub('', heading))).strip()
+    number = previews.SECTION_NUMBER.search(heading)
+    words = html.unescape(re.sub(r'<[^>]+>', '', previews.SECTION_NUMBER.sub('', heading))).strip()
     tab = edition.project.tabs[0]
     link = report_link.link_html(
         edition,

@@ -59,7 +59,7 @@ def every_label(project):
 def report_address(edition, tab, page_address, section, outputs=None):
     """The address that opens the form, filled in; `section` as section_text
     gives it, `outputs` the outputs line (None where there are no outputs)."""
-    repository = edition.project.config.defaults()['publish_repo']
+    repository = edition.project.publish_repo
     title = edition.language.report_words[2].format(section=section, framework=framework(tab).title)
     query = {
         'template': FORM,
