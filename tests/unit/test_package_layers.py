@@ -145,6 +145,7 @@ ORDER = [
     'progress',
     'timings',
     'files',
+    'locks',
     'frameworks',
     'languages',
     'glossary',

@@ -7,6 +7,7 @@ it so, and this map in its order):
   progress       the lines a long step prints while it works
   timings        `make test`'s timed steps and its closing table
   files          atomic writes, and stamps of what an output was made from
+  locks          one build at a time per book: the build lock (stdlib only)
   frameworks     the registry of frameworks
   languages      the registry of the editions' languages and their strings
   glossary       docs/glossary.md: the book's terms in every edition

@@ -15,6 +15,7 @@ it, or an option); the parser and its help are made from that table.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ci, environments, pipeline
+from . import ci, environments, locks, pipeline
 from .evaluate.shards import Shard
 from .forms import FORMS
 from .project import REPOSITORY, Project
@@ -224,6 +225,8 @@ class Command:
     names: str | None = None
     # Its options: {flag: argparse keywords}, passed by their dest.
     options: dict = field(default_factory=dict)
+    # The lock it holds (locks.py): the book's, the repository's (.venv/), or none.
+    lock: str | None = None
 
 
 def report_labels(project):
@@ -238,6 +241,7 @@ COMMANDS = [
         'create .venv/book and the environments of the tabs named (default: all)',
         setup,
         names='book (the build tools) and tabs',
+        lock='repository',  # it rewrites the kernels' files, which builds read
     ),
     Command('check', "check the pages' markdown; runs nothing", pipeline.check_sources),
     Command(
@@ -250,6 +254,7 @@ COMMANDS = [
         'evaluate what changed in the tabs named (default: all)',
         evaluate_tabs,
         names='tabs',
+        lock='book',
         options={
             '--shard': {
                 'metavar': 'I/N',
@@ -276,8 +281,9 @@ COMMANDS = [
         'eval-times',
         "record each notebook's last run time in eval-times.json (shards are balanced by it)",
         eval_times,
+        lock='book',
     ),
-    Command('lib', 'regenerate d2l/*.py from the #@save cells', lib),
+    Command('lib', 'regenerate d2l/*.py from the #@save cells', lib, lock='book'),
     Command(
         'edition-check',
         'check that the translations named (default: all) follow the English, '
@@ -300,12 +306,14 @@ COMMANDS = [
         'record that translated pages or paragraphs are up to date with the English',
         printing('mark_current'),
         names='an edition (ko), a page (ko/<page>.md) or a paragraph (ko/<page>.md:<line>)',
+        lock='book',
     ),
     Command(
         'edition-copy-code',
         'copy the English code cells into the translations',
         printing('copy_translated_code'),
         names='editions, by language code',
+        lock='book',
     ),
     Command(
         'watch',
@@ -328,8 +336,9 @@ COMMANDS = [
         bench,
         options={
             '--only': {
-                'choices': ['components', 'scale'],
-                'help': 'only the components against their references, or only the book at scale',
+                'choices': ['components', 'scale', 'loop'],
+                'help': 'only the components against their references, only the book at scale, '
+                'or only the goals (the clean builds, and the author\'s loop at the scales)',
             },
             '--scales': {
                 'type': int,
@@ -362,6 +371,7 @@ COMMANDS = [
         "release's names",
         release_files,
         names='the folder',
+        lock='book',  # it reads every output: never one a build is writing
     ),
 ]
 
@@ -371,7 +381,9 @@ def form_commands():
     commands = []
     for form in FORMS.values():
         where = f'_build/{form.output}/'
-        commands.append(Command(form.name, f'{form.summary}, in {where}', form_command(form)))
+        commands.append(
+            Command(form.name, f'{form.summary}, in {where}', form_command(form), lock='book')
+        )
         if form.translated:
             commands.append(
                 Command(
@@ -380,6 +392,7 @@ def form_commands():
                     f'in _build/<lang>/{form.output}/',
                     edition_form_command(form),
                     names='editions, by language code',
+                    lock='book',
                 )
             )
     return commands
@@ -405,7 +418,7 @@ def parser():
         sub = commands.add_parser(
             command.name, help=command.help, description=command.help, parents=[after_command]
         )
-        sub.set_defaults(run=command.run)
+        sub.set_defaults(run=command.run, spec=command)
         if command.names:
             sub.add_argument('names', nargs='*', help=command.names)
         for flag, keywords in command.options.items():
@@ -413,13 +426,22 @@ def parser():
     return book
 
 
+def locked(command, project, arguments):
+    """The lock a command holds while it works (`book watch`'s: watch.py)."""
+    root = {'book': project.root, 'repository': project.repository}.get(command.lock)
+    words = ['book', command.name, *map(str, arguments.get('names') or [])]
+    return locks.holding(root, ' '.join(words)) if root else contextlib.nullcontext()
+
+
 def main(argv=None):
     arguments = vars(parser().parse_args(argv))
     del arguments['command']
     run = arguments.pop('run')
+    command = arguments.pop('spec')
     try:
         project = Project(arguments.pop('project'))
-        return run(project, **arguments) or 0
+        with locked(command, project, arguments):
+            return run(project, **arguments) or 0
     except AlreadyReported:
         return 1
     except BuildError as error:
