@@ -357,9 +357,23 @@ class SourceFilter(watchfiles.DefaultFilter):
 
 
 def rebuild_and_tell(preview):
-    """One rebuild; tells the pages to reload, or shows them the failure."""
+    """One rebuild; tells the pages to reload, or shows them the failure.
+
+    It holds the book's build lock (locks.py) for the rebuild only, so a
+    `make pdf` started beside the watch waits one rebuild at most. When
+    another build has written since the last rebuild (the lock's generation
+    moved on), what the preview keeps in memory may be out of date, and it
+    is dropped first."""
+    from . import locks
+
     try:
-        pages = preview.rebuild()
+        with locks.holding(preview.project.root, 'book watch') as hold:
+            if getattr(preview, 'lock_generation', None) not in (None, hold.previous):
+                preview.forget()
+            try:
+                pages = preview.rebuild()
+            finally:
+                preview.lock_generation = hold.generation
     except BuildError as error:
         print(f'\n[watch] build failed: {error}', file=sys.stderr, flush=True)
         return {'error': str(error)}
@@ -386,11 +400,16 @@ async def watch_and_rebuild(preview, paths):
 
 def serve(project, port=8000):
     """Build, serve on localhost:port, rebuild on every save; until Ctrl-C."""
+    from . import locks
+
     os.chdir(project.root)
     preview = LivePreview(project)
-    first = rebuild_and_tell(preview)
+    # The first build and the priming, which reads the merged notebooks,
+    # under one hold of the lock (rebuild_and_tell's own take is re-entrant).
+    with locks.holding(project.root, 'book watch'):
+        first = rebuild_and_tell(preview)
+        preview.prime_pandoc()
     ReloadChannel.last_error = first.get('error')
-    preview.prime_pandoc()
     app = tornado.web.Application(
         [
             (RELOAD_PATH, ReloadChannel),
