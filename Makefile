@@ -113,9 +113,11 @@ test:
 watch: setup
 	$(BOOK) watch --port $(or $(PORT),8000)
 
-# Time imports, layers and builds against their references, then the build of
-# books 1, 4 and 16 times this one's size (SCALES="1 4" for fewer, ONLY=scale
-# or ONLY=components for one part); writes _build/bench.md.
+# Time the goals (make and make watch after an edit, a clean build against
+# plain d2lbook), imports, layers and builds against their references, and the
+# build of books 1, 4 and 16 times this one's size (SCALES="1 4" for fewer;
+# ONLY=loop for the goals alone, ONLY=scale or ONLY=components for one part);
+# writes _build/bench.md.
 bench: setup
 	$(BOOK) bench $(if $(ONLY),--only $(ONLY)) $(if $(SCALES),--scales $(SCALES))
 

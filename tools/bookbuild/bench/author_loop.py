@@ -5,15 +5,12 @@ is told to reload), and `make` with nothing changed, on a built copy."""
 import json
 import os
 import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-from ..project import copy_book_sources
 from ..report import BuildError
 from ..source import cells as source_cells
-from .runs import BOOK_COMMAND, bench_page, quiet, this_build, timed
+from .runs import BOOK_COMMAND, quiet, this_build, timed
 
 
 def author_edits(text, tab):
@@ -48,9 +45,11 @@ def edit(path, old, new):
 
 
 def make_html(copy):
-    """What `make` runs: the set-up check on the system Python, then `book html`."""
+    """What `make` runs, as the Makefile's html target runs it (a copy of the
+    book has no Makefile): the set-up check on the `python3` of the PATH, with
+    the build package's folder as PYTHONPATH, then `book html`."""
     quiet(
-        [sys.base_prefix + '/bin/python3', '-m', 'bookbuild', 'setup'],
+        ['python3', '-m', 'bookbuild', 'setup'],
         copy,
         dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])),
     )
@@ -62,23 +61,6 @@ def run_seconds(copy, page, tab):
     report = json.loads((copy / '_build' / 'eval_report.json').read_text())
     [job] = [j for j in report['notebooks'] if (j['source'], j['tab']) == (f'{page}.md', tab)]
     return job['seconds']
-
-
-def author_loop_times(project):
-    """{measure: (this project, reference)} on a copy of the book: a prose
-    edit and a code edit of the default tab until `make watch` tells the
-    page to reload, against `make` (a new process) for the same edit; and
-    `make` with nothing changed. The code edit's figures leave out the
-    tab's own run of the page, which both pay."""
-    with tempfile.TemporaryDirectory(prefix='bench-watch-') as scratch:
-        copy = copy_book_sources(project.root, Path(scratch) / 'book')
-        this_build(copy)
-        loop = loop_times(copy, bench_page(project), project.default_tab)
-    return {
-        'unchanged': loop['unchanged'],
-        'prose': (loop['prose watch'], loop['prose make']),
-        'code': (loop['code watch'], loop['code make']),
-    }
 
 
 def loop_times(copy, page, tab):
@@ -144,4 +126,5 @@ def loop_times(copy, page, tab):
 def last_watch_timings(copy):
     """The step times `make watch` printed for its last rebuild."""
     lines = [line for line in (copy / 'watch.log').read_text().splitlines() if 'rebuilt' in line]
-    return lines[-1].split(' (', 1)[1].rstrip(')') if lines else ''
+    # 'rebuilt <pages> (<steps>)', where a step may have parts in brackets.
+    return lines[-1].split(' (', 1)[1].removesuffix(')') if lines else ''

@@ -4,12 +4,13 @@ and load time of the page each makes, in headless Chromium."""
 
 import concurrent.futures
 import configparser
+import os
 import tempfile
 from pathlib import Path
 
 from ..processes import book_env, d2lbook
 from ..project import copy_book_sources
-from .runs import bench_page, bench_says, quiet, this_build, timed
+from .runs import bench_page, bench_says, clean_build, quiet, this_build, timed
 
 
 def plain_d2lbook_build(project, copy):
@@ -40,16 +41,33 @@ def as_plain_d2lbook(copy):
     return copy
 
 
+def clean_builds(project, scratch):
+    """A clean build of this book and one with the plain d2lbook flow, side
+    by side in fresh copies under scratch: (the copies, {'ours', 'plain':
+    seconds, 'split', 'kernel', 'cores'}), the second as goals.clean_goal
+    takes it."""
+    plain = as_plain_d2lbook(copy_book_sources(project.root, Path(scratch) / 'plain'))
+    ours = copy_book_sources(project.root, Path(scratch) / 'ours')
+    bench_says('clean build, plain d2lbook flow ...')
+    plain_clean = timed(lambda: plain_d2lbook_build(project, plain))
+    bench_says('clean build, this build ...')
+    built = clean_build(ours)
+    clean = {
+        'ours': built['seconds'],
+        'plain': plain_clean,
+        'split': built['split'],
+        'kernel': built['kernel'],
+        'cores': os.cpu_count() or 1,
+    }
+    return (ours, plain), clean
+
+
 def build_times(project):
-    """((this build, plain d2lbook) clean, (the same) with nothing changed),
-    and {'ours'/'plain': (bytes, seconds)} of the bench's page as they render it."""
+    """The clean builds (clean_builds), ((this build, plain d2lbook) with
+    nothing changed), and {'ours'/'plain': (bytes, seconds)} of the bench's
+    page as they render it."""
     with tempfile.TemporaryDirectory(prefix='bench-') as scratch:
-        plain = as_plain_d2lbook(copy_book_sources(project.root, Path(scratch) / 'plain'))
-        ours = copy_book_sources(project.root, Path(scratch) / 'ours')
-        bench_says('clean build, plain d2lbook flow ...')
-        plain_clean = timed(lambda: plain_d2lbook_build(project, plain))
-        bench_says('clean build, this build ...')
-        ours_clean = timed(lambda: this_build(ours))
+        (ours, plain), clean = clean_builds(project, scratch)
         bench_says('rebuild with nothing changed, both ...')
         ours_again = timed(lambda: this_build(ours))
         plain_again = timed(lambda: plain_d2lbook_build(project, plain))
@@ -57,7 +75,7 @@ def build_times(project):
         weights = page_weights(
             project, {'ours': ours / '_build' / 'html', 'plain': plain / '_build' / 'html'}
         )
-    return (ours_clean, plain_clean), (ours_again, plain_again), weights
+    return clean, (ours_again, plain_again), weights
 
 
 # ------------------------------------------------------------ page weight ----

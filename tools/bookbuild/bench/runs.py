@@ -2,6 +2,7 @@
 `book` run quietly on a copy of the book, the page it loads and edits, and
 a row of its tables."""
 
+import json
 import subprocess
 import sys
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from ..report import BuildError, line
 from ..source import cells as source_cells
+from . import goals
 
 # `book`, as the Makefile runs it.
 BOOK_COMMAND = Path(sys.executable).parent / 'book'
@@ -37,6 +39,42 @@ def quiet(cmd, cwd, env=None):
 def this_build(copy):
     """`make html` of a copy: `book html`, as the Makefile runs it."""
     quiet([str(BOOK_COMMAND), 'html', '--project', str(copy)], copy)
+
+
+# What a build writes of when its evaluation and its render ran (the render
+# overlaps the evaluation), under _build/: read by time_split_of.
+TIME_SPLIT_FILE = 'build_timeline.json'
+
+
+def clean_build(copy):
+    """`book html` of a copy never built, timed: {'seconds', 'split' (its
+    time split, or None), 'pages', 'notebooks' run, 'kernel' (their seconds,
+    summed from eval_report.json)}."""
+    seconds = timed(lambda: this_build(copy))
+    report = json.loads((copy / '_build' / 'eval_report.json').read_text(encoding='utf-8'))
+    executed = [job for job in report['notebooks'] if job['action'] == 'executed']
+    return {
+        'seconds': seconds,
+        'split': time_split_of(copy),
+        'pages': len({job['source'] for job in report['notebooks']}),
+        'notebooks': len(executed),
+        'kernel': sum(job['seconds'] for job in executed),
+    }
+
+
+def time_split_of(copy):
+    """The time split (goals.time_split) of a copy's last build, or None
+    when the build wrote no timeline."""
+    path = copy / '_build' / TIME_SPLIT_FILE
+    if not path.exists():
+        return None
+    timeline = json.loads(path.read_text(encoding='utf-8'))
+    try:
+        return goals.time_split(timeline['evaluation'], timeline['render'])
+    except (KeyError, TypeError, ValueError) as error:
+        raise BuildError(
+            f'{path}: expected {{"evaluation": [start, end], "render": [[start, end], ...]}} ({error!r})'
+        ) from error
 
 
 def bench_page(project):
