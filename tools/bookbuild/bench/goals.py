@@ -31,7 +31,11 @@ PROSE_WATCH = 'prose edit, make watch'
 CODE_WATCH = 'code edit of one page-tab, make watch (beyond its run)'
 UNCHANGED_MAKE = 'make, nothing changed'
 CLEAN = 'clean build'
-RENDER_AFTER = 'clean: render after evaluation'
+# The time split of a clean build, in the order the tables show it.
+EVALUATION_NAME = 'evaluation'
+RENDER_OVERLAPPED_NAME = 'render overlapped with evaluation'
+RENDER_AFTER_NAME = 'render after evaluation'
+RENDER_AFTER = f'clean: {RENDER_AFTER_NAME}'
 
 # How `make` is timed after an edit, said in the tables: a copy of the book
 # has no Makefile (project.copy_book_sources), so the bench runs what the
@@ -90,39 +94,45 @@ class Goal:
         return f'{self.limit_text}{shown}: {self.verdict}'
 
 
-def size_goals(factor, largest, times, about):
-    """{measure: Goal} of one size of the book at scale: the loop's goals at
-    the sizes they hold at, and the bench's own at the largest size.
-    times and about are at_scale.scale_times's."""
-    steps = about.get('watch steps', {})
-    goals = {}
-    if factor in LOOP_SIZES:
-        make, watch = times[PROSE_MAKE], times[PROSE_WATCH]
-        goals[PROSE_MAKE] = Goal(
+def loop_goals(factor, times=None, steps=None):
+    """{measure: Goal} of the author's loop on a book factor× this one
+    (a size of LOOP_SIZES); without times, the goals not measured."""
+    times, steps = times or {}, steps or {}
+    make, watch = times.get(PROSE_MAKE), times.get(PROSE_WATCH)
+    return {
+        PROSE_MAKE: Goal(
             f'`make` after a prose edit, {factor}× book',
             MAKE_OVER_WATCH,
             '×',
             hard=True,
-            measured=ratio(make, watch),
+            measured=None if make is None else ratio(make, watch),
             of='`make watch`',
-            figures=f'`make` {make:.2f} s, `make watch` {watch:.2f} s',
-        )
-        goals[PROSE_WATCH] = Goal(
+            figures='' if make is None else f'`make` {make:.2f} s, `make watch` {watch:.2f} s',
+        ),
+        PROSE_WATCH: Goal(
             f'`make watch` shows a prose edit, {factor}× book',
             WATCH_PROSE[factor],
             's',
             hard=factor == 1,
             measured=watch,
             why=watch_steps(steps, 'prose'),
-        )
-        goals[CODE_WATCH] = Goal(
+        ),
+        CODE_WATCH: Goal(
             f'`make watch` after a one-tab code edit, beyond the tab\'s run, {factor}× book',
             CODE_BEYOND_RUN,
             's',
             hard=False,
-            measured=times[CODE_WATCH],
+            measured=times.get(CODE_WATCH),
             why=watch_steps(steps, 'code'),
-        )
+        ),
+    }
+
+
+def size_goals(factor, largest, times, about):
+    """{measure: Goal} of one size of the book at scale: the loop's goals at
+    the sizes they hold at, and the bench's own at the largest size.
+    times and about are at_scale.scale_times's."""
+    goals = loop_goals(factor, times, about.get('watch steps', {})) if factor in LOOP_SIZES else {}
     if factor == largest:
         goals[UNCHANGED_MAKE] = Goal(
             f'`make` with nothing changed, {factor}× book',
@@ -156,9 +166,18 @@ def watch_steps(steps, edit):
 def clean_goal(clean):
     """The clean build against plain d2lbook's, same run. clean: {'ours',
     'plain': seconds, 'split': time_split() or None, 'kernel': seconds of
-    the kernels (eval_report.json), 'cores': kernels run at once}. When
+    the kernels (eval_report.json), 'cores'}, or None (not measured). When
     missed, why holds the profile: the kernels' seconds over the cores,
     the floor of any build of these pages on this machine."""
+    goal = Goal(
+        'clean build, against plain d2lbook\'s in the same run',
+        CLEAN_OVER_PLAIN,
+        '×',
+        hard=False,
+        of='plain d2lbook',
+    )
+    if clean is None:
+        return goal
     ours, plain, split = clean['ours'], clean['plain'], clean.get('split')
     figures = f'this build {ours:.1f} s'
     if split:
@@ -167,15 +186,8 @@ def clean_goal(clean):
         )
     else:
         figures += ' (the build wrote no time split)'
-    figures += f', plain d2lbook {plain:.1f} s'
-    goal = Goal(
-        'clean build, against plain d2lbook\'s in the same run',
-        CLEAN_OVER_PLAIN,
-        '×',
-        hard=False,
-        measured=ratio(ours, plain),
-        of='plain d2lbook',
-        figures=figures,
+    goal = replace(
+        goal, measured=ratio(ours, plain), figures=f'{figures}, plain d2lbook {plain:.1f} s'
     )
     if goal.verdict != 'missed':
         return goal
@@ -191,12 +203,6 @@ def clean_goal(clean):
         if split:
             why += f', of which render after evaluation {split[RENDER_AFTER_NAME]:.1f} s'
     return replace(goal, why=why)
-
-
-# The time split of a clean build, in the order the tables show it.
-EVALUATION_NAME = 'evaluation'
-RENDER_OVERLAPPED_NAME = 'render overlapped with evaluation'
-RENDER_AFTER_NAME = 'render after evaluation'
 
 
 def time_split(evaluation, renders):
@@ -223,28 +229,10 @@ def issue_goals(results, clean):
     'not measured'. results: {factor: (times, about)} of at_scale; clean:
     clean_goal's argument, or None."""
     goals = []
-    largest = max(results, default=None)
     for factor in LOOP_SIZES:
-        if factor in results:
-            measured = size_goals(factor, largest, *results[factor])
-            goals += [measured[PROSE_MAKE], measured[PROSE_WATCH], measured[CODE_WATCH]]
-        else:
-            goals += [
-                Goal(f'`make` after a prose edit, {factor}× book', MAKE_OVER_WATCH, '×', True,
-                     of='`make watch`'),
-                Goal(f'`make watch` shows a prose edit, {factor}× book', WATCH_PROSE[factor], 's',
-                     factor == 1),
-                Goal(f'`make watch` after a one-tab code edit, beyond the tab\'s run, {factor}× book',
-                     CODE_BEYOND_RUN, 's', False),
-            ]  # fmt: skip
-    if clean is not None:
-        goals.append(clean_goal(clean))
-    else:
-        goals.append(
-            Goal('clean build, against plain d2lbook\'s in the same run', CLEAN_OVER_PLAIN, '×',
-                 False, of='plain d2lbook')
-        )  # fmt: skip
-    return goals
+        times, about = results.get(factor, ({}, {}))
+        goals += loop_goals(factor, times, about.get('watch steps')).values()
+    return [*goals, clean_goal(clean)]
 
 
 def goals_table(goals):
