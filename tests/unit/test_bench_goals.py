@@ -247,3 +247,24 @@ def test_only_loop_measures_the_goals_and_nothing_else(book, monkeypatch):
     assert text.index('## The goals') < text.index('## The book at scale')
     assert 'The components' not in text
     assert '**not measured**' not in text
+
+
+@pytest.mark.parametrize(
+    ('goal', 'ours', 'reference', 'verdict'),
+    [
+        ('≤ 1.10', 1.1, 1.0, 'met'),
+        ('≤ 1.10', 1.2, 1.0, 'missed'),
+        ('< 1.05', 1.05, 1.0, 'missed'),
+        ('< 1.05', 1.04, 1.0, 'met'),
+        ('≤ 15 s', 14.0, 90.0, 'met'),
+        ('≤ 15 s', 16.0, 1.0, 'missed'),
+        ('a few seconds', 3.0, 1.0, ''),
+    ],
+)
+def test_a_components_rows_goal_is_judged_on_the_ratio_or_on_its_seconds(
+    goal, ours, reference, verdict
+):
+    assert goals.row_verdict(goal, ours, reference) == verdict
+    assert runs.row('a measure', ours, reference, 's', goal).endswith(
+        f'| {goal}: {verdict} |' if verdict else f'| {goal} |'
+    )

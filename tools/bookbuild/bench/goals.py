@@ -12,6 +12,7 @@ Nothing here measures or reads a clock: the functions take the figures,
 so that the goal logic is tested on made-up numbers (tests/unit)."""
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 # The sizes of the book (times its chapters) at which the loop's goals hold.
@@ -251,3 +252,20 @@ def goals_table(goals):
             f'| **{goal.verdict}** | {notes} |'
         )
     return '\n'.join(rows)
+
+
+# A components row's goal that can be judged: '≤ 1.10' or '< 1.05' bounds
+# the ratio, '≤ 15 s' this project's seconds.
+ROW_LIMIT = re.compile(r'(?P<sign>≤|<) *(?P<limit>[0-9.]+)(?P<seconds> s)?')
+
+
+def row_verdict(goal, ours, reference):
+    """'met' or 'missed' of a components row (runs.row), or '' for a goal
+    said in words."""
+    match = ROW_LIMIT.fullmatch(goal.strip())
+    if not match:
+        return ''
+    value = ours if match['seconds'] else ratio(ours, reference)
+    limit = float(match['limit'])
+    met = value <= limit if match['sign'] == '≤' else value < limit
+    return 'met' if met else 'missed'

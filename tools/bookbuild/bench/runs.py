@@ -94,9 +94,12 @@ def bench_page(project):
 
 
 def row(measure, ours, reference, unit, goal):
+    """A components row: the pair, their ratio, the goal and whether it was
+    met (goals.row_verdict)."""
     scale = 1000 if unit == 'ms' else 1
+    verdict = goals.row_verdict(goal, ours, reference)
     return (
         f'| {measure} | {ours * scale:.{1 if unit == "ms" else 2}f} {unit} '
         f'| {reference * scale:.{1 if unit == "ms" else 2}f} {unit} '
-        f'| {ours / reference:.2f} | {goal} |'
+        f'| {goals.ratio(ours, reference):.2f} | {goal}{": " + verdict if verdict else ""} |'
     )
