@@ -11,6 +11,9 @@ The English site takes four steps, in this order (`build_site`, which
   2. evaluate: evaluate/ runs each page in each tab's own kernel, several
      at once, and only where the code changed;
   3. render: d2lbook merges the tabs and Sphinx renders _build/html/;
+     a page whose tabs are all evaluated is already merged and converted
+     while the other pages' kernels run (render/early.py), when the form
+     offers that work (its early_render(edition));
   4. site notebooks: the notebooks that the pages' download links fetch
      (forms/notebooks/).
 
@@ -23,8 +26,13 @@ Standard library only at import: `book check` runs on the system Python.
 """
 
 import importlib
+import json
+import time
 
 from .report import AlreadyReported, BuildError, log
+
+# When a build of a form evaluated and rendered (Timeline), under _build/.
+TIMELINE_FILE = 'build_timeline.json'
 
 
 class EvaluationFailed(AlreadyReported):
@@ -48,17 +56,67 @@ def check_sources(project):
     )
 
 
-def evaluate(project, tabs=None, shard=None):
+def evaluate(project, tabs=None, shard=None, early=None, timeline=None):
     """Run what changed in tabs (default: all; with a shard, the shard's
     notebooks of each), each in its own kernel, and record the versions
-    each tab ran with."""
+    each tab ran with. early (render/early.py's EarlyRender), if given,
+    renders each page as soon as its tabs are done, and has finished when
+    this returns; a failed evaluation drops what it has not started. The
+    evaluation's span goes to timeline, if given."""
     from .evaluate import evaluator, versions
 
     tabs = tabs or project.tabs
-    failures = evaluator.evaluate(project, tabs, shard)
+    start = time.perf_counter()
+    try:
+        failures = evaluator.evaluate(
+            project, tabs, shard, on_page=early.page_ready if early else None
+        )
+    except BaseException:
+        if early:
+            early.abandon()
+        raise
     if failures:
+        if early:
+            early.abandon()
         raise EvaluationFailed('\n'.join(failures))
     versions.record_versions(project, tabs)
+    if timeline:
+        timeline.evaluation = (start, time.perf_counter())
+    if early:
+        early.finish()
+
+
+class Timeline:
+    """When one build evaluated and rendered, on time.perf_counter's clock,
+    in seconds from the build's start: the evaluation's (start, end), and
+    the spans the render worked, the early pages' and the final render's.
+    `make bench` reads it for a clean build's time split."""
+
+    def __init__(self):
+        self.origin = time.perf_counter()
+        self.evaluation = None
+        self.render = []
+
+    def seconds(self, span):
+        return [round(span[0] - self.origin, 3), round(span[1] - self.origin, 3)]
+
+    def write(self, project):
+        from .files import write_atomic
+
+        data = {
+            'evaluation': self.seconds(self.evaluation),
+            'render': [self.seconds(span) for span in sorted(self.render)],
+        }
+        write_atomic(project.build_dir / TIMELINE_FILE, json.dumps(data, indent=1) + '\n')
+
+
+def timed(spans, step, *args):
+    """step(*args), its (start, end) appended to spans."""
+    start = time.perf_counter()
+    try:
+        return step(*args)
+    finally:
+        spans.append((start, time.perf_counter()))
 
 
 def export_shard(project, tabs, shard, destination):
@@ -112,13 +170,15 @@ def build_site(project, render, run_step=run_step):
     run_step('site notebooks', write_site_notebooks, project)
 
 
-def prepare(edition, tabs):
+def prepare(edition, tabs, early=None, timeline=None):
     """Make an edition ready for the forms made from its evaluated notebooks:
-    the English book checked and evaluated (the tabs named); a translation
-    checked, staged and given the English outputs (editions/)."""
+    the English book checked and evaluated (the tabs named), with early's
+    render work beside the kernels; a translation checked, staged and given
+    the English outputs (editions/). timeline, if given, gets the
+    evaluation's span."""
     if edition.is_english:
         check_sources(edition.project)
-        evaluate(edition.project, tabs)
+        evaluate(edition.project, tabs, early=early, timeline=timeline)
     else:
         from .editions.preparation import prepare as prepare_translation
 
@@ -128,7 +188,9 @@ def prepare(edition, tabs):
 def build_form(form, editions, tabs=None):
     """Build one form (forms.FORMS) of each edition, for the tabs named
     (default: all): the one way the commands, the Makefile's targets and
-    the editions build a form."""
+    the editions build a form. A form whose module has early_render(edition)
+    starts that work while the edition's kernels run; such a build writes
+    its Timeline."""
     module = importlib.import_module(form.module)
     for edition in editions:
         if not edition.is_english and not form.translated:
@@ -136,6 +198,13 @@ def build_form(form, editions, tabs=None):
         chosen = tabs or edition.project.tabs
         if hasattr(module, 'current') and module.current(edition):
             continue
+        timeline = Timeline()
+        early = None
+        if form.evaluated and edition.is_english and hasattr(module, 'early_render'):
+            early = module.early_render(edition)
         if form.evaluated:
-            prepare(edition, chosen)
-        module.build(edition, chosen)
+            prepare(edition, chosen, early, timeline)
+        timed(timeline.render, module.build, edition, chosen)
+        if early is not None and timeline.evaluation:
+            timeline.render += early.spans
+            timeline.write(edition.project)

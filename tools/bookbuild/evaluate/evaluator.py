@@ -77,17 +77,21 @@ def copy_resources(project, tabs):
                     shutil.copy2(source, target)
 
 
-def align_file_times(project, jobs):
+def newest_dependency(project):
+    return max((p.stat().st_mtime for p in project.dependencies()), default=0)
+
+
+def align_file_times(project, jobs, newest=None):
     """Make d2lbook's time-based steps agree with the content-based decisions.
 
     `d2lbook build html` re-evaluates a notebook older than its page or
     config.ini, and re-merges a page only when its first tab's notebook is
-    newer than the merged one.
+    newer than the merged one. Aligning a page twice changes nothing.
     """
-    newest_dependency = max((p.stat().st_mtime for p in project.dependencies()), default=0)
+    newest = newest_dependency(project) if newest is None else newest
     for job in jobs:
         if job.failure is None and job.target.exists():
-            newest_input = max(job.source.stat().st_mtime, newest_dependency)
+            newest_input = max(job.source.stat().st_mtime, newest)
             if job.target.stat().st_mtime <= newest_input:
                 os.utime(job.target)
     for source in {job.source for job in jobs}:
@@ -97,6 +101,43 @@ def align_file_times(project, jobs):
             t.stat().st_mtime > merged.stat().st_mtime for t in tab_notebooks
         ):
             merged.unlink()
+
+
+class PagesDone:
+    """Calls on_page(source) for each page as soon as every tab's notebook
+    of it is written and its file times aligned: a page whose notebooks need
+    no kernel at once, the others when their last kernel ends. A page with a
+    failed tab is never passed. Runs in the evaluation's event loop, so
+    on_page should hand the page over, not work on it."""
+
+    def __init__(self, project, jobs, on_page):
+        self.project = project
+        self.on_page = on_page
+        self.newest = newest_dependency(project)
+        self.jobs = {}
+        for job in jobs:
+            self.jobs.setdefault(job.source, []).append(job)
+        self.running = {
+            source: sum(job.action == 'execute' for job in page)
+            for source, page in self.jobs.items()
+        }
+
+    def ready_without_kernels(self):
+        for source, running in self.running.items():
+            if running == 0:
+                self._done(source)
+
+    def finished(self, job):
+        self.running[job.source] -= 1
+        if self.running[job.source] == 0:
+            self._done(job.source)
+
+    def _done(self, source):
+        page = self.jobs[source]
+        if self.on_page is None or any(job.failure for job in page):
+            return
+        align_file_times(self.project, page, self.newest)
+        self.on_page(source)
 
 
 def forget_removed_pages(project, tabs, jobs):
@@ -129,40 +170,62 @@ def expected_seconds(project, jobs):
     return expected
 
 
-def evaluate(project, tabs, shard=None):
+def run_order(to_run, expected, by_page):
+    """The order the notebooks start in. The longest first (by the recorded
+    times), so that the last one to start is short and no core idles while
+    another still works. By page (by_page: while pages are rendered as they
+    come), the longest page first and its tabs longest first, so that whole
+    pages are ready early and the one left for the end is short, at the
+    cost of an ordering a little less tight."""
+    job_key = {id(job): (-expected[job.name, job.tab], job.name, job.tab) for job in to_run}
+    if not by_page:
+        return sorted(to_run, key=lambda job: job_key[id(job)])
+    page_size = {}
+    for job in to_run:
+        page_size[job.name] = page_size.get(job.name, 0) + len(job.markdown)
+    return sorted(to_run, key=lambda job: (-page_size[job.name], job.name, job_key[id(job)]))
+
+
+def evaluate(project, tabs, shard=None, on_page=None):
     """Evaluate what changed in tabs (with a shard, only the shard's
     notebooks of each), a kernel per core at once (at least two:
     processes.at_once). Returns the summaries of the cells that failed,
-    after printing their reports (none: every notebook is current)."""
+    after printing their reports (none: every notebook is current).
+
+    on_page(source), if given, hears of each page as soon as all its tabs'
+    notebooks are written (PagesDone), while other pages' kernels run."""
     jobs_at_once = at_once()
     logging.getLogger().setLevel(logging.WARNING)
     jobs = plan(project, tabs, shard)
-    # The longest runs first (by the recorded times), so that the last one
-    # to start is short and no core idles while another still works.
     to_run = [job for job in jobs if job.action == 'execute']
-    expected = expected_seconds(project, to_run)
-    to_run.sort(key=lambda job: (-expected[job.name, job.tab], job.name, job.tab))
+    to_run = run_order(to_run, expected_seconds(project, to_run), on_page is not None)
     for job in jobs:
         if job.action == 'outputs reused':
             eval_says(f'{job.label()}  code unchanged, outputs reused')
         if job.action != 'execute':
             job.save()
+    pages_done = PagesDone(project, jobs, on_page)
+    pages_done.ready_without_kernels()
     kernels = Kernels(project, jobs_at_once)
+
+    async def run_and_write(job):
+        await kernels.run(job)
+        # Written at once, so that its page can be rendered while others run.
+        if job.failure:
+            job.forget()
+        else:
+            job.save()
+        pages_done.finished(job)
 
     async def run_all():
         telling = asyncio.ensure_future(kernels.tell_while_busy(progress_every()))
         try:
-            await asyncio.gather(*(kernels.run(job) for job in to_run))
+            await asyncio.gather(*(run_and_write(job) for job in to_run))
         finally:
             telling.cancel()
 
     if to_run:
         asyncio.run(run_all())
-    for job in to_run:
-        if job.failure:
-            job.forget()
-        else:
-            job.save()
     copy_resources(project, tabs)
     if shard is None:
         forget_removed_pages(project, tabs, jobs)

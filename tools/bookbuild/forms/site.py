@@ -45,3 +45,12 @@ def build(edition, tabs):
     if edition.is_english:
         build_stamp(edition.project).write(build_inputs_digest(edition.project))
     log(f'done: open {edition.project.relative(front_page(edition))} in a browser')
+
+
+def early_render(edition):
+    """The site's render work that can start while the kernels run: each
+    page merged and converted as soon as its tabs are evaluated
+    (render/early.py); pipeline.build_form asks for it."""
+    from ..render.early import EarlyRender
+
+    return EarlyRender(edition.project)

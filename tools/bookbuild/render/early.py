@@ -1,0 +1,162 @@
+"""The render work a clean build does while its kernels still run: each page
+is merged and converted to reStructuredText as soon as every tab of it is
+evaluated (evaluator.PagesDone says when), in one worker thread at a lower
+CPU priority, so that the kernels keep the cores they use and the render
+takes only the time they leave idle.
+
+The merge and the conversion are d2lbook's own (`d2lbook build merge` and
+`rst` for one page: merge_tab_notebooks, add_html_tab, convert_notebook,
+with the same image names), and each file is written when complete (the
+images, then the page's rst last, through a rename). d2lbook's later render
+decides by file times, so it finds these pages current and converts only
+what is left: the pages are byte for byte those of a render done after the
+evaluation. A page whose conversion fails here is left for the final
+render, which reports the failure; a page with a failed tab never comes
+here, and a failed evaluation stops the work before the site is touched.
+
+Runs in .venv/book (d2lbook, nbformat, nbconvert), imported by the pipeline
+only when it renders.
+"""
+
+import concurrent.futures
+import hashlib
+import os
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import nbformat
+from d2lbook import notebook as d2lbook_notebook
+from d2lbook import rst as d2lbook_rst
+from d2lbook.slides import remove_slide_marks
+from nbformat.warnings import DuplicateCellId
+
+from ..files import write_atomic
+from ..report import log
+
+# The worker's nice value: the kernels, at 0, get the cores first.
+WORKER_NICENESS = 10
+
+
+def lower_priority():
+    """This thread, and the pandoc processes it starts, yield the cores to
+    the kernels (Linux sets a thread's nice value on its own)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+    except (AttributeError, OSError):
+        pass  # not on this system: the work only competes a little harder
+
+
+def newer(source, target):
+    """d2lbook's rule (utils.get_updated_files): target is made again when
+    it is missing or its source is strictly newer."""
+    return not target.exists() or source.stat().st_mtime > target.stat().st_mtime
+
+
+class PageFiles:
+    """Where d2lbook's merge and rst steps read and write one page of the
+    English site, and the name d2lbook gives the merged notebook (it keys
+    the names of the page's images)."""
+
+    def __init__(self, project, source):
+        relative = Path(project.relative(source)).with_suffix('')
+        self.tabs = [project.evaluated_notebook(source, tab) for tab in project.tabs]
+        self.merged = project.merged_notebook(source)
+        self.rst = project.build_dir / 'rst_all' / relative.with_suffix('.rst')
+        # d2lbook finds the merged notebooks as <output_dir>/eval_all/**, with
+        # output_dir as config.ini spells it, from the book's folder.
+        output_dir = project.config['build'].get('output_dir', '_build')
+        self.merged_name = os.path.join(output_dir, 'eval_all', f'{relative}.ipynb')
+
+
+def merge_page(files, tabs):
+    """`d2lbook build merge` for one page: the tabs' notebooks that have
+    cells, in config.ini's order, into one. Returns whether it merged."""
+    default = files.tabs[0]
+    if not default.exists() or not newer(default, files.merged):
+        return False
+    notebooks = [
+        nbformat.read(path, as_version=4)
+        for path in files.tabs
+        if path.exists() and path.stat().st_size > 0
+    ]
+    if len(notebooks) > 1:
+        merged = d2lbook_notebook.merge_tab_notebooks(notebooks)
+        merged = d2lbook_notebook.add_html_tab(merged, tabs)
+    else:
+        merged = notebooks[0]
+    text = nbformat.writes(merged)
+    write_atomic(files.merged, (text if text.endswith('\n') else text + '\n').encode())
+    return True
+
+
+def convert_page(files):
+    """`d2lbook build rst` for one page (d2lbook's ipynb2rst): the images
+    first, the rst last, so an rst that exists is complete. Returns whether
+    it converted."""
+    if not files.merged.exists() or not newer(files.merged, files.rst):
+        return False
+    if files.merged.stat().st_size == 0:
+        return False  # d2lbook writes nothing for an empty notebook
+    nb = remove_slide_marks(nbformat.read(files.merged, as_version=4))
+    signature = hashlib.sha1(files.merged_name.encode()).hexdigest()[:6]
+    resources = {'unique_key': f'output_{files.rst.stem}_{signature}'}
+    body, resources = d2lbook_rst.convert_notebook(nb, resources)
+    for name, data in resources['outputs'].items():
+        write_atomic(files.rst.parent / name, data)
+    write_atomic(files.rst, body.encode())
+    return True
+
+
+class EarlyRender:
+    """One worker thread that renders pages as the evaluation finishes them.
+
+    page_ready(source) queues a page (from the evaluation's event loop:
+    it only queues); finish() waits for the queue and returns the pages
+    converted; abandon() drops what has not started. spans holds the
+    (start, end) of each piece of work on time.perf_counter's clock."""
+
+    def __init__(self, project):
+        self.project = project
+        # d2lbook's merge gives every tab's copy of a cell the same id, which
+        # nbformat replaces with a random one, warning each time, in d2lbook
+        # too (where its output is not shown): the ids reach no page.
+        warnings.filterwarnings('ignore', category=DuplicateCellId)
+        self.pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix='early-render', initializer=lower_priority
+        )
+        self.futures = []
+        self.spans = []
+        self.converted = []
+        self.failed = []
+
+    def page_ready(self, source):
+        self.futures.append(self.pool.submit(self._render_page, source))
+
+    def _render_page(self, source):
+        start = time.perf_counter()
+        files = PageFiles(self.project, source)
+        try:
+            merge_page(files, self.project.tabs)
+            if convert_page(files):
+                self.converted.append(self.project.relative(source))
+        except Exception as error:  # the final render meets it again and reports it
+            self.failed.append(f'{self.project.relative(source)}: {error!r}')
+        finally:
+            self.spans.append((start, time.perf_counter()))
+
+    def finish(self):
+        """Wait for the pages queued; they are then current for d2lbook."""
+        self.pool.shutdown(wait=True)
+        if self.failed:
+            log(
+                'rendering these pages early failed; the render does them again: '
+                + '; '.join(self.failed)
+            )
+        return sorted(self.converted)
+
+    def abandon(self):
+        """Drop the pages not started and wait for the one in hand, whose
+        files are each complete or absent."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
