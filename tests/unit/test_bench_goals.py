@@ -9,6 +9,7 @@ import math
 import pytest
 
 from bookbuild.bench import at_scale, author_loop, goals, measure, runs
+from bookbuild.pipeline import TIMELINE_FILE
 from bookbuild.report import BuildError
 
 STEPS = {
@@ -186,7 +187,7 @@ def test_the_time_split_divides_the_render_at_the_evaluations_end(evaluation, re
 
 def test_the_time_split_is_read_from_the_builds_timeline(tmp_path):
     assert runs.time_split_of(tmp_path) is None
-    path = tmp_path / '_build' / runs.TIME_SPLIT_FILE
+    path = tmp_path / '_build' / TIMELINE_FILE
     path.parent.mkdir()
     path.write_text(json.dumps({'evaluation': [0, 40], 'render': [[30, 50]]}), encoding='utf-8')
     assert runs.time_split_of(tmp_path) == {
@@ -195,7 +196,7 @@ def test_the_time_split_is_read_from_the_builds_timeline(tmp_path):
         goals.RENDER_AFTER_NAME: 10.0,
     }
     path.write_text(json.dumps({'render': []}), encoding='utf-8')
-    with pytest.raises(BuildError, match=rf'{runs.TIME_SPLIT_FILE}: expected .*evaluation'):
+    with pytest.raises(BuildError, match=rf'{TIMELINE_FILE}: expected .*evaluation'):
         runs.time_split_of(tmp_path)
 
 

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..pipeline import TIMELINE_FILE
 from ..report import BuildError, line
 from ..source import cells as source_cells
 from . import goals
@@ -41,11 +42,6 @@ def this_build(copy):
     quiet([str(BOOK_COMMAND), 'html', '--project', str(copy)], copy)
 
 
-# What a build writes of when its evaluation and its render ran (the render
-# overlaps the evaluation), under _build/: read by time_split_of.
-TIME_SPLIT_FILE = 'build_timeline.json'
-
-
 def clean_build(copy):
     """`book html` of a copy never built, timed: {'seconds', 'split' (its
     time split, or None), 'pages', 'notebooks' run, 'kernel' (their seconds,
@@ -63,9 +59,10 @@ def clean_build(copy):
 
 
 def time_split_of(copy):
-    """The time split (goals.time_split) of a copy's last build, or None
-    when the build wrote no timeline."""
-    path = copy / '_build' / TIME_SPLIT_FILE
+    """The time split (goals.time_split) of a copy's last build, from when
+    its evaluation ran and when its render worked (pipeline.py writes the
+    timeline), or None when the build wrote none."""
+    path = copy / '_build' / TIMELINE_FILE
     if not path.exists():
         return None
     timeline = json.loads(path.read_text(encoding='utf-8'))
