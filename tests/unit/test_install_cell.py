@@ -2,16 +2,21 @@
 a learner's kernel runs it, with pip faked: nothing is installed and nothing
 leaves the machine, yet every path of the cell runs. Each case execs the
 generated cell in a process of its own (a fork of one new process of this
-Python) whose `subprocess.run` answers pip's calls from a script, whose
-`importlib.metadata.version` reports the versions the case says the runtime
-has (and pip's answers change), and whose `sys.version_info` may be another
-Python's.
+Python). There, `python -m pip` starts FAKE_PIP, a small script found first
+on PYTHONPATH, which prints what the case says, line by line, and may wait
+until the cell has shown a line before it goes on (a state, never a delay):
+a cell that held pip's lines until pip ended would never show it, and the
+fake pip would stop with a message that says so. `importlib.metadata.version`
+reports the versions the case says the runtime has (pip's answers change
+them), and `sys.version_info` may be another Python's. What the cell prints
+is kept as a kernel sends it: one message per flush.
 
 These replace the learners' hosts that only showed the cell failing: a host
 whose pip fails, and MXNet's hosts on a Python it cannot be installed on.
 """
 
 import json
+import re
 import subprocess
 import sys
 
@@ -22,48 +27,96 @@ from bookbuild.forms.notebooks.install import install_cell
 from bookbuild.frameworks import framework
 from bookbuild.testing.host_worker import RESTART
 
+# `python -m pip` in a case: answers the call with the case's next answer
+# (answers.json in the case's folder, FAKE_PIP_CASE), and records the call.
+FAKE_PIP = r"""
+import json, os, sys, time
+case = os.environ['FAKE_PIP_CASE']
+with open(os.path.join(case, 'calls.json')) as file:
+    calls = json.load(file)
+calls.append({'python': sys.executable, 'argv': sys.argv[1:]})
+with open(os.path.join(case, 'calls.json'), 'w') as file:
+    json.dump(calls, file)
+with open(os.path.join(case, 'answers.json')) as file:
+    answers = json.load(file)
+if len(calls) > len(answers):
+    sys.exit(f'fake pip: called {len(calls)} times, the case has {len(answers)} answers')
+answer = answers[len(calls) - 1]
+for step in answer['stdout']:
+    if isinstance(step, str):
+        print(step, flush=True)
+        continue
+    # Wait until the cell has shown step['until']: a state, with a deadline
+    # only so that a cell that never shows it fails instead of hanging.
+    deadline = time.monotonic() + 60
+    while step['until'] not in open(os.path.join(case, 'printed.txt')).read():
+        if time.monotonic() > deadline:
+            sys.exit(f'fake pip: the cell never showed {step["until"]!r} while pip ran')
+        time.sleep(0.01)
+with open(os.path.join(case, 'installed.json')) as file:
+    installed = json.load(file)
+installed.update(answer['installs'])
+with open(os.path.join(case, 'installed.json'), 'w') as file:
+    json.dump(installed, file)
+sys.stderr.write(answer['stderr'])
+sys.exit(answer['returncode'])
+"""
+
 # Runs in the new process: reads the cases on stdin, runs each cell in a
 # forked child of its own (so that no case sees another's fakes), prints
 # what happened in each as one JSON line.
 RUNNER = r"""
-import collections, contextlib, importlib.metadata, io, json, os, subprocess, sys, types
+import collections, importlib.metadata, json, os, sys, types
+
+
+class Kernel:
+    # What a kernel's stdout does: each flush sends what was written since
+    # the last one as one message; printed.txt holds all of it at once.
+    def __init__(self, path):
+        self.file, self.buffer, self.messages = open(path, 'w'), '', []
+
+    def write(self, text):
+        self.buffer += text
+        return len(text)
+
+    def flush(self):
+        if self.buffer:
+            self.messages.append(self.buffer)
+            self.file.write(self.buffer)
+            self.file.flush()
+            self.buffer = ''
 
 
 def run_case(case):
-    installed = dict(case['installed'])
-    answers = list(case['pip'])
-    calls = []
+    folder = case['folder']
+    for name, value in [('answers', case['pip']), ('installed', case['installed']), ('calls', [])]:
+        with open(os.path.join(folder, f'{name}.json'), 'w') as file:
+            json.dump(value, file)
+    os.environ.update(PYTHONPATH=case['fake_pip'], FAKE_PIP_CASE=folder)
 
     def version(name):
+        with open(os.path.join(folder, 'installed.json')) as file:
+            installed = json.load(file)
         if name not in installed:
             raise importlib.metadata.PackageNotFoundError(name)
         return installed[name]
 
-    def run(cmd, **options):
-        if list(cmd[:4]) != [sys.executable, '-m', 'pip', 'install']:
-            raise AssertionError(f'the cell ran something other than pip install: {cmd}')
-        calls.append(list(cmd[4:]))
-        if not answers:
-            raise AssertionError(f'pip was called more often than the case expects: {calls}')
-        answer = answers.pop(0)
-        installed.update(answer.get('installs', {}))
-        return subprocess.CompletedProcess(cmd, answer['returncode'], answer['output'], None)
-
     importlib.metadata.version = version
-    subprocess.run = run
     for name in case['loaded']:
         sys.modules[name] = types.ModuleType(name)
     if case['python']:
         VersionInfo = collections.namedtuple('VersionInfo', 'major minor micro releaselevel serial')
         sys.version_info = VersionInfo(*case['python'], 0, 'final', 0)
-    printed = io.StringIO()
+    kernel = sys.stdout = Kernel(os.path.join(folder, 'printed.txt'))
     error = None
-    with contextlib.redirect_stdout(printed):
-        try:
-            exec(compile(case['source'], 'install-cell', 'exec'), {'__name__': '__main__'})
-        except Exception as raised:
-            error = [type(raised).__name__, str(raised)]
-    return {'error': error, 'printed': printed.getvalue(), 'calls': calls}
+    try:
+        exec(compile(case['source'], 'install-cell', 'exec'), {'__name__': '__main__'})
+    except Exception as raised:
+        error = [type(raised).__name__, str(raised)]
+    kernel.flush()
+    with open(os.path.join(folder, 'calls.json')) as file:
+        calls = json.load(file)
+    return {'error': error, 'messages': kernel.messages, 'calls': calls}
 
 
 for case in json.loads(sys.stdin.read()):
@@ -83,14 +136,22 @@ for case in json.loads(sys.stdin.read()):
     os.waitpid(child, 0)
 """
 
+# The cell's pause, in seconds, before it says that pip is still working:
+# the case that shows it waits for the line, so it asks for a short one.
+EVERY = 'EVERY = 10\n'
 
-def case(tab, installed=None, pip=(), loaded=(), python=None):
+
+def case(tab, installed=None, pip=(), loaded=(), python=None, every=None):
     """The tab's first cell with the runtime having `installed`
     ({distribution: version}) and the modules `loaded`, pip answering each
-    call with the next of `pip` ({'returncode', 'output', 'installs'}), on
-    Python `python` ((3, 12)) or this one."""
+    call with the next of `pip` (ok(), fails()), on Python `python`
+    ((3, 12)) or this one; `every` replaces the cell's EVERY seconds."""
+    source = install_cell(PROJECT, tab).source
+    if every is not None:
+        assert EVERY in source, f'the cell has no {EVERY!r} any more'
+        source = source.replace(EVERY, f'EVERY = {every}\n')
     return {
-        'source': install_cell(PROJECT, tab).source,
+        'source': source,
         'installed': installed or {},
         'pip': list(pip),
         'loaded': list(loaded),
@@ -98,20 +159,37 @@ def case(tab, installed=None, pip=(), loaded=(), python=None):
     }
 
 
-def run_cells(cases):
-    """Run the cases in one new process of this Python; returns, for each,
-    {'error': [type, message] or None, 'printed': what the cell printed,
-    'calls': the arguments of each pip call}."""
+def run_cells(cases, folder):
+    """Run the cases in one new process of this Python, each in a folder of
+    its own under `folder`; returns, for each, {'error': [type, message] or
+    None, 'messages': what the cell printed, flush by flush, 'printed': all
+    of it, 'lines': its lines, 'calls': the arguments of each pip call}."""
+    fake_pip = folder / 'fake-pip'
+    (fake_pip / 'pip').mkdir(parents=True)
+    (fake_pip / 'pip' / '__init__.py').write_text('')
+    (fake_pip / 'pip' / '__main__.py').write_text(FAKE_PIP)
+    for number, one in enumerate(cases):
+        (folder / str(number)).mkdir()
+        one.update(folder=str(folder / str(number)), fake_pip=str(fake_pip))
     result = subprocess.run(
         [sys.executable, '-I', '-c', RUNNER],
         input=json.dumps(cases),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     runs = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(runs) == len(cases) and not [run for run in runs if 'crashed' in run], runs
+    for run in runs:
+        assert all(call['python'] == sys.executable for call in run['calls']), (
+            'the cell ran pip with another Python than its own',
+            run['calls'],
+        )
+        assert all(call['argv'][:1] == ['install'] for call in run['calls']), run['calls']
+        run['calls'] = [call['argv'][1:] for call in run['calls']]
+        run['printed'] = ''.join(run['messages'])
+        run['lines'] = run['printed'].splitlines()
     return runs
 
 
@@ -119,13 +197,53 @@ def requirement(tab):
     return f'{PROJECT.d2l_package}[{tab}]=={PROJECT.release}'
 
 
-def ok(output='', installs=None):
-    return {'returncode': 0, 'output': output, 'installs': installs or {}}
+BOOK = PROJECT.d2l_package
+WHEEL = f'{BOOK.replace("-", "_")}-{PROJECT.release}-py3-none-any.whl'
 
 
-def fails(output):
-    return {'returncode': 1, 'output': output}
+def ok(*stdout, installs=None, stderr=''):
+    """pip succeeding: its stdout lines, or {'until': text} to wait until
+    the cell has shown text; what it installs; its warnings."""
+    return {'returncode': 0, 'stdout': stdout, 'stderr': stderr, 'installs': installs or {}}
 
+
+def fails(stderr, *stdout):
+    return {'returncode': 1, 'stdout': stdout, 'stderr': stderr, 'installs': {}}
+
+
+def until(text):
+    return {'until': text}
+
+
+# What pip prints where the runtime has the framework: only d2l is new.
+ONLY_D2L = (
+    f'Processing /dist/{WHEEL}',
+    'Requirement already satisfied: torch==2.6.0 in /env/site-packages (2.6.0)',
+    'Requirement already satisfied: numpy==2.0.2 in /env/site-packages (2.0.2)',
+    f'Installing collected packages: {BOOK}',
+    f'Successfully installed {BOOK}-{PROJECT.release}',
+)
+# The same, with d2l from the package index.
+ONLY_D2L_FROM_THE_INDEX = (
+    f'Collecting {requirement("pytorch")}',
+    f'  Downloading {WHEEL} (12 kB)',
+    *ONLY_D2L[1:],
+)
+# A framework from the package index, where the cell must show each line
+# before pip goes on; the progress bar's line is not shown.
+JAX_FROM_THE_INDEX = (
+    f'Processing /dist/{WHEEL}',
+    f'Collecting jax>=0.5.2 (from {requirement("jax")})',
+    '  Downloading jax-0.7.0-py3-none-any.whl (2.8 MB)',
+    until('Downloading jax-0.7.0'),
+    '     ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 2.8/2.8 MB 50.1 MB/s eta 0:00:00',
+    f'Collecting jaxlib>=0.7.0 (from jax>=0.5.2->{requirement("jax")})',
+    '  Using cached jaxlib-0.7.0-cp311-cp311-manylinux_2_27_x86_64.whl (80.1 MB)',
+    f'Installing collected packages: opt-einsum, jaxlib, jax, {BOOK}',
+    until('Installing collected packages'),
+    f'Successfully installed {BOOK}-{PROJECT.release} jax-0.7.0 jaxlib-0.7.0 opt-einsum-3.4.0',
+)
+JAX_INSTALLS = {'jax': '0.7.0', 'jaxlib': '0.7.0', BOOK: PROJECT.release}
 
 # The framework with a Python bound (the registry's cap), and the bound.
 BOUNDED = next(tab for tab in PROJECT.tabs if framework(tab).python_below)
@@ -134,25 +252,65 @@ HAVE = {'torch': '2.6.0', 'numpy': '2.0.2', 'pandas': '2.2.2'}
 OTHER_TABS = [tab for tab in PROJECT.tabs if not framework(tab).python_below]
 # Every case, by name: a runtime and pip's answers.
 CASES = {
-    'bare': dict(tab='jax', pip=[ok(installs={'jax': '0.7.0', 'd2l-custom-layers': '0.1.0'})]),
-    'kept': dict(tab='pytorch', installed=HAVE, pip=[ok()]),
+    'bare': dict(tab='jax', pip=[ok(*JAX_FROM_THE_INDEX, installs=JAX_INSTALLS)]),
+    'pip is silent for long': dict(
+        tab='jax',
+        every=0.05,
+        pip=[
+            ok(
+                f'Collecting jax>=0.5.2 (from {requirement("jax")})',
+                f'Installing collected packages: jax, {BOOK}',
+                until('pip is still working'),
+                f'Successfully installed {BOOK}-{PROJECT.release} jax-0.7.0',
+                installs=JAX_INSTALLS,
+            )
+        ],
+    ),
+    'kept': dict(
+        tab='pytorch', installed=HAVE, pip=[ok(*ONLY_D2L, installs={BOOK: PROJECT.release})]
+    ),
+    'kept, d2l from the index': dict(
+        tab='pytorch',
+        installed=HAVE,
+        pip=[ok(*ONLY_D2L_FROM_THE_INDEX, installs={BOOK: PROJECT.release})],
+    ),
+    'everything there already': dict(
+        tab='pytorch', installed={**HAVE, BOOK: PROJECT.release}, pip=[ok(*ONLY_D2L[1:3])]
+    ),
+    'warnings': dict(
+        tab='pytorch',
+        installed=HAVE,
+        pip=[ok(*ONLY_D2L, installs={BOOK: PROJECT.release}, stderr='WARNING: a warning\n')],
+    ),
     'pip fails twice': dict(
         tab='jax',
         installed={'numpy': '2.0.2'},
         pip=[
-            fails('ERROR: first: ResolutionImpossible\n'),
+            fails('ERROR: first: ResolutionImpossible\n', *JAX_FROM_THE_INDEX[:4]),
             fails('ERROR: second: No matching distribution found for d2l-custom-layers\n'),
         ],
     ),
     'pip fails on a bare runtime': dict(
-        tab='tensorflow', pip=[fails('ERROR: No matching distribution found\n')]
+        tab='tensorflow',
+        pip=[
+            fails(
+                'ERROR: No matching distribution found for tensorflow>=2.18.0\n',
+                f'Processing /dist/{WHEEL}',
+                f'Collecting tensorflow>=2.18.0 (from {requirement("tensorflow")})',
+                until('Collecting tensorflow'),
+            )
+        ],
     ),
     'retry replaces': dict(
         tab='mxnet',
         installed={'numpy': '2.0.2'},
         pip=[
             fails('ERROR: Cannot install numpy==2.0.2 and mxnet because they conflict\n'),
-            ok('Successfully installed mxnet-1.9.1 numpy-1.23.5\n', {'numpy': '1.23.5'}),
+            ok(
+                f'Collecting mxnet>=1.9.1 (from {requirement("mxnet")})',
+                f'Successfully installed {BOOK}-{PROJECT.release} mxnet-1.9.1 numpy-1.23.5',
+                installs={'numpy': '1.23.5', 'mxnet': '1.9.1', BOOK: PROJECT.release},
+            ),
         ],
         python=(3, 11),
     ),
@@ -160,7 +318,10 @@ CASES = {
         tab='mxnet',
         installed={'numpy': '2.0.2'},
         loaded=['numpy'],
-        pip=[fails('ERROR: conflict\n'), ok(installs={'numpy': '1.23.5'})],
+        pip=[
+            fails('ERROR: conflict\n'),
+            ok('Successfully installed numpy-1.23.5', installs={'numpy': '1.23.5'}),
+        ],
         python=(3, 11),
     ),
     'bounded on an unsupported python': dict(
@@ -172,28 +333,95 @@ CASES = {
 
 
 @pytest.fixture(scope='module')
-def ran():
+def ran(tmp_path_factory):
     """Every case's run, from one new process (a fork per case)."""
-    return dict(zip(CASES, run_cells([case(**runtime) for runtime in CASES.values()])))
+    folder = tmp_path_factory.mktemp('install-cell')
+    return dict(zip(CASES, run_cells([case(**runtime) for runtime in CASES.values()], folder)))
+
+
+# The cell's last line, the summary: what pip installed, and what the
+# runtime kept of the framework's packages.
+SUMMARY = re.compile(
+    r'Installed (?P<installed>.+?)(?: \(and (?P<others>\d+) of their dependencies\))?'
+    r' in \d+ s(?:; kept this runtime\'s (?P<kept>.+))?\.'
+)
+
+
+def summary(line):
+    """{'installed': [name==version...], 'others': how many more, 'kept':
+    [name==version...]} of a summary line, or None."""
+    found = SUMMARY.fullmatch(line)
+    if not found:
+        return None
+    return {
+        'installed': found['installed'].split(', '),
+        'others': int(found['others'] or 0),
+        'kept': found['kept'].split(', ') if found['kept'] else [],
+    }
 
 
 def test_a_bare_runtime_installs_d2l_with_its_framework_in_one_pip_call(ran):
     ran = ran['bare']
     assert ran['error'] is None, ran
-    assert ran['calls'] == [['--quiet', requirement('jax')]]
-    assert ran['printed'].endswith(f'Installed {requirement("jax")}\n')
+    assert ran['calls'] == [[requirement('jax')]]
+    assert summary(ran['lines'][-1]) == {
+        'installed': [f'{BOOK}=={PROJECT.release}', 'jax==0.7.0', 'jaxlib==0.7.0'],
+        'others': 1,
+        'kept': [],
+    }, ran['lines'][-1]
 
 
-def test_the_runtimes_versions_are_asked_for_so_that_pip_keeps_them(ran):
-    """Only what the runtime has of the framework's `kept` distributions is
-    pinned, at its own versions, and nothing is reported replaced."""
-    ran = ran['kept']
+def test_pips_progress_shows_line_by_line_while_it_works(ran):
+    """Each line on what pip fetches and installs is a message of its own,
+    shown before pip goes on (the fake pip waits for it), from the first
+    package besides d2l; pip's other lines, and d2l's own, are not shown."""
+    ran = ran['bare']
+    shown = [line for line in JAX_FROM_THE_INDEX[1:-1] if isinstance(line, str)]
+    shown = [line for line in shown if not line.lstrip().startswith('━')]
+    assert ran['messages'][: len(shown)] == [f'{line}\n' for line in shown], ran['messages']
+    assert len(ran['messages']) == len(shown) + 1, 'the summary is not a message of its own'
+    assert WHEEL not in ran['printed'] and '━' not in ran['printed'], ran['printed']
+
+
+def test_a_long_silence_of_pips_gets_a_line_saying_it_still_works(ran):
+    ran = ran['pip is silent for long']
     assert ran['error'] is None, ran
+    lines = ran['lines']
+    waiting = [i for i, line in enumerate(lines) if 'pip is still working' in line]
+    installing = next(i for i, line in enumerate(lines) if line.startswith('Installing'))
+    assert waiting and installing < waiting[0] and waiting[-1] < len(lines) - 1, lines
+    assert re.fullmatch(r'\.\.\. pip is still working \(\d+ s so far\)', lines[waiting[0]])
+    assert summary(lines[-1]), lines
+
+
+@pytest.mark.parametrize('name', ['kept', 'kept, d2l from the index'])
+def test_a_runtime_that_has_the_framework_sees_one_line(ran, name):
+    """Only the summary: d2l installed, the runtime's versions kept. Only
+    what the runtime has of the framework's `kept` distributions is pinned,
+    at its own versions."""
+    ran = ran[name]
+    assert ran['error'] is None, ran
+    assert len(ran['lines']) == 1, ran['lines']
+    assert summary(ran['lines'][0]) == {
+        'installed': [f'{BOOK}=={PROJECT.release}'],
+        'others': 0,
+        'kept': ['torch==2.6.0', 'numpy==2.0.2'],
+    }, ran['lines']
     [call] = ran['calls']
-    assert call[:2] == ['--quiet', requirement('pytorch')]
+    assert call[0] == requirement('pytorch')
     expected = {f'{name}=={HAVE[name]}' for name in framework('pytorch').kept if name in HAVE}
-    assert set(call[2:]) == expected == {'torch==2.6.0', 'numpy==2.0.2'}
-    assert 'replaced' not in ran['printed']
+    assert set(call[1:]) == expected == {'torch==2.6.0', 'numpy==2.0.2'}
+
+
+def test_a_runtime_that_has_everything_says_it_installed_nothing(ran):
+    ran = ran['everything there already']
+    assert ran['error'] is None, ran
+    assert len(ran['lines']) == 1 and summary(ran['lines'][0])['installed'] == ['nothing new']
+
+
+def test_pips_warnings_show_before_the_summary_as_they_did_under_quiet(ran):
+    ran = ran['warnings']
+    assert ran['lines'][0] == 'WARNING: a warning' and summary(ran['lines'][1]), ran['lines']
 
 
 def test_pip_failing_twice_stops_the_notebook_with_both_of_pips_messages(ran):
@@ -205,28 +433,36 @@ def test_pip_failing_twice_stops_the_notebook_with_both_of_pips_messages(ran):
     assert 'messages are above' in message
     printed = ran['printed']
     assert 'ResolutionImpossible' in printed and 'No matching distribution' in printed
-    assert printed.index('first:') < printed.index('second:'), printed
+    assert printed.index('Downloading jax') < printed.index('first:') < printed.index('second:')
     assert 'Installed' not in printed
 
 
 def test_pip_failing_on_a_bare_runtime_stops_at_once_without_a_retry(ran):
+    """What pip fetched shows as it comes, then its messages, then the error."""
     ran = ran['pip fails on a bare runtime']
     assert ran['error'][0] == 'RuntimeError' and 'pip could not install' in ran['error'][1]
     assert len(ran['calls']) == 1
-    assert 'No matching distribution' in ran['printed']
+    assert ran['lines'] == [
+        f'Collecting tensorflow>=2.18.0 (from {requirement("tensorflow")})',
+        'ERROR: No matching distribution found for tensorflow>=2.18.0',
+    ], ran['lines']
 
 
 def test_when_the_pinned_install_fails_pip_retries_without_pins_and_says_what_it_replaced(ran):
     ran = ran['retry replaces']
     assert ran['calls'] == [
-        ['--quiet', requirement('mxnet'), 'numpy==2.0.2'],
-        ['--quiet', requirement('mxnet')],
+        [requirement('mxnet'), 'numpy==2.0.2'],
+        [requirement('mxnet')],
     ]
     assert ran['error'] is None, ran
-    assert 'pip replaced numpy 2.0.2 with 1.23.5' in ran['printed']
+    assert 'pip replaced numpy 2.0.2 with 1.23.5' in ran['lines']
     # The first pip's conflict is not shown when the retry worked.
     assert 'conflict' not in ran['printed']
-    assert ran['printed'].endswith(f'Installed {requirement("mxnet")}\n')
+    assert summary(ran['lines'][-1]) == {
+        'installed': [f'{BOOK}=={PROJECT.release}', 'mxnet==1.9.1', 'numpy==1.23.5'],
+        'others': 0,
+        'kept': [],
+    }, ran['lines']
 
 
 def test_replacing_a_package_the_runtime_had_loaded_asks_for_a_restart(ran):

@@ -26,21 +26,38 @@ def d2l_requirement(project, tab):
 
 # The first cell of a Colab or SageMaker notebook. `%pip install` would go on
 # to the next cell after a failure, so the cell runs pip itself and raises
-# with pip's messages. Colab imports NumPy when its kernel starts, and a
+# with pip's messages. pip's lines on what it fetches and installs show as
+# they come (a silent cell looks stuck, and learners interrupt it), from the
+# first package besides d2l: a runtime that lacks only d2l sees the summary
+# alone. pip's warnings and errors (its stderr) show after it ends, as
+# `--quiet` showed them, so that a first attempt's errors stay hidden when
+# the second attempt works. Colab imports NumPy when its kernel starts, and a
 # module that is already loaded stays the old one until the kernel restarts:
 # the cell says so if pip had to replace one (MXNet on a NumPy 2 runtime).
 INSTALL_CELL = string.Template("""\
 # Sets up this runtime: installs the book's d2l helpers and, unless the
 # runtime already has versions the book supports, $frameworks.
 # What the runtime already has of these, NumPy included, stays as it is
-# where the book supports it. If pip fails, the notebook stops here with
-# pip's messages.
+# where the book supports it. pip's progress shows as it goes; if pip
+# fails, the notebook stops here with pip's messages.
 import importlib
+import queue
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from importlib import metadata
 $python_check
 requirement = '$requirement'
+book = requirement.split('[')[0]
+packages = $kept
+started = time.monotonic()
+# The lines in which pip says what it fetches and installs.
+PROGRESS = ('Collecting', 'Processing', 'Downloading', 'Using cached',
+            'Installing collected packages')
+# Seconds without news after which the cell says that pip is still working.
+EVERY = 10
 
 
 def installed(name):
@@ -51,35 +68,86 @@ def installed(name):
         return None
 
 
+def fetches_more(line):
+    \"\"\"Whether pip starts on a package besides d2l, which it names as a
+    requirement or by its file (with '_' for '-': book_name-1.0-py3-none-any.whl).\"\"\"
+    if not line.startswith(('Collecting', 'Processing')):
+        return False
+    what = line.split()[1].replace('_', '-')
+    return not (what.startswith(book) or f'/{book}-' in what)
+
+
 def pip_install(*requirements):
-    return subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet', *requirements],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    \"\"\"Runs pip. Once pip fetches more than d2l, shows its progress lines as
+    they come, and a line whenever it has said nothing for EVERY seconds.
+    Returns pip's exit status, its output, and its warnings and errors.\"\"\"
+    with tempfile.TemporaryFile() as stderr:
+        pip = subprocess.Popen([sys.executable, '-m', 'pip', 'install', *requirements],
+                               stdout=subprocess.PIPE, stderr=stderr,
+                               text=True, encoding='utf-8', errors='replace')
+        lines = queue.Queue()
+
+        def read():
+            for line in pip.stdout:
+                lines.put(line)
+            lines.put(None)  # pip is done
+
+        threading.Thread(target=read, daemon=True).start()
+        output, busy, said = [], False, time.monotonic()
+        while True:
+            try:
+                line = lines.get(timeout=max(0, said + EVERY - time.monotonic()))
+            except queue.Empty:
+                if busy:
+                    print(f'... pip is still working ({time.monotonic() - started:.0f} s so far)',
+                          flush=True)
+                said = time.monotonic()
+                continue
+            if line is None:
+                break
+            output.append(line)
+            busy = busy or fetches_more(line)
+            if busy and line.lstrip().startswith(PROGRESS):
+                print(line, end='', flush=True)
+                said = time.monotonic()
+        stderr.seek(0)
+        return pip.wait(), ''.join(output), stderr.read().decode('utf-8', 'replace')
 
 
-packages = $kept
 kept = {name: installed(name) for name in packages if installed(name)}
 # Asking for the installed versions too makes pip add only what is missing.
-pip = pip_install(requirement, *[f'{name}=={version}' for name, version in kept.items()])
-if pip.returncode != 0 and kept:
+code, output, messages = pip_install(requirement, *[f'{name}=={version}'
+                                                    for name, version in kept.items()])
+if code != 0 and kept:
     # pip could not keep them all, most likely because one is a version the
     # book does not support: let it replace what it must (said below).
-    first = pip
-    pip = pip_install(requirement)
-    if pip.returncode != 0:
-        print(first.stdout, end='')
-print(pip.stdout, end='')
-if pip.returncode != 0:
+    print("pip could not keep all of this runtime's versions; trying again without them",
+          flush=True)
+    first = messages
+    code, output, messages = pip_install(requirement)
+    if code != 0:
+        print(first, end='')
+print(messages, end='')
+if code != 0:
     raise RuntimeError(f'pip could not install {requirement} (exit status '
-                       f'{pip.returncode}); its messages are above.')
+                       f'{code}); its messages are above.')
 importlib.invalidate_caches()
 replaced = [name for name, version in kept.items() if installed(name) != version]
 for name in replaced:
     print(f'pip replaced {name} {kept[name]} with {installed(name)}')
+# pip ends with 'Successfully installed <name>-<version> <name>-<version> ...'.
+done = ' '.join(line for line in output.splitlines() if line.startswith('Successfully installed'))
+new = [word.rsplit('-', 1) for word in done.split()[2:]]
+named = [f'{name}=={version}' for name, version in new if name.lower() in (book, *packages)]
+others = f' (and {len(new) - len(named)} of their dependencies)' if len(new) > len(named) else ''
+still = [f'{name}=={version}' for name, version in kept.items() if name not in replaced]
+print(f'Installed {", ".join(named) or "nothing new"}{others}'
+      f' in {time.monotonic() - started:.0f} s'
+      + (f"; kept this runtime's {', '.join(still)}." if still else '.'))
 if any(name in sys.modules for name in replaced):
     raise RuntimeError('pip replaced a package this runtime had already loaded. Restart '
                        'the runtime (on Colab: Runtime > "Restart session"), then run '
-                       'this notebook again from the top.')
-print('Installed', requirement)""")
+                       'this notebook again from the top.')""")
 
 # A framework that cannot be installed on a Python from some version on
 # (frameworks.py's python_below, set by its cap): pip would try to compile
