@@ -2,7 +2,7 @@
 `book notebooks`, after a `book html` that was killed halfway.
 
 In one copy of the book, `book html` is killed (SIGKILL, with the programs
-it started, as closing its terminal does) while d2lbook renders; `book
+it started, as closing its terminal does) once its render has begun; `book
 notebooks` then takes over its lock, saying so, and while it works a second
 `book html` waits, saying for which command. In another copy, the same
 two commands run one after the other, and nothing is killed. Both copies
@@ -10,8 +10,8 @@ end with the same outputs, byte for byte: the site, the readers' notebooks
 and the evaluated notebooks with their records.
 
 Both copies reuse the repository's evaluated notebooks (throwaway_book's
-copy_the_outputs), so no kernel runs; the tests wait for what the builds
-print, never for a time.
+copy_the_outputs), so no kernel runs. The test waits for what the builds
+print, the lock file and the render's folder, never for a time.
 """
 
 import os
@@ -20,9 +20,11 @@ import re
 import signal
 import subprocess
 import threading
+import time
 
 import pytest
 
+from bookbuild import locks
 from bookbuild.project import Project
 from throwaway_book import book_command, build_ok, copy_book, copy_the_outputs
 
@@ -82,6 +84,19 @@ class Running:
         return '\n'.join(self.said[-40:])
 
 
+def wait_for(state, build):
+    """Until state() holds; fails if the build ends first or never gets there."""
+    deadline = time.monotonic() + NEVER
+    while not state():
+        if build.process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f'`book {build.command}` never got there:\n' + build.tail())
+        time.sleep(0.02)
+
+
+def holder(root):
+    return locks.read_state(locks.lock_file(root)).get('holder')
+
+
 def outputs(root):
     """{path: bytes} of what the two builds publish and keep: the site
     (without Sphinx's pickles, which hold the copy's path), the readers'
@@ -129,8 +144,11 @@ def test_builds_run_together_wait_in_turn_and_equal_builds_run_one_after_the_oth
     copy_the_outputs(root)
 
     killed = Running(root, 'html')
-    killed.expect('[html]')  # d2lbook renders: the build is halfway
+    killed.expect('[book] checked')  # it holds the lock, and has removed its stamp
+    # Halfway: the render has begun writing (the copy had no rst_all/).
+    wait_for(lambda: (Project(root).build_dir / 'rst_all').exists(), killed)
     killed.kill()
+    assert holder(root)['pid'] == killed.pid, 'the html build ended before it was killed'
 
     notebooks = Running(root, 'notebooks')
     taking_over = notebooks.expect('[lock]')
