@@ -3,7 +3,9 @@ needs (run, reuse the last run's outputs, or nothing). evaluator.py
 carries it out.
 
 A page unchanged since its notebook of a tab was made is up to date without
-being read again; a page that changed is read once for all its tabs.
+being read again; a page that changed is read once for all its tabs. Nor
+are the records and notebooks of unchanged pages read: their digests are
+kept by their file's stat (files.ReadCache, _build/read_cache/evaluation.json).
 """
 
 import dataclasses
@@ -14,7 +16,7 @@ from pathlib import Path
 import nbformat
 from d2lbook import notebook
 
-from ..files import write_atomic
+from ..files import ReadCache, text_of, write_atomic
 from . import shards, tab_notebooks
 from .tab_notebooks import (
     code_hash,
@@ -49,31 +51,34 @@ class Job:
     evaluated: str = None  # the UTC date the outputs were made, YYYY-MM-DD
     digest: str = ''  # source_digest: what the notebook is made from
     needs_decision: bool = False  # read, and not yet decided
+    as_recorded: bool = False  # the notebook and record on disk are current, unread
 
     def label(self):
         return f'{self.tab:<10} {self.name}'
 
-    def unchanged_since_recorded(self):
+    def unchanged_since_recorded(self, cache):
         """Whether the notebook on disk was made from exactly this page,
         tab and environment (the record's source digest), and is as the
-        record says; then it is up to date, as it is, and so is the record."""
+        record says; then it is up to date, as it is, and so is the record,
+        and neither is read again if its file did not change (cache)."""
         try:
-            record = json.loads(self.record.read_text())
-            if record.get('source') != self.digest:
+            record = cache.value(self.record, json.loads)
+            if not isinstance(record, dict) or record.get('source') != self.digest:
                 return False
-            data = self.target.read_bytes()
+            notebook_sha256 = cache.digest(self.target)
         except (OSError, ValueError):
             return False
-        if record.get('notebook_sha256') != sha256(data):
+        if record.get('notebook_sha256') != notebook_sha256:
             return False
         self.hash = record.get('code_hash', '')
-        self.content = data
+        self.as_recorded = True
         self.evaluated = record.get('evaluated')
         self.recorded_seconds = record.get('seconds')
         if self.hash:
             self.action = 'up to date'
         else:
-            self.action = 'no cell in this tab' if not data else 'no code'
+            empty = notebook_sha256 == sha256(b'')
+            self.action = 'no cell in this tab' if empty else 'no code'
         return True
 
     def previous_notebook(self):
@@ -93,6 +98,8 @@ class Job:
 
     def save(self):
         """Write the notebook (unless unchanged) and the record of its code."""
+        if self.as_recorded:
+            return  # both are on disk as they should be (unchanged_since_recorded)
         if not (self.target.exists() and self.target.read_bytes() == self.content):
             write_atomic(self.target, self.content)
         record = {
@@ -147,25 +154,44 @@ def plan(project, tabs, shard=None):
     only the pages it touched, however large the book."""
     environments = {tab: environment_identity(project, tab) for tab in tabs}
     settings = plan_settings(project)
+    cache = None
+    if shard is None:
+        context = b'\0'.join([settings, *(t.encode() + b'\0' + environments[t] for t in tabs)])
+        cache = ReadCache(project.build_dir / 'read_cache' / 'evaluation.json', context)
     jobs = []
     for source in project.notebook_sources():
         name = project.relative(source)
-        markdown = source.read_text(encoding='utf-8')
-        split = None
+        recorded = {}
+        if cache:
+            recorded = cache.value(
+                source,
+                lambda data: {
+                    tab: source_digest(text_of(data), tab, environments[tab], settings)
+                    for tab in tabs
+                },
+            )
+        markdown = split = None
         for tab in tabs:
             target = project.evaluated_notebook(source, tab)
             record = project.eval_record(source, tab)
-            digest = source_digest(markdown, tab, environments[tab], settings)
-            job = Job(source, name, tab, target, record, markdown, None, None, digest=digest)
-            if shard is None and job.unchanged_since_recorded():
+            job = Job(source, name, tab, target, record, None, None, None, digest=recorded.get(tab))
+            if cache and job.unchanged_since_recorded(cache):
                 jobs.append(job)
                 continue
             if split is None:
-                # The page's cells, read once for all its tabs.
+                # The page, read once for all its tabs that need it, and its cells.
+                markdown = source.read_text(encoding='utf-8')
                 split = notebook.split_markdown_cell(notebook.read_markdown(markdown))
+            job.markdown = markdown
+            job.digest = source_digest(markdown, tab, environments[tab], settings)
             job.split, job.nb = split, tab_notebook_of(split, tab, project)
             job.needs_decision = True
             jobs.append(job)
+    if cache:
+        cache.forget_others(
+            [job.source for job in jobs] + [p for job in jobs for p in (job.target, job.record)]
+        )
+        cache.save()
     if shard is not None:
         mine = {
             (page, tab)

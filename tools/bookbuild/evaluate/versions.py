@@ -12,7 +12,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from ..files import write_atomic
+from ..files import read_json, write_atomic
 from ..frameworks import framework
 from ..identity import env_stamp
 from ..report import BuildError
@@ -90,7 +90,7 @@ def read_versions(project, tab):
     workflow, the framework's job; its environment is not where the forms
     are made)."""
     path = project.versions_file(tab)
-    record = json.loads(path.read_text()) if path.exists() else {}
+    record = read_json(path) if path.exists() else {}
     if 'python' not in record:
         raise BuildError(
             f'{project.relative(path)} is missing or from an older build: evaluate the '
@@ -105,7 +105,7 @@ def evaluation_date(project, page, tab):
     path = project.eval_record(project.root / f'{page}.md', tab)
     if not path.exists():
         return None
-    return json.loads(path.read_text()).get('evaluated')
+    return read_json(path).get('evaluated')
 
 
 def framework_version(record, tab):

@@ -35,10 +35,12 @@ after rendering; running it twice changes nothing.
 import html
 import os
 import re
+from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 
 from ..ci import published_download
 from ..evaluate.versions import outputs_line
+from ..files import ReadCache, digest_of, package_digest, text_of
 from ..frameworks import FRAMEWORKS, framework
 from ..languages import language
 from ..project import PUBLISHED_BRANCH
@@ -218,26 +220,90 @@ def with_report_link(edition, page_html, page):
 def postprocess_site(edition):
     """The note, the edition's labels and Colab links, the launch and
     download links, the report link, valid roles and the previews of
-    references on every page of a rendered site."""
+    references on every page of a rendered site.
+
+    Only the pages that changed since it last ran are read (Sphinx wrote
+    them again, or the records their links and outputs line come from
+    changed): what it made of each page, its targets and its links, is
+    kept by the page's stat and digest (files.ReadCache, in
+    <edition's build>/read_cache/postprocess.json). A page it does not
+    read gets new previews, read and written, only when a page it links to
+    changed what its preview shows."""
     html_dir = edition.html_dir
     pages = set(edition.project.notebook_sources())
-    written = {}
-    done = {}
-    for path in sorted(html_dir.rglob('*.html')):
-        page = path.read_text(encoding='utf-8')
-        written[path] = page
-        done[path] = finished(edition, path, page, html_dir, pages)
-    # The previews come from every page as finished, so they go in last.
-    by_address = {path.relative_to(html_dir).as_posix(): page for path, page in done.items()}
-    known = previews.targets(by_address)
-    for path, page in done.items():
+    cache = ReadCache(edition.build_dir / 'read_cache' / 'postprocess.json', site_context(edition))
+    facts, read_now = {}, {}
+    paths = sorted(html_dir.rglob('*.html'))
+    for path in paths:
         address = path.relative_to(html_dir).as_posix()
+        inputs = page_inputs(edition, path, html_dir, pages)
+
+        def make(data, path=path, address=address, inputs=inputs):
+            page = text_of(data)
+            done = finished(edition, path, page, html_dir, pages)
+            read_now[path] = (page, done)
+            found = {**previews.sections(done), **previews.citations(done)}
+            return {
+                'inputs': inputs,
+                'targets': sorted([target, asdict(preview)] for target, preview in found.items()),
+                'links': previews.links_of(address, done),
+                'previews': None,  # those the page holds, once written
+            }
+
+        facts[path] = cache.value(path, make, wanted=lambda kept, i=inputs: kept['inputs'] == i)
+    # The previews come from every page as finished, so they go in last.
+    known = {
+        (path.relative_to(html_dir).as_posix(), target): previews.Preview(**preview)
+        for path, kept in facts.items()
+        for target, preview in kept['targets']
+    }
+    for path, kept in facts.items():
+        links = [tuple(link) for link in kept['links']]
+        shown = previews.previews_of_links(links, known)
+        held = {href: asdict(preview) for href, preview in shown.items()}
+        if path in read_now:
+            written, done = read_now[path]
+        elif kept['previews'] == held:
+            continue  # unchanged, and so are the previews of its links
+        else:
+            written = done = path.read_text(encoding='utf-8')
         try:
-            page = previews.with_previews(page, previews.previews_of(address, page, known))
+            page = previews.with_previews(done, shown)
         except ValueError as error:
             raise RuntimeError(f'{path}: {error}') from None
-        if page != written[path]:
+        kept = {**kept, 'previews': held}
+        if page != written:
             path.write_text(page, encoding='utf-8')
+            cache.wrote(path, page.encode('utf-8'), kept)
+        else:
+            cache.update(path, kept)
+    cache.forget_others(paths)
+    cache.save()
+
+
+def site_context(edition):
+    """What every finished page depends on besides its own HTML and
+    page_inputs: the edition, config.ini (the published addresses, the
+    release) and the build package's code."""
+    project = edition.project
+    return digest_of(
+        edition.code,
+        (project.root / 'config.ini').read_bytes(),
+        package_digest(project.build_dir / 'read_cache'),
+    )
+
+
+def page_inputs(edition, path, html_dir, pages):
+    """What a page's links and outputs lines are made from besides its HTML:
+    for each framework, whether it has the page's notebook and its outputs
+    line (the evaluation's records)."""
+    name = path.relative_to(html_dir).with_suffix('').as_posix()
+    project = edition.project
+    if (project.root / f'{name}.md') not in pages:
+        return []
+    return [
+        [project.has_notebook(tab, name), outputs_line(edition, name, tab)] for tab in project.tabs
+    ]
 
 
 def finished(edition, path, page, html_dir, pages):

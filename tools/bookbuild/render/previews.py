@@ -136,9 +136,10 @@ def targets(pages):
     return found
 
 
-def previews_of(path, page, known):
-    """{href: Preview} for the internal links of one page's text."""
-    found = {}
+def links_of(path, page):
+    """[(href, page path, id)] of the internal links of one page's text,
+    by href, each with the page and id it reaches."""
+    found = []
     folder = posixpath.dirname(path)
     start = page.find(TEXT_START)
     end = page.find(TEXT_END, max(start, 0))
@@ -148,10 +149,20 @@ def previews_of(path, page, known):
         if '?' in address or '://' in address:
             continue
         linked = posixpath.normpath(posixpath.join(folder, address)) if address else path
-        preview = known.get((linked, target))
-        if preview:
-            found[html.unescape(href)] = preview
+        found.append((html.unescape(href), linked, target))
     return found
+
+
+def previews_of_links(links, known):
+    """{href: Preview} of links (links_of) that reach a known target."""
+    return {
+        href: known[linked, target] for href, linked, target in links if (linked, target) in known
+    }
+
+
+def previews_of(path, page, known):
+    """{href: Preview} for the internal links of one page's text."""
+    return previews_of_links(links_of(path, page), known)
 
 
 def with_previews(page, previews):

@@ -76,8 +76,22 @@ def attribute_classes(info):
     return [info.split()[0]] if info else []
 
 
+# all_blocks' answers by text: the notebooks' text and the check ask it
+# several times for each page, and `book watch` again on every rebuild.
+_BLOCKS = {}
+
+
 def all_blocks(text):
-    """Every closed fenced block of a markdown text, code or not, in order."""
+    """Every closed fenced block of a markdown text, code or not, in order
+    (the blocks are shared between callers: none changes them)."""
+    if text not in _BLOCKS:
+        if len(_BLOCKS) >= 1024:
+            _BLOCKS.clear()
+        _BLOCKS[text] = read_blocks(text)
+    return list(_BLOCKS[text])
+
+
+def read_blocks(text):
     blocks = []
     lines = text.split('\n')
     index = 0

@@ -9,12 +9,19 @@ Catches, with `file:line: what is wrong`:
   - outputs stored in the source (`{.json .output}` blocks): the page's
     outputs must come from the build, not from whoever saved the file last.
 
+A page is checked again only when its text changed since the last check
+(files.ReadCache, in _build/read_cache/check.json): an edit reads the
+pages it touched, however large the book.
+
 Standard library only: `book check` runs before any environment is used.
 """
 
+import json
 from pathlib import Path
 
+from ..files import ReadCache, text_of
 from . import cells as source_cells
+from . import roles
 from .roles import unknown_roles
 
 
@@ -91,14 +98,33 @@ def _missing_frameworks(group, tabs):
     ]
 
 
-def check(project, files=None):
-    """Problems of the given pages (default: every notebook page of the project)."""
+def check_cache(project):
+    """The problems found in each page, by its text: valid as long as the
+    tabs and the code that finds them (this module, cells.py, roles.py)
+    are the same."""
+    code = [Path(module.__file__) for module in (source_cells, roles)] + [Path(__file__)]
+    context = json.dumps([project.tabs, *(path.read_text(encoding='utf-8') for path in code)])
+    return ReadCache(project.build_dir / 'read_cache' / 'check.json', context)
+
+
+def check(project, files=None, cache=None):
+    """Problems of the given pages (default: every notebook page of the
+    project, each read again only if it changed since the last check)."""
+    if files is None:
+        files = project.notebook_sources()
+        cache = cache or check_cache(project)
     problems = []
-    for path in files or project.notebook_sources():
-        path = Path(path)
-        try:
-            name = project.relative(path)
-        except ValueError:
-            name = str(path)
-        problems.extend(problems_in(path.read_text(encoding='utf-8'), project.tabs, name))
+    for path in map(Path, files):
+
+        def find(data, path=path):
+            try:
+                name = project.relative(path)
+            except ValueError:
+                name = str(path)
+            return problems_in(text_of(data), project.tabs, name)
+
+        problems.extend(cache.value(path, find) if cache else find(path.read_bytes()))
+    if cache:
+        cache.forget_others(files)
+        cache.save()
     return problems

@@ -1,6 +1,7 @@
 """Where one edition's notebooks come from and go, and the addresses their
 links and headers point at."""
 
+import functools
 import os
 from pathlib import PurePosixPath
 
@@ -23,9 +24,14 @@ class EditionNotebooks:
     def __init__(self, edition):
         self.edition = edition
         self.project = edition.project
-        # What the edition's text refers to, read from its sources (staged
-        # before the edition's notebooks are made, if it is a translation).
-        self.book = notebook_text.Book(edition)
+
+    @functools.cached_property
+    def book(self):
+        """What the edition's text refers to, read from its sources (staged
+        before the edition's notebooks are made, if it is a translation):
+        read when first asked for, since the site's notebooks often need
+        nothing of it (writing.py)."""
+        return notebook_text.Book(self.edition)
 
     def d2lbook_dir(self, variant, tab):
         """Where d2lbook writes one variant of one tab."""

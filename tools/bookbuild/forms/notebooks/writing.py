@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 
 from ...evaluate import versions
-from ...files import digest_of, package_code, write_atomic
+from ...files import ReadCache, digest_of, package_digest, write_atomic
 from ...processes import build_each
 from ...progress import duration
 from ...report import BuildError, log
@@ -117,12 +117,14 @@ def write_site_notebooks(edition):
         before = json.loads(stamp.read_text())
     except (OSError, ValueError):
         before = {}
+    cache = ReadCache(edition.build_dir / 'read_cache' / 'site-notebooks.json')
+    code = package_digest(project.build_dir / 'read_cache')
     context = digest_of(
         edition.code,
-        notebooks.book.digest(),
-        project.root / 'config.ini',
-        project.requirements_file('book'),  # d2lbook's and nbformat's releases
-        *package_code(),  # the code that makes a notebook's text
+        book_digest(notebooks, cache, code),
+        cache.digest(project.root / 'config.ini'),
+        cache.digest(project.requirements_file('book')),  # d2lbook's and nbformat's releases
+        code,  # the code that makes a notebook's text
     )
     pages = [project.relative(source) for source in project.notebook_sources()]
     after, made = {}, 0
@@ -140,7 +142,7 @@ def write_site_notebooks(edition):
             wanted.add(folder / relative)
             inputs = digest_of(
                 context,
-                evaluated.read_bytes(),
+                cache.digest(evaluated),
                 [other for other in project.tabs if project.has_notebook(other, page)],
                 versions.outputs_line(edition, page, tab) or '',
             )
@@ -158,10 +160,32 @@ def write_site_notebooks(edition):
             if old not in wanted:
                 old.unlink()
     write_atomic(stamp, json.dumps(after, indent=1, sort_keys=True) + '\n')
+    cache.save()
     folder = edition.site_notebooks(project.default_tab).parent
     log(
         f"{edition.code}: the pages' download notebooks in {project.relative(folder)}/ ({made} made again)"
     )
+
+
+def book_digest(notebooks, cache, code):
+    """notebook_text.Book's digest of the edition, made again only when a
+    file it is read from changed (its pages, config.ini, the bibliography)
+    or the code that reads them: a build that changed no page reads none."""
+    book_project = notebooks.edition.d2lbook_project()
+    files = [*book_project.notebook_sources(), book_project.root / 'config.ini']
+    bibfile = book_project.config['pdf'].get('bibfile') if 'pdf' in book_project.config else None
+    if bibfile:
+        files.append(book_project.root / bibfile)
+    sources = digest_of(
+        notebooks.edition.code, code, *(f'{path}\0{cache.digest(path)}' for path in files)
+    )
+    key = f'book of {notebooks.edition.code}'
+    kept = cache.entries.get(key, {})
+    if kept.get('sources') != sources:
+        kept = {'sources': sources, 'digest': notebooks.book.digest()}
+        cache.entries[key] = kept
+        cache.changed = True
+    return kept['digest']
 
 
 def site_notebooks(notebooks, tab, evaluated):
