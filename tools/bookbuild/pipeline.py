@@ -89,7 +89,8 @@ def evaluate(project, tabs=None, shard=None, early=None, timeline=None):
 class Timeline:
     """When one build evaluated and rendered, on time.perf_counter's clock,
     in seconds from the build's start: the evaluation's (start, end), and
-    the spans the render worked, the early pages' and the final render's.
+    the spans the render worked, the early pages' and the final render's
+    (spans that overlap joined).
     `make bench` reads it for a clean build's time split."""
 
     def __init__(self):
@@ -105,9 +106,21 @@ class Timeline:
 
         data = {
             'evaluation': self.seconds(self.evaluation),
-            'render': [self.seconds(span) for span in sorted(self.render)],
+            'render': [self.seconds(span) for span in union(self.render)],
         }
         write_atomic(project.build_dir / TIMELINE_FILE, json.dumps(data, indent=1) + '\n')
+
+
+def union(spans):
+    """The (start, end) spans, those that overlap joined: the time the
+    render worked, however many threads it worked in."""
+    joined = []
+    for start, end in sorted(spans):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def timed(spans, step, *args):

@@ -14,29 +14,45 @@ evaluation. A page whose conversion fails here is left for the final
 render, which reports the failure; a page with a failed tab never comes
 here, and a failed evaluation stops the work before the site is touched.
 
-Runs in .venv/book (d2lbook, nbformat, nbconvert), imported by the pipeline
-only when it renders.
+The worker also imports what the final render will need (Sphinx, its
+extensions and theme, d2lbook's builder), so that the render after the
+evaluation starts warm. It begins once the evaluation's plan is made, and
+imports d2lbook, nbconvert and Sphinx itself: the kernels start no later
+than without it.
+
+Runs in .venv/book (d2lbook, nbformat, nbconvert, Sphinx).
 """
 
 import concurrent.futures
 import hashlib
+import importlib
 import os
 import threading
 import time
 import warnings
 from pathlib import Path
 
-import nbformat
-from d2lbook import notebook as d2lbook_notebook
-from d2lbook import rst as d2lbook_rst
-from d2lbook.slides import remove_slide_marks
-from nbformat.warnings import DuplicateCellId
-
 from ..files import write_atomic
 from ..report import log
 
 # The worker's nice value: the kernels, at 0, get the cores first.
 WORKER_NICENESS = 10
+
+# What the final render imports: Sphinx and the HTML builder, d2lbook's
+# builder, and the extensions and theme of the conf.py d2lbook writes
+# (d2lbook/sphinx.py, sphinx_template.py); config.ini's own extensions are
+# added from the project.
+RENDER_IMPORTS = (
+    'sphinx.application',
+    'sphinx.builders.html',
+    'd2lbook.build',
+    'recommonmark',
+    'sphinxcontrib.bibtex',
+    'sphinxcontrib.rsvgconverter',
+    'sphinx.ext.autodoc',
+    'sphinx.ext.viewcode',
+    'mxtheme',
+)
 
 
 def lower_priority():
@@ -73,6 +89,9 @@ class PageFiles:
 def merge_page(files, tabs):
     """`d2lbook build merge` for one page: the tabs' notebooks that have
     cells, in config.ini's order, into one. Returns whether it merged."""
+    import nbformat
+    from d2lbook import notebook as d2lbook_notebook
+
     default = files.tabs[0]
     if not default.exists() or not newer(default, files.merged):
         return False
@@ -99,6 +118,10 @@ def convert_page(files):
         return False
     if files.merged.stat().st_size == 0:
         return False  # d2lbook writes nothing for an empty notebook
+    import nbformat
+    from d2lbook import rst as d2lbook_rst
+    from d2lbook.slides import remove_slide_marks
+
     nb = remove_slide_marks(nbformat.read(files.merged, as_version=4))
     signature = hashlib.sha1(files.merged_name.encode()).hexdigest()[:6]
     resources = {'unique_key': f'output_{files.rst.stem}_{signature}'}
@@ -119,20 +142,40 @@ class EarlyRender:
 
     def __init__(self, project):
         self.project = project
+        self.pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix='early-render', initializer=lower_priority
+        )
+        self.spans = []
+        self.converted = []
+        self.failed = []
+        self.warm_up = None
+        self.queued = []  # (source, its future)
+
+    def page_ready(self, source):
+        if self.warm_up is None:
+            self.warm_up = self.pool.submit(self._warm_up)
+        self.queued.append((source, self.pool.submit(self._render_page, source)))
+
+    def _warm_up(self):
+        """Import what the conversions and the final render need, and send
+        pandoc's answers to the cache the final render reads."""
+        from nbformat.warnings import DuplicateCellId
+
+        from .pandoc_cache import use_pandoc_cache
+
+        start = time.perf_counter()
         # d2lbook's merge gives every tab's copy of a cell the same id, which
         # nbformat replaces with a random one, warning each time, in d2lbook
         # too (where its output is not shown): the ids reach no page.
         warnings.filterwarnings('ignore', category=DuplicateCellId)
-        self.pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix='early-render', initializer=lower_priority
-        )
-        self.futures = []
-        self.spans = []
-        self.converted = []
-        self.failed = []
-
-    def page_ready(self, source):
-        self.futures.append(self.pool.submit(self._render_page, source))
+        use_pandoc_cache(self.project.build_dir)
+        extensions = self.project.config['build'].get('sphinx_extensions', '').split()
+        for name in (*RENDER_IMPORTS, *extensions, 'nbconvert', 'd2lbook.rst'):
+            try:
+                importlib.import_module(name)
+            except Exception:  # the final render reports what is missing
+                pass
+        self.spans.append((start, time.perf_counter()))
 
     def _render_page(self, source):
         start = time.perf_counter()
@@ -140,15 +183,24 @@ class EarlyRender:
         try:
             merge_page(files, self.project.tabs)
             if convert_page(files):
-                self.converted.append(self.project.relative(source))
+                self.converted.append(self.project.relative(source).removesuffix('.md'))
         except Exception as error:  # the final render meets it again and reports it
             self.failed.append(f'{self.project.relative(source)}: {error!r}')
         finally:
             self.spans.append((start, time.perf_counter()))
 
     def finish(self):
-        """Wait for the pages queued; they are then current for d2lbook."""
+        """Wait for the pages queued; they are then current for d2lbook.
+        With the kernels done, the pages the worker has not started are
+        converted here, beside it and at this thread's own priority."""
+        if self.warm_up is not None:
+            self.warm_up.cancel()  # the final render imports what it needs
+        for source, future in self.queued:
+            if future.cancel():
+                self._render_page(source)
         self.pool.shutdown(wait=True)
+        if self.converted:
+            log(f'rst made beside the evaluation: {", ".join(sorted(self.converted))}')
         if self.failed:
             log(
                 'rendering these pages early failed; the render does them again: '
