@@ -29,3 +29,13 @@ it so, and this map in its order):
   cli            `book`, the one entry point; the Makefile calls its subcommands
   __main__       `python -m bookbuild`, for the system Python before .venv/book
 """
+
+import sys
+
+# jsonschema, which nbformat imports, registers a checker of the "iri"
+# string format when rfc3987_syntax is installed (Jupyter's packages bring
+# it), and that module compiles its grammar on import: some 1.6 s of every
+# build process that reads a notebook. No schema the build validates (the
+# notebooks') uses that format, so the module is marked as absent, which
+# Python's import system documents: jsonschema then goes without that checker.
+sys.modules.setdefault('rfc3987_syntax', None)

@@ -7,52 +7,31 @@ every open page then reloads itself. A failed rebuild (a malformed page, a
 failing cell, a Sphinx error) prints its report in the terminal and shows it
 over the page; the next save that builds cleanly takes it away.
 
-What makes a rebuild fast is that nothing is started again: one process
-keeps d2lbook, Sphinx and the evaluator imported, one d2lbook Builder and one
-Sphinx application (its environment in memory), and pandoc's answers for the
-cells that did not change. A rebuild is `book html`'s build
-(pipeline.build_site: check, evaluate, render, the site's notebooks) with
-its own render, in this process:
-
-  1. Builder.rst(): merge the tabs and convert the pages whose merged
-     notebook changed to rst (d2lbook decides by file times, which the
-     evaluator keeps right), and write conf.py;
-  2. Sphinx.build(): read and write the changed documents;
-  3. d2lbook's Colab buttons and render/postprocess.py.
-
-d2lbook's ipynb, colab and sagemaker folders are left alone (the page is not
-made from them), and with them its eval step: nothing here can evaluate
-behind the evaluator's back. The site it leaves is the one `make` makes, so
+A rebuild is `book html`'s build (pipeline.build_site: check, evaluate,
+render, the site's notebooks) with `book html`'s render (render/live.py),
+kept loaded: one process keeps d2lbook, Sphinx and the evaluator imported,
+one SiteRenderer (d2lbook's Builder and one Sphinx application with its
+environment in memory), and pandoc's answers. This module only serves the
+site and watches the files. The site it leaves is the one `make` makes, so
 `make` afterwards finds nothing to do.
 """
 
 import asyncio
 import concurrent.futures
 import contextlib
-import io
 import json
 import os
 import sys
-import threading
 import time
 import traceback
 
-import nbformat
 import tornado.web
 import tornado.websocket
 import watchfiles
-from d2lbook import rst as d2lbook_rst
-from d2lbook.build import Builder
-from d2lbook.config import Config
-from nbconvert.filters import pandoc as nbconvert_pandoc
-from sphinx.application import Sphinx
-from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from . import pipeline
-from .processes import at_once
 from .project import book_sources
-from .render import postprocess
-from .render.html import full_render_if_site_inputs_changed
+from .render.live import SiteRenderer
 from .report import BuildError, log
 
 RELOAD_PATH = '/__watch'
@@ -87,30 +66,30 @@ RELOAD_SCRIPT = """<script>
 
 
 class LivePreview:
-    """Rebuilds the site of one project in this process, keeping d2lbook and
-    Sphinx loaded between rebuilds."""
+    """Rebuilds the site of one project in this process, keeping the
+    renderer (render/live.py) loaded between rebuilds."""
 
     def __init__(self, project):
         self.project = project
-        self.rst_dir = project.build_dir / 'rst_all'
-        self.builder = None
-        self.sphinx = None
-        self.sphinx_context = None
-        self.sphinx_log = io.StringIO()
-        self.written = set()
+        self.renderer = SiteRenderer(project.english)
         self.seconds = {}  # of the last rebuild, by step
-        self.render_seconds = {}  # of its render, by part
-        memoize_pandoc()
+        self.written = []
 
     def rebuild(self):
         """Bring _build/html up to date; returns the pages Sphinx wrote.
         Raises BuildError with the report of a failure."""
         self.seconds = {}
-        self.render_seconds = {}
+        self.written = []
         start = time.perf_counter()
         pipeline.build_site(self.project, self._render, run_step=self._timed(self.seconds))
         self.seconds['total'] = time.perf_counter() - start
-        return sorted(self.written)
+        return self.written
+
+    def forget(self):
+        """Drop the Builder and the Sphinx application kept in memory: the
+        next rebuild reads the state of _build/ from disk (another build
+        wrote it in between)."""
+        self.renderer.forget()
 
     @staticmethod
     def _timed(seconds):
@@ -126,156 +105,19 @@ class LivePreview:
         return run_step
 
     def _render(self, project):
-        run_step = self._timed(self.render_seconds)
-        run_step('rst', self._rst)
-        stamp_site_inputs = run_step('site inputs', self._site_inputs)
-        if self.sphinx is None:
-            run_step('sphinx start', self._open_sphinx)
-        run_step('sphinx', self._sphinx_build)
-        run_step('postprocess', self._postprocess)
-        stamp_site_inputs()
-
-    def _rst(self):
-        if self.builder is None:
-            # d2lbook's Config reads config.ini from, and resolves every
-            # folder against, the working directory (`book watch` runs there).
-            self.builder = Builder(Config(tab='all'))
-        # A Builder runs each step once in its life (d2lbook's @_once).
-        self.builder.done.clear()
-        self.builder.rst()
-
-    def _site_inputs(self):
-        """A changed config.ini, static file or rendering code renders the
-        whole site again, as in `book html`; here it also takes a new Sphinx
-        application, which reads the new conf.py and extension."""
-        changed, stamp = full_render_if_site_inputs_changed(
-            self.project.root, self.project.html_dir
-        )
-        if changed:
-            self._close_sphinx()
-        return stamp
-
-    def _open_sphinx(self):
-        # sphinx-build wraps its one build in these two; an application that
-        # lives on needs them for its whole life, or the next one finds this
-        # one's directives still registered in docutils and, with -W, fails.
-        self.sphinx_context = contextlib.ExitStack()
-        self.sphinx_context.enter_context(patch_docutils(str(self.rst_dir)))
-        self.sphinx_context.enter_context(docutils_namespace())
-        self.sphinx = Sphinx(
-            str(self.rst_dir),
-            str(self.rst_dir),
-            str(self.project.html_dir),
-            str(self.project.html_dir / '.doctrees'),
-            'html',
-            status=self.sphinx_log,
-            warning=sys.stderr,
-            warningiserror=True,
-            # One process: with one changed page, d2lbook's -j 4 saves
-            # nothing, and its forked writers would inherit kernels' sockets.
-            parallel=1,
-        )
-        self.sphinx.connect('html-page-context', lambda app, page, *rest: self.written.add(page))
-        keep_doctrees_for_figure_numbers()
-
-    def _close_sphinx(self):
-        if self.sphinx_context is not None:
-            self.sphinx_context.close()
-        self.sphinx = self.sphinx_context = None
-
-    def _sphinx_build(self):
-        self.written = set()
-        self.sphinx_log.seek(0)
-        self.sphinx_log.truncate()
-        try:
-            self.sphinx.build()
-        except Exception as error:
-            # Its environment in memory may be half updated, and Sphinx has
-            # deleted the pickled one: the next application reads every page.
-            self._close_sphinx()
-            raise BuildError(f'Sphinx: {error}') from error
-
-    def _postprocess(self):
-        """What d2lbook's html adds after Sphinx, and what render/html.py
-        adds after d2lbook."""
-        self.builder._colab.add_button(str(self.project.html_dir))
-        postprocess.postprocess_site(self.project.english)
+        _, self.written = self.renderer.render()
 
     def prime_pandoc(self):
-        """Convert every merged notebook once, so that the first edit asks
-        pandoc only for the cells it changed."""
-        merged = sorted((self.project.build_dir / 'eval_all').rglob('*.ipynb'))
-        notebooks = [nbformat.read(path, as_version=4) for path in merged if path.stat().st_size]
-        with concurrent.futures.ThreadPoolExecutor(max_workers=at_once()) as pool:
-            for nb in notebooks:
-                pool.submit(d2lbook_rst.convert_notebook, nb, {'unique_key': 'watch'})
+        """Ask pandoc once for every cell of the book, so that the first edit
+        of any page converts only the cells it changed."""
+        self.renderer.prime_pandoc()
 
     def timings(self):
         """'check 0.05 s, ..., render 0.60 s (rst 0.10 s, ...), ...' of the last rebuild."""
         shown = {name: f'{spent:.2f} s' for name, spent in self.seconds.items()}
         if 'render' in shown:
-            parts = ', '.join(
-                f'{name} {spent:.2f} s' for name, spent in self.render_seconds.items()
-            )
-            shown['render'] += f' ({parts})'
+            shown['render'] += f' ({self.renderer.timings()})'
         return ', '.join(f'{name} {spent}' for name, spent in shown.items())
-
-
-def keep_doctrees_for_figure_numbers():
-    """With numbered figures (d2lbook's conf.py), Sphinx walks the doctree
-    of every page after any edit to number the figures again, unpickling
-    each from disk: at 50 pages most of a rebuild's time. The walk only
-    reads, so the preview keeps each page's doctree for it until the page's
-    pickle changes; the writing steps still unpickle their own copies."""
-    from sphinx.environment.collectors.toctree import TocTreeCollector
-
-    assign = TocTreeCollector.assign_figure_numbers
-    if getattr(assign, 'kept', False):
-        return
-    kept = {}
-
-    def assign_figure_numbers(self, env):
-        load = env.get_doctree
-
-        def get_doctree(docname):
-            state = os.stat(os.path.join(env.doctreedir, docname + '.doctree'))
-            key = (state.st_ino, state.st_mtime_ns, state.st_ctime_ns, state.st_size)
-            if docname not in kept or kept[docname][0] != key:
-                kept[docname] = (key, load(docname))
-            return kept[docname][1]
-
-        env.get_doctree = get_doctree
-        try:
-            return assign(self, env)
-        finally:
-            del env.get_doctree
-
-    assign_figure_numbers.kept = True
-    TocTreeCollector.assign_figure_numbers = assign_figure_numbers
-
-
-def memoize_pandoc():
-    """d2lbook converts a page to rst with nbconvert, which starts pandoc
-    once per markdown cell (some 200 times for the section). Pandoc's answer
-    depends only on its input, so the preview asks once per distinct cell."""
-    convert = nbconvert_pandoc.pandoc
-    if getattr(convert, 'memoized', False):
-        return
-    answers = {}
-    lock = threading.Lock()
-
-    def pandoc(source, fmt, to, extra_args=None, encoding='utf-8'):
-        key = (source, fmt, to, tuple(extra_args or ()), encoding)
-        with lock:
-            if key in answers:
-                return answers[key]
-        answer = convert(source, fmt, to, extra_args=extra_args, encoding=encoding)
-        with lock:
-            answers[key] = answer
-        return answer
-
-    pandoc.memoized = True
-    nbconvert_pandoc.pandoc = pandoc
 
 
 # ---------------------------------------------------------------- server ----
