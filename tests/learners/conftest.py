@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from book_paths import PROJECT
-from bookbuild.testing import host_plans, learner_hosts
+from bookbuild.testing import host_plans, host_worker, learner_hosts
 
 
 @pytest.fixture(scope='session')
@@ -32,7 +32,8 @@ def host_reports(project, pytestconfig):
                 print(line, flush=True)
 
     reports = learner_hosts.run_plans(project, host_plans.plans(project), folder, log=log)
-    # How long each host took, for docs/publishing.md's figures and the bench.
+    # How long each host took, for docs/publishing.md's figures and the bench;
+    # and how the first cells' output arrived (host_worker.output_figures).
     (folder / 'summary.json').write_text(
         json.dumps(
             {
@@ -42,6 +43,14 @@ def host_reports(project, pytestconfig):
                     'notebooks': [
                         (n['notebook'], n['seconds'], n['first_cell_seconds'])
                         for n in report.get('notebooks', [])
+                    ],
+                    'first_cells': [
+                        {
+                            'notebook': n['notebook'],
+                            'cell_seconds': n['first_cell_seconds'],
+                            **host_worker.output_figures(n['first_cell_output']),
+                        }
+                        for n in host_worker.runs_in_order(report)
                     ],
                 }
                 for name, report in reports.items()

@@ -23,7 +23,7 @@ import sys
 import pytest
 
 from book_paths import PROJECT
-from bookbuild.forms.notebooks.install import install_cell
+from bookbuild.forms.notebooks.install import install_cell, read_summary
 from bookbuild.frameworks import framework
 from bookbuild.testing.host_worker import RESTART
 
@@ -339,32 +339,11 @@ def ran(tmp_path_factory):
     return dict(zip(CASES, run_cells([case(**runtime) for runtime in CASES.values()], folder)))
 
 
-# The cell's last line, the summary: what pip installed, and what the
-# runtime kept of the framework's packages.
-SUMMARY = re.compile(
-    r'Installed (?P<installed>.+?)(?: \(and (?P<others>\d+) of their dependencies\))?'
-    r' in \d+ s(?:; kept this runtime\'s (?P<kept>.+))?\.'
-)
-
-
-def summary(line):
-    """{'installed': [name==version...], 'others': how many more, 'kept':
-    [name==version...]} of a summary line, or None."""
-    found = SUMMARY.fullmatch(line)
-    if not found:
-        return None
-    return {
-        'installed': found['installed'].split(', '),
-        'others': int(found['others'] or 0),
-        'kept': found['kept'].split(', ') if found['kept'] else [],
-    }
-
-
 def test_a_bare_runtime_installs_d2l_with_its_framework_in_one_pip_call(ran):
     ran = ran['bare']
     assert ran['error'] is None, ran
     assert ran['calls'] == [[requirement('jax')]]
-    assert summary(ran['lines'][-1]) == {
+    assert read_summary(ran['lines'][-1]) == {
         'installed': [f'{BOOK}=={PROJECT.release}', 'jax==0.7.0', 'jaxlib==0.7.0'],
         'others': 1,
         'kept': [],
@@ -391,7 +370,7 @@ def test_a_long_silence_of_pips_gets_a_line_saying_it_still_works(ran):
     installing = next(i for i, line in enumerate(lines) if line.startswith('Installing'))
     assert waiting and installing < waiting[0] and waiting[-1] < len(lines) - 1, lines
     assert re.fullmatch(r'\.\.\. pip is still working \(\d+ s so far\)', lines[waiting[0]])
-    assert summary(lines[-1]), lines
+    assert read_summary(lines[-1]), lines
 
 
 @pytest.mark.parametrize('name', ['kept', 'kept, d2l from the index'])
@@ -402,7 +381,7 @@ def test_a_runtime_that_has_the_framework_sees_one_line(ran, name):
     ran = ran[name]
     assert ran['error'] is None, ran
     assert len(ran['lines']) == 1, ran['lines']
-    assert summary(ran['lines'][0]) == {
+    assert read_summary(ran['lines'][0]) == {
         'installed': [f'{BOOK}=={PROJECT.release}'],
         'others': 0,
         'kept': ['torch==2.6.0', 'numpy==2.0.2'],
@@ -416,12 +395,12 @@ def test_a_runtime_that_has_the_framework_sees_one_line(ran, name):
 def test_a_runtime_that_has_everything_says_it_installed_nothing(ran):
     ran = ran['everything there already']
     assert ran['error'] is None, ran
-    assert len(ran['lines']) == 1 and summary(ran['lines'][0])['installed'] == ['nothing new']
+    assert len(ran['lines']) == 1 and read_summary(ran['lines'][0])['installed'] == ['nothing new']
 
 
 def test_pips_warnings_show_before_the_summary_as_they_did_under_quiet(ran):
     ran = ran['warnings']
-    assert ran['lines'][0] == 'WARNING: a warning' and summary(ran['lines'][1]), ran['lines']
+    assert ran['lines'][0] == 'WARNING: a warning' and read_summary(ran['lines'][1]), ran['lines']
 
 
 def test_pip_failing_twice_stops_the_notebook_with_both_of_pips_messages(ran):
@@ -458,7 +437,7 @@ def test_when_the_pinned_install_fails_pip_retries_without_pins_and_says_what_it
     assert 'pip replaced numpy 2.0.2 with 1.23.5' in ran['lines']
     # The first pip's conflict is not shown when the retry worked.
     assert 'conflict' not in ran['printed']
-    assert summary(ran['lines'][-1]) == {
+    assert read_summary(ran['lines'][-1]) == {
         'installed': [f'{BOOK}=={PROJECT.release}', 'mxnet==1.9.1', 'numpy==1.23.5'],
         'others': 0,
         'kept': [],

@@ -12,7 +12,9 @@ Colab-like replica's kernel imports NumPy when it starts, as Colab's does.
 
 The report: the versions installed before and after the notebooks, and for
 each notebook its error, if any, the `text/plain` results of its code
-cells, how long its first cell took and whether it ran again after a
+cells, how long its first cell took, what that cell printed and when each
+piece of it arrived from the kernel (`first_cell_output`, read by
+`printed_lines` and `output_figures`), and whether it ran again after a
 restart. Runs in .venv/book (it uses nbclient):
   .venv/book/bin/python -m bookbuild.testing.host_worker HOST_DIR REPORT PYTHON \
       [--preinstall FILE | --replica DIR] [--import-at-start MODULE] \
@@ -28,6 +30,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..environments import pip_noise
 from ..progress import duration
 from .host_envs import copy_replica, installed, make_env, python_version, report_progress
 
@@ -89,10 +92,31 @@ def failed_cell(notebook, failure):
     }
 
 
+def timed_client(notebook, **options):
+    """An nbclient NotebookClient that also records when each piece of a
+    cell's printed output arrives from the kernel (its iopub stream
+    messages): `arrivals[cell_index]`, [[seconds since the cell was sent
+    to the kernel, text], ...]."""
+    from nbclient import NotebookClient
+
+    class TimedClient(NotebookClient):
+        def process_message(self, msg, cell, cell_index):
+            if msg['msg_type'] == 'stream':
+                seconds = round(time.monotonic() - self.sent, 3)
+                self.arrivals.setdefault(cell_index, []).append([seconds, msg['content']['text']])
+            return super().process_message(msg, cell, cell_index)
+
+    def sent(cell, cell_index):
+        client.sent = time.monotonic()
+
+    client = TimedClient(notebook, on_cell_execute=sent, **options)
+    client.arrivals = {}
+    return client
+
+
 def run_notebook(path, workdir):
     """Run one notebook verbatim in the host's kernel; return its report."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     notebook = nbformat.read(path, as_version=4)
@@ -101,7 +125,7 @@ def run_notebook(path, workdir):
     for cell in notebook.cells:
         if cell.cell_type == 'code':
             cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(
+    client = timed_client(
         notebook,
         kernel_name='python3',
         timeout=LEARNER_CELL_TIMEOUT,
@@ -115,12 +139,15 @@ def run_notebook(path, workdir):
     except CellExecutionError as failure:
         error = failed_cell(notebook, failure)
     code = [cell for cell in notebook.cells if cell.cell_type == 'code']
+    first = notebook.cells.index(code[0]) if code else None
     return {
         'notebook': str(path),  # run_plans names it (Notebook.name)
         'seconds': round(time.monotonic() - started, 1),
         'error': error,
         'ran': [bool(cell.get('execution_count')) for cell in code],
         'first_cell_seconds': seconds_of(code[0]) if code else None,
+        # What the first cell printed, piece by piece as the kernel sent it.
+        'first_cell_output': client.arrivals.get(first, []),
         'results': [
             [
                 o.data['text/plain']
@@ -130,6 +157,45 @@ def run_notebook(path, workdir):
             for cell in code
         ],
     }
+
+
+def printed_lines(output):
+    """The lines of a cell's printed output (first_cell_output) as
+    [(seconds, message number, line)], without the lines of this machine's
+    pip configuration (environments.pip_noise), which a learner's host
+    would not print."""
+    return [
+        (seconds, number, line)
+        for number, (seconds, text) in enumerate(output)
+        for line in text.splitlines()
+        if not pip_noise(line)
+    ]
+
+
+def output_figures(output):
+    """How a cell's printed output arrived (printed_lines): the number of
+    lines and of the kernel's messages that carried them, when the first
+    came and the longest wait for the next (seconds, from when the cell was
+    sent to the kernel)."""
+    lines = printed_lines(output)
+    times = sorted({(number, seconds) for seconds, number, _ in lines})
+    times = [seconds for _, seconds in times]
+    return {
+        'lines': len(lines),
+        'messages': len(times),
+        'first_line_after': times[0] if times else None,
+        'largest_gap': round(max(b - a for a, b in zip([0, *times], times)), 2) if times else None,
+    }
+
+
+def runs_in_order(report):
+    """Every run of a notebook in a host's report, in the order they ran: a
+    run that stopped for a restart (named '<notebook> before the restart')
+    before the one after it."""
+    for run in report.get('notebooks', []):
+        if 'restarted_after' in run:
+            yield dict(run['restarted_after'], notebook=f'{run["notebook"]} before the restart')
+        yield run
 
 
 # What the first cell raises when it replaced a package the kernel had

@@ -10,6 +10,7 @@ Its text is what learners run (and what tests/learners run on replicas of
 their hosts): a change to it changes every hosted notebook.
 """
 
+import re
 import string
 
 import nbformat
@@ -148,6 +149,29 @@ if any(name in sys.modules for name in replaced):
     raise RuntimeError('pip replaced a package this runtime had already loaded. Restart '
                        'the runtime (on Colab: Runtime > "Restart session"), then run '
                        'this notebook again from the top.')""")
+
+# The cell's last line, its summary, as the tests read it: 'Installed
+# d2l-custom-layers==0.1.0, torch==2.8.0 (and 20 of their dependencies) in 95 s;
+# kept this runtime's numpy==2.0.2.' ('nothing new' when pip installed nothing).
+SUMMARY = re.compile(
+    r'Installed (?P<installed>.+?)(?: \(and (?P<others>\d+) of their dependencies\))?'
+    r' in \d+ s(?:; kept this runtime\'s (?P<kept>.+))?\.'
+)
+
+
+def read_summary(line):
+    """{'installed': ['name==version', ...], 'others': how many more it
+    installed, 'kept': ['name==version', ...]} of the cell's summary line;
+    None for another line."""
+    found = SUMMARY.fullmatch(line)
+    if not found:
+        return None
+    return {
+        'installed': found['installed'].split(', '),
+        'others': int(found['others'] or 0),
+        'kept': found['kept'].split(', ') if found['kept'] else [],
+    }
+
 
 # A framework that cannot be installed on a Python from some version on
 # (frameworks.py's python_below, set by its cap): pip would try to compile
