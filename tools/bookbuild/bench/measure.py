@@ -96,7 +96,7 @@ def main(project, only=None, scales=None):
             sections += [
                 '## The book at scale',
                 '',
-                f'Copies of the book with 1 to {max(scales)} times its chapters '
+                f'Copies of the book with {", ".join(map(str, scales))} times its chapters '
                 '(bench/scale.py), built with the same environments; growth is '
                 f'each figure over the {min(scales)}× book\'s, per page is the '
                 'figure over the pages config.ini names.',
