@@ -174,16 +174,16 @@ def run_order(to_run, expected, by_page):
     """The order the notebooks start in. The longest first (by the recorded
     times), so that the last one to start is short and no core idles while
     another still works. By page (by_page: while pages are rendered as they
-    come), the longest page first and its tabs longest first, so that whole
-    pages are ready early and the one left for the end is short, at the
-    cost of an ordering a little less tight."""
+    come), the longest page first (its notebooks' times summed) and its tabs
+    longest first, so that whole pages are ready early and the one left for
+    the end is short, at the cost of an ordering a little less tight."""
     job_key = {id(job): (-expected[job.name, job.tab], job.name, job.tab) for job in to_run}
     if not by_page:
         return sorted(to_run, key=lambda job: job_key[id(job)])
-    page_size = {}
+    page_seconds = {}
     for job in to_run:
-        page_size[job.name] = page_size.get(job.name, 0) + len(job.markdown)
-    return sorted(to_run, key=lambda job: (-page_size[job.name], job.name, job_key[id(job)]))
+        page_seconds[job.name] = page_seconds.get(job.name, 0) + expected[job.name, job.tab]
+    return sorted(to_run, key=lambda job: (-page_seconds[job.name], job.name, job_key[id(job)]))
 
 
 def evaluate(project, tabs, shard=None, on_page=None):
