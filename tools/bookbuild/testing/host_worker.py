@@ -25,6 +25,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -159,15 +160,20 @@ def run_notebook(path, workdir):
     }
 
 
+# The colours of pip's warnings and errors in a kernel (ipykernel sets
+# FORCE_COLOR), which the notebook shows as colours, not as characters.
+COLOUR = re.compile(r'\x1b\[[0-9;]*m')
+
+
 def printed_lines(output):
-    """The lines of a cell's printed output (first_cell_output) as
-    [(seconds, message number, line)], without the lines of this machine's
-    pip configuration (environments.pip_noise), which a learner's host
-    would not print."""
+    """The lines of a cell's printed output (first_cell_output) as a learner
+    reads them, [(seconds, message number, line)]: without colour codes, and
+    without the lines of this machine's pip configuration
+    (environments.pip_noise), which a learner's host would not print."""
     return [
         (seconds, number, line)
         for number, (seconds, text) in enumerate(output)
-        for line in text.splitlines()
+        for line in COLOUR.sub('', text).splitlines()
         if not pip_noise(line)
     ]
 
