@@ -83,7 +83,10 @@ def pip_install(*requirements):
     they come, and a line whenever it has said nothing for EVERY seconds.
     Returns pip's exit status, its output, and its warnings and errors.\"\"\"
     with tempfile.TemporaryFile() as stderr:
-        pip = subprocess.Popen([sys.executable, '-m', 'pip', 'install', *requirements],
+        # A kernel sets FORCE_COLOR: pip would draw its bars as on a terminal,
+        # which hides the line after each bar behind control characters.
+        pip = subprocess.Popen([sys.executable, '-m', 'pip', 'install', '--progress-bar', 'off',
+                                *requirements],
                                stdout=subprocess.PIPE, stderr=stderr,
                                text=True, encoding='utf-8', errors='replace')
         lines = queue.Queue()
