@@ -55,13 +55,14 @@ RENDER_IMPORTS = (
 )
 
 
-def lower_priority():
-    """This thread, and the pandoc processes it starts, yield the cores to
-    the kernels (Linux sets a thread's nice value on its own)."""
+def set_niceness(thread_id, niceness):
+    """Linux sets a thread's nice value on its own; the processes it starts
+    (pandoc) inherit it. Lowering it again needs the right to (root, or
+    RLIMIT_NICE): without, the thread keeps its nice value."""
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        os.setpriority(os.PRIO_PROCESS, thread_id, niceness)
     except (AttributeError, OSError):
-        pass  # not on this system: the work only competes a little harder
+        pass  # not on this system, or not allowed: the work only waits longer
 
 
 def newer(source, target):
@@ -142,14 +143,21 @@ class EarlyRender:
 
     def __init__(self, project):
         self.project = project
+        self.worker = None  # the worker thread's id, for its nice value
         self.pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix='early-render', initializer=lower_priority
+            max_workers=1, thread_name_prefix='early-render', initializer=self._lower_priority
         )
         self.spans = []
         self.converted = []
         self.failed = []
         self.warm_up = None
         self.queued = []  # (source, its future)
+
+    def _lower_priority(self):
+        """The worker, and the pandoc processes it starts, yield the cores
+        to the kernels."""
+        self.worker = threading.get_native_id()
+        set_niceness(self.worker, WORKER_NICENESS)
 
     def page_ready(self, source):
         if self.warm_up is None:
@@ -193,6 +201,9 @@ class EarlyRender:
         """Wait for the pages queued; they are then current for d2lbook.
         With the kernels done, the pages the worker has not started are
         converted here, beside it and at this thread's own priority."""
+        if self.worker is not None:
+            # The kernels are done: the page in hand need not wait for others.
+            set_niceness(self.worker, 0)
         if self.warm_up is not None:
             self.warm_up.cancel()  # the final render imports what it needs
         for source, future in self.queued:
