@@ -62,10 +62,12 @@ def render(edition, renderer=None):
 
     renderer = renderer or SiteRenderer(edition)
     prefix = f'[{edition.tag} html]' if edition.tag else '[html]'
-    converted, _ = renderer.render()
+    renderer.render()
+    # The book's pages Sphinx wrote (not its index and search pages): only
+    # those that changed, unless what every page shows of them changed.
+    pages = renderer.pages_written
     print(
-        f'{prefix} re-rendered {len(converted)} page(s)'
-        + (': ' + ', '.join(converted) if converted else ''),
+        f'{prefix} re-rendered {len(pages)} page(s)' + (': ' + ', '.join(pages) if pages else ''),
         flush=True,
     )
     return renderer

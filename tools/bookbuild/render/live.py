@@ -38,7 +38,12 @@ from pathlib import Path
 from ..files import Stamp, digest_of
 from ..report import BuildError
 from . import postprocess
-from .pandoc_cache import use_pandoc_cache
+from .pandoc_cache import KeptAnswers, use_pandoc_cache
+
+# Pygments' colouring of the code blocks, kept by sphinx_writes.remember_highlighting.
+HIGHLIGHT_FOLDER = '.highlight-cache'
+# Jinja's compiled templates, nbconvert's and the theme's.
+TEMPLATES_FOLDER = '.jinja-cache'
 
 
 def site_inputs_digest(root):
@@ -83,7 +88,18 @@ def refuse_to_evaluate():
     )
 
 
-def share_rst_exporters():
+def compiled_templates(build_dir):
+    """Jinja's store of compiled templates under the build folder: each
+    process compiles nbconvert's and the theme's templates otherwise, and
+    Jinja checks each stored one against its template's text before use."""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = build_dir / TEMPLATES_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
+def share_rst_exporters(build_dir):
     """d2lbook makes a new nbconvert RSTExporter for every page it converts,
     which compiles its templates again, and the exporter checks the
     notebook against the schema after each of its preprocessors. One
@@ -97,22 +113,24 @@ def share_rst_exporters():
     if isinstance(d2lbook_rst.nbconvert, types.SimpleNamespace):
         return
     kept = threading.local()
+    templates = compiled_templates(build_dir)
 
     def rst_exporter():
         if not hasattr(kept, 'exporter'):
             kept.exporter = nbconvert.RSTExporter(optimistic_validation=True)
+            kept.exporter.environment.bytecode_cache = templates
         return kept.exporter
 
     d2lbook_rst.nbconvert = types.SimpleNamespace(RSTExporter=rst_exporter)
 
 
-def new_builder():
+def new_builder(build_dir):
     """d2lbook's Builder of every tab, for the project in the working
     directory, that cannot evaluate."""
     from d2lbook.build import Builder
     from d2lbook.config import Config
 
-    share_rst_exporters()
+    share_rst_exporters(build_dir)
     builder = Builder(Config(tab='all'))
     builder.eval = refuse_to_evaluate
     return builder
@@ -135,7 +153,8 @@ class SiteRenderer:
         self.app = None
         self.sphinx_context = None
         self.sphinx_log = io.StringIO()
-        self.written = set()
+        self.written = set()  # the pages Sphinx wrote in its last build
+        self.pages_written = []  # of those, the book's own (no index, no search)
         self.stamp_site_inputs = None  # once Sphinx has rendered them
         self.seconds = {}  # of the last render, by part
 
@@ -164,12 +183,13 @@ class SiteRenderer:
             # Taken now: after a failure, the next render checks them again.
             stamp_site_inputs, self.stamp_site_inputs = self.stamp_site_inputs, None
             if self.builder is None:
-                self.builder = new_builder()
+                self.builder = new_builder(self.edition.project.build_dir)
             if self.app is None:
                 self._timed('sphinx start', self._open_sphinx)
             self._timed('sphinx', self._sphinx_build)
             self._timed('postprocess', self._postprocess)
             stamp_site_inputs()
+            self.pages_written = sorted(set(self.written) & self.app.env.found_docs)
             return sorted(self.written)
 
     def forget(self):
@@ -207,7 +227,7 @@ class SiteRenderer:
 
         use_pandoc_cache(self.edition.project.build_dir)
         if self.builder is None:
-            self.builder = new_builder()
+            self.builder = new_builder(self.edition.project.build_dir)
         # A Builder runs each step once in its life (d2lbook's @_once).
         self.builder.done.clear()
         with warnings.catch_warnings():
@@ -288,9 +308,16 @@ class SiteRenderer:
             parallel=1,
         )
         self.app.connect('html-page-context', lambda app, page, *rest: self.written.add(page))
+        self.app.builder.templates.environment.bytecode_cache = compiled_templates(
+            self.edition.project.build_dir
+        )
         keep_doctrees_for_figure_numbers()
         write_only_what_changed(self.app)
-        remember_highlighting(self.app)
+        remember_highlighting(
+            self.app,
+            KeptAnswers(self.edition.project.build_dir / HIGHLIGHT_FOLDER),
+            site_inputs_digest(self.folder),
+        )
 
     def _close_sphinx(self):
         if self.sphinx_context is not None:

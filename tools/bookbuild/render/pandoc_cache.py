@@ -8,6 +8,9 @@ arguments and pandoc itself, so each answer is kept in a file named by the
 digest of all three (under _build/.pandoc-cache/), and a cell whose text did
 not change is never converted twice, in this process or the next.
 
+KeptAnswers is the store itself; sphinx_writes.py keeps Pygments' colouring
+of the code blocks in one too (_build/.highlight-cache/).
+
 Standard library only; nbconvert is patched only by `use_pandoc_cache`.
 """
 
@@ -33,50 +36,65 @@ def pandoc_identity():
     return f'{program} {state.st_size} {state.st_mtime_ns}'
 
 
-class PandocAnswers:
-    """A pandoc call (nbconvert's signature) that answers from folder when
-    it has asked pandoc the same question before, and asks `convert`
-    otherwise. Safe to call from several threads and processes at once."""
+class KeptAnswers:
+    """Answers on disk, one file per question, named by the question's
+    digest and opening with it, so that a file that is not whole, or holds
+    another question's answer, is never taken for this one; written through
+    a rename (files.write_atomic). Also kept in memory once read."""
 
-    def __init__(self, folder, convert, identity):
+    def __init__(self, folder):
         self.folder = Path(folder)
-        self.convert = convert
-        self.identity = identity
         self.in_memory = {}
         self.lock = threading.Lock()
-        self.asked = 0  # how many times pandoc itself was asked
 
-    def key(self, source, fmt, to, extra_args, encoding):
-        question = '\0'.join([self.identity, fmt, to, *(extra_args or ()), encoding, source])
-        return hashlib.sha256(question.encode('utf-8')).hexdigest()
+    @staticmethod
+    def key(*question):
+        return hashlib.sha256('\0'.join(question).encode('utf-8')).hexdigest()
 
     def path(self, key):
         return self.folder / key[:2] / key
 
-    def __call__(self, source, fmt, to, extra_args=None, encoding='utf-8'):
-        key = self.key(source, fmt, to, extra_args, encoding)
+    def get(self, key):
+        """The answer kept for key, or None."""
         with self.lock:
             if key in self.in_memory:
                 return self.in_memory[key]
-        answer = self.read(key)
-        if answer is None:
-            answer = self.convert(source, fmt, to, extra_args=extra_args, encoding=encoding)
-            self.asked += 1
-            # The key first, so that a file that is not whole, or holds
-            # another question's answer, is never taken for this one.
-            write_atomic(self.path(key), f'{key}\n{answer}')
-        with self.lock:
-            self.in_memory[key] = answer
-        return answer
-
-    def read(self, key):
-        """The kept answer to the question of `key`, or None."""
         try:
             text = self.path(key).read_text(encoding='utf-8')
         except (OSError, UnicodeDecodeError):
             return None
         first, newline, answer = text.partition('\n')
-        return answer if newline and first == key else None
+        if not newline or first != key:
+            return None
+        with self.lock:
+            self.in_memory[key] = answer
+        return answer
+
+    def put(self, key, answer):
+        write_atomic(self.path(key), f'{key}\n{answer}')
+        with self.lock:
+            self.in_memory[key] = answer
+
+
+class PandocAnswers(KeptAnswers):
+    """A pandoc call (nbconvert's signature) that answers from folder when
+    it has asked pandoc the same question before, and asks `convert`
+    otherwise. Safe to call from several threads and processes at once."""
+
+    def __init__(self, folder, convert, identity):
+        super().__init__(folder)
+        self.convert = convert
+        self.identity = identity
+        self.asked = 0  # how many times pandoc itself was asked
+
+    def __call__(self, source, fmt, to, extra_args=None, encoding='utf-8'):
+        key = self.key(self.identity, fmt, to, *(extra_args or ()), encoding, source)
+        answer = self.get(key)
+        if answer is None:
+            answer = self.convert(source, fmt, to, extra_args=extra_args, encoding=encoding)
+            self.asked += 1
+            self.put(key, answer)
+        return answer
 
 
 def use_pandoc_cache(build_dir):

@@ -120,24 +120,44 @@ def write_only_what_changed(app):
     builder.gen_additional_pages = gen_additional_pages
 
 
-def remember_highlighting(app):
+def remember_highlighting(app, kept, context):
     """Pygments colours every code block of a page Sphinx writes, most of
-    the writing time of a page with four frameworks' code; a prose edit
-    leaves the blocks as they were. The application keeps each block's
-    colouring, by everything that shapes it, for its later builds. A block
-    whose colouring warned is not kept (the warning, under -W, failed the
-    build)."""
+    the writing time of a page with four frameworks' code, and a prose edit
+    leaves the blocks as they were. Each block's colouring is kept in
+    `kept` (pandoc_cache.KeptAnswers, on disk), by everything that shapes
+    it: the block and its options, Pygments' and Sphinx's releases, the
+    formatter, and `context` (the site inputs' digest: config.ini, the
+    rendering code, the static files). A block whose colouring warned is not
+    kept: the warning, an error under -W, stopped the build."""
+    import pygments
+    import sphinx
+
     highlighter = getattr(app.builder, 'highlighter', None)
     if highlighter is None:
         return
     colour = highlighter.highlight_block
-    kept = {}
+    shaped_by = repr(
+        [
+            context,
+            pygments.__version__,
+            sphinx.__version__,
+            highlighter.dest,
+            getattr(highlighter.formatter, '__name__', ''),
+            sorted(highlighter.formatter_args.items(), key=repr),
+        ]
+    )
 
     def highlight_block(source, lang, opts=None, force=False, location=None, **kwargs):
-        key = (source, lang, repr(opts), force, repr(sorted(kwargs.items())))
-        if key not in kept:
-            kept[key] = colour(source, lang, opts, force, location, **kwargs)
-        return kept[key]
+        if not isinstance(source, str):
+            source = source.decode()
+        key = kept.key(
+            shaped_by, source, lang, repr(opts), repr(force), repr(sorted(kwargs.items()))
+        )
+        answer = kept.get(key)
+        if answer is None:
+            answer = colour(source, lang, opts, force, location, **kwargs)
+            kept.put(key, answer)
+        return answer
 
     highlighter.highlight_block = highlight_block
 
