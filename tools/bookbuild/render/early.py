@@ -134,7 +134,8 @@ def convert_page(files):
 
 
 class EarlyRender:
-    """One worker thread that renders pages as the evaluation finishes them.
+    """A worker thread that renders pages as the evaluation finishes them
+    (and, once the kernels end, the build's own thread beside it).
 
     page_ready(source) queues a page (from the evaluation's event loop:
     it only queues); finish() waits for the queue and returns the pages
