@@ -88,6 +88,41 @@ def refuse_to_evaluate():
     )
 
 
+_checks_lock = threading.Lock()
+_checks_waived = 0
+
+
+@contextlib.contextmanager
+def whole_notebooks_checked():
+    """d2lbook's conversion makes every markdown cell anew, and nbformat
+    checks each new cell against its part of the schema with jsonschema's
+    slow path: nearly half the conversion of a page. The notebook those
+    cells go into is then checked whole, with the fast validator, by
+    nbconvert before it converts; so, for the time of a conversion, a new
+    cell is not checked on its own (a whole notebook still is, with its
+    normalisation, and nothing is changed either way)."""
+    from nbformat.v4 import nbbase
+
+    global _checks_waived
+    with _checks_lock:
+        if _checks_waived == 0:
+            check = nbbase.validate
+
+            def validate(node, ref=None):
+                return check(node) if ref is None else None
+
+            validate.check = check
+            nbbase.validate = validate
+        _checks_waived += 1
+    try:
+        yield
+    finally:
+        with _checks_lock:
+            _checks_waived -= 1
+            if _checks_waived == 0:
+                nbbase.validate = nbbase.validate.check
+
+
 def compiled_templates(build_dir):
     """Jinja's store of compiled templates under the build folder: each
     process compiles nbconvert's and the theme's templates otherwise, and
@@ -234,7 +269,8 @@ class SiteRenderer:
             # d2lbook's merged notebooks repeat their tabs' cell ids, and
             # nbformat, reading them, says so for every page: nothing to act on.
             warnings.simplefilter('ignore', DuplicateCellId)
-            return self._merge_and_convert()
+            with whole_notebooks_checked():
+                return self._merge_and_convert()
 
     def _merge_and_convert(self):
         from d2lbook import utils
@@ -263,7 +299,10 @@ class SiteRenderer:
         use_pandoc_cache(self.edition.project.build_dir)
         merged = sorted((self.edition.build_dir / 'eval_all').rglob('*.ipynb'))
         notebooks = [nbformat.read(path, as_version=4) for path in merged if path.stat().st_size]
-        with concurrent.futures.ThreadPoolExecutor(max_workers=at_once()) as pool:
+        with (
+            whole_notebooks_checked(),
+            concurrent.futures.ThreadPoolExecutor(max_workers=at_once()) as pool,
+        ):
             for done in [
                 pool.submit(d2lbook_rst.convert_notebook, nb, {'unique_key': 'prime'})
                 for nb in notebooks
