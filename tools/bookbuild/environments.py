@@ -20,6 +20,7 @@ import threading
 import time
 
 from . import npm
+from .files import write_if_changed
 from .identity import KERNEL_ENV, env_is_current, env_stamp, install_digest
 from .progress import Quiet, duration, run_with_progress
 from .report import BuildError, log
@@ -182,9 +183,11 @@ def write_kernel_spec(jupyter_path, argv, display_name, env=None):
     spec = {'argv': argv, 'display_name': display_name, 'language': 'python'}
     if env:
         spec['env'] = env
-    path = jupyter_path / 'kernels' / 'python3' / 'kernel.json'
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(spec, indent=2) + '\n')
+    # Atomic and only when changed: a kernel starting in a build of another
+    # copy of the book (which shares .venv/) never reads half a file.
+    write_if_changed(
+        jupyter_path / 'kernels' / 'python3' / 'kernel.json', json.dumps(spec, indent=2) + '\n'
+    )
 
 
 def write_kernels(project):
