@@ -166,10 +166,12 @@ class EarlyRender:
         self.queued.append((source, self.pool.submit(self._render_page, source)))
 
     def _warm_up(self):
-        """Import what the conversions and the final render need, and send
-        pandoc's answers to the cache the final render reads."""
+        """Import what the conversions and the final render need, and make
+        the conversions here the final render's: pandoc's answers kept on
+        disk, one kept exporter per thread (render/live.py)."""
         from nbformat.warnings import DuplicateCellId
 
+        from .live import share_rst_exporters
         from .pandoc_cache import use_pandoc_cache
 
         start = time.perf_counter()
@@ -178,6 +180,7 @@ class EarlyRender:
         # too (where its output is not shown): the ids reach no page.
         warnings.filterwarnings('ignore', category=DuplicateCellId)
         use_pandoc_cache(self.project.build_dir)
+        share_rst_exporters(self.project.build_dir)
         extensions = self.project.config['build'].get('sphinx_extensions', '').split()
         for name in (*RENDER_IMPORTS, *extensions, 'nbconvert', 'd2lbook.rst'):
             try:
@@ -187,11 +190,16 @@ class EarlyRender:
         self.spans.append((start, time.perf_counter()))
 
     def _render_page(self, source):
+        from .live import whole_notebooks_checked
+
         start = time.perf_counter()
         files = PageFiles(self.project, source)
         try:
-            merge_page(files, self.project.tabs)
-            if convert_page(files):
+            # As the final render merges and converts (render/live.py).
+            with whole_notebooks_checked():
+                merge_page(files, self.project.tabs)
+                converted = convert_page(files)
+            if converted:
                 self.converted.append(self.project.relative(source).removesuffix('.md'))
         except Exception as error:  # the final render meets it again and reports it
             self.failed.append(f'{self.project.relative(source)}: {error!r}')
