@@ -39,3 +39,8 @@ import sys
 # notebooks') uses that format, so the module is marked as absent, which
 # Python's import system documents: jsonschema then goes without that checker.
 sys.modules.setdefault('rfc3987_syntax', None)
+# notedown, which d2lbook reads the pages with, offers a Jupyter contents
+# manager when its module imports, which loads IPython (0.2 s); it says the
+# manager is optional and goes without it on ImportError. Nothing here runs
+# a Jupyter server.
+sys.modules.setdefault('notedown.contentsmanager', None)
