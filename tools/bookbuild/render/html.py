@@ -57,12 +57,20 @@ def render(edition, renderer=None):
     d2lbook project is its staged sources (Edition.source_dir), whose
     notebooks hold the English outputs. Nothing is evaluated: the render
     cannot start a kernel. `renderer` is a SiteRenderer kept between
-    renders (`book watch`); by default a new one. Returns it."""
+    renders (`book watch`); by default a new one, closed afterwards.
+    Returns it."""
     from .live import SiteRenderer
 
+    own = renderer is None
     renderer = renderer or SiteRenderer(edition)
     prefix = f'[{edition.tag} html]' if edition.tag else '[html]'
-    renderer.render()
+    try:
+        renderer.render()
+    finally:
+        if own:
+            # Its Sphinx application holds docutils' registry until closed:
+            # the next edition's, in this process, registers the same names.
+            renderer.forget()
     # The book's pages Sphinx wrote (not its index and search pages): only
     # those that changed, unless what every page shows of them changed.
     pages = renderer.pages_written
