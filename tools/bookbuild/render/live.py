@@ -26,6 +26,7 @@ d2lbook, Sphinx and nbconvert are imported at the first render, not before.
 """
 
 import contextlib
+import importlib
 import io
 import os
 import shutil
@@ -42,6 +43,8 @@ from .pandoc_cache import KeptAnswers, use_pandoc_cache
 
 # Pygments' colouring of the code blocks, kept by sphinx_writes.remember_highlighting.
 HIGHLIGHT_FOLDER = '.highlight-cache'
+# Sphinx extensions of d2lbook's conf.py with names to translate.
+LATER_EXTENSIONS = ('sphinx.ext.autodoc', 'sphinx.ext.viewcode', 'sphinxcontrib.bibtex')
 # Jinja's compiled templates, nbconvert's and the theme's.
 TEMPLATES_FOLDER = '.jinja-cache'
 
@@ -313,7 +316,7 @@ class SiteRenderer:
 
     def _open_sphinx(self):
         from sphinx import locale
-        from sphinx.application import Sphinx
+        from sphinx.application import Sphinx, builtin_extensions
         from sphinx.util.docutils import docutils_namespace, patch_docutils
 
         from .sphinx_writes import (
@@ -332,6 +335,12 @@ class SiteRenderer:
         # language's behind the first one's: an edition rendered after
         # another in this process must not speak the other's language.
         locale.translators.clear()
+        # And Sphinx translates, when their modules are first imported, the
+        # names some of its modules define (the Python module index's), in
+        # the language of the application then open. Imported with no
+        # language open, they stay translated on use, in each edition's.
+        for module in (*builtin_extensions, *LATER_EXTENSIONS):
+            importlib.import_module(module)
         self.app = Sphinx(
             str(self.rst_dir),
             str(self.rst_dir),
