@@ -14,9 +14,10 @@ What differs is when a notebook runs:
     looks touched everywhere.
   - An edit to prose only rebuilds the notebook around the outputs of the
     last run. A page without code cells never starts a kernel.
-  - Independent (page, tab) notebooks run side by side, one kernel per core,
-    with no machine-wide lock files (d2lbook's scheduler shares /tmp locks
-    with every other build on the machine and polls them once a second).
+  - Independent (page, tab) notebooks run side by side, two kernels beyond
+    the cores, with no machine-wide lock files (d2lbook's scheduler shares
+    /tmp locks with every other build on the machine and polls them once a
+    second).
   - Outputs carry no timing metadata and cells get ids from their position,
     so a rebuild writes byte-identical notebooks and nothing re-renders.
   - A notebook is written through a temporary file and a rename, and a
@@ -188,13 +189,14 @@ def run_order(to_run, expected, by_page):
 
 def evaluate(project, tabs, shard=None, on_page=None):
     """Evaluate what changed in tabs (with a shard, only the shard's
-    notebooks of each), a kernel per core at once (at least two:
-    processes.at_once). Returns the summaries of the cells that failed,
-    after printing their reports (none: every notebook is current).
+    notebooks of each), two kernels beyond the cores at once
+    (processes.at_once: a kernel waits much of its time). Returns the
+    summaries of the cells that failed, after printing their reports (none:
+    every notebook is current).
 
     on_page(source), if given, hears of each page as soon as all its tabs'
     notebooks are written (PagesDone), while other pages' kernels run."""
-    jobs_at_once = at_once()
+    jobs_at_once = at_once(waiting=True)
     logging.getLogger().setLevel(logging.WARNING)
     jobs = plan(project, tabs, shard)
     to_run = [job for job in jobs if job.action == 'execute']
