@@ -162,8 +162,10 @@ ORDER = [
     'editions',
     'pipeline',
     'watch',
+    'build_server',
     'testing',
     'bench',
+    'hosted',
     'cli',
     '__main__',
 ]

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bookbuild import cli
+from bookbuild import hosted
 from bookbuild.evaluate import planning, shard_keys, shards, tab_notebooks
 from bookbuild.evaluate.shards import Shard
 from bookbuild.report import BuildError
@@ -223,7 +223,7 @@ def test_the_workflow_matrix_has_each_framework_in_its_shards_on_its_runner(proj
     config.write_text(
         config.read_text() + '\n[ci]\nshards = pytorch, 3\nrunner = jax, gpu-box\ngpu = jax\n'
     )
-    cli.ci_matrix(type(project)(project.root))
+    hosted.ci_matrix(type(project)(project.root))
     matrix = json.loads(capsys.readouterr().out)
     assert [(job['tab'], job['shard'], job['first']) for job in matrix] == [
         ('pytorch', '1/3', True),
@@ -255,7 +255,7 @@ def test_a_ci_setting_that_cannot_be_read_is_named(project, setting, message):
     config = project.root / 'config.ini'
     config.write_text(config.read_text() + f'\n[ci]\n{setting}\n')
     with pytest.raises(BuildError, match=message):
-        cli.ci_matrix(type(project)(project.root))
+        hosted.ci_matrix(type(project)(project.root))
 
 
 def test_a_framework_moved_to_a_gpu_runner_keeps_its_cpu_outputs_apart(project):

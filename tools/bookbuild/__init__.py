@@ -24,8 +24,10 @@ it so, and this map in its order):
   editions/      the translated editions, made from the English outputs
   pipeline       every form of every edition built the same way
   watch          `make watch`: the live preview for authors
+  build_server   `make` handed to a server that keeps the build loaded
   testing/       `make test`'s suites, and the learners' fresh hosts
   bench/         `make bench`
+  hosted         the hosted workflow's helpers: its matrix, shard keys, releases
   cli            `book`, the one entry point; the Makefile calls its subcommands
   __main__       `python -m bookbuild`, for the system Python before .venv/book
 """

@@ -16,7 +16,6 @@ it, or an option); the parser and its help are made from that table.
 
 import argparse
 import contextlib
-import json
 import os
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ci, environments, locks, pipeline
+from . import build_server, environments, hosted, locks, pipeline
 from .evaluate.shards import Shard
 from .forms import FORMS
 from .project import REPOSITORY, Project
@@ -59,28 +58,6 @@ def evaluate_tabs(project, names, shard=None, export=None):
         pipeline.export_shard(project, tabs, shard, export)
 
 
-def eval_shard(project, names, shard):
-    """`book eval-shard TAB --shard I/N`: name=value lines for the hosted
-    workflow's outputs (GITHUB_OUTPUT): the cache key of the shard's
-    notebooks, the prefix of its earlier keys, how many notebooks it holds,
-    and how many of them would run now (the environment is needed then)."""
-    from .evaluate import planning, shard_keys
-
-    if len(names) != 1:
-        raise BuildError(f'eval-shard takes one tab, of {project.tabs}; got {names or "none"}')
-    [tab] = known_tabs(project, names)
-    shard = Shard.parse(shard)
-    # One plan of the shard gives both what would run and the key.
-    jobs = planning.plan(project, [tab], shard)
-    to_run = sum(job.action == 'execute' for job in jobs)
-    if not project.versions_file(tab).exists():
-        to_run += 1  # the versions the outputs were made with are read in the environment
-    print(f'key={shard_keys.cache_key(project, tab, shard, jobs)}')
-    print(f'key-prefix={shard_keys.key_prefix(tab, shard)}')
-    print(f'notebooks={len(jobs)}')
-    print(f'to-run={to_run}')
-
-
 def eval_times(project):
     from .evaluate import shards
 
@@ -88,28 +65,6 @@ def eval_times(project):
     log(f'{project.relative(path)}: the run times of {timed} notebooks')
     if untimed:
         log(f'{untimed} notebooks have code but no recorded time: evaluate them (make eval) first')
-
-
-def ci_matrix(project):
-    """The hosted workflow's evaluation jobs as JSON: one per framework and
-    shard (config.ini [ci]), with the runner it takes."""
-    jobs = []
-    for tab in project.tabs:
-        count = ci.shards(project, tab)
-        for index in range(1, count + 1):
-            shard = Shard(index, count)
-            jobs.append(
-                {
-                    'tab': tab,
-                    'shard': str(shard),
-                    'slug': shard.slug,
-                    # The framework's own tests run once, in its first shard.
-                    'first': index == 1,
-                    'runner': ci.runner(project, tab),
-                    'gpu': ci.gpu(project, tab),
-                }
-            )
-    print(json.dumps(jobs))
 
 
 def lib(project):
@@ -177,21 +132,6 @@ def bench(project, only=None, scales=None):
     from .bench import measure
 
     return measure.main(project, only, scales)
-
-
-def notebook_repos(project):
-    """The Colab and SageMaker repositories of config.ini, as JSON for the
-    hosted workflow's matrix, each with the name of its deploy key's secret."""
-    print(json.dumps(ci.notebook_repos(project)))
-
-
-def release_files(project, names):
-    """`book release-files DIR`: every edition's PDFs, EPUBs and notebook
-    zips, copied into DIR under the names the release publishes."""
-    if len(names) != 1:
-        raise BuildError(f'release-files takes one folder; got {names or "none"}')
-    for name in ci.gather_release(project, names[0]):
-        print(name)
 
 
 def offline_check(project):
@@ -273,7 +213,7 @@ COMMANDS = [
         'eval-shard',
         "print a shard's cache key and how many of its notebooks would run, "
         'as name=value lines (for the hosted workflow)',
-        eval_shard,
+        hosted.eval_shard,
         names='one tab',
         options={'--shard': {'metavar': 'I/N', 'required': True, 'help': 'shard I of N'}},
     ),
@@ -348,6 +288,12 @@ COMMANDS = [
             },
         },
     ),
+    Command(
+        'build-server',
+        'keep the site\'s build loaded and serve `book html` (started by `book html` itself)',
+        build_server.serve,
+    ),
+    Command('stop-server', "stop the book's build server, if one runs", build_server.stop),
     Command('offline-check', '`make test` with the network cut', offline_check),
     Command(
         'apt-packages',
@@ -358,18 +304,18 @@ COMMANDS = [
     Command(
         'ci-matrix',
         "print the hosted workflow's evaluation jobs (framework × shard) as JSON",
-        ci_matrix,
+        hosted.ci_matrix,
     ),
     Command(
         'notebook-repos',
         "print the notebooks' repositories as JSON (for the hosted workflow)",
-        notebook_repos,
+        hosted.notebook_repos,
     ),
     Command(
         'release-files',
         "copy every edition's PDFs, EPUBs and notebook zips into a folder, under the "
         "release's names",
-        release_files,
+        hosted.release_files,
         names='the folder',
         lock='book',  # it reads every output: never one a build is writing
     ),
@@ -440,8 +386,14 @@ def main(argv=None):
     command = arguments.pop('spec')
     try:
         project = Project(arguments.pop('project'))
+        served = build_server.hand_over(project) if command.name == 'html' else None
+        if served is not None:
+            return served
         with locked(command, project, arguments):
-            return run(project, **arguments) or 0
+            code = run(project, **arguments) or 0
+        if command.name == 'html' and code == 0:
+            build_server.start(project)  # so that the next `make` is quick
+        return code
     except AlreadyReported:
         return 1
     except BuildError as error:

@@ -74,7 +74,9 @@ def run_steps(project, steps, make='make'):
     path = project.build_dir / 'timings.jsonl'
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
-    env = dict(os.environ, **{TIMINGS_VARIABLE: str(path)})
+    # No build server (build_server.py) outlives the steps: `make test`
+    # builds in its own processes and leaves nothing running.
+    env = dict(os.environ, **{TIMINGS_VARIABLE: str(path), 'BOOK_BUILD_SERVER': '0'})
     for step in steps:
         print(f'[book] make {step}', flush=True)
         started, clock = time.time(), time.monotonic()

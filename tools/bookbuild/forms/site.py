@@ -9,7 +9,13 @@ Standard library only at import: a build with nothing changed loads no
 d2lbook.
 """
 
+import contextlib
+
 from ..report import log
+
+# The SiteRenderer that a build server keeps between its builds
+# (build_server.py), while it builds; none in a `book html` of its own.
+_kept = []
 
 
 def front_page(edition):
@@ -40,11 +46,22 @@ def build(edition, tabs):
     from ..render.html import build_inputs_digest, build_stamp, render
     from .notebooks import write_site_notebooks
 
-    render(edition)
+    render(edition, _kept[-1] if _kept and edition.is_english else None)
     write_site_notebooks(edition)
     if edition.is_english:
         build_stamp(edition.project).write(build_inputs_digest(edition.project))
     log(f'done: open {edition.project.relative(front_page(edition))} in a browser')
+
+
+@contextlib.contextmanager
+def keeping(renderer):
+    """Builds of the English site in this block render with `renderer`,
+    which keeps d2lbook and Sphinx loaded (the build server's)."""
+    _kept.append(renderer)
+    try:
+        yield renderer
+    finally:
+        _kept.pop()
 
 
 def early_render(edition):

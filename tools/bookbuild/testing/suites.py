@@ -45,7 +45,9 @@ NEEDS_PACKAGE_INDEX = 'tests/learners/test_as_delivered.py'
 
 def run_suite(project, suite, env_name, report):
     """Run one pytest suite; returns (passed, failed, skipped)."""
-    env = dict(os.environ, **KERNEL_ENV)
+    # The suites' builds start no build server (build_server.py); a test of
+    # the server turns it back on for its own copies.
+    env = dict(os.environ, **KERNEL_ENV, BOOK_BUILD_SERVER='0')
     cmd = [
         str(project.env_python(env_name)),
         '-m',
