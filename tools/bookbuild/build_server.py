@@ -83,7 +83,8 @@ def key(project, environ=os.environ):
 
 
 # ---------------------------------------------------------- protocol ----
-# One JSON object a line. The client sends {'key', 'command': 'html'} or
+# One JSON object a line. The client sends {'key', 'command': 'html'},
+# {'ping': true} (answered with {'pid'} once the build is loaded) or
 # {'stop': true}; the server answers {'refused': why} or {'pid'}, then the
 # build's lines ({'out': text} or {'err': text}) and {'status': code}.
 
@@ -191,6 +192,17 @@ def hand_over(project):
     return status
 
 
+def ready(project):
+    """Wait until the book's server has loaded the build and answers; its
+    pid, or None when none runs."""
+    connection = connect(project)
+    if connection is None:
+        return None
+    with connection:
+        send(connection, {'ping': True})
+        return next(messages(connection), {}).get('pid')
+
+
 def stop(project):
     """`book stop-server`: ask the book's server to end."""
     connection = connect(project)
@@ -211,6 +223,8 @@ def start(project):
         return
     project.build_dir.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, '-m', 'bookbuild', 'build-server', '--project', str(project.root)]
+    path = socket_path(project)
+    before = inode_of(path)  # an old server's, or a killed one's
     with open(project.build_dir / LOG_NAME, 'ab') as output:
         server = subprocess.Popen(
             command,
@@ -220,6 +234,10 @@ def start(project):
             cwd=project.root,
             start_new_session=True,
         )
+    # Until it listens (it binds before loading the build), so that the
+    # next `book html` finds it, however soon it comes.
+    while server.poll() is None and inode_of(path) in (None, before):
+        time.sleep(0.01)
     log(
         f'started a build server (pid {server.pid}) for the next `make`; '
         '`book stop-server` stops it, BOOK_BUILD_SERVER=0 does without'
@@ -245,6 +263,9 @@ class Server:
 
     def handle(self, connection):
         request = next(messages(connection), {})
+        if request.get('ping'):
+            send(connection, {'pid': os.getpid()})
+            return
         if request.get('stop'):
             send(connection, {'stopping': os.getpid()})
             raise Stop()
@@ -287,6 +308,22 @@ class Server:
             self.renderer.forget()
             return 1
 
+    def warm_up(self):
+        """Open d2lbook's Builder and the Sphinx application now, by a render
+        of the site as it is, so that the first edit served finds them
+        loaded; only when the site is current, and it stays so."""
+        from . import locks
+        from .render.html import build_inputs_digest, build_stamp
+
+        with locks.holding(self.project.root, 'book build-server') as hold:
+            stamp = build_stamp(self.project)
+            if stamp.matches(build_inputs_digest(self.project)):
+                start = time.perf_counter()
+                self.renderer.render()
+                stamp.write(build_inputs_digest(self.project))
+                log(f'loaded the site in {time.perf_counter() - start:.2f} s')
+            self.generation = hold.generation
+
     def should_end(self, path, inode):
         """Why the server should end now, or None."""
         try:
@@ -298,6 +335,13 @@ class Server:
             return 'the book is gone'
         if time.monotonic() - self.last > IDLE_SECONDS:
             return f'idle for {IDLE_SECONDS // 60} minutes'
+        return None
+
+
+def inode_of(path):
+    try:
+        return os.stat(path).st_ino
+    except FileNotFoundError:
         return None
 
 
@@ -326,6 +370,11 @@ def serve(project):
     server = Server(project, own_key)
     server.renderer = SiteRenderer(project.english)
     os.chdir(project.root)
+    try:
+        server.warm_up()
+    except Exception:  # a build that finds it cold still works
+        traceback.print_exc()
+        server.renderer.forget()
 
     def on_term(signum, frame):
         server.stopping = True

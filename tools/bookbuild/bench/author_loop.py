@@ -8,6 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from .. import build_server
+from ..project import Project
 from ..report import BuildError
 from ..source import cells as source_cells
 from .runs import BOOK_COMMAND, quiet, this_build, timed
@@ -53,7 +55,7 @@ def make_html(copy):
         copy,
         dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])),
     )
-    this_build(copy)
+    this_build(copy, server=True)
 
 
 def run_seconds(copy, page, tab):
@@ -68,13 +70,28 @@ def loop_times(copy, page, tab):
     changed; a prose edit and a one-line code edit of one page in one tab,
     each with `make` and with `make watch` (until the page is told to
     reload). The code edits leave out the tab's own run of the page.
-    'watch steps' holds the times `make watch` gave each step of each edit."""
+    'watch steps' holds the times `make watch` gave each step of each edit.
+    `make` is handed to the copy's build server, stopped at the end."""
+    source = copy / f'{page}.md'
+    edits = author_edits(source.read_text(encoding='utf-8'), tab)
+    # `make` as an author runs it again and again: the first starts the
+    # copy's build server, and the bench waits until it has loaded the build
+    # (as the author's edit would), so that the next ones are served.
+    make_html(copy)
+    if build_server.enabled() and build_server.ready(Project(copy)) is None:
+        raise BuildError(f'`book html` started no build server for {copy}')
+    try:
+        return author_loop_times(copy, page, tab, source, edits)
+    finally:
+        quiet([str(BOOK_COMMAND), 'stop-server', '--project', str(copy)], copy)
+
+
+def author_loop_times(copy, page, tab, source, edits):
+    """loop_times's measures, with the copy's build server running."""
     import asyncio
 
     from tornado.websocket import websocket_connect
 
-    source = copy / f'{page}.md'
-    edits = author_edits(source.read_text(encoding='utf-8'), tab)
     times = {'unchanged': timed(lambda: make_html(copy))}
     # What `make watch` printed of its steps for each edit.
     steps = {}
@@ -85,7 +102,7 @@ def loop_times(copy, page, tab):
         if name == 'code':
             times[f'{name} make'] -= run_seconds(copy, page, tab)
         edit(source, new, old)
-        this_build(copy)
+        this_build(copy, server=True)
     port = 8765
     log_file = open(copy / 'watch.log', 'w')  # noqa: SIM115 (the server's whole life)
     server = subprocess.Popen(

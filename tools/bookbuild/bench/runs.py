@@ -3,6 +3,7 @@
 a row of its tables."""
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -37,9 +38,13 @@ def quiet(cmd, cwd, env=None):
         raise BuildError(f'`{" ".join(map(str, cmd))}` failed in {cwd}')
 
 
-def this_build(copy):
-    """`make html` of a copy: `book html`, as the Makefile runs it."""
-    quiet([str(BOOK_COMMAND), 'html', '--project', str(copy)], copy)
+def this_build(copy, server=False):
+    """`make html` of a copy: `book html`, as the Makefile runs it. With
+    server, as a learner's `make` would: handed to the copy's build server
+    (build_server.py), or started after the build; without, none is
+    started, so that nothing runs beside the next measure."""
+    env = None if server else dict(os.environ, BOOK_BUILD_SERVER='0')
+    quiet([str(BOOK_COMMAND), 'html', '--project', str(copy)], copy, env)
 
 
 def clean_build(copy):
