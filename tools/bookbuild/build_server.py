@@ -203,6 +203,14 @@ def ready(project):
         return next(messages(connection), {}).get('pid')
 
 
+def status(project):
+    """`book server-status`: whether the book's server runs, once it has
+    loaded the build; exit status 1 when none does."""
+    pid = ready(project)
+    log(f'the build server (pid {pid}) answers' if pid else 'no build server runs for this book')
+    return 0 if pid else 1
+
+
 def stop(project):
     """`book stop-server`: ask the book's server to end."""
     connection = connect(project)

@@ -293,6 +293,11 @@ COMMANDS = [
         'keep the site\'s build loaded and serve `book html` (started by `book html` itself)',
         build_server.serve,
     ),
+    Command(
+        'server-status',
+        "say whether the book's build server runs, once it has loaded the build (1: none)",
+        build_server.status,
+    ),
     Command('stop-server', "stop the book's build server, if one runs", build_server.stop),
     Command('offline-check', '`make test` with the network cut', offline_check),
     Command(
