@@ -78,6 +78,22 @@ def test_make_after_a_prose_edit_is_judged_against_twice_watch_at_1x_and_16x():
     assert at_16.figures == '`make` 5.00 s, `make watch` 2.20 s'
 
 
+@pytest.mark.parametrize(
+    ('prose_make', 'prose_watch', 'figures'),
+    [
+        (2.8, None, '`make` 2.80 s, `make watch` not measured'),
+        (None, 1.4, '`make` not measured, `make watch` 1.40 s'),
+    ],
+)
+def test_make_over_watch_with_one_of_them_not_measured_says_so(prose_make, prose_watch, figures):
+    """A run stopped between the two timings: no ratio, no error."""
+    times = {goals.PROSE_MAKE: prose_make, goals.PROSE_WATCH: prose_watch}
+    times = {measure: time for measure, time in times.items() if time is not None}
+    goal = goals.loop_goals(1, times, STEPS)[goals.PROSE_MAKE]
+    assert (goal.verdict, goal.measured_text, goal.figures) == ('not measured', '–', figures)
+    assert 'not measured' in goals.goals_table([goal])
+
+
 def test_watch_is_a_hard_goal_at_1x_and_one_that_may_be_missed_at_16x():
     results = {1: loop(prose_make=2.0, prose_watch=1.6), 16: loop(prose_make=3.0, prose_watch=1.9)}
     goal_list = by_what(goals.issue_goals(results, None))

@@ -95,6 +95,15 @@ class Goal:
         return f'{self.limit_text}{shown}: {self.verdict}'
 
 
+def loop_figures(make, watch):
+    """The figures behind make over watch: each time, or that this run did
+    not measure it (a run stopped between the two); nothing when neither was."""
+    if make is None and watch is None:
+        return ''
+    shown = [f'{time:.2f} s' if time is not None else 'not measured' for time in (make, watch)]
+    return f'`make` {shown[0]}, `make watch` {shown[1]}'
+
+
 def loop_goals(factor, times=None, steps=None):
     """{measure: Goal} of the author's loop on a book factor× this one
     (a size of LOOP_SIZES); without times, the goals not measured."""
@@ -106,9 +115,9 @@ def loop_goals(factor, times=None, steps=None):
             MAKE_OVER_WATCH,
             '×',
             hard=True,
-            measured=None if make is None else ratio(make, watch),
+            measured=None if make is None or watch is None else ratio(make, watch),
             of='`make watch`',
-            figures='' if make is None else f'`make` {make:.2f} s, `make watch` {watch:.2f} s',
+            figures=loop_figures(make, watch),
         ),
         PROSE_WATCH: Goal(
             f'`make watch` shows a prose edit, {factor}× book',
