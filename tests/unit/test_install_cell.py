@@ -6,7 +6,9 @@ Python). There, `python -m pip` starts FAKE_PIP, a small script found first
 on PYTHONPATH, which prints what the case says, line by line, and may wait
 until the cell has shown a line before it goes on (a state, never a delay):
 a cell that held pip's lines until pip ended would never show it, and the
-fake pip would stop with a message that says so. `importlib.metadata.version`
+fake pip would stop with a message that says so. It may also start a build
+of its own, as pip does, and interrupt the cell as a learner's Stop does
+(SIGINT to the cell's process, which a kernel turns into KeyboardInterrupt). `importlib.metadata.version`
 reports the versions the case says the runtime has (pip's answers change
 them), and `sys.version_info` may be another Python's. What the cell prints
 is kept as a kernel sends it: one message per flush.
@@ -23,15 +25,17 @@ import sys
 import pytest
 
 from book_paths import PROJECT
-from bookbuild.forms.notebooks.install import install_cell, read_summary
+from bookbuild.forms.notebooks.install import install_cell, pinned, read_summary
 from bookbuild.frameworks import framework
 from bookbuild.testing.host_worker import RESTART
 
 # `python -m pip` in a case: answers the call with the case's next answer
 # (answers.json in the case's folder, FAKE_PIP_CASE), and records the call.
 FAKE_PIP = r"""
-import json, os, sys, time
+import json, os, signal, subprocess, sys, time
 case = os.environ['FAKE_PIP_CASE']
+with open(os.path.join(case, 'pip.pid'), 'w') as file:
+    file.write(str(os.getpid()))
 with open(os.path.join(case, 'calls.json')) as file:
     calls = json.load(file)
 calls.append({'python': sys.executable, 'argv': sys.argv[1:]})
@@ -45,6 +49,15 @@ answer = answers[len(calls) - 1]
 for step in answer['stdout']:
     if isinstance(step, str):
         print(step, flush=True)
+        continue
+    if step.get('stop'):
+        # A build that runs until it is ended, its output piped to pip as
+        # pip's own are; then the learner's Stop.
+        build = subprocess.Popen([sys.executable, '-c', 'import signal; signal.pause()'],
+                                 stdout=subprocess.PIPE)
+        with open(os.path.join(case, 'build.pid'), 'w') as file:
+            file.write(str(build.pid))
+        os.kill(os.getppid(), signal.SIGINT)
         continue
     # Wait until the cell has shown step['until']: a state, with a deadline
     # only so that a cell that never shows it fails instead of hanging.
@@ -66,7 +79,7 @@ sys.exit(answer['returncode'])
 # forked child of its own (so that no case sees another's fakes), prints
 # what happened in each as one JSON line.
 RUNNER = r"""
-import collections, importlib.metadata, json, os, sys, types
+import collections, importlib.metadata, json, os, signal, sys, threading, types
 
 
 class Kernel:
@@ -87,8 +100,34 @@ class Kernel:
             self.buffer = ''
 
 
+def state(pid):
+    # 'running', 'ended' (a zombie: no parent waited for it) or 'gone'.
+    try:
+        with open(f'/proc/{pid}/stat') as file:
+            return 'ended' if file.read().rsplit(')', 1)[1].split()[0] in 'ZX' else 'running'
+    except FileNotFoundError:
+        return 'gone'
+
+
+def left_behind(folder):
+    # What became of the fake pip and its build, once the cell ended; any
+    # still running is ended here, so that a failing case leaves nothing.
+    states = {}
+    for name in ('pip', 'build'):
+        path = os.path.join(folder, f'{name}.pid')
+        if os.path.exists(path):
+            with open(path) as file:
+                pid = int(file.read())
+            states[name] = state(pid)
+            if states[name] == 'running':
+                os.kill(pid, signal.SIGKILL)
+    return states
+
+
 def run_case(case):
     folder = case['folder']
+    # As a kernel does: SIGINT (Stop) raises KeyboardInterrupt in the cell.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     for name, value in [('answers', case['pip']), ('installed', case['installed']), ('calls', [])]:
         with open(os.path.join(folder, f'{name}.json'), 'w') as file:
             json.dump(value, file)
@@ -111,12 +150,15 @@ def run_case(case):
     error = None
     try:
         exec(compile(case['source'], 'install-cell', 'exec'), {'__name__': '__main__'})
-    except Exception as raised:
+    except BaseException as raised:
         error = [type(raised).__name__, str(raised)]
     kernel.flush()
+    threads = [thread.name for thread in threading.enumerate()
+               if thread is not threading.main_thread()]
     with open(os.path.join(folder, 'calls.json')) as file:
         calls = json.load(file)
-    return {'error': error, 'messages': kernel.messages, 'calls': calls}
+    return {'error': error, 'messages': kernel.messages, 'calls': calls,
+            'left': left_behind(folder), 'threads': threads}
 
 
 for case in json.loads(sys.stdin.read()):
@@ -163,7 +205,9 @@ def run_cells(cases, folder):
     """Run the cases in one new process of this Python, each in a folder of
     its own under `folder`; returns, for each, {'error': [type, message] or
     None, 'messages': what the cell printed, flush by flush, 'printed': all
-    of it, 'lines': its lines, 'calls': the arguments of each pip call}."""
+    of it, 'lines': its lines, 'calls': the arguments of each pip call,
+    'left': {'pip' and 'build': 'running', 'ended' or 'gone'} after the
+    cell, 'threads': the names of the threads still running}."""
     fake_pip = folder / 'fake-pip'
     (fake_pip / 'pip').mkdir(parents=True)
     (fake_pip / 'pip' / '__init__.py').write_text('')
@@ -190,6 +234,9 @@ def run_cells(cases, folder):
         pip_install = ['install', '--progress-bar', 'off']
         assert all(call['argv'][:3] == pip_install for call in run['calls']), run['calls']
         run['calls'] = [call['argv'][3:] for call in run['calls']]
+        # On every path, stopped or not, the cell waited for pip and for the
+        # thread that read its output.
+        assert run['left'].get('pip', 'gone') == 'gone' and not run['threads'], run
         run['printed'] = ''.join(run['messages'])
         run['lines'] = run['printed'].splitlines()
     return runs
@@ -215,6 +262,11 @@ def fails(stderr, *stdout):
 
 def until(text):
     return {'until': text}
+
+
+def stop():
+    """The fake pip starts a build, then the learner presses Stop."""
+    return {'stop': True}
 
 
 # What pip prints where the runtime has the framework: only d2l is new.
@@ -246,6 +298,10 @@ JAX_FROM_THE_INDEX = (
     f'Successfully installed {BOOK}-{PROJECT.release} jax-0.7.0 jaxlib-0.7.0 opt-einsum-3.4.0',
 )
 JAX_INSTALLS = {'jax': '0.7.0', 'jaxlib': '0.7.0', BOOK: PROJECT.release}
+# d2l's name as pip may write it (made up: '_' and '.' for '-', capitals),
+# where the cell asked for BOOK.
+UNDERSCORED = BOOK.replace('-', '_')
+MIXED = BOOK.title().replace('-', '_', 1).replace('-', '.')
 
 # The framework with a Python bound (the registry's cap), and the bound.
 BOUNDED = next(tab for tab in PROJECT.tabs if framework(tab).python_below)
@@ -264,6 +320,31 @@ CASES = {
                 f'Installing collected packages: jax, {BOOK}',
                 until('pip is still working'),
                 f'Successfully installed {BOOK}-{PROJECT.release} jax-0.7.0',
+                installs=JAX_INSTALLS,
+            )
+        ],
+    ),
+    'stopped while pip works': dict(
+        tab='jax',
+        pip=[
+            ok(
+                f'Collecting jax>=0.5.2 (from {requirement("jax")})',
+                until('Collecting jax'),
+                stop(),
+                until('a line the cell never shows'),
+            )
+        ],
+    ),
+    'pip names d2l its own way': dict(
+        tab='jax',
+        installed={'numpy': '2.0.2'},
+        pip=[
+            ok(
+                f'Collecting {MIXED}[jax]=={PROJECT.release}',
+                f'Collecting jax>=0.5.2 (from {MIXED}[jax]=={PROJECT.release})',
+                f'Installing collected packages: opt_einsum, jaxlib, jax, {UNDERSCORED}',
+                f'Successfully installed {UNDERSCORED}-{PROJECT.release} jax-0.7.0 jaxlib-0.7.0 '
+                'opt_einsum-3.4.0',
                 installs=JAX_INSTALLS,
             )
         ],
@@ -478,3 +559,46 @@ def test_a_bounded_framework_stops_before_pip_on_a_python_it_cannot_be_installed
 def test_other_frameworks_install_on_any_python(ran, tab):
     ran = ran[f'{tab} on a new python']
     assert ran['error'] is None and len(ran['calls']) == 1, ran
+
+
+def test_stopping_the_cell_while_pip_works_stops_pip_and_what_it_started(ran):
+    """A learner's Stop while pip works: the cell ends with the interrupt,
+    and neither pip (ended and waited for) nor the build it started runs on
+    behind it, nor the thread that read pip's output; a second run of the
+    cell would otherwise meet them in the same site-packages."""
+    ran = ran['stopped while pip works']
+    assert ran['error'] is not None and ran['error'][0] == 'KeyboardInterrupt', ran
+    assert ran['left']['pip'] == 'gone', f'pip is left {ran["left"]["pip"]} after Stop: {ran}'
+    assert ran['left']['build'] != 'running', f'pip\'s build still runs after Stop: {ran}'
+    assert ran['threads'] == [], f'threads still run after Stop: {ran["threads"]}'
+
+
+def test_d2l_counts_as_d2l_whichever_way_pip_writes_its_name(ran):
+    """pip may name d2l's distribution with '_' or '.' for '-', and in
+    capitals: it is still d2l (PEP 503), never one of its dependencies, and
+    the summary names it as the cell asked for it."""
+    ran = ran['pip names d2l its own way']
+    assert ran['error'] is None, ran
+    assert ran['lines'][0] == f'Collecting jax>=0.5.2 (from {MIXED}[jax]=={PROJECT.release})', (
+        'pip starting on d2l counted as pip fetching more',
+        ran['lines'],
+    )
+    assert ran['lines'][-1].startswith(f'Installed {BOOK}=={PROJECT.release}, '), ran['lines']
+    assert read_summary(ran['lines'][-1]) == {
+        'installed': [f'{BOOK}=={PROJECT.release}', 'jax==0.7.0', 'jaxlib==0.7.0'],
+        'others': 1,
+        'kept': ['numpy==2.0.2'],
+    }, ran['lines']
+
+
+def test_the_summary_is_read_with_canonical_names():
+    line = (
+        f'Installed {MIXED}==0.1.0, JAX==0.7.0 (and 2 of their dependencies) in 3 s; '
+        "kept this runtime's NumPy==2.0.2."
+    )
+    assert read_summary(line) == {
+        'installed': [pinned(BOOK, '0.1.0'), 'jax==0.7.0'],
+        'others': 2,
+        'kept': ['numpy==2.0.2'],
+    }
+    assert pinned(UNDERSCORED, '0.1.0') == f'{BOOK}==0.1.0'

@@ -14,6 +14,7 @@ import re
 import string
 
 import nbformat
+from packaging.utils import canonicalize_name
 
 from ...frameworks import framework
 from ...report import BuildError
@@ -35,6 +36,10 @@ def d2l_requirement(project, tab):
 # the second attempt works. Colab imports NumPy when its kernel starts, and a
 # module that is already loaded stays the old one until the kernel restarts:
 # the cell says so if pip had to replace one (MXNet on a NumPy 2 runtime).
+# Stopping the cell (the learner's Stop, or any error) stops pip and what it
+# started, before the cell ends: a pip left installing behind a stopped cell
+# would meet the next run's pip in the same site-packages. Names are compared
+# as pip compares them (PEP 503): pip may print d2l's as d2l_custom_layers.
 INSTALL_CELL = string.Template("""\
 # Sets up this runtime: installs the book's d2l helpers and, unless the
 # runtime already has versions the book supports, $frameworks.
@@ -42,7 +47,10 @@ INSTALL_CELL = string.Template("""\
 # where the book supports it. pip's progress shows as it goes; if pip
 # fails, the notebook stops here with pip's messages.
 import importlib
+import os
 import queue
+import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -51,7 +59,14 @@ import time
 from importlib import metadata
 $python_check
 requirement = '$requirement'
-book = requirement.split('[')[0]
+
+
+def canonical(name):
+    \"\"\"name as pip compares names: D2L_Custom.Layers is d2l-custom-layers.\"\"\"
+    return re.sub(r'[-_.]+', '-', name).lower()
+
+
+book = canonical(requirement.split('[')[0])
 packages = $kept
 started = time.monotonic()
 # The lines in which pip says what it fetches and installs.
@@ -71,24 +86,44 @@ def installed(name):
 
 def fetches_more(line):
     \"\"\"Whether pip starts on a package besides d2l, which it names as a
-    requirement or by its file (with '_' for '-': book_name-1.0-py3-none-any.whl).\"\"\"
+    requirement or by its file (book_name-1.0-py3-none-any.whl).\"\"\"
     if not line.startswith(('Collecting', 'Processing')):
         return False
-    what = line.split()[1].replace('_', '-')
-    return not (what.startswith(book) or f'/{book}-' in what)
+    what = line.split()[1]
+    if line.startswith('Processing'):
+        what = what.rstrip('/').rsplit('/', 1)[-1].split('-')[0]
+    return canonical(re.match(r'[A-Za-z0-9._-]*', what).group()) != book
+
+
+def stop(pip, reader):
+    \"\"\"Ends pip and whatever it started (its session's processes), and
+    the thread that reads its output, which then meets the output's end.\"\"\"
+    try:
+        if hasattr(os, 'killpg'):
+            os.killpg(pip.pid, signal.SIGKILL)
+        else:
+            pip.kill()
+    except ProcessLookupError:
+        pass  # pip and its processes had already ended
+    pip.wait()
+    if reader.is_alive():
+        reader.join()
 
 
 def pip_install(*requirements):
     \"\"\"Runs pip. Once pip fetches more than d2l, shows its progress lines as
     they come, and a line whenever it has said nothing for EVERY seconds.
-    Returns pip's exit status, its output, and its warnings and errors.\"\"\"
+    Returns pip's exit status, its output, and its warnings and errors;
+    stopped (Stop pressed, or any error), stops pip first.\"\"\"
     with tempfile.TemporaryFile() as stderr:
         # A kernel sets FORCE_COLOR: pip would draw its bars as on a terminal,
-        # which hides the line after each bar behind control characters.
+        # which hides the line after each bar behind control characters. A
+        # session of its own lets stop() end pip with what pip started.
         pip = subprocess.Popen([sys.executable, '-m', 'pip', 'install', '--progress-bar', 'off',
                                 *requirements],
                                stdout=subprocess.PIPE, stderr=stderr,
-                               text=True, encoding='utf-8', errors='replace')
+                               text=True, encoding='utf-8', errors='replace',
+                               start_new_session=True)
         lines = queue.Queue()
 
         def read():
@@ -96,26 +131,33 @@ def pip_install(*requirements):
                 lines.put(line)
             lines.put(None)  # pip is done
 
-        threading.Thread(target=read, daemon=True).start()
-        output, busy, said = [], False, time.monotonic()
-        while True:
-            try:
-                line = lines.get(timeout=max(0, said + EVERY - time.monotonic()))
-            except queue.Empty:
-                if busy:
-                    print(f'... pip is still working ({time.monotonic() - started:.0f} s so far)',
-                          flush=True)
-                said = time.monotonic()
-                continue
-            if line is None:
-                break
-            output.append(line)
-            busy = busy or fetches_more(line)
-            if busy and line.lstrip().startswith(PROGRESS):
-                print(line, end='', flush=True)
-                said = time.monotonic()
+        reader = threading.Thread(target=read, daemon=True)
+        try:
+            reader.start()
+            output, busy, said = [], False, time.monotonic()
+            while True:
+                try:
+                    line = lines.get(timeout=max(0, said + EVERY - time.monotonic()))
+                except queue.Empty:
+                    if busy:
+                        print(f'... pip is still working ({time.monotonic() - started:.0f} s '
+                              'so far)', flush=True)
+                    said = time.monotonic()
+                    continue
+                if line is None:
+                    break
+                output.append(line)
+                busy = busy or fetches_more(line)
+                if busy and line.lstrip().startswith(PROGRESS):
+                    print(line, end='', flush=True)
+                    said = time.monotonic()
+            code = pip.wait()
+            reader.join()
+        except BaseException:
+            stop(pip, reader)
+            raise
         stderr.seek(0)
-        return pip.wait(), ''.join(output), stderr.read().decode('utf-8', 'replace')
+        return code, ''.join(output), stderr.read().decode('utf-8', 'replace')
 
 
 kept = {name: installed(name) for name in packages if installed(name)}
@@ -141,10 +183,13 @@ for name in replaced:
     print(f'pip replaced {name} {kept[name]} with {installed(name)}')
 # pip ends with 'Successfully installed <name>-<version> <name>-<version> ...'.
 done = ' '.join(line for line in output.splitlines() if line.startswith('Successfully installed'))
-new = [word.rsplit('-', 1) for word in done.split()[2:]]
-named = [f'{name}=={version}' for name, version in new if name.lower() in (book, *packages)]
+new = [(canonical(name), version) for name, version in
+       (word.rsplit('-', 1) for word in done.split()[2:])]
+ours = (book, *map(canonical, packages))
+named = [f'{name}=={version}' for name, version in new if name in ours]
 others = f' (and {len(new) - len(named)} of their dependencies)' if len(new) > len(named) else ''
-still = [f'{name}=={version}' for name, version in kept.items() if name not in replaced]
+still = [f'{canonical(name)}=={version}' for name, version in kept.items()
+         if name not in replaced]
 print(f'Installed {", ".join(named) or "nothing new"}{others}'
       f' in {time.monotonic() - started:.0f} s'
       + (f"; kept this runtime's {', '.join(still)}." if still else '.'))
@@ -156,23 +201,34 @@ if any(name in sys.modules for name in replaced):
 # The cell's last line, its summary, as the tests read it: 'Installed
 # d2l-custom-layers==0.1.0, torch==2.8.0 (and 20 of their dependencies) in 95 s;
 # kept this runtime's numpy==2.0.2.' ('nothing new' when pip installed nothing).
+# Names in it are canonical (PEP 503), as the cell writes them.
 SUMMARY = re.compile(
     r'Installed (?P<installed>.+?)(?: \(and (?P<others>\d+) of their dependencies\))?'
     r' in \d+ s(?:; kept this runtime\'s (?P<kept>.+))?\.'
 )
 
 
+def pinned(name, version):
+    """'name==version' as the summary says it, with the canonical name
+    (PEP 503): compare what read_summary gives with this."""
+    return f'{canonicalize_name(name)}=={version}'
+
+
 def read_summary(line):
     """{'installed': ['name==version', ...], 'others': how many more it
-    installed, 'kept': ['name==version', ...]} of the cell's summary line;
-    None for another line."""
+    installed, 'kept': ['name==version', ...]} of the cell's summary line,
+    each name canonical (see pinned); None for another line."""
     found = SUMMARY.fullmatch(line)
     if not found:
         return None
+
+    def each(text):
+        return [pinned(*item.split('==', 1)) if '==' in item else item for item in text.split(', ')]
+
     return {
-        'installed': found['installed'].split(', '),
+        'installed': each(found['installed']),
         'others': int(found['others'] or 0),
-        'kept': found['kept'].split(', ') if found['kept'] else [],
+        'kept': each(found['kept']) if found['kept'] else [],
     }
 
 
