@@ -13,13 +13,14 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from book_paths import PROJECT
-from bookbuild.forms.notebooks.install import read_summary
+from bookbuild.forms.notebooks.install import pinned, read_summary
 from bookbuild.frameworks import framework
 from bookbuild.testing import host_plans
 from bookbuild.testing.host_worker import printed_lines, runs_in_order
 
 PLANS = host_plans.plans(PROJECT)
-D2L = f'{PROJECT.d2l_package}=={PROJECT.release}'
+# Names as read_summary gives them: canonical (pinned), whichever way pip wrote them.
+D2L = pinned(PROJECT.d2l_package, PROJECT.release)
 
 
 def has_framework(plan):
@@ -43,6 +44,11 @@ PROGRESS = (
 )
 
 
+def versions(report, when):
+    """{canonical name: version} the host had 'before' or 'after' its notebooks."""
+    return {canonicalize_name(name): version for name, version in report[when].items()}
+
+
 def runs_of(host_reports, plan):
     report = host_reports[plan.name]
     assert 'setup_error' not in report, f'{plan.name} could not run:\n{report["setup_error"]}'
@@ -59,9 +65,10 @@ def quiet(plan, run, report, installed):
     assert len(lines) == 1, f'{where}: the first cell printed more than its summary: {lines}'
     summary = read_summary(lines[0])
     assert summary, f'{where}: the one line is not the summary: {lines[0]!r}'
-    distribution = framework(plan.tab).distribution
+    distribution = canonicalize_name(framework(plan.tab).distribution)
     assert summary['installed'] == installed and not summary['others'], (where, summary)
-    assert f'{distribution}=={report["after"][distribution]}' in summary['kept'], (where, summary)
+    kept = pinned(distribution, versions(report, 'after')[distribution])
+    assert kept in summary['kept'], (where, summary)
 
 
 @pytest.mark.parametrize('plan', INSTALLING, ids=lambda plan: plan.name)
@@ -89,15 +96,13 @@ def test_a_host_that_installs_the_framework_sees_pips_progress_then_the_summary(
     assert any(entry.distribution in line for _, line in progress), (
         f'{where}: the progress never names {entry.distribution}: {progress}'
     )
-    after, before_run = report['after'], report['before']
+    after, before_run = versions(report, 'after'), versions(report, 'before')
     assert D2L in summary['installed'], (where, summary)
-    assert f'{entry.distribution}=={after[entry.distribution]}' in summary['installed'], (
-        where,
-        summary,
-    )
+    distribution = canonicalize_name(entry.distribution)
+    assert pinned(distribution, after[distribution]) in summary['installed'], (where, summary)
     kept = {
-        f'{name}=={before_run[name]}'
-        for name in entry.kept
+        pinned(name, before_run[name])
+        for name in map(canonicalize_name, entry.kept)
         if name in before_run and after.get(name) == before_run[name]
     }
     assert set(summary['kept']) == kept, (where, summary, kept)
