@@ -16,6 +16,7 @@ import threading
 import pytest
 
 from bookbuild import cli, locks
+from running_build import Running
 
 # Long enough for a line to come on the slowest machine, and only reached
 # when the code under test is broken: then the test fails with a message.
@@ -56,52 +57,62 @@ PROBE = textwrap.dedent("""\
 
 SINCE = r'since \d\d:\d\d:\d\d'
 
+# A build that forks inside its hold: the child opens the file in argv[2],
+# which gets the lowest free descriptor (the lock's, which the child closed
+# on fork), says what its Hold still holds, and unwinds through holding().
+FORK_INSIDE = textwrap.dedent("""\
+    import os, sys
+    from bookbuild import locks
 
-class Build:
+    root, other = sys.argv[1:]
+    with locks.holding(root, 'book pdf') as hold:
+        lock_fd = hold.fd
+        child = os.fork()
+        if child == 0:
+            fd = os.open(other, os.O_RDWR)
+            print(f'child {lock_fd} {fd} {hold.fd} {hold.count}', flush=True)
+    if child == 0:
+        os._exit(0)
+    os.waitpid(child, 0)
+    print('released', flush=True)
+""")
+
+# A build that forks while it takes the lock (after the flock, as it says
+# it takes over): the child lives on, and the build says its pid and ends.
+FORK_WHILE_TAKING = textwrap.dedent("""\
+    import os, signal, sys
+    from bookbuild import locks
+
+    children = []
+
+    def say(text):
+        print(text, flush=True)
+        child = os.fork()
+        if child == 0:
+            quiet = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(quiet, 1)  # the build's output ends when the build does
+            os.dup2(quiet, 2)
+            signal.pause()
+        children.append(child)
+
+    with locks.holding(sys.argv[1], 'book html', say=say):
+        pass
+    print(f'released {children[0]}', flush=True)
+""")
+
+
+class Build(Running):
     """A HOLDER process, whose lines the test reads as they come."""
 
     def __init__(self, root, command, *what):
+        argv = [sys.executable, '-c', HOLDER, str(root), command, *what]
+        super().__init__(argv, command, NEVER, stdin=True)
         self.command = command
-        self.process = subprocess.Popen(
-            [sys.executable, '-c', HOLDER, str(root), command, *what],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.pid = self.process.pid
-        self.said = []
-        self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for text in self.process.stdout:
-            self.lines.put(text.rstrip('\n'))
-        self.lines.put(None)
-
-    def expect(self, start):
-        """The next line that starts with `start`; every line is kept."""
-        while True:
-            try:
-                text = self.lines.get(timeout=NEVER)
-            except queue.Empty:
-                pytest.fail(f'`{self.command}` never printed {start!r}; it said {self.said}')
-            if text is None:
-                pytest.fail(f'`{self.command}` ended without {start!r}; it said {self.said}')
-            self.said.append(text)
-            if text.startswith(start):
-                return text
 
     def let_go(self):
-        self.process.stdin.write('\n')
-        self.process.stdin.flush()
+        self.say()
         self.expect('released')
-        assert self.process.wait(timeout=NEVER) == 0, self.said
-        self.said += [text for text in iter(self.lines.get, None)]
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=NEVER)
+        self.finish()
 
 
 @pytest.fixture
@@ -156,7 +167,7 @@ def test_the_lock_of_a_killed_build_is_taken_over_and_said_so(tmp_path, builds):
     taking = html.expect('[lock]')
     assert re.fullmatch(
         rf'\[lock\] taking over from `book pdf` \(pid {pdf.pid}, {SINCE}\), which was killed '
-        r'before it finished: what it was writing is built again',
+        r'before it finished',
         taking,
     ), taking
     assert html.expect('held') == 'held 1 2'
@@ -254,3 +265,37 @@ def test_book_holds_the_lock_around_a_command_that_writes(book, monkeypatch, arg
     else:
         assert seen == [{'command': held_as, 'pid': os.getpid(), 'since': seen[0]['since']}]
         assert holder(project.root) is None
+
+
+def test_a_child_forked_inside_a_hold_holds_nothing_and_writes_no_state(tmp_path):
+    other = tmp_path / 'other file'
+    other.write_bytes(b'not the lock')
+    build = Running(
+        [sys.executable, '-c', FORK_INSIDE, str(tmp_path), str(other)], 'fork inside', NEVER
+    )
+    lock_fd, fd, held_fd, count = build.expect('child').split()[1:]
+    build.expect('released')
+    build.finish()
+    assert fd == lock_fd, f'the other file got descriptor {fd}, not the lock\'s {lock_fd}'
+    assert (held_fd, count) == ('None', '0'), f'the child still holds {held_fd} ({count} deep)'
+    assert other.read_bytes() == b'not the lock', (
+        'the child, unwinding through holding(), wrote the lock state into another file'
+    )
+    assert holder(tmp_path) is None
+
+
+def test_a_child_forked_while_the_lock_is_taken_never_holds_it(tmp_path, builds):
+    pdf = builds('book pdf')
+    pdf.expect('held')
+    pdf.kill()
+    html = Running(
+        [sys.executable, '-c', FORK_WHILE_TAKING, str(tmp_path)], 'fork while taking', NEVER
+    )
+    html.expect('[lock] taking over')
+    child = int(html.expect('released').split()[1])
+    try:
+        html.finish()
+        os.kill(child, 0)  # raises if it is gone: the test would prove nothing
+        assert probe(tmp_path) == 'free', 'a child forked while the lock was taken keeps it'
+    finally:
+        os.kill(child, signal.SIGKILL)

@@ -16,8 +16,9 @@ build's, and it says it takes over.
 
 Re-entrant in one process: a command that runs another's code, in any
 thread, shares the hold. It is never inherited: the file is opened
-close-on-exec, and a forked child closes its copy, so that the programs a
-build starts (d2lbook, Sphinx, kernels, pytest) neither hold nor need it.
+close-on-exec, and a forked child closes its copy (even one forked while
+the lock is being taken) and holds nothing, so that the programs a build
+starts (d2lbook, Sphinx, kernels, pytest) neither hold nor need it.
 
 Standard library only: `book setup` runs on the system Python.
 """
@@ -85,10 +86,10 @@ def waiting_line(holder):
 
 
 def take_over_line(holder):
-    return (
-        f'[lock] taking over from {describe(holder)}, which was killed before it finished: '
-        'what it was writing is built again'
-    )
+    # No promise on what the killed build left: the site's render starts
+    # again whole (render/live.py), d2lbook's own steps for the other forms
+    # redo a file only when its source is newer (docs/authors.md).
+    return f'[lock] taking over from {describe(holder)}, which was killed before it finished'
 
 
 class Hold:
@@ -106,8 +107,11 @@ class Hold:
     def take(self, command, say):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # os.open's descriptors are close-on-exec (PEP 446): no program the
-        # build starts inherits the lock.
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        # build starts inherits the lock. A child forked before fd is kept
+        # in self.fd closes it too (_opening, _forget_holds_in_child).
+        with _fork_guard:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            _opening.add(fd)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -124,9 +128,12 @@ class Hold:
             holder = {'command': command, 'pid': os.getpid(), 'since': time.time()}
             _write_state(fd, {'generation': self.generation, 'holder': holder})
         except BaseException:
+            _opening.discard(fd)
             os.close(fd)  # closing releases the flock, if it was taken
             raise
-        self.fd = fd
+        with _fork_guard:
+            self.fd = fd
+            _opening.discard(fd)
 
     def release(self):
         fd, self.fd = self.fd, None
@@ -137,6 +144,11 @@ class Hold:
 
 
 _holds = {}  # {lock file: Hold} of this process
+# Descriptors of lock files being taken (Hold.take), not yet in a Hold,
+# and the guard that keeps a fork from falling between a descriptor's
+# opening and its entry here or in its Hold.
+_opening = set()
+_fork_guard = threading.Lock()
 _holds_guard = threading.Lock()
 
 
@@ -163,16 +175,31 @@ def holding(root, command, say=line):
 
 
 def _forget_holds_in_child():
-    """A child forked while a hold is taken (Sphinx's or multiprocessing's
-    workers) closes its copy of the descriptor, so that the lock ends with
-    the holder; closing never releases the parent's flock, unlocking would."""
-    global _holds_guard
+    """A child forked while a hold is taken, or being taken (Sphinx's or
+    multiprocessing's workers), closes its copy of the descriptor, so that
+    the lock ends with the holder; closing never releases the parent's
+    flock, unlocking would. Its Holds then hold nothing: a child unwinding
+    through holding() must not write the state into whatever file has that
+    descriptor's number by then."""
+    global _holds_guard, _fork_guard
+    _fork_guard = threading.Lock()  # the parent's was taken for the fork
+    descriptors = set(_opening)
     for hold in _holds.values():
         if hold.fd is not None:
-            with contextlib.suppress(OSError):
-                os.close(hold.fd)
+            descriptors.add(hold.fd)
+        hold.fd = None
+        hold.count = 0
+        hold.mutex = threading.Lock()
+    for fd in descriptors:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _opening.clear()
     _holds.clear()
     _holds_guard = threading.Lock()
 
 
-os.register_at_fork(after_in_child=_forget_holds_in_child)
+os.register_at_fork(
+    before=lambda: _fork_guard.acquire(),
+    after_in_parent=lambda: _fork_guard.release(),
+    after_in_child=_forget_holds_in_child,
+)
