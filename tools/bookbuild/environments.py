@@ -192,11 +192,12 @@ def write_kernel_spec(jupyter_path, argv, display_name, env=None):
 
 def write_kernels(project):
     """A `python3` kernel per tab, which starts .venv/<tab>/bin/python; and
-    the render guard, a `python3` kernel that refuses to start, for
-    `d2lbook build html`. bookbuild.evaluate has run every notebook before
-    d2lbook renders: should d2lbook's own time-based check ever decide to
-    evaluate one again, the build fails with this message instead of
-    running it a second time."""
+    the render guard, a `python3` kernel that refuses to start. The render
+    (render/live.py) runs d2lbook's merge and rst steps only, and its
+    Builder's eval raises; the guard is a second net, used only by
+    tests/build_behaviour/test_incremental.py, which renders with it as the
+    only kernel on JUPYTER_PATH so that any kernel started would fail the
+    render with this message."""
     for tab in project.tabs:
         write_kernel_spec(
             project.kernel_dir(tab),

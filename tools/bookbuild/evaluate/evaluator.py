@@ -3,7 +3,9 @@
 This takes the place of `d2lbook build eval --tab X`. A tab's notebook is
 built from the markdown exactly as d2lbook builds it (read_markdown,
 split_markdown_cell, get_tab_notebook, replace_alias, format_code_nb), and
-written where d2lbook writes it, so `d2lbook build html` renders it as usual.
+written where d2lbook writes it, so that the render (render/live.py, with
+d2lbook's merge and rst steps) and d2lbook's own PDF and notebook steps
+read it as d2lbook's.
 What differs is when a notebook runs:
 
   - It runs when the code it executes changes: its cells after alias
@@ -27,7 +29,8 @@ What differs is when a notebook runs:
 
 Since d2lbook's later steps decide by file times, every notebook that is
 current is also made at least as new as its page and config.ini (so that
-`d2lbook build html` finds nothing to evaluate), and the merged all-tabs
+d2lbook's `pdf`, `ipynb` and the other steps that still run its eval find
+nothing to evaluate), and the merged all-tabs
 notebook of a page is deleted whenever one of its tab notebooks is newer,
 because `d2lbook build merge` only looks at the first tab's notebook.
 
@@ -85,9 +88,9 @@ def newest_dependency(project):
 def align_file_times(project, jobs, newest=None):
     """Make d2lbook's time-based steps agree with the content-based decisions.
 
-    `d2lbook build html` re-evaluates a notebook older than its page or
-    config.ini, and re-merges a page only when its first tab's notebook is
-    newer than the merged one. Aligning a page twice changes nothing.
+    d2lbook's own steps (`pdf`, `ipynb`) re-evaluate a notebook older than
+    its page or config.ini, and its merge (the render's too) re-merges a
+    page only when its first tab's notebook is newer than the merged one. Aligning a page twice changes nothing.
     """
     newest = newest_dependency(project) if newest is None else newest
     for job in jobs:
