@@ -5,21 +5,28 @@ rst steps write, so that d2lbook finds it current (render/early.py); a
 conversion that fails leaves no rst that looks current."""
 
 import base64
+import concurrent.futures
 import json
 import os
 import shutil
 import struct
+import threading
 import zlib
 from types import SimpleNamespace
 
 import nbformat
 import pytest
 
+from bookbuild import pipeline
 from bookbuild.evaluate import evaluator
 from bookbuild.evaluate.tab_notebooks import tab_notebook, tidy_outputs
 from bookbuild.pipeline import union
 from bookbuild.render import early
 from tiny_book import fence, load_tabs
+
+# Long enough for a thread to start on the slowest machine, and only
+# reached when the code under test is broken.
+NEVER = 120
 
 PAGE = """# A Page
 :label:`sec_page`
@@ -260,3 +267,63 @@ def test_a_failed_conversion_leaves_no_rst_and_the_render_does_the_page_again(
     assert render.failed and 'pandoc went away' in render.failed[0]
     files = early.PageFiles(project, project.root / 'page.md')
     assert files.merged.exists() and not files.rst.exists()
+
+
+def test_a_page_whose_tabs_have_no_cell_is_left_to_the_final_render_saying_why(evaluated_book):
+    project = evaluated_book
+    source = project.root / 'page.md'
+    for tab in project.tabs:
+        project.evaluated_notebook(source, tab).write_bytes(b'')  # d2lbook's "no cell" marker
+    files = early.PageFiles(project, source)
+    with pytest.raises(ValueError, match='every tab notebook of the page is empty'):
+        early.merge_page(files, project.tabs)
+    assert not files.merged.exists()
+
+
+def test_ctrl_c_while_finishing_drops_the_pages_the_worker_has_not_started(two_pages):
+    render = early.EarlyRender(two_pages)
+    render.warm_up = concurrent.futures.Future()  # nothing to import here
+    first_started, first_may_end = threading.Event(), threading.Event()
+
+    def render_page(source):
+        if source == 'first':
+            first_started.set()
+            first_may_end.wait(timeout=NEVER)
+        elif threading.current_thread() is threading.main_thread():
+            first_may_end.set()
+            raise KeyboardInterrupt  # Ctrl-C while finish() converts a page itself
+
+    render._render_page = render_page
+    for source in ('first', 'second', 'third'):
+        render.page_ready(source)
+    assert first_started.wait(timeout=NEVER), 'the worker never started the first page'
+    with pytest.raises(KeyboardInterrupt):
+        render.finish()
+    third = render.queued[2][1]
+    assert third.cancelled(), 'the worker goes on with a page after the build was stopped'
+
+
+@pytest.mark.parametrize('where', ['record_versions', 'evaluate'])
+def test_a_build_stopped_after_the_kernels_abandons_the_early_render(two_pages, monkeypatch, where):
+    from bookbuild.evaluate import versions
+
+    calls = []
+
+    class Early:
+        page_ready = None
+
+        def abandon(self):
+            calls.append('abandon')
+
+        def finish(self):
+            calls.append('finish')
+
+    def stopped(*arguments, **keywords):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(evaluator, 'evaluate', lambda *a, **k: [])
+    monkeypatch.setattr(versions, 'record_versions', lambda *a, **k: None)
+    monkeypatch.setattr(evaluator if where == 'evaluate' else versions, where, stopped)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.evaluate(two_pages, early=Early())
+    assert calls == ['abandon'], f'stopped in {where}: the early render got {calls}'

@@ -17,10 +17,11 @@ The English site takes four steps, in this order (`build_site`, which
   4. site notebooks: the notebooks that the pages' download links fetch
      (forms/notebooks/).
 
-Only the render differs: `book html` runs d2lbook in a process of its own
-(render/html.py, through forms/site.py), and `book watch` keeps d2lbook and
-Sphinx loaded between rebuilds (watch.py). `book html` also skips the whole
-build when nothing it reads has changed since the last one (forms/site.py).
+Both `book html` and `book watch` render in their own process, with
+render/live.py's SiteRenderer (through render/html.py and forms/site.py);
+`book watch` keeps it, d2lbook's Builder and Sphinx's application loaded
+between rebuilds (watch.py). `book html` also skips the whole build when
+nothing it reads has changed since the last one (forms/site.py).
 
 Standard library only at import: `book check` runs on the system Python.
 """
@@ -71,15 +72,16 @@ def evaluate(project, tabs=None, shard=None, early=None, timeline=None):
         failures = evaluator.evaluate(
             project, tabs, shard, on_page=early.page_ready if early else None
         )
+        if failures:
+            raise EvaluationFailed('\n'.join(failures))
+        versions.record_versions(project, tabs)
     except BaseException:
+        # Whatever stops the build here (failed cells, Ctrl-C): the worker
+        # must not outlive the lock, writing eval_all/ and rst_all/ while
+        # the next build holds it.
         if early:
             early.abandon()
         raise
-    if failures:
-        if early:
-            early.abandon()
-        raise EvaluationFailed('\n'.join(failures))
-    versions.record_versions(project, tabs)
     if timeline:
         timeline.evaluation = (start, time.perf_counter())
     if early:

@@ -101,6 +101,10 @@ def merge_page(files, tabs):
         for path in files.tabs
         if path.exists() and path.stat().st_size > 0
     ]
+    if not notebooks:
+        # No tab has a cell: d2lbook's merge fails on such a page (it takes
+        # the first notebook, of none), so it is left to the final render.
+        raise ValueError('every tab notebook of the page is empty: nothing to merge')
     if len(notebooks) > 1:
         merged = d2lbook_notebook.merge_tab_notebooks(notebooks)
         merged = d2lbook_notebook.add_html_tab(merged, tabs)
@@ -215,10 +219,14 @@ class EarlyRender:
             set_niceness(self.worker, 0)
         if self.warm_up is not None:
             self.warm_up.cancel()  # the final render imports what it needs
-        for source, future in self.queued:
-            if future.cancel():
-                self._render_page(source)
-        self.pool.shutdown(wait=True)
+        try:
+            for source, future in self.queued:
+                if future.cancel():
+                    self._render_page(source)
+        finally:
+            # Ctrl-C here: the pages not started are dropped, so that the
+            # worker ends with this build, before its lock is released.
+            self.pool.shutdown(wait=True, cancel_futures=True)
         if self.converted:
             log(f'rst made beside the evaluation: {", ".join(sorted(self.converted))}')
         if self.failed:
