@@ -3,24 +3,28 @@
 
 In one copy of the book, `book html` is killed (SIGKILL, with the programs
 it started, as closing its terminal does) once its render has begun; `book
-notebooks` then takes over its lock, saying so, and while it works a second
-`book html` waits, saying for which command. In another copy, the same
-two commands run one after the other, and nothing is killed. Both copies
-end with the same outputs, byte for byte: the site, the readers' notebooks
-and the evaluated notebooks (their records too, but for when a kernel ran
-and for how long).
+notebooks` then takes over its lock, saying so, and, kept from building
+until the test lets it go, holds it while a second `book html` starts and
+waits, saying for which command. In another copy, the same two commands run
+one after the other, and nothing is killed. Both copies end with the same
+outputs, byte for byte: the site, the readers' notebooks and the evaluated
+notebooks (their records too, but for when a kernel ran and for how long).
 
-Both copies reuse the repository's evaluated notebooks (throwaway_book's
+A third copy, built, has its evaluated notebooks written again (the same
+bytes) and `book html` killed while Sphinx writes the pages again, with the first page it wrote cut in half (what a
+kill during that write leaves): the next `book html` renders the site
+again whole, and equals the second copy's.
+
+The copies reuse the repository's evaluated notebooks (throwaway_book's
 copy_the_outputs), so no kernel runs. The test waits for what the builds
 print, the lock file and the render's folder, never for a time.
 """
 
 import json
 import os
-import queue
 import re
-import signal
-import subprocess
+import sys
+import textwrap
 import threading
 import time
 
@@ -28,7 +32,8 @@ import pytest
 
 from bookbuild import locks
 from bookbuild.project import Project
-from throwaway_book import book_command, build_ok, copy_book, copy_the_outputs
+from running_build import Running
+from throwaway_book import book_command, copy_book, copy_the_outputs
 
 # Long enough for a line to come on the slowest machine, and only reached
 # when the build is broken or hangs: then the test fails with what it said.
@@ -36,54 +41,60 @@ NEVER = 600
 SINCE = r'since \d\d:\d\d:\d\d'
 
 
-class Running:
-    """`book <command>` on a copy, in a process group of its own, whose
-    lines the test reads as they come."""
+# `book <argv[2:]>` as the `book` program runs it, with the test's hand in
+# one moment of the build (argv[1]):
+#   hold: `book notebooks`, holding its lock, builds only once a line comes
+#     on its input;
+#   cut: the first of the book's pages that Sphinx writes is cut in half, as
+#     a kill during its write leaves it, and the build then waits to be killed.
+HOOKED_BOOK = textwrap.dedent("""\
+    import sys
+    from pathlib import Path
 
-    def __init__(self, root, command):
-        self.command = command
-        self.process = subprocess.Popen(
-            book_command(root, command),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        self.pid = self.process.pid
-        self.said = []
-        self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+    moment, *argv = sys.argv[1:]
+    if moment == 'hold':
+        from bookbuild.forms import notebooks
 
-    def _read(self):
-        for text in self.process.stdout:
-            self.lines.put(text.rstrip('\n'))
-        self.lines.put(None)
+        build = notebooks.build
 
-    def expect(self, start):
-        """The next line that starts with `start`."""
-        while True:
-            try:
-                text = self.lines.get(timeout=NEVER)
-            except queue.Empty:
-                pytest.fail(f'`book {self.command}` never printed {start!r}:\n' + self.tail())
-            if text is None:
-                pytest.fail(f'`book {self.command}` ended without {start!r}:\n' + self.tail())
-            self.said.append(text)
-            if text.startswith(start):
-                return text
+        def held(edition, tabs):
+            print('[test] holding the lock', flush=True)
+            sys.stdin.readline()
+            return build(edition, tabs)
 
-    def finish(self):
-        """Every line to the end; fails unless the build succeeded."""
-        self.said += list(iter(self.lines.get, None))
-        assert self.process.wait() == 0, f'`book {self.command}` failed:\n' + self.tail()
+        notebooks.build = held
+    elif moment == 'cut':
+        from sphinx.builders.html import StandaloneHTMLBuilder
 
-    def kill(self):
-        """SIGKILL the build and the programs it started (d2lbook, Sphinx)."""
-        os.killpg(self.pid, signal.SIGKILL)
-        self.process.wait()
+        handle_page = StandaloneHTMLBuilder.handle_page
 
-    def tail(self):
-        return '\n'.join(self.said[-40:])
+        def cut(self, pagename, *args, **kwargs):
+            handle_page(self, pagename, *args, **kwargs)
+            if pagename in self.env.all_docs:
+                page = Path(self.get_outfilename(pagename))
+                data = page.read_bytes()
+                page.write_bytes(data[: len(data) // 2])
+                print(f'[test] cut {page}', flush=True)
+                sys.stdin.readline()
+
+        StandaloneHTMLBuilder.handle_page = cut
+    from bookbuild.cli import main
+
+    sys.exit(main(argv))
+""")
+# Every build here in the test's own process: killing it kills the build.
+ALONE = dict(os.environ, BOOK_BUILD_SERVER='0')
+
+
+def running(root, command, moment=None):
+    """`book <command>` on a copy (with the test's hand in `moment`), in a
+    process group of its own."""
+    argv = book_command(root, command)
+    if moment:
+        argv = [sys.executable, '-c', HOOKED_BOOK, moment, *argv[1:]]
+    return Running(
+        argv, f'book {command}', NEVER, own_group=True, stdin=moment is not None, env=ALONE
+    )
 
 
 def wait_for(state, build):
@@ -91,7 +102,7 @@ def wait_for(state, build):
     deadline = time.monotonic() + NEVER
     while not state():
         if build.process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f'`book {build.command}` never got there:\n' + build.tail())
+            pytest.fail(f'`{build.name}` never got there:\n' + build.tail())
         time.sleep(0.02)
 
 
@@ -139,9 +150,9 @@ def one_after_the_other(tmp_path_factory):
 
     def build():
         try:
-            build_ok(root, 'notebooks')
-            build_ok(root, 'html')
-        except AssertionError as error:
+            for command in ('notebooks', 'html'):
+                running(root, command).finish()
+        except BaseException as error:  # pytest.fail's too: the test reports it
             result['error'] = str(error)
 
     thread = threading.Thread(target=build, daemon=True)
@@ -155,7 +166,7 @@ def test_builds_run_together_wait_in_turn_and_equal_builds_run_one_after_the_oth
     root = copy_book(tmp_path / 'together')
     copy_the_outputs(root)
 
-    killed = Running(root, 'html')
+    killed = running(root, 'html')
     killed.expect('[book] checked')  # it holds the lock, and has removed its stamp
     # Halfway: the render has begun writing (the copy had no rst_all/).
     wait_for(lambda: (Project(root).build_dir / 'rst_all').exists(), killed)
@@ -164,22 +175,23 @@ def test_builds_run_together_wait_in_turn_and_equal_builds_run_one_after_the_oth
         f'the html build was not holding the lock when it was killed: {holder(root)}'
     )
 
-    notebooks = Running(root, 'notebooks')
+    notebooks = running(root, 'notebooks', 'hold')
     taking_over = notebooks.expect('[lock]')
     assert re.fullmatch(
         rf'\[lock\] taking over from `book html` \(pid {killed.pid}, {SINCE}\), which was killed '
-        r'before it finished: what it was writing is built again',
+        r'before it finished',
         taking_over,
     ), taking_over
-    notebooks.expect('[book] checked')  # it holds the lock, and works
+    notebooks.expect('[test] holding the lock')  # and builds once the test says
 
-    html = Running(root, 'html')
+    html = running(root, 'html')
     waiting = html.expect('[lock]')
     assert re.fullmatch(
         rf'\[lock\] waiting for `book notebooks` \(pid {notebooks.pid}, {SINCE}\) '
         r'to finish with .+',
         waiting,
     ), waiting
+    notebooks.say()
     notebooks.finish()
     html.finish()
     assert [text for text in html.said if text.startswith('[lock]')] == [waiting], html.tail()
@@ -187,15 +199,55 @@ def test_builds_run_together_wait_in_turn_and_equal_builds_run_one_after_the_oth
         'the html build after the killed one took its half-made site as current:\n' + html.tail()
     )
 
+    assert_same_outputs(root, sequential_build(one_after_the_other))
+
+
+def sequential_build(one_after_the_other):
+    """The root of the copy built one command after the other, once built."""
     sequential, thread, result = one_after_the_other
     thread.join()
     assert 'error' not in result, result.get('error')
+    return sequential
+
+
+def assert_same_outputs(root, sequential, made=('html/', 'notebooks/')):
+    """The outputs of the copy at root equal the sequential copy's, byte for
+    byte, in the folders made (the site, the readers' notebooks)."""
     ours, theirs = outputs(root), outputs(sequential)
-    assert any(name.startswith('html/') for name in ours), 'the builds made no site'
-    assert any(name.startswith('notebooks/') for name in ours), 'the builds made no notebooks'
+    for folder in made:
+        assert any(name.startswith(folder) for name in ours), f'the builds made no {folder}'
+    if made == ('html/',):
+        ours, theirs = (
+            {name: data for name, data in found.items() if not name.startswith('notebooks/')}
+            for found in (ours, theirs)
+        )
     assert sorted(ours) == sorted(theirs), (
-        f'only after the builds run together: {sorted(set(ours) - set(theirs))[:10]}; '
-        f'only after them one after the other: {sorted(set(theirs) - set(ours))[:10]}'
+        f'only in {root}: {sorted(set(ours) - set(theirs))[:10]}; '
+        f'only after the builds one after the other: {sorted(set(theirs) - set(ours))[:10]}'
     )
     differ = [name for name in ours if ours[name] != theirs[name]]
-    assert not differ, f'the builds run together wrote other bytes in {differ[:10]}'
+    assert not differ, f'{root} holds other bytes in {differ[:10]}'
+
+
+def test_a_site_killed_while_sphinx_writes_its_pages_is_rendered_again_whole(
+    tmp_path, one_after_the_other
+):
+    """Sphinx saves its environment before it writes the pages, and rewrites
+    a page only when its source is newer: a page cut short by a kill looks
+    current to it, and so does the site's state of inputs."""
+    sequential = sequential_build(one_after_the_other)
+    root = copy_book(tmp_path / 'killed-while-writing')
+    copy_the_outputs(root)
+    running(root, 'html').finish()
+    # Every notebook evaluated again, to the same bytes: every page renders again.
+    project = Project(root)
+    for tab in project.tabs:
+        for notebook in project.eval_dir(tab).rglob('*.ipynb'):
+            os.utime(notebook)
+
+    killed = running(root, 'html', 'cut')
+    killed.expect('[test] cut')
+    killed.kill()
+
+    running(root, 'html').finish()
+    assert_same_outputs(root, sequential, made=('html/',))

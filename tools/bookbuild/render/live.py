@@ -36,7 +36,7 @@ import time
 import warnings
 from pathlib import Path
 
-from ..files import Stamp, digest_of
+from ..files import Stamp, digest_of, write_atomic
 from ..report import BuildError
 from . import postprocess
 from .pandoc_cache import KeptAnswers, use_pandoc_cache
@@ -47,6 +47,8 @@ HIGHLIGHT_FOLDER = '.highlight-cache'
 LATER_EXTENSIONS = ('sphinx.ext.autodoc', 'sphinx.ext.viewcode', 'sphinxcontrib.bibtex')
 # Jinja's compiled templates, nbconvert's and the theme's.
 TEMPLATES_FOLDER = '.jinja-cache'
+# In the edition's build folder while a render writes (render_in_progress).
+INCOMPLETE_MARKER = '.render-incomplete'
 
 
 def site_inputs_digest(root):
@@ -72,6 +74,29 @@ def full_render_if_site_inputs_changed(root, html_dir):
     if changed:
         shutil.rmtree(html_dir, ignore_errors=True)
     return changed, lambda: stamp.write(digest)
+
+
+def render_in_progress(edition):
+    """The marker of a render that has begun writing and not finished.
+    d2lbook's merge and rst steps and Sphinx write their files in place,
+    Sphinx saves its environment before it writes the pages, and each
+    rewrites a file only when its source is newer: a render killed halfway
+    leaves files that look current and are not, which no later render
+    would redo. A render that finds the marker of one that did not end
+    (another process's, or this one's before a restart) renders everything
+    again (whole_render_again)."""
+    return edition.build_dir / INCOMPLETE_MARKER
+
+
+def whole_render_again(edition):
+    """Remove what a killed render may have left half written, so that
+    d2lbook and Sphinx make all of it again: the merged notebooks (eval_all,
+    which d2lbook's merge writes in place), the reStructuredText and its
+    images (rst_all) and the site with Sphinx's environment (html). The
+    tabs' evaluated notebooks are the evaluator's, written whole, and stay."""
+    for folder in ('eval_all', 'rst_all'):
+        shutil.rmtree(edition.build_dir / folder, ignore_errors=True)
+    shutil.rmtree(edition.html_dir, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -194,6 +219,8 @@ class SiteRenderer:
         self.written = set()  # the pages Sphinx wrote in its last build
         self.pages_written = []  # of those, the book's own (no index, no search)
         self.stamp_site_inputs = None  # once Sphinx has rendered them
+        self.marker = render_in_progress(edition)
+        self.marked = False  # the marker on disk is this renderer's own
         self.seconds = {}  # of the last render, by part
 
     # ----------------------------------------------------------- parts ----
@@ -208,6 +235,7 @@ class SiteRenderer:
         """Merge the tabs and convert the pages whose merged notebook
         changed; returns those pages ('chapter_builders-guide/custom-layer')."""
         with self.lock, in_folder(self.folder):
+            self._begin_writing()
             if self.stamp_site_inputs is None:
                 self._timed('site inputs', self._site_inputs)
             return self._timed('rst', self._rst)
@@ -216,6 +244,7 @@ class SiteRenderer:
         """Sphinx writes the pages that changed, then the Colab buttons and
         postprocess.py; returns the pages written."""
         with self.lock, in_folder(self.folder):
+            self._begin_writing()
             if self.stamp_site_inputs is None:
                 self._timed('site inputs', self._site_inputs)
             # Taken now: after a failure, the next render checks them again.
@@ -227,6 +256,8 @@ class SiteRenderer:
             self._timed('sphinx', self._sphinx_build)
             self._timed('postprocess', self._postprocess)
             stamp_site_inputs()
+            self.marker.unlink(missing_ok=True)
+            self.marked = False
             self.pages_written = sorted(set(self.written) & self.app.env.found_docs)
             return sorted(self.written)
 
@@ -236,6 +267,9 @@ class SiteRenderer:
         with self.lock:
             self._close_sphinx()
             self.builder = None
+            # A marker found from now on is another build's, unless this
+            # renderer writes it again.
+            self.marked = False
 
     def timings(self):
         """'rst 0.10 s, sphinx 0.50 s, ...' of the last render."""
@@ -248,6 +282,19 @@ class SiteRenderer:
         finally:
             self.seconds[name] = self.seconds.get(name, 0) + time.perf_counter() - start
 
+    def _begin_writing(self):
+        """Before the render writes anything: a marker left by a render that
+        did not end means the whole site again; then this render's marker,
+        removed once postprocess.py has finished the site."""
+        if self.marker.exists() and not self.marked:
+            self._close_sphinx()
+            self.builder = None
+            self.stamp_site_inputs = None
+            whole_render_again(self.edition)
+        if not self.marker.exists():
+            write_atomic(self.marker, 'a render of this site began and has not finished\n')
+        self.marked = True
+
     # ------------------------------------------------------------- rst ----
 
     def _site_inputs(self):
@@ -257,7 +304,8 @@ class SiteRenderer:
         extension)."""
         changed, stamp = full_render_if_site_inputs_changed(self.folder, self.html_dir)
         if changed:
-            self.forget()
+            self._close_sphinx()
+            self.builder = None
         self.stamp_site_inputs = stamp
 
     def _rst(self):

@@ -28,8 +28,9 @@
   reader's framework and section.
 
 Every word it writes comes from the languages registry (languages.py).
-Standard library only: render/html.py and watch.py call `postprocess_site`
-after rendering; running it twice changes nothing.
+Standard library only: render/live.py's SiteRenderer calls `postprocess_site`
+after Sphinx, for `book html` and `book watch`; running it twice changes
+nothing.
 """
 
 import html
@@ -40,7 +41,7 @@ from pathlib import Path, PurePosixPath
 
 from ..ci import published_download
 from ..evaluate.versions import outputs_line
-from ..files import ReadCache, digest_of, package_digest, text_of
+from ..files import ReadCache, digest_of, package_digest, text_of, write_atomic
 from ..frameworks import FRAMEWORKS, framework
 from ..languages import language
 from ..project import PUBLISHED_BRANCH
@@ -273,7 +274,8 @@ def postprocess_site(edition):
             raise RuntimeError(f'{path}: {error}') from None
         kept = {**kept, 'previews': held}
         if page != written:
-            path.write_text(page, encoding='utf-8')
+            # Whole or not at all: a build killed here leaves the page Sphinx wrote.
+            write_atomic(path, page)
             cache.wrote(path, page.encode('utf-8'), kept)
         else:
             cache.update(path, kept)
