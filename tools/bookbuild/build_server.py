@@ -276,11 +276,11 @@ class Server:
             return
         if request.get('stop'):
             send(connection, {'stopping': os.getpid()})
-            raise Stop()
+            raise Stop('asked to stop (book stop-server)')
         if request.get('key') != self.key:
             why = "the build package, its Python, the pins or config.ini changed since it started"
             send(connection, {'refused': why})
-            raise Stop()
+            raise Stop(f'out of date: {why}')
         send(connection, {'pid': os.getpid()})
         guard = threading.Lock()
         out, err = Lines(connection, 'out', guard), Lines(connection, 'err', guard)
@@ -387,11 +387,11 @@ def serve(project):
     def on_term(signum, frame):
         server.stopping = True
         if not server.busy:
-            raise Stop()
+            raise Stop('SIGTERM')
 
     signal.signal(signal.SIGTERM, on_term)
     listener.settimeout(CHECK_SECONDS)
-    why = 'stopped'
+    why = 'SIGTERM'  # unless the loop ends otherwise
     try:
         while not server.stopping:
             try:
@@ -409,8 +409,8 @@ def serve(project):
                 finally:
                     server.busy = False
                     server.last = time.monotonic()
-    except Stop:
-        why = 'asked to stop, or out of date'
+    except Stop as stop:
+        why = str(stop)
     finally:
         with contextlib.suppress(OSError):
             if os.stat(path).st_ino == inode:
