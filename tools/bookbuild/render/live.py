@@ -19,6 +19,10 @@ made from them; `make notebooks` makes them), and with them goes d2lbook's
 eval step: a render never evaluates. The Builder's eval raises if anything
 reaches it.
 
+Both write in place and redo a file only when its source is newer, so a
+render that was killed leaves files that look current: a marker in the
+edition's build folder (render_in_progress) makes the next render do all.
+
 d2lbook's Config and the book's Sphinx extension read config.ini from, and
 resolve paths against, the working directory: both steps run in the
 edition's d2lbook project (Edition.source_dir) and go back after.
