@@ -17,7 +17,9 @@ again whole, and equals the second copy's.
 
 The copies reuse the repository's evaluated notebooks (throwaway_book's
 copy_the_outputs), so no kernel runs. The test waits for what the builds
-print, the lock file and the render's folder, never for a time.
+print, never for a time: where it must catch a build at one moment, the
+build, run with the test's hand in it (HOOKED_BOOK), says it is there and
+waits for the test.
 """
 
 import json
@@ -26,7 +28,6 @@ import re
 import sys
 import textwrap
 import threading
-import time
 
 import pytest
 
@@ -45,6 +46,8 @@ SINCE = r'since \d\d:\d\d:\d\d'
 # one moment of the build (argv[1]):
 #   hold: `book notebooks`, holding its lock, builds only once a line comes
 #     on its input;
+#   converted: `book html` has its pages converted (rst_all/ written), and
+#     then waits to be killed;
 #   cut: the first of the book's pages that Sphinx writes is cut in half, as
 #     a kill during its write leaves it, and the build then waits to be killed.
 HOOKED_BOOK = textwrap.dedent("""\
@@ -63,6 +66,17 @@ HOOKED_BOOK = textwrap.dedent("""\
             return build(edition, tabs)
 
         notebooks.build = held
+    elif moment == 'converted':
+        from bookbuild.render.live import SiteRenderer
+
+        merge_and_convert = SiteRenderer._merge_and_convert
+
+        def converted(self):
+            merge_and_convert(self)
+            print('[test] converted', flush=True)
+            sys.stdin.readline()
+
+        SiteRenderer._merge_and_convert = converted
     elif moment == 'cut':
         from sphinx.builders.html import StandaloneHTMLBuilder
 
@@ -95,15 +109,6 @@ def running(root, command, moment=None):
     return Running(
         argv, f'book {command}', NEVER, own_group=True, stdin=moment is not None, env=ALONE
     )
-
-
-def wait_for(state, build):
-    """Until state() holds; fails if the build ends first or never gets there."""
-    deadline = time.monotonic() + NEVER
-    while not state():
-        if build.process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f'`{build.name}` never got there:\n' + build.tail())
-        time.sleep(0.02)
 
 
 def holder(root):
@@ -166,10 +171,8 @@ def test_builds_run_together_wait_in_turn_and_equal_builds_run_one_after_the_oth
     root = copy_book(tmp_path / 'together')
     copy_the_outputs(root)
 
-    killed = running(root, 'html')
-    killed.expect('[book] checked')  # it holds the lock, and has removed its stamp
-    # Halfway: the render has begun writing (the copy had no rst_all/).
-    wait_for(lambda: (Project(root).build_dir / 'rst_all').exists(), killed)
+    killed = running(root, 'html', 'converted')
+    killed.expect('[test] converted')  # halfway: the render has begun writing
     killed.kill()
     assert (holder(root) or {}).get('pid') == killed.pid, (
         f'the html build was not holding the lock when it was killed: {holder(root)}'
