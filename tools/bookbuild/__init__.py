@@ -33,6 +33,7 @@ it so, and this map in its order):
 """
 
 import sys
+import warnings
 
 # jsonschema, which nbformat imports, registers a checker of the "iri"
 # string format when rfc3987_syntax is installed (Jupyter's packages bring
@@ -46,3 +47,7 @@ sys.modules.setdefault('rfc3987_syntax', None)
 # manager is optional and goes without it on ImportError. Nothing here runs
 # a Jupyter server.
 sys.modules.setdefault('notedown.contentsmanager', None)
+# notedown imports setuptools' pkg_resources, which warns of its own
+# deprecation on every build that reads a page: a line for notedown's
+# maintainers, not for the book's authors, so it is not shown.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated', category=UserWarning)
