@@ -14,6 +14,13 @@ import pytest
 from bookbuild import build_server
 
 
+@pytest.fixture(autouse=True)
+def server_switched_on(monkeypatch):
+    """These tests talk to a server: `make test` runs its suites with the
+    server switched off (BOOK_BUILD_SERVER=0), which the client obeys."""
+    monkeypatch.delenv(build_server.SWITCH, raising=False)
+
+
 def test_the_key_follows_what_the_build_reads_and_only_that(book):
     project = book()
     environ = {'PATH': '/usr/bin', 'BOOK_TESTS_OFFLINE': '1', 'HOME': '/root'}
