@@ -174,6 +174,19 @@ def test_a_missed_clean_build_shows_the_kernels_floor_and_whether_it_alone_keeps
     )
 
 
+def test_a_missed_clean_build_with_its_cpu_measured_takes_the_cpu_as_its_floor():
+    figures = dict(clean(29.0, 70.0, kernel=89.5), cpu=52.0)
+    goal = goals.clean_goal(figures)
+    assert goal.verdict == 'missed'
+    assert goal.why == (
+        'profile: the build used 52.0 s of CPU, its kernels included, on 2 cores, '
+        'a floor of 26.0 s = 0.37 × plain d2lbook; 3.0 s above the floor, '
+        'of which render after evaluation 4.0 s'
+    )
+    goal = goals.clean_goal(dict(figures, cpu=60.0))
+    assert goal.why.endswith('the CPU it needs alone keeps it above 0.40 ×')
+
+
 def test_a_clean_build_without_a_timeline_says_it_has_no_split():
     goal = goals.clean_goal(clean(ours=50.0, plain=100.0, split=False))
     assert '(the build wrote no time split)' in goal.figures

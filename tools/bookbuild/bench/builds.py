@@ -57,6 +57,7 @@ def clean_builds(project, scratch):
         'plain': plain_clean,
         'split': built['split'],
         'kernel': built['kernel'],
+        'cpu': built['cpu'],
         'cores': os.cpu_count() or 1,
     }
     return (ours, plain), clean

@@ -4,6 +4,7 @@ a row of its tables."""
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -50,8 +51,13 @@ def this_build(copy, server=False):
 def clean_build(copy):
     """`book html` of a copy never built, timed: {'seconds', 'split' (its
     time split, or None), 'pages', 'notebooks' run, 'kernel' (their seconds,
-    summed from eval_report.json)}."""
+    summed from eval_report.json), 'cpu' (the seconds of CPU the build and
+    the programs it waited for used)}."""
+    # The CPU of the build and of all it started and waited for (its kernels).
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds = timed(lambda: this_build(copy))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     report = json.loads((copy / '_build' / 'eval_report.json').read_text(encoding='utf-8'))
     executed = [job for job in report['notebooks'] if job['action'] == 'executed']
     return {
@@ -60,6 +66,7 @@ def clean_build(copy):
         'pages': len({job['source'] for job in report['notebooks']}),
         'notebooks': len(executed),
         'kernel': sum(job['seconds'] for job in executed),
+        'cpu': cpu,
     }
 
 
