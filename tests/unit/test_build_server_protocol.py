@@ -4,6 +4,7 @@ The real server is tested on a copy of the book in
 tests/build_behaviour/test_build_server.py."""
 
 import contextlib
+import json
 import os
 import socket
 import sys
@@ -11,7 +12,7 @@ import threading
 
 import pytest
 
-from bookbuild import build_server
+from bookbuild import build_server, locks
 
 
 @pytest.fixture(autouse=True)
@@ -135,3 +136,41 @@ def test_stop_ends_the_server_and_no_server_means_no_hand_over(book, capsys):
     build_server.socket_path(project).unlink()
     assert build_server.hand_over(project) is None
     assert build_server.ready(project) is None
+
+
+def test_a_request_the_busy_server_has_not_taken_up_says_what_it_waits_for(
+    book, capsys, monkeypatch
+):
+    """The server builds one request at a time: a client queued behind
+    another build says for what it waits, in the lock's words, before the
+    server's lines."""
+    project = book()
+    monkeypatch.setattr(build_server, 'NOTICE_SECONDS', 0)
+    holder = {'command': 'book html', 'pid': 4242, 'since': 0}
+    locks.lock_file(project.root).write_text(json.dumps({'generation': 3, 'holder': holder}))
+    listener, _ = build_server.listen(build_server.socket_path(project))
+    statuses = []
+    client = threading.Thread(target=lambda: statuses.append(build_server.hand_over(project)))
+    client.start()
+    # The server takes the request up only once the client has said it waits.
+    said = ''
+    # NOTICE_SECONDS is 0: the line comes at once. The bound only keeps a
+    # client that never says it from hanging the tier.
+    for _ in range(600):
+        if locks.waiting_line(holder) in said:
+            break
+        assert client.is_alive(), f'the client ended without saying it waits: {said!r}'
+        client.join(timeout=0.05)
+        said += capsys.readouterr().out
+    else:
+        listener.close()  # the client's read then ends
+        pytest.fail(f'a client queued behind a busy server never said so: {said!r}')
+    connection, _ = listener.accept()
+    with connection:
+        PrintingServer(project, build_server.key(project)).handle(connection)
+    client.join()
+    listener.close()
+    out = capsys.readouterr().out
+    assert statuses == [0]
+    assert said.startswith('[lock] waiting for `book html` (pid 4242'), said
+    assert '[html] re-rendered 1 page(s)' in out

@@ -45,6 +45,9 @@ LOG_NAME = 'build-server.log'
 IDLE_SECONDS = 15 * 60
 # How often the server looks at its socket file, the book and the clock.
 CHECK_SECONDS = 5.0
+# How long a client waits for the server to take its request up before it
+# says what the server is busy with (only what is printed depends on it).
+NOTICE_SECONDS = 1.0
 # sun_path holds 108 bytes with its NUL; the server binds a temporary name
 # beside the socket (up to 12 bytes longer) before renaming it.
 MAX_SOCKET_PATH = 108 - 1 - 12
@@ -167,6 +170,7 @@ def hand_over(project):
     with connection:
         try:
             send(connection, {'key': key(project), 'command': 'html'})
+            say_if_queued(project, connection)
             for message in messages(connection):
                 if 'refused' in message:
                     log(f'the build server did not build: {message["refused"]}; building here')
@@ -190,6 +194,23 @@ def hand_over(project):
     if status == 0:
         log(f'built by the build server (pid {pid})')
     return status
+
+
+def say_if_queued(project, connection):
+    """The server answers one request at a time: when it has not taken this
+    one up within NOTICE_SECONDS, say in one line what it is busy with (the
+    book lock's holder), as a build waiting for the lock does."""
+    import select
+
+    from . import locks
+
+    if select.select([connection], [], [], NOTICE_SECONDS)[0]:
+        return
+    holder = locks.read_state(locks.lock_file(project.root)).get('holder')
+    if holder:
+        print(locks.waiting_line(holder), flush=True)
+    else:
+        log('waiting for the build server to take this build up')
 
 
 def ready(project):
