@@ -64,6 +64,15 @@ def rewrite_keeping_size_and_times(path, old, new):
 # ------------------------------------------------------------ the cache ----
 
 
+def read_once(folder):
+    """A page holding 'one', and a cache that has read it once."""
+    path = folder / 'page.md'
+    path.write_text('one', encoding='utf-8')
+    cache = ReadCache(folder / 'cache.json')
+    cache.value(path, shout)
+    return path, cache
+
+
 def test_an_unchanged_file_is_not_read_again_even_by_a_fresh_cache(tmp_path, still):
     path = tmp_path / 'page.md'
     path.write_text('one', encoding='utf-8')
@@ -77,30 +86,21 @@ def test_an_unchanged_file_is_not_read_again_even_by_a_fresh_cache(tmp_path, sti
 
 
 def test_a_changed_file_is_read_again_though_its_size_and_mtime_are_the_same(tmp_path, still):
-    path = tmp_path / 'page.md'
-    path.write_text('one', encoding='utf-8')
-    cache = ReadCache(tmp_path / 'cache.json')
-    cache.value(path, shout)
+    path, cache = read_once(tmp_path)
     rewrite_keeping_size_and_times(path, 'one', 'two')
     assert cache.value(path, shout) == 'TWO'
     assert cache.reads == [path, path]
 
 
 def test_a_file_changed_in_the_last_two_seconds_is_read_again_whatever_its_stat(tmp_path, racy):
-    path = tmp_path / 'page.md'
-    path.write_text('one', encoding='utf-8')
-    cache = ReadCache(tmp_path / 'cache.json')
-    cache.value(path, shout)
+    path, cache = read_once(tmp_path)
     # Same stat, same bytes: read to be sure, and the value kept (not made again).
     assert cache.value(path, lambda data: pytest.fail('made again')) == 'ONE'
     assert cache.reads == [path, path]
 
 
 def test_a_file_with_the_same_bytes_keeps_its_value_without_making_it_again(tmp_path, still):
-    path = tmp_path / 'page.md'
-    path.write_text('one', encoding='utf-8')
-    cache = ReadCache(tmp_path / 'cache.json')
-    cache.value(path, shout)
+    path, cache = read_once(tmp_path)
     path.write_text('one', encoding='utf-8')
     os.utime(path, ns=(1, 1))
     assert cache.value(path, lambda data: pytest.fail('made again')) == 'ONE'
