@@ -13,8 +13,8 @@ end, never for a time.
 """
 
 import os
+import select
 import subprocess
-import time
 
 import pytest
 
@@ -46,15 +46,15 @@ def html_ok(root, env):
 
 def ended(pid):
     """Wait until process pid has ended (it is the server's own, detached:
-    not our child, so it is gone when kill(pid, 0) finds nothing)."""
-    deadline = time.monotonic() + NEVER
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    return False
+    not our child): its pidfd becomes readable when it exits."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([handle], [], [], NEVER)[0])
+    finally:
+        os.close(handle)
 
 
 def published(html_dir):

@@ -79,7 +79,7 @@ sys.exit(answer['returncode'])
 # forked child of its own (so that no case sees another's fakes), prints
 # what happened in each as one JSON line.
 RUNNER = r"""
-import collections, importlib.metadata, json, os, signal, sys, threading, time, types
+import collections, contextlib, importlib.metadata, json, os, select, signal, sys, threading, types
 
 
 class Kernel:
@@ -123,9 +123,11 @@ def left_behind(folder):
             # for the build to end (a state), with a deadline only so that a
             # build left running fails the case instead of hanging it. pip
             # itself must be gone already: the cell waits for it.
-            deadline = time.monotonic() + 10
-            while name == 'build' and states[name] == 'running' and time.monotonic() < deadline:
-                time.sleep(0.01)
+            if name == 'build' and states[name] == 'running':
+                with contextlib.suppress(ProcessLookupError):
+                    handle = os.pidfd_open(pid)  # readable once it has exited
+                    select.select([handle], [], [], 10)
+                    os.close(handle)
                 states[name] = state(pid)
             if states[name] == 'running':
                 os.kill(pid, signal.SIGKILL)
