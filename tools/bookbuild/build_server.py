@@ -167,6 +167,9 @@ def hand_over(project):
     if connection is None:
         return None
     pid = status = None
+    # The streams as the build starts, bound once: the server's lines go
+    # where the caller's output goes, whatever replaces sys.stdout meanwhile.
+    streams = (('out', sys.stdout), ('err', sys.stderr))
     with connection:
         try:
             send(connection, {'key': key(project), 'command': 'html'})
@@ -177,7 +180,7 @@ def hand_over(project):
                     return None
                 if 'pid' in message:
                     pid = message['pid']
-                for name, stream in (('out', sys.stdout), ('err', sys.stderr)):
+                for name, stream in streams:
                     if name in message:
                         stream.write(message[name])
                         stream.flush()
